@@ -1,0 +1,42 @@
+# govreport_kit: two commands on a fresh machine.
+#   make report   set up .venv with the pinned dependencies and render the built-in sample
+#   make test     set up .venv and run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install report test lab check batch bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	touch $(STAMP)
+
+report: install
+	$(BIN)/govreport run
+
+check: install
+	$(BIN)/govreport check
+
+batch: install
+	$(BIN)/govreport batch
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
+
+test: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: install
+	$(BIN)/python bench/single_report.py
+	$(BIN)/python bench/batch.py 40
+	$(BIN)/python bench/audit_corpus.py
+
+clean:
+	rm -rf $(VENV) outputs/*/ outputs/index.html outputs/manifest.json
