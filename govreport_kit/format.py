@@ -200,6 +200,10 @@ T4_GROUPS: tuple[Row, ...] = (
     Row("litigation_after_review", "复议后起诉"),
 )
 T4_LITIGATION_LABEL = "行政诉讼"
+#: Sums over groups that narratives quote (行政诉讼N件 = both litigation groups): code -> (label, groups).
+T4_SUBTOTALS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "litigation": (T4_LITIGATION_LABEL, ("litigation_direct", "litigation_after_review")),
+}
 T4_HEADER: tuple[tuple[HeaderCell, ...], ...] = (
     (HeaderCell("行政复议", colspan=5, rowspan=2), HeaderCell(T4_LITIGATION_LABEL, colspan=10)),
     (HeaderCell("未经复议直接起诉", colspan=5), HeaderCell("复议后起诉", colspan=5)),
@@ -286,6 +290,10 @@ RULES: tuple[Rule, ...] = (
     Rule("R-META", ERROR, "标题年份与统计期限（当年1月1日至12月31日）一致"),
     Rule("R-SEC5", INFO, "第五部分不应为空或仅写“无”"),
     Rule("R-FMT", WARNING, "2021年及以后的报告应使用2021年版格式"),
+    # Not in format-2021.md §5; added by the checks (§6: “report blanks on their own”).
+    Rule("R-SHAPE", ERROR, "表格的行、列及其顺序与官方格式一致"),
+    Rule("R-BLANK", INFO, "空白或“不适用”的单元格（检查时按 0 计）"),
+    Rule("R-BLANK-TOTAL", WARNING, "总计为空白，而其各分项之和不为 0"),
 )
 RULE_BY_ID = {r.id: r for r in RULES}
 
@@ -361,3 +369,22 @@ def is_decimal_cell(table: str, row: str, column: str, fmt: str = "2021") -> boo
 
 
 TABLE_SHORT_NAMES = {"table2": "表二", "table3": "表三", "table4": "表四"}
+
+# --------------------------------------------------------------------------------------------
+# Agency details (params ``agency:``, the workbook sheet 机构信息) and cell marks
+
+AGENCY_SHEET = "机构信息"
+#: Agency fields in display order: (code, label). ``code`` and ``name`` are required in params.
+AGENCY_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "机构名称"),
+    ("code", "机构代码"),
+    ("region", "所在地区"),
+    ("address", "通信地址"),
+    ("postcode", "邮政编码"),
+    ("phone", "联系电话"),
+    ("email", "电子邮箱"),
+    ("website", "网站"),
+)
+YEAR_LABEL = "报告年度"
+#: Cell texts meaning “not applicable” (format-2021.md §6), with full-width and dash variants.
+NOT_APPLICABLE_MARKS = frozenset({"/", "-", "—", "／", "－", "–", "―", "——", "\\"})

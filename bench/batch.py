@@ -1,0 +1,176 @@
+"""Benchmark of batch runs: ``python bench/batch.py [N] [--naive-sample K] [--keep]``.
+
+Generates N synthetic agencies (default 40) in a temporary folder and times, on this machine:
+
+(a) the plain loop: ``papermill`` CLI then ``jupyter nbconvert --to html --no-input`` per report,
+    sequential (with ``--naive-sample K``: on the first K reports, extrapolated, and said so);
+(b) ``govreport batch --workers 1``;
+(c) ``govreport batch`` with every core;
+(d) ``govreport batch --changed-only`` again, nothing changed.
+
+Memory: while (b) and (c) run, the RSS of each worker process plus its kernels is sampled
+(psutil, every 0.1 s); the peak of that sum is "per worker". PSS (shared pages split between
+processes) is printed beside it. The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+
+def _tree_by_worker(cli: psutil.Process) -> dict[int, list[psutil.Process]]:
+    """Worker processes of a batch (children of the CLI that have kernels or run jobs) -> their trees."""
+    out = {}
+    for child in cli.children(recursive=False):
+        try:
+            if "resource_tracker" in " ".join(child.cmdline()):
+                continue
+            out[child.pid] = [child, *child.children(recursive=True)]
+        except psutil.Error:
+            continue
+    return out
+
+
+class MemorySampler(threading.Thread):
+    def __init__(self, pid: int, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_rss = self.peak_pss = 0
+        self.stop = threading.Event()
+        self.samples = 0
+
+    def run(self):
+        try:
+            cli = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        n = 0
+        while not self.stop.is_set():
+            try:
+                trees = _tree_by_worker(cli)
+            except psutil.Error:
+                break
+            for procs in trees.values():
+                rss = pss = 0
+                for p in procs:
+                    try:
+                        rss += p.memory_info().rss
+                        if n % 5 == 0:  # PSS reads smaps: sample it less often
+                            pss += p.memory_full_info().pss
+                    except psutil.Error:
+                        pass
+                self.peak_rss = max(self.peak_rss, rss)
+                self.peak_pss = max(self.peak_pss, pss)
+            n += 1
+            self.samples = n
+            self.stop.wait(self.interval)
+
+
+def run_timed(cmd: list[str], sample: bool = False) -> tuple[float, int, MemorySampler | None]:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sampler = MemorySampler(proc.pid) if sample else None
+    if sampler:
+        sampler.start()
+    rc = proc.wait()
+    dt = time.perf_counter() - t0
+    if sampler:
+        sampler.stop.set()
+        sampler.join()
+    return dt, rc, sampler
+
+
+def naive(params_files: list[Path], work: Path) -> float:
+    nb = ROOT / "notebooks" / "report.ipynb"
+    t0 = time.perf_counter()
+    for p in params_files:
+        code, year = p.parent.name, p.stem
+        out = work / f"{code}-{year}.ipynb"
+        subprocess.run([str(BIN / "papermill"), str(nb), str(out), "-p", "agency_code", code, "-p", "year", year,
+                        "-p", "params_path", str(p), "--no-progress-bar"], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("n", nargs="?", type=int, default=40)
+    ap.add_argument("--naive-sample", type=int, default=None, help="time the plain loop on K reports and extrapolate")
+    ap.add_argument("--seed", type=int, default=2023)
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args(argv)
+    from govreport_kit import synth
+    from govreport_kit.batch import default_workers
+
+    n, cores = args.n, default_workers()
+    tmp = Path(tempfile.mkdtemp(prefix="govreport-bench-"))
+    try:
+        params = tmp / "params"
+        synth.write_agencies(params, n, seed=args.seed)
+        files = sorted(params.glob("*/*.yaml"))
+        print(f"{n} 个合成机构，{cores} 个核心；临时目录 {tmp}")
+
+        k = min(args.naive_sample or n, n)
+        (tmp / "naive").mkdir()
+        t_naive = naive(files[:k], tmp / "naive")
+        naive_per = t_naive / k
+        note = f"（按前 {k} 份外推）" if k < n else ""
+        print(f"(a) papermill + nbconvert 逐份：{naive_per:.2f} 秒/份{note}，{60 / naive_per:.1f} 份/分钟")
+
+        gov = str(BIN / "govreport")
+        t_serial, rc_b, mem_b = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out1"), "--workers", "1"], True)
+        print(f"(b) govreport batch --workers 1：{t_serial:.1f} 秒，{t_serial / n:.2f} 秒/份，{60 * n / t_serial:.1f} 份/分钟"
+              f"（退出码 {rc_b}）")
+        t_par, rc_c, mem_c = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out2")], True)
+        print(f"(c) govreport batch（{cores} 个工作进程）：{t_par:.1f} 秒，{t_par / n:.2f} 秒/份，"
+              f"{60 * n / t_par:.1f} 份/分钟（退出码 {rc_c}）")
+        t_rerun, rc_d, _ = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out2"), "--changed-only"])
+        print(f"(d) govreport batch --changed-only（无变化）：{t_rerun:.2f} 秒（退出码 {rc_d}）")
+        man = json.loads((tmp / "out2" / "manifest.json").read_text(encoding="utf-8"))
+        print(f"    重跑结果：{man['totals']}")
+
+        peak_rss = max(mem_b.peak_rss, mem_c.peak_rss) / 2**20
+        peak_pss = max(mem_b.peak_pss, mem_c.peak_pss) / 2**20
+        print(f"比值 (a)/(b) = {naive_per / (t_serial / n):.1f}，(a)/(c) = {naive_per / (t_par / n):.1f}")
+        print(f"每个工作进程（含其内核）的内存峰值：RSS {peak_rss:.0f} MB，PSS {peak_pss:.0f} MB")
+        result = {
+            "n": n,
+            "naive_s_per_report": round(naive_per, 3),
+            "naive_sampled_reports": k,
+            "serial_s_per_report": round(t_serial / n, 3),
+            "parallel_s_per_report": round(t_par / n, 3),
+            "parallel_workers": cores,
+            "unchanged_rerun_s": round(t_rerun, 3),
+            "ratio_naive_over_serial": round(naive_per / (t_serial / n), 2),
+            "ratio_naive_over_parallel": round(naive_per / (t_par / n), 2),
+            "peak_mb_per_worker": round(peak_rss, 1),
+            "peak_pss_mb_per_worker": round(peak_pss, 1),
+        }
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    finally:
+        if args.keep:
+            print(f"保留临时目录 {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

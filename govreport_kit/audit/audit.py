@@ -1,0 +1,300 @@
+"""Audit one published report, or several (with the cross-year rules between them).
+
+:func:`parse_report` reads a report's text into tables (nothing decided yet for ambiguous rows);
+:func:`finalize` decides the rows (with last year's report when there is one), builds the model,
+runs every rule (:func:`govreport_kit.checks.check` plus the prose rules) and keeps only the
+findings whose cells were actually read. :func:`audit_paths` does both for files and folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+from .. import format as fmt
+from ..errors import GovReportError
+from ..findings import Finding, sort_findings
+from ..model import NOT_APPLICABLE, Agency, AgencyYear
+from . import scope
+from .detect import OLDER, Meta, Outline, detect_format, detect_meta, find_outline
+from .html import parse_html
+from .modelbuild import build_model
+from .prose import Values, t2_facts
+from .prose_rules import check_narrative
+from .resolve import listed_candidates, resolve_table
+from .result import (AMBIGUOUS_ROW, MISSING_META, MISSING_ROW, MISSING_TABLE, NOT_A_NUMBER, TRUNCATED,
+                     UNKNOWN_LABEL, UNREADABLE_FILE, AuditResult, Unreadable)
+from .tables import TableRead, read_rows
+from .text import read_text_source
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht"}
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".csv"}
+NAMES = fmt.TABLE_SHORT_NAMES
+
+
+@dataclass
+class Parsed:
+    source: str
+    kind: str
+    meta: Meta
+    outline: Outline
+    form: str
+    form_reason: str
+    reads: dict[str, TableRead] = field(default_factory=dict)
+    unreadable: list[Unreadable] = field(default_factory=list)
+    narrative: dict[str, str] = field(default_factory=dict)
+    truncated: bool = False
+
+
+# ------------------------------------------------------------------ reading
+def read_source(path: str | Path) -> tuple[str, str | None, str]:
+    """(report text, title hint, "html" | "text") of a file."""
+    from ..encoding import read_text
+
+    raw = read_text(path)
+    head = raw[:2000].lstrip().lower()
+    if Path(path).suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html", "<?xml")):
+        page = parse_html(raw)
+        return page.text, page.title, "html"
+    title, text = read_text_source(raw)
+    return text, title, "text"
+
+
+def parse_report(text: str, source: str, title_hint: str | None = None, kind: str = "text") -> Parsed:
+    outline = find_outline(text)
+    meta = detect_meta(text, title_hint)
+    form, why = detect_format(outline, meta.year)
+    p = Parsed(source, kind, meta, outline, form, why)
+    p.narrative = _narrative(outline)
+    if meta.year is None:
+        p.unreadable.append(Unreadable(MISSING_META, "没有找到报告年度（标题或统计期限）"))
+    if form == OLDER:
+        p.unreadable.append(Unreadable(MISSING_TABLE, "这是2019年以前的旧版提纲，没有统一格式的表二、表三、表四"))
+        return p
+    last = max((s.start for s in outline.sections.values()), default=-1)
+    for table in ("table2", "table3", "table4"):
+        sec = outline.sections.get(table)
+        if sec is None:
+            continue
+        at_end = sec.end == len(text) and sec.start == last
+        p.reads[table] = read_rows(outline.body(table) or "", table, form, at_end)
+    for sec in outline.title_deviations():
+        p.unreadable.append(Unreadable(UNKNOWN_LABEL, f"{NAMES[sec.code]}标题“{sec.title_found.strip()}”与官方标题不符，"
+                                       f"按“{fmt.PART_BY_CODE[sec.code].title}”读取", sec.code,
+                                       nearest=fmt.PART_BY_CODE[sec.code].title, found=sec.title_found.strip()))
+    p.truncated = _truncation(p, text)
+    return p
+
+
+def _narrative(outline: Outline) -> dict[str, str]:
+    out = {}
+    first = min((s.start for s in outline.sections.values()), default=len(outline.text))
+    pre = _strip_chrome(outline.text[:first].strip())
+    if pre:
+        out["preamble"] = pre
+    for code in ("overview", "problems", "other"):
+        body = outline.body(code)
+        if body is not None and body.strip():
+            out[code] = body.strip()
+    return out
+
+
+_PREAMBLE_START = re.compile(r"根据|按照|依据|本报告|本年度报告|本年报")
+
+
+def _strip_chrome(pre: str) -> str:
+    """Drop page furniture (breadcrumbs, dates, share buttons) before the preamble's first sentence."""
+    m = _PREAMBLE_START.search(pre)
+    if m and m.start() > 0 and "。" not in pre[:m.start()]:
+        return pre[m.start():]
+    return pre
+
+
+def _truncation(p: Parsed, text: str) -> bool:
+    secs = p.outline.sections
+    ends_in_table = any(tr.truncated for tr in p.reads.values())
+    missing_tail = "problems" not in secs and "other" not in secs
+    if not (ends_in_table or (missing_tail and secs)):
+        for table in ("table2", "table3", "table4"):
+            if table not in p.reads:
+                p.unreadable.append(Unreadable(MISSING_TABLE, f"没有找到{NAMES[table]}", table))
+        return False
+    tail = text.strip()[-20:].replace("\n", " ")
+    lacking = [NAMES[t] for t in ("table2", "table3", "table4") if t not in p.reads]
+    lacking += [f"第{fmt.PART_BY_CODE[c].numeral}部分" for c in ("problems", "other") if c not in secs]
+    p.unreadable.append(Unreadable(TRUNCATED, f"报告不完整，在“…{tail}”处中断；缺少：{'、'.join(lacking) or '部分行'}"))
+    for table in ("table2", "table3", "table4"):
+        if table not in p.reads:
+            p.unreadable.append(Unreadable(TRUNCATED, f"报告在{NAMES[table]}之前中断，没有{NAMES[table]}", table))
+    return True
+
+
+# ------------------------------------------------------------------ deciding and checking
+def agency_code(name: str) -> str:
+    """A stable ASCII code for an audited agency (same name, same code across years)."""
+    return "audit-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10] if name else "audit-unknown"
+
+
+def _stock(prev: AuditResult | None) -> dict[str, Any]:
+    if prev is None or prev.model is None or prev.format != "2021":
+        return {}
+    out = {}
+    for row in fmt.T2_STOCK_ROWS:
+        if ("table2", row, "in_force") not in prev.unread_cells:
+            v = prev.model.get("table2", row, "in_force")
+            if v is not None and v is not Ellipsis and str(v) != "<NA>":
+                out[row] = v
+    return out
+
+
+def _cells(p: Parsed, res: AuditResult) -> tuple[list[tuple[str, str, str, Any]], dict]:
+    cells, states = [], {}
+    for table in fmt.TABLE_CODES:
+        tr = p.reads.get(table)
+        for r, c in fmt.cells(table, p.form):
+            res.unread_cells.add((table, r, c))
+        if tr is None:
+            continue
+        lost = [rr for rr in tr.rows if rr.truncated and rr.found is None and table != "table4"]
+        if lost:
+            where = "表头处" if len(lost) == len(tr.rows) else f"“{lost[0].spec.label}”行之前"
+            res.unreadable.append(Unreadable(TRUNCATED, f"报告在{NAMES[table]}{where}中断，{NAMES[table]}缺少{len(lost)}行"
+                                             f"（自“{lost[0].spec.label}”起）", table, lost[0].spec.code))
+        for rr in tr.rows:
+            if rr.found is None and not rr.truncated and table != "table4":
+                res.unreadable.append(Unreadable(MISSING_ROW, f"{NAMES[table]}没有找到“{rr.spec.label}”行", table,
+                                                 rr.spec.code, nearest=rr.spec.label))
+            elif rr.truncated:
+                if rr.found is not None or table == "table4":
+                    res.unreadable.append(Unreadable(TRUNCATED, f"{NAMES[table]}“{rr.spec.label}”：{rr.problem}", table,
+                                                     rr.spec.code))
+            elif rr.values is None:
+                res.unreadable.append(Unreadable(AMBIGUOUS_ROW, f"{NAMES[table]}“{rr.spec.label}”：{rr.problem}；"
+                                                 "这些单元格留空，请对照原文填写", table, rr.spec.code,
+                                                 candidates=listed_candidates(rr), found=rr.found))
+            if rr.found is not None and not rr.exact:
+                res.unreadable.append(Unreadable(UNKNOWN_LABEL, f"{NAMES[table]}中的“{rr.found}”不是官方行名，"
+                                                 f"按最接近的“{rr.spec.label}”读取", table, rr.spec.code,
+                                                 nearest=rr.spec.label, found=rr.found))
+            if rr.values is None:
+                continue
+            for col, (value, state, _unit) in zip(rr.spec.columns, rr.values):
+                t, row, column = (table, *col.split(".")) if table == "table4" else (table, rr.spec.code, col)
+                if isinstance(value, Decimal) and not fmt.is_decimal_cell(t, row, column, p.form):
+                    if value != value.to_integral_value() and t != "table2":
+                        res.unreadable.append(Unreadable(NOT_A_NUMBER, f"{fmt.cell_label(t, row, column, p.form)}"
+                                                         f"为小数 {value}，件数应为整数；该格留空", t, row))
+                        continue
+                    value = int(value) if value == value.to_integral_value() else value
+                res.unread_cells.discard((t, row, column))
+                cells.append((t, row, column, value))
+                if value is None and state == NOT_APPLICABLE:
+                    states[(t, row, column)] = NOT_APPLICABLE
+        for frag, nearest, ratio in tr.label_issues:
+            res.unreadable.append(Unreadable(UNKNOWN_LABEL, f"{NAMES[table]}中的“{frag}”不是官方用语，最接近的是“{nearest}”",
+                                             table, nearest=nearest, found=frag))
+    return cells, states
+
+
+#: Use the plain-Python twin of ``checks.check`` (identical findings, ~100× faster; see fastcheck).
+FAST_CHECKS = True
+
+
+def run_checks(model: AgencyYear, previous: AgencyYear | None) -> list[Finding]:
+    if FAST_CHECKS:
+        from .fastcheck import check
+    else:
+        from ..checks import check
+    return check(model, previous)
+
+
+def finalize(p: Parsed, previous: AuditResult | None = None) -> AuditResult:
+    res = AuditResult(p.source, p.meta.agency, p.meta.year, p.form, None, unreadable=list(p.unreadable),
+                      title=p.meta.title, format_reason=p.form_reason, kind=p.kind)
+    if p.form == OLDER:
+        return res
+    facts = t2_facts(p.narrative.get("overview", ""), p.form)
+    prev_stock = _stock(previous)
+    for table, tr in p.reads.items():
+        resolve_table(tr, facts, prev_stock)
+    cells, states = _cells(p, res)
+    agency = Agency(name=p.meta.agency or "", code=agency_code(p.meta.agency))
+    model = build_model(agency, p.meta.year or 0, cells, p.form, states=states, narrative=dict(p.narrative),
+                        title=p.meta.title, period=p.meta.period)
+    res.model = model
+    prev_model = previous.model if previous is not None and previous.format == p.form else None
+    findings = run_checks(model, prev_model) if p.meta.year else []
+    prev_unread = previous.unread_cells if prev_model is not None else set()
+    findings = [f for f in findings if not scope.touches_unread(f, res.unread_cells, prev_unread, p.form)]
+    if p.truncated and "problems" not in p.outline.sections:
+        findings = [f for f in findings if f.rule != "R-SEC5"]
+    values = Values({(t, r, c): v for t, r, c, v in cells}, res.unread_cells, p.form)
+    findings += check_narrative(p.narrative.get("overview", ""), values)
+    res.findings = sort_findings(findings)
+    return res
+
+
+# ------------------------------------------------------------------ files and folders
+def _unreadable_file(source: str, err: GovReportError) -> AuditResult:
+    return AuditResult(source, "", None, None, None, unreadable=[Unreadable(UNREADABLE_FILE, err.message)])
+
+
+def parse_file(path: str | Path, display: str | None = None) -> Parsed | AuditResult:
+    source = display or str(path)
+    try:
+        text, title, kind = read_source(path)
+    except GovReportError as e:
+        return _unreadable_file(source, e)
+    return parse_report(text, source, title, kind)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def audit_parsed(parsed: list[Parsed | AuditResult]) -> list[AuditResult]:
+    """Finalize reports in year order per agency, so each sees last year's report."""
+    done: dict[int, AuditResult] = {}
+    by_key: dict[tuple[str, int], list[AuditResult]] = {}
+    order = sorted((i for i, p in enumerate(parsed) if isinstance(p, Parsed)),
+                   key=lambda i: (parsed[i].meta.year or 0))
+    for i, p in enumerate(parsed):
+        if isinstance(p, AuditResult):
+            done[i] = p
+    for i in order:
+        p = parsed[i]
+        prev = None
+        if p.meta.agency and p.meta.year:
+            cands = by_key.get((p.meta.agency, p.meta.year - 1), [])
+            if cands:
+                prev = min(cands, key=lambda r: len(r.unread_cells))
+        res = finalize(p, prev)
+        done[i] = res
+        if p.meta.agency and p.meta.year:
+            by_key.setdefault((p.meta.agency, p.meta.year), []).append(res)
+    return [done[i] for i in range(len(parsed))]
+
+
+def audit_paths(paths: Iterable[str | Path]) -> list[AuditResult]:
+    """Audit every report file in ``paths`` (files or folders)."""
+    files = expand_paths(paths)
+    return audit_parsed([parse_file(f) for f in files])
+
+
+def audit_text(text: str, source: str = "<text>", title: str | None = None, kind: str = "text") -> AuditResult:
+    """Audit one report given as text (already decoded)."""
+    if kind == "html":
+        page = parse_html(text)
+        return finalize(parse_report(page.text, source, page.title, "html"))
+    t, body = read_text_source(text)
+    return finalize(parse_report(body, source, title or t, kind))

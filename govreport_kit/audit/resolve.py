@@ -1,0 +1,92 @@
+"""Decide each row's cells from its readings (see :mod:`split`), or say why they stay empty."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .split import (ROW_IDENTITY, Reading, enumerate_readings, filter_readings, solve_across_rows,
+                    t3_constraints)
+from .tables import RowRead, TableRead
+
+MAX_LISTED = 10
+_WAN = Decimal(10000)
+
+
+def _t2_units(rr: RowRead, reading: Reading, form: str, header_units: str) -> Reading:
+    """Convert amounts to the column's unit (万元 for 2021 fees, 元 for 2019 procurement)."""
+    out = []
+    for col, (value, state, unit) in zip(rr.spec.columns, reading):
+        if value is not None:
+            if form == "2021" and rr.spec.code == "fees_wan_yuan":
+                value = Decimal(value) / _WAN if unit == "元" else Decimal(value)
+            elif form == "2019" and col == "total_amount_yuan":
+                value = Decimal(value) * _WAN if (unit == "万元" or (unit is None and header_units == "万元")) else Decimal(value)
+        out.append((value, state, unit))
+    return tuple(out)
+
+
+def _stock_ok(reading: Reading, prev_in_force) -> bool:
+    issued, repealed, in_force = (0 if c[0] is None else c[0] for c in reading)
+    return in_force == prev_in_force + issued - repealed
+
+
+def resolve_table(tr: TableRead, facts: dict | None = None, prev_stock: dict | None = None) -> None:
+    """Fill ``values`` (one reading) or ``candidates`` (several) of every row that was found."""
+    identity = ROW_IDENTITY[tr.table]
+    for rr in tr.rows:
+        if rr.found is None or rr.truncated:
+            continue
+        rr.readings = enumerate_readings(rr.pieces, rr.spec.n)
+        readings = rr.readings.readings
+        if tr.table == "table2":
+            readings = [_t2_units(rr, r, tr.form, tr.header_units) for r in readings]
+        if rr.readings.overflow:
+            rr.problem = f"此行读到的数值多于{rr.spec.n}个"
+            continue
+        if not readings:
+            rr.problem = "此行没有读到数值"
+            continue
+        if rr.readings.exact or len(readings) == 1:
+            rr.candidates = readings
+            continue
+        if identity is not None:
+            kept = filter_readings(readings, identity)
+            if kept is None:
+                rr.problem = "没有一种拆分满足本行的勾稽关系"
+            else:
+                readings = kept
+        if tr.table == "table2" and facts:
+            for j, col in enumerate(rr.spec.columns):
+                want = facts.get((rr.spec.code, col))
+                if want:
+                    readings = filter_readings(readings, lambda r, j=j, want=want: r[j][0] in want) or readings
+        if tr.table == "table2" and prev_stock and rr.spec.code in prev_stock and tr.form == "2021":
+            readings = filter_readings(readings, lambda r: _stock_ok(r, prev_stock[rr.spec.code])) or readings
+        rr.candidates = readings
+    if tr.table == "table3":
+        cands = {rr.spec.code: rr.candidates for rr in tr.rows if rr.candidates}
+        solved = solve_across_rows(cands, t3_constraints(tr.form))
+        for rr in tr.rows:
+            if rr.spec.code in solved:
+                rr.candidates = solved[rr.spec.code]
+    for rr in tr.rows:
+        if len(rr.candidates) == 1 and not rr.readings.too_many:
+            rr.values = rr.candidates[0]
+            rr.problem = ""
+        elif rr.candidates:
+            rr.problem = rr.problem or (f"此行数字连在一起，可拆成{len(rr.candidates)}种以上读法，无法唯一确定"
+                                        if rr.readings and rr.readings.too_many else
+                                        f"此行可读成{len(rr.candidates)}种数值，都符合勾稽关系，无法唯一确定")
+
+
+def listed_candidates(rr: RowRead) -> list[list]:
+    out = []
+    for r in rr.candidates[:MAX_LISTED]:
+        out.append([_plain(c[0]) for c in r])
+    return out
+
+
+def _plain(v):
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v

@@ -1,0 +1,233 @@
+"""Cells of a row whose separators were lost, and the identities that decide between readings.
+
+A row read from text is a list of :class:`~govreport_kit.audit.text.Piece` s. When they are as
+many as the row's cells, they are the cells. Otherwise every reading is enumerated:
+
+* a run of digits is split into numbers ("230 000023" → 23, 0 | 0, 0, 0, 0, 23), never with a
+  leading zero ("05");
+* values whose blanks were dropped (``3 |\\n3 |\\n||||``) are placed in every order-preserving way;
+
+and the readings are filtered by the form's identities: the row (表三 总计 = 自然人 + 五类法人,
+表四 维持+纠正+其他+尚未审结 = 总计), then across rows (表三 R-T3-BAL and R-T3-COL per column),
+then by numbers quoted in the prose and last year's stock (表二). One surviving reading is used;
+several are reported as ambiguous and the cells stay empty. Nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable, Iterator, Sequence
+
+from .. import format as fmt
+from .text import BLANK, NA, PAD, VALUE, Piece
+
+#: Enumeration stops here; the row is then reported as ambiguous without listing readings.
+MAX_READINGS = 20000
+#: Product of readings tried at once when several rows of one identity are ambiguous.
+MAX_COMBINATIONS = 50000
+
+Cell = tuple  # (value, state): state None for a value, "blank" or "na"
+Reading = tuple  # one Cell per column
+
+
+def _num(cell: Cell) -> int | Decimal:
+    v = cell[0]
+    return 0 if v is None else v
+
+
+@dataclass
+class RowReadings:
+    """All readings of one row that fit its number of cells (before identities)."""
+
+    readings: list[Reading] = field(default_factory=list)
+    too_many: bool = False  # enumeration was cut at MAX_READINGS
+    overflow: bool = False  # more cells in the text than in the row
+    exact: bool = False  # the pieces were exactly the cells: no choice was made
+
+
+def _piece_cell(p: Piece) -> Cell:
+    if p.kind == VALUE:
+        return (p.value, None, p.unit)
+    return (None, "na" if p.kind == NA else "blank", None)
+
+
+def _splits(digits: str, parts: int) -> Iterator[list[str]]:
+    """Every way of cutting ``digits`` into ``parts`` numbers without leading zeros."""
+    if parts == 1:
+        if len(digits) == 1 or digits[0] != "0":
+            yield [digits]
+        return
+    if digits[0] == "0":
+        for rest in _splits(digits[1:], parts - 1):
+            yield ["0", *rest]
+        return
+    for i in range(1, len(digits) - parts + 2):
+        for rest in _splits(digits[i:], parts - 1):
+            yield [digits[:i], *rest]
+
+
+def _weak_cells(p: Piece, parts: int) -> Iterator[list[Cell]]:
+    for cut in _splits(p.digits, parts):
+        cells = []
+        for k, d in enumerate(cut):
+            last = k == len(cut) - 1
+            text = d + (p.decimals if last else "")
+            v: int | Decimal = Decimal(text) if "." in text else int(text)
+            if k == 0 and p.sign < 0:
+                v = -v
+            cells.append((v, None, p.unit if last else None))
+        yield cells
+
+
+def _max_parts(p: Piece) -> int:
+    return len(p.digits) if p.splittable else 1
+
+
+def _min_parts(p: Piece) -> int:
+    return 1
+
+
+def enumerate_readings(pieces: Sequence[Piece], n: int) -> RowReadings:
+    """Every reading of ``pieces`` as ``n`` cells (identities are applied later)."""
+    items = [p for p in pieces if p.kind != PAD]
+    out = RowReadings()
+    if not any(p.splittable for p in items):
+        if len(items) > n:
+            extra = items[n:]
+            if all(p.kind == BLANK for p in extra):
+                items = items[:n]
+            else:
+                out.overflow = True
+                return out
+        if len(items) == n:
+            out.readings = [tuple(_piece_cell(p) for p in items)]
+            out.exact = True
+            return out
+        return _placements(items, n, out)
+    lo = sum(_min_parts(p) for p in items)
+    hi = sum(_max_parts(p) for p in items)
+    if n < lo:
+        out.overflow = True
+        return out
+    if n > hi:  # even split to single digits the row is short: blanks were dropped
+        return _placements(items, n, out)
+
+    def rec(i: int, left: int) -> Iterator[list[Cell]]:
+        if i == len(items):
+            if left == 0:
+                yield []
+            return
+        p = items[i]
+        rest_lo = sum(_min_parts(q) for q in items[i + 1:])
+        rest_hi = sum(_max_parts(q) for q in items[i + 1:])
+        if not p.splittable:
+            if left - 1 >= rest_lo and left - 1 <= rest_hi:
+                for tail in rec(i + 1, left - 1):
+                    yield [_piece_cell(p), *tail]
+            return
+        for parts in range(1, min(_max_parts(p), left - rest_lo) + 1):
+            if left - parts > rest_hi:
+                continue
+            for head in _weak_cells(p, parts):
+                for tail in rec(i + 1, left - parts):
+                    yield [*head, *tail]
+
+    for reading in rec(0, n):
+        out.readings.append(tuple(reading))
+        if len(out.readings) >= MAX_READINGS:
+            out.too_many = True
+            break
+    return out
+
+
+def _placements(items: Sequence[Piece], n: int, out: RowReadings) -> RowReadings:
+    k = len(items)
+    for pos in itertools.combinations(range(n), k):
+        cells: list[Cell] = [(None, "blank", None)] * n
+        for p, i in zip(items, pos):
+            cells[i] = _piece_cell(p)
+        out.readings.append(tuple(cells))
+        if len(out.readings) >= MAX_READINGS:
+            out.too_many = True
+            break
+    return out
+
+
+# ------------------------------------------------------------------ identities of one row
+def t3_row_ok(r: Reading) -> bool:
+    return sum(_num(c) for c in r[:6]) == _num(r[6])
+
+
+def t4_row_ok(r: Reading) -> bool:
+    return all(sum(_num(c) for c in r[g:g + 4]) == _num(r[g + 4]) for g in (0, 5, 10))
+
+
+ROW_IDENTITY: dict[str, Callable[[Reading], bool] | None] = {"table2": None, "table3": t3_row_ok, "table4": t4_row_ok}
+
+
+def filter_readings(readings: list[Reading], keep: Callable[[Reading], bool]) -> list[Reading] | None:
+    """The readings ``keep`` accepts, or None when it accepts none (then nothing is filtered)."""
+    kept = [r for r in readings if keep(r)]
+    return kept if kept else None
+
+
+# ------------------------------------------------------------------ identities across rows (表三)
+def t3_constraints(form: str) -> list[list[tuple[str, int]]]:
+    """R-T3-BAL and R-T3-COL as signed row sums that must be 0 in every column."""
+    outcomes = fmt.T3_OUTCOME_ROWS if form == "2021" else fmt.T3_OUTCOME_ROWS_2019
+    bal = [("new", 1), ("carried", 1), ("total", -1), ("carried_forward", -1)]
+    col = [("total", 1), *((r, -1) for r in outcomes)]
+    return [bal, col]
+
+
+def solve_across_rows(cands: dict[str, list[Reading]], constraints: Iterable[list[tuple[str, int]]],
+                      width: int = 7) -> dict[str, list[Reading]]:
+    """Narrow ambiguous rows with identities that hold per column across rows.
+
+    Rows absent from ``cands`` (not read) make an identity unusable. An identity that no
+    combination satisfies is left unused (the report's numbers are wrong, not our reading).
+    """
+    cands = {k: list(v) for k, v in cands.items()}
+    constraints = list(constraints)
+    changed = True
+    while changed:
+        changed = False
+        for cons in constraints:
+            rows = [r for r, _ in cons]
+            if any(r not in cands or not cands[r] for r in rows):
+                continue
+            amb = [(r, c) for r, c in cons if len(cands[r]) > 1]
+            if not amb:
+                continue
+            size = 1
+            for r, _ in amb:
+                size *= len(cands[r])
+            if size > MAX_COMBINATIONS:
+                continue
+            base = [0] * width
+            for r, coef in cons:
+                if len(cands[r]) == 1:
+                    for j in range(width):
+                        base[j] += coef * _num(cands[r][0][j])
+            alive: dict[str, set[int]] = {r: set() for r, _ in amb}
+            for combo in itertools.product(*(range(len(cands[r])) for r, _ in amb)):
+                ok = True
+                for j in range(width):
+                    s = base[j]
+                    for (r, coef), idx in zip(amb, combo):
+                        s += coef * _num(cands[r][idx][j])
+                    if s != 0:
+                        ok = False
+                        break
+                if ok:
+                    for (r, _), idx in zip(amb, combo):
+                        alive[r].add(idx)
+            if not all(alive.values()):
+                continue
+            for r, _ in amb:
+                if len(alive[r]) < len(cands[r]):
+                    cands[r] = [c for i, c in enumerate(cands[r]) if i in alive[r]]
+                    changed = True
+    return cands

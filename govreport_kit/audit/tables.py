@@ -1,0 +1,280 @@
+"""Find the rows of tables 二, 三 and 四 in a report's text and read their cells.
+
+Each table's region (from :mod:`detect`) is squeezed (broken words joined), then every row label
+of :mod:`govreport_kit.format` is searched in form order: first exactly (with its item number,
+so "00000002.其他法律…" ends the previous row at "0000000"), then without the item number, then by
+similarity (typos such as "行政法复议"; the nearest official label is reported). The text between
+one label and the next holds that row's cells (:func:`text.segment_pieces`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass, field
+
+from .. import format as fmt
+from .normalize import has_cjk, label_key, squeeze, strip_enum
+from .split import Reading, RowReadings
+from .text import VALUE, Piece, segment_pieces
+
+FUZZY_LABEL_MIN = 0.6
+TYPO_REPORT_MIN = 0.75
+_ENUM_PREFIX = re.compile(r"^(\d{1,2}\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)")
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    table: str
+    code: str
+    label: str
+    keys: tuple[str, ...]  # label keys to search, official first
+    core: str  # key without item number
+    prefix: str  # item number key ("1.", "(一)", "一、") or ""
+    columns: tuple[str, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.columns)
+
+
+def _spec(table: str, code: str, label: str, columns, aliases=()) -> RowSpec:
+    key = label_key(label)
+    m = _ENUM_PREFIX.match(key)
+    keys = tuple(dict.fromkeys([key, *(label_key(a) for a in aliases)]))
+    return RowSpec(table, code, label, keys, strip_enum(label), m.group(1) if m else "", tuple(columns))
+
+
+@functools.cache
+def row_specs(table: str, form: str) -> tuple[RowSpec, ...]:
+    if table == "table4":
+        cols = tuple(f"{g.code}.{c.code}" for g in fmt.T4_GROUPS for c in fmt.T4_RESULTS)
+        return (_spec("table4", "table4", fmt.T4_GROUPS[0].label, cols),)
+    other = "2019" if form == "2021" else "2021"
+    specs = []
+    for r in fmt.table_rows(table, form):
+        aliases = ()
+        if table == "table2":
+            aliases = tuple(x.label for x in fmt.table_rows("table2", other) if x.code == r.code and x.label != r.label)
+        cols = tuple(c.code for c in fmt.table_columns(table, r.code, form))
+        specs.append(_spec(table, r.code, r.label, cols, aliases))
+    return tuple(specs)
+
+
+@functools.cache
+def known_words(table: str, form: str) -> tuple[str, ...]:
+    """Keys of every fixed text of a table (rows, headers, captions, group labels), longest first."""
+    words: set[str] = set()
+    if table == "table2":
+        for s in fmt.T2_SECTIONS:
+            words.update([s.caption, *s.header, *(r.label for r in s.rows), *(c.label for c in s.columns)])
+        for s in fmt.T2_2019_SECTIONS:
+            words.update([s.caption, *(r.label for r in s.rows), *(c.label for c in s.columns)])
+        words.update(["信息内容", "本年收费金额", "单位:万元", "采购总金额"])
+    elif table == "table3":
+        words.update([fmt.T3_HEADER_NOTE, fmt.T3_RESULTS_LABEL, *(c.label for c in fmt.T3_COLUMNS)])
+        words.update(h.label for row in fmt.T3_HEADER for h in row)
+        words.update(g.label for g in fmt.T3_ROW_GROUPS)
+        words.update(r.label for r in fmt.T3_ROWS + fmt.T3_ROWS_2019)
+    else:
+        words.update(h.label for row in fmt.T4_HEADER for h in row)
+    words.update(p.title for p in fmt.PARTS if p.title)
+    words.add(fmt.TABLE4_TITLE_OLD)
+    return tuple(sorted({label_key(w) for w in words}, key=len, reverse=True))
+
+
+@dataclass
+class RowRead:
+    spec: RowSpec
+    found: str | None = None  # label text as found (None: not found)
+    exact: bool = True
+    start: int = -1
+    end: int = -1
+    pieces: list[Piece] = field(default_factory=list)
+    truncated: bool = False
+    readings: RowReadings | None = None
+    candidates: list[Reading] = field(default_factory=list)
+    values: Reading | None = None
+    problem: str = ""  # why the row was not read (Chinese)
+
+
+@dataclass
+class TableRead:
+    table: str
+    form: str
+    found: bool
+    rows: list[RowRead]
+    label_issues: list[tuple[str, str, float]] = field(default_factory=list)  # (found, nearest, ratio)
+    truncated: bool = False
+    header_units: str = ""
+
+    def row(self, code: str) -> RowRead | None:
+        return next((r for r in self.rows if r.spec.code == code), None)
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _anchor_rows(stream: str, specs: list[RowSpec]) -> list[RowRead]:
+    reads = [RowRead(s) for s in specs]
+    pos = 0
+    for rr in reads:  # pass 1: the full label, in order
+        for key in rr.spec.keys:
+            i = stream.find(key, pos)
+            if i >= 0:
+                rr.found, rr.start, rr.end = stream[i:i + len(key)], i, i + len(key)
+                pos = rr.end
+                break
+    for k, rr in enumerate(reads):  # pass 2: label without its number, then by similarity
+        if rr.found is not None:
+            continue
+        lo = max((r.end for r in reads[:k] if r.found is not None), default=0)
+        hi = min((r.start for r in reads[k + 1:] if r.found is not None), default=len(stream))
+        gap = stream[lo:hi]
+        cores = [rr.spec.core] + [strip_enum(x) for x in rr.spec.keys[1:]]
+        if len(rr.spec.core) > 8:
+            cores.append(rr.spec.core[:6])
+        hit = None
+        for core in cores:
+            if len(core) < 2:
+                continue
+            j = gap.find(core)
+            if j >= 0:
+                hit = (lo + j, lo + j + len(core), True)
+                break
+        if hit is None:
+            best = None
+            for m in re.finditer(r"[^\d\s|/—–\-]{2,}", gap):
+                frag = m.group(0)
+                r = _ratio(rr.spec.core, strip_enum(frag))
+                if r >= FUZZY_LABEL_MIN and (best is None or r > best[0]):
+                    best = (r, lo + m.start(), lo + m.end())
+            if best is not None:
+                hit = (best[1], best[2], False)
+        if hit is not None:
+            rr.start, rr.end, rr.exact = hit
+            rr.found = stream[rr.start:rr.end]
+    return reads
+
+
+def _label_issues(stream: str, table: str, form: str, specs: list[RowSpec]) -> list[tuple[str, str, float]]:
+    """Words in a table that are close to, but not, an official label (typos)."""
+    words = known_words(table, form)
+    rest = stream
+    for w in words:
+        if len(w) >= 2:
+            rest = rest.replace(w, "|")
+    issues = []
+    labels = words
+    for m in re.finditer(r"[^\d\s|/—–\-.,:;()]{3,}", rest):
+        frag = m.group(0)
+        if not has_cjk(frag) or frag in ("万元",):
+            continue
+        best = max(((_ratio(frag, w), w) for w in labels if abs(len(w) - len(frag)) <= max(3, len(w) // 3)),
+                   default=(0.0, ""))
+        if TYPO_REPORT_MIN <= best[0] < 1.0:
+            issues.append((frag, best[1], round(best[0], 2)))
+    return issues
+
+
+MASK = "\x00"
+
+
+def _mask_words(segment: str, table: str, form: str) -> str:
+    """Fixed texts of the form inside a row's text (a vertical group label or a header that a PDF
+    extraction put between the values) are not cells: mask them so they neither count as cells nor
+    end the row."""
+    if not has_cjk(segment):
+        return segment
+    for w in known_words(table, form):
+        if len(w) >= 2 and w in segment:
+            segment = segment.replace(w, MASK)
+    return segment
+
+
+def read_rows(region: str, table: str, form: str, at_end: bool = False) -> TableRead:
+    """Read one table's rows from its region of the report text."""
+    stream = squeeze(region)
+    specs = row_specs(table, form)
+    if table == "table4":
+        return _read_table4(stream, specs[0], form, at_end)
+    reads = _anchor_rows(stream, specs)
+    found = [r for r in reads if r.found is not None]
+    tr = TableRead(table, form, bool(found), reads)
+    if not found:
+        tr.truncated = at_end
+        for rr in reads:
+            rr.truncated = at_end
+            rr.problem = "报告在此行之前中断" if at_end else ""
+        return tr
+    for k, rr in enumerate(reads):
+        if rr.found is None:
+            continue
+        nxt = min((r.start for r in reads[k + 1:] if r.found is not None and r.start >= rr.end), default=len(stream))
+        seg = stream[rr.end:nxt]
+        nxt_read = next((r for r in reads[k + 1:] if r.found is not None), None)
+        if nxt_read is not None and nxt_read.found == nxt_read.spec.core and nxt_read.spec.prefix:
+            seg = re.sub(re.escape(nxt_read.spec.prefix) + r"\s*$", "", seg.rstrip())
+        rr.pieces = segment_pieces(_mask_words(seg, table, form))
+        if at_end and nxt == len(stream):
+            values = [p for p in rr.pieces if p.kind != "pad"]
+            closed = bool(re.search(r"[|\n]\s*$", seg)) or has_cjk(seg.strip()[-1:] or "")
+            if len(values) < rr.spec.n or not closed:
+                rr.truncated = True
+                rr.problem = "报告在此行中断"
+    last_found = max(k for k, r in enumerate(reads) if r.found is not None)
+    if at_end and last_found < len(reads) - 1:
+        tr.truncated = True
+        for rr in reads[last_found + 1:]:
+            rr.truncated = True
+            rr.problem = "报告在此行之前中断"
+    tr.label_issues = _label_issues(stream, table, form, specs)
+    if table == "table2" and "万元" in stream[: max(0, (tr.row("government_procurement") or reads[-1]).start)]:
+        tr.header_units = "万元"
+    return tr
+
+
+_T4_GAP = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _read_table4(stream: str, spec: RowSpec, form: str, at_end: bool) -> TableRead:
+    rr = RowRead(spec)
+    tr = TableRead("table4", form, False, [rr])
+    # the data row is the stretch between two words that holds the most digits
+    best = None
+    bounds = [0] + [p for m in _T4_GAP.finditer(stream) for p in (m.start(), m.end())] + [len(stream)]
+    for a, b in zip(bounds[::2], bounds[1::2]):
+        digits = sum(ch.isdigit() for ch in stream[a:b])
+        if digits and (best is None or digits > best[0]):
+            best = (digits, a, b)
+    header_seen = any(w in stream for w in (label_key(fmt.T4_RESULTS[0].label), label_key(fmt.T4_GROUPS[0].label)))
+    if best is None:
+        tr.found = header_seen
+        if at_end:
+            tr.truncated = True
+            rr.truncated = True
+            rr.problem = "报告在表四数据行之前中断"
+        return tr
+    _, a, b = best
+    first = re.search(r"[\d/—–-]", stream[a:b])
+    if first is not None and "\n" in stream[a:a + first.start()]:  # the data row starts on its own line
+        a = stream.rindex("\n", a, a + first.start()) + 1
+    rr.found, rr.start, rr.end, tr.found = stream[max(0, a - 4):a], a, a, True
+    seg = stream[a:b]
+    rr.pieces = segment_pieces(seg)
+    if at_end and b == len(stream):
+        values = [p for p in rr.pieces if p.kind != "pad"]
+        if len(values) < spec.n and not any(p.splittable for p in values):
+            rr.truncated = tr.truncated = True
+            rr.problem = "报告在表四数据行中断"
+        elif not re.search(r"[|\n]\s*$", seg):
+            rr.truncated = tr.truncated = True
+            rr.problem = "报告在表四数据行中断"
+    tr.label_issues = _label_issues(stream, "table4", form, [spec])
+    return tr
+
+
+def values_count(pieces: list[Piece]) -> int:
+    return sum(1 for p in pieces if p.kind == VALUE)

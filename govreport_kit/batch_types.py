@@ -1,0 +1,81 @@
+"""The data of a batch run: a job (one agency-year) and its result. Plain, picklable, JSON-ready."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+OK, FINDINGS, FAILED, SKIPPED = "ok", "findings", "failed", "skipped"
+STATUSES = (OK, FINDINGS, FAILED, SKIPPED)
+STATUS_LABELS = {OK: "正常", FINDINGS: "有错误", FAILED: "失败", SKIPPED: "跳过"}
+
+
+@dataclass(frozen=True)
+class Job:
+    agency: str
+    year: int
+    params_path: str  # absolute
+    name: str = ""  # the agency's name, for the index (from the params, when readable)
+    outputs_root: str = ""  # a local path or an fsspec URL
+    audience: str = "review"
+    timeout: float | None = None
+    notebook: str | None = None  # None: the package's report notebook
+    inputs: dict[str, str] = field(default_factory=dict)  # input name -> sha256
+    fingerprint: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.agency}/{self.year}"
+
+
+@dataclass
+class JobResult:
+    agency: str
+    year: int
+    status: str
+    name: str = ""
+    errors: int = 0  # error-severity findings
+    warnings: int = 0
+    reason: str | None = None  # Chinese: why failed / why skipped
+    cause: str | None = None  # machine code of a failure (the runner's: input, cell, timeout, dead_kernel …)
+    attempts: int = 1
+    seconds: float = 0.0
+    report: str | None = None  # paths relative to the outputs root, POSIX separators
+    findings: str | None = None
+    notebook: str | None = None
+    fingerprint: str = ""
+    inputs: dict[str, str] = field(default_factory=dict)
+    kernels_started: int = 0
+    worker: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+    previous_status: str | None = None  # for skipped jobs: the status of the run they reuse
+    retryable: bool = False  # an infrastructure failure (dead kernel, port race): worth one retry
+
+    @property
+    def key(self) -> str:
+        return f"{self.agency}/{self.year}"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("retryable")
+        d["seconds"] = round(self.seconds, 3)
+        d["timings"] = {k: round(v, 3) for k, v in sorted(self.timings.items())}
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "JobResult":
+        names = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+    @classmethod
+    def failure(cls, job: Job, reason: str, *, attempts: int = 1, retryable: bool = False, **kw: Any) -> "JobResult":
+        return cls(job.agency, job.year, FAILED, name=job.name, reason=reason, attempts=attempts, fingerprint=job.fingerprint,
+                   inputs=dict(job.inputs), retryable=retryable, **kw)
+
+    @classmethod
+    def skipped_from(cls, job: Job, last: "JobResult | None") -> "JobResult":
+        """A job skipped as unchanged: it reuses the counts and outputs of its last ``ok`` run."""
+        base = last or cls(job.agency, job.year, OK, name=job.name)
+        return replace(base, status=SKIPPED, reason="输入未变化，沿用上次结果", attempts=0, seconds=0.0,
+                       kernels_started=0, timings={}, worker="", previous_status=base.status,
+                       fingerprint=job.fingerprint, inputs=dict(job.inputs), name=job.name or base.name)

@@ -1,0 +1,267 @@
+"""What ``notebooks/report.ipynb`` calls: load, check, show each part, and write the end marker.
+
+Each ``show_*`` function displays one HTML fragment built by :mod:`govreport_kit.render` as a
+``text/html``-only output (no ``text/plain`` fallback, so nothing such as a memory address can
+leak into the report). Outside IPython they return the HTML instead.
+
+The notebook ends with :func:`finish`, which displays the *end marker*: an output of mimetype
+:data:`MARKER_MIME` whose data carries the title, ``<meta>`` tags, footer and finding counts.
+The nbconvert template takes the page head and footer from it, and the runner decides success
+by its presence (a timed-out or dead kernel can leave a notebook that looks complete).
+
+This module keeps its imports light: pandera and the checks are imported only when findings
+are computed here rather than handed in by ``govreport run`` (parameter ``precomputed``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+from . import format as fmt
+from . import render
+from .errors import Location, ParamsError, RunError
+from .findings import Finding, has_errors, sort_findings
+from .paths import PARAMS_DIR, PROJECT_ROOT
+
+MARKER_MIME = "application/vnd.govreport.report+json"
+AUDIENCES = ("review", "publish")
+#: Packages whose versions the footer records (those that shape the output).
+VERSIONED_PACKAGES = ("pandas", "nbconvert", "papermill", "nbclient", "ipykernel", "markdown-it-py", "nh3")
+
+
+class ReportRefused(RunError):
+    """A publish run while error-severity findings stand."""
+
+
+# -------------------------------------------------------------------------------------------
+# Loading and checking
+
+
+def params_file(agency_code: str, year: int, params_path: str = "") -> Path:
+    """The parameters file: ``params_path`` if given, else ``params/<agency_code>/<year>.yaml``."""
+    if params_path:
+        return Path(params_path).expanduser().absolute()
+    from .model import agency_code_problem
+
+    problem = agency_code_problem(agency_code)
+    if problem:
+        raise ParamsError(problem, where=Location(key="agency_code"), fix="在参数单元格中改正 agency_code")
+    return PARAMS_DIR / agency_code / f"{int(year)}.yaml"
+
+
+def load(agency_code: str, year: int, params_path: str = ""):
+    """Load the agency-year named by the notebook's parameters (an :class:`AgencyYear`)."""
+    from .load import load_agency_year
+
+    path = params_file(agency_code, year, params_path)
+    if not path.is_file():
+        raise ParamsError("找不到参数文件", where=Location(file=str(path)),
+                          fix="检查 params_path，或用 govreport new 建立该机构年度")
+    model = load_agency_year(path)
+    if model.agency.code != agency_code or int(model.year) != int(year):
+        raise ParamsError(
+            f"参数文件属于 {model.agency.code} {model.year} 年，而 notebook 参数是 {agency_code} {year} 年",
+            where=Location(file=str(path)), fix="把 agency_code 和 year 改成与参数文件一致")
+    model.options.setdefault("params_path", str(path))
+    return model
+
+
+def check(model, precomputed: str = "") -> list[Finding]:
+    """Every finding for the model, errors first.
+
+    ``precomputed`` is the JSON text :func:`findings_payload` made in the ``govreport run``
+    process (which checks while the kernel starts); it is used only when its input hashes equal
+    the model's. Empty: run the checks here.
+    """
+    if precomputed:
+        data = json.loads(precomputed)
+        if data.get("inputs") != model.inputs:
+            raise RunError("预先计算的检查结果与当前输入文件不一致", fix="重新运行 govreport run，或把 precomputed 置空")
+        return [finding_from_dict(d) for d in data["findings"]]
+    return compute_findings(model)
+
+
+def compute_findings(model) -> list[Finding]:
+    """Run every check, with the same agency's previous year when it can be loaded."""
+    from .checks import check as run_checks
+
+    return sort_findings(run_checks(model, previous=_previous(model)))
+
+
+def _previous(model):
+    path = model.options.get("params_path")
+    if not path:
+        return None
+    from . import load as load_mod
+
+    loader = getattr(load_mod, "load_previous", None)
+    if loader is None:
+        return None
+    from .params import load_params
+
+    return loader(load_params(path))
+
+
+def findings_payload(model, findings: Iterable[Finding]) -> str:
+    """The ``precomputed`` parameter: findings plus the input hashes they belong to (plain JSON)."""
+    return json.dumps({"inputs": model.inputs, "findings": [f.to_dict() for f in findings]},
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def findings_from_dicts(items: Iterable[dict[str, Any]]) -> list[Finding]:
+    return [finding_from_dict(d) for d in items]
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    src = d.get("source")
+    return Finding(rule=d["rule"], severity=d["severity"], message=d["message"], table=d.get("table"),
+                   row=d.get("row"), column=d.get("column"), expected=d.get("expected"), found=d.get("found"),
+                   source=Location(**src) if src else None)
+
+
+def refusal_message(findings: Iterable[Finding]) -> str | None:
+    """Why a publish report cannot be produced (Chinese), or None when it can."""
+    errors = [f for f in sort_findings(findings) if f.severity == fmt.ERROR]
+    if not errors:
+        return None
+    first = errors[0]
+    return (f"数据中有 {len(errors)} 个错误，不能生成发布版报告。第一个错误：{first.rule} {first.message}。"
+            f"请改正后重试，或用 audience=\"review\" 生成审阅版查看全部问题")
+
+
+def refuse_unpublishable(findings: Iterable[Finding], audience: str) -> None:
+    """Raise :class:`ReportRefused` for a ``publish`` run with error findings."""
+    if audience not in AUDIENCES:
+        raise ParamsError(f"audience 只能是 review 或 publish，而不是“{audience}”", where=Location(key="audience"))
+    message = refusal_message(findings) if audience == "publish" else None
+    if message:
+        raise ReportRefused(message)
+
+
+# -------------------------------------------------------------------------------------------
+# Showing the parts
+
+
+def show(html: str) -> str | None:
+    """Display ``html`` as a text/html-only output; outside IPython, return it."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - the package always runs with IPython installed
+        return str(html)
+    if get_ipython() is None:
+        return str(html)
+    display({"text/html": str(html)}, raw=True)
+    return None
+
+
+def narrative_text(model, part: str) -> str:
+    """The Markdown of a prose part with its placeholders filled from the tables."""
+    raw = model.narrative.get(part, "") or ""
+    if part == "preamble" and not raw.strip():
+        return render.default_preamble(model)
+    if not raw.strip():
+        return ""
+    from .narrative import fill
+
+    return fill(raw, model, part=part, file=model.options.get("narrative_path"))
+
+
+def show_title(model):
+    """The title and the preamble (legal basis, statistics period, contact)."""
+    return show(render.title_html(model) + render.part_html("preamble", narrative_text(model, "preamble")))
+
+
+def show_findings(findings: Iterable[Finding], audience: str = "review"):
+    """The findings section (review only): errors first, each linked to its highlighted cell."""
+    if audience == "review":
+        return show(render.findings_html(findings))
+    return None
+
+
+def show_part(model, part: str):
+    """A prose part: ``overview`` (一), ``problems`` (五) or ``other`` (六)."""
+    return show(render.part_html(part, narrative_text(model, part)))
+
+
+def show_table(model, table: str, findings: Iterable[Finding] = (), audience: str = "review"):
+    """Table 二, 三 or 四 in the official layout; cells with findings highlighted in review."""
+    return show(render.table_section_html(model, table, findings if audience == "review" else ()))
+
+
+# -------------------------------------------------------------------------------------------
+# The end marker
+
+
+def provenance(model, parameters: dict[str, Any]) -> dict[str, Any]:
+    """Parameters, input hashes (by path relative to the project or params folder) and versions."""
+    base = Path(model.options.get("params_path") or PROJECT_ROOT).parent
+    inputs = {_display_path(k, base): v for k, v in sorted(model.inputs.items())}
+    params = {k: (_display_path(v, PROJECT_ROOT) if k == "params_path" and v else v) for k, v in parameters.items()}
+    return {"parameters": params, "inputs": inputs, "versions": package_versions()}
+
+
+def _display_path(path: str, base: Path) -> str:
+    p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
+    for root in (PROJECT_ROOT, base):
+        try:
+            return p.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return p.name
+
+
+def package_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"govreport_kit": __version__, "python": sys.version.split()[0]}
+    for name in VERSIONED_PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, Any]:
+    """The end-marker data: status, counts, title, ``<meta>`` tags and footer HTML."""
+    fs = list(findings)
+    info = provenance(model, parameters)
+    return {
+        "status": "complete",
+        "agency_code": model.agency.code,
+        "year": int(model.year),
+        "title": model.report_title,
+        "errors": sum(f.severity == fmt.ERROR for f in fs),
+        "warnings": sum(f.severity == fmt.WARNING for f in fs),
+        "infos": sum(f.severity == fmt.INFO for f in fs),
+        "meta_html": str(render.meta_html(info)),
+        "footer_html": str(render.footer_html(info)),
+        "findings": [f.to_dict() for f in sort_findings(fs)],
+    }
+
+
+def finish(model, findings: Iterable[Finding], **parameters: Any):
+    """Display the end marker; this must be the notebook's last output."""
+    data = marker(model, findings, **parameters)
+    text = f"报告已生成：错误 {data['errors']} 个，警告 {data['warnings']} 个，提示 {data['infos']} 个。"
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        return data
+    if get_ipython() is None:
+        return data
+    display({"text/plain": text, MARKER_MIME: data}, raw=True)
+    return None
+
+
+__all__ = ["MARKER_MIME", "ReportRefused", "load", "check", "compute_findings", "findings_payload",
+           "refuse_unpublishable", "refusal_message", "show_title", "show_findings", "show_part", "show_table",
+           "finish", "marker", "has_errors"]
