@@ -103,9 +103,29 @@ def check(model: AgencyYear, previous: AgencyYear | None = None) -> list[Finding
             shaped.append(table)
     findings += blank_findings(model, shaped)
     findings += meta_findings(model) + section5_findings(model) + format_findings(model)
+    findings += placeholder_findings(model)
     if previous is not None:
         findings += carry_findings(model, previous) + stock_findings(model, previous)
     return sort_findings(findings)
+
+
+def placeholder_findings(model: AgencyYear) -> list[Finding]:
+    """R-PLACEHOLDER: every unknown or malformed placeholder in the narrative parts."""
+    from .narrative import placeholder_problems, placeholder_values
+
+    if not any(model.narrative.values()):
+        return []
+    try:
+        values = placeholder_values(model)
+    except KeyError:  # a table lacks an official row or column: R-SHAPE already says which
+        return []
+    findings = []
+    for part, text in model.narrative.items():
+        origin = model.narrative_origin.get(part)
+        where = {"file": origin.file, "first_line": origin.line or 1} if origin else {}
+        for e in placeholder_problems(text, model, part=part, values=values, **where):
+            findings.append(Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity, e.message, source=e.where))
+    return findings
 
 
 # ------------------------------------------------------------------------------ building findings
@@ -116,7 +136,8 @@ def make_finding(model: AgencyYear, rule: str, table: str | None = None, row: st
     """A finding with its severity from format.RULES and its message from TEMPLATES[rule]."""
     message = TEMPLATES[rule].format(expected=show(expected), found=show(found, blank="空白（按 0 计）"), **fields)
     source = model.sources.get((table, row, column)) if table and row and column else None
-    return Finding(rule, fmt.RULE_BY_ID[rule].severity, message, table, row, column, expected, found, source)
+    return Finding(rule, fmt.RULE_BY_ID[rule].severity, message, table, row, column, expected, found, source,
+                   form=model.format)
 
 
 def show(v: Any, blank: str = "空白") -> str:

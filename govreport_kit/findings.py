@@ -23,12 +23,14 @@ class Finding:
     expected: Any = None
     found: Any = None
     source: Location | None = None
+    form: str = "2021"  # the format version whose labels apply
+
 
     @property
     def row_label(self) -> str | None:
         if self.table and self.row:
             try:
-                return fmt.row_label(self.table, self.row)
+                return fmt.row_label(self.table, self.row, self.form)
             except KeyError:
                 return None
         return None
@@ -37,7 +39,7 @@ class Finding:
     def column_label(self) -> str | None:
         if self.table and self.column:
             try:
-                return fmt.column_label(self.table, self.column, self.row)
+                return fmt.column_label(self.table, self.column, self.row, self.form)
             except KeyError:
                 return None
         return None

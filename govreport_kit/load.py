@@ -66,9 +66,10 @@ def load_agency_year(params_path: str | os.PathLike | Params) -> AgencyYear:
     params = params_path if isinstance(params_path, Params) else load_params(params_path)
     model = read_data(params.data, agency=params.agency, year=params.year, form=params.format)
     if params.narrative is not None:
-        from .narrative import split_parts
+        from .narrative import split_parts_located
 
-        model.narrative = split_parts(read_text(params.narrative), display_path(params.narrative))
+        model.narrative, model.narrative_origin = split_parts_located(read_text(params.narrative),
+                                                                      display_path(params.narrative))
     model.options = {**dict(params.report), **model.options}
     model.title = params.report.get("title") or None
     model.inputs = _inputs(params)

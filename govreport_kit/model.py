@@ -83,6 +83,8 @@ class AgencyYear:
     table3: pd.DataFrame = None  # type: ignore[assignment]
     table4: pd.DataFrame = None  # type: ignore[assignment]
     narrative: dict[str, str] = field(default_factory=dict)
+    #: where each narrative part starts (file, line), so messages point at the analyst's file
+    narrative_origin: dict[str, Location] = field(default_factory=dict)
     title: str | None = None  # the report's title; derived from agency and year when None
     period: tuple[str, str] | None = None  # statistics period as ISO dates; derived when None
     states: dict[CellKey, str] = field(default_factory=dict)

@@ -68,6 +68,13 @@ def split_parts(markdown: str, file: str | None = None) -> dict[str, str]:
     return {code: text for code, (text, _) in _split(markdown, file).items()}
 
 
+def split_parts_located(markdown: str, file: str | None = None) -> tuple[dict[str, str], dict[str, Location]]:
+    """``split_parts`` plus where each part starts in the file (for messages)."""
+    split = _split(markdown, file)
+    return ({code: text for code, (text, _) in split.items()},
+            {code: Location(file=file, line=first) for code, (_, first) in split.items()})
+
+
 def _split(markdown: str, file: str | None) -> dict[str, tuple[str, int]]:
     titles = {re.sub(r"\s+", "", p.title): p for p in fmt.PARTS if p.title}
     titles[re.sub(r"\s+", "", fmt.TABLE4_TITLE_OLD)] = fmt.PART_BY_CODE["table4"]
@@ -211,6 +218,20 @@ def fill(text: str, model, *, part: str | None = None, file: str | None = None, 
                    "最接近的有效名称：" + "、".join(f"{{{{ {n} }}}}" for n in near) + "（全部名称见 docs/narrative.md）")
 
     return TOKEN_RE.sub(replace, text)
+
+
+def placeholder_problems(text: str, model, *, part: str | None = None, file: str | None = None,
+                         first_line: int = 1, values: dict[str, str] | None = None) -> list[PlaceholderError]:
+    """Every unknown or malformed placeholder of ``text`` (``fill`` stops at the first one)."""
+    values = placeholder_values(model) if values is None else values
+    problems = []
+    for m in TOKEN_RE.finditer(text):
+        try:
+            fill(m.group(0), model, part=part, file=file, values=values,
+                 first_line=first_line + text.count("\n", 0, m.start()))
+        except PlaceholderError as e:
+            problems.append(e)
+    return problems
 
 
 def fill_narrative(markdown: str, model, file: str | None = None) -> dict[str, str]:

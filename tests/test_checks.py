@@ -222,3 +222,25 @@ def test_importing_checks_does_not_import_pandera_or_pandas():
     code = "import sys, govreport_kit.checks; print('pandera' in sys.modules, 'pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_unknown_placeholder_is_an_error_finding_naming_file_line_and_nearest_names(tmp_path):
+    import shutil
+
+    from govreport_kit.checks import check
+    from govreport_kit.load import load_agency_year
+    from govreport_kit.paths import SAMPLE_PARAMS
+
+    folder = tmp_path / "xishan-edu"
+    shutil.copytree(SAMPLE_PARAMS.parent, folder)
+    md = folder / "2023.md"
+    lines = md.read_text(encoding="utf-8").split("\n")
+    no = next(i for i, line in enumerate(lines) if "{{ table3.new.total }}" in line)
+    lines[no] = lines[no].replace("{{ table3.new.total }}", "{{ table3.nwe.total }}", 1)
+    md.write_text("\n".join(lines), encoding="utf-8")
+    findings = [f for f in check(load_agency_year(folder / "2023.yaml")) if f.rule == "R-PLACEHOLDER"]
+    assert len(findings) == 1
+    f = findings[0]
+    assert f.severity == "error"
+    assert f.source.line == no + 1 and f.source.file.endswith("2023.md")
+    assert "table3.nwe.total" in f.message and "table3.new.total" in f.message

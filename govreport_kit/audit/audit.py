@@ -204,11 +204,15 @@ def _cells(p: Parsed, res: AuditResult) -> tuple[list[tuple[str, str, str, Any]]
 FAST_CHECKS = True
 
 
-def run_checks(model: AgencyYear, previous: AgencyYear | None) -> list[Finding]:
+def run_checks(model: AgencyYear, previous: AgencyYear | None, unread: set = frozenset()) -> list[Finding]:
     if FAST_CHECKS:
         from .fastcheck import check
-    else:
-        from ..checks import check
+
+        total = {t: sum(1 for _ in fmt.cells(t, model.format)) for t in fmt.TABLE_CODES}
+        lost = tuple(t for t in fmt.TABLE_CODES if sum(1 for x in unread if x[0] == t) == total[t])
+        return check(model, previous, unread_tables=lost)
+    from ..checks import check
+
     return check(model, previous)
 
 
@@ -227,7 +231,7 @@ def finalize(p: Parsed, previous: AuditResult | None = None) -> AuditResult:
                         title=p.meta.title, period=p.meta.period)
     res.model = model
     prev_model = previous.model if previous is not None and previous.format == p.form else None
-    findings = run_checks(model, prev_model) if p.meta.year else []
+    findings = run_checks(model, prev_model, res.unread_cells) if p.meta.year else []
     prev_unread = previous.unread_cells if prev_model is not None else set()
     findings = [f for f in findings if not scope.touches_unread(f, res.unread_cells, prev_unread, p.form)]
     if p.truncated and "problems" not in p.outline.sections:

@@ -58,8 +58,12 @@ def validate_table(table: str, df: pd.DataFrame, form: str):
     return out
 
 
-def check(model: AgencyYear, previous: AgencyYear | None = None) -> list[Finding]:
-    """Same findings as ``checks.check(model, previous)``."""
+def check(model: AgencyYear, previous: AgencyYear | None = None, unread_tables=()) -> list[Finding]:
+    """Same findings as ``checks.check(model, previous)``.
+
+    ``unread_tables``: tables of which no cell was read (a truncated report); their blank-cell
+    findings, which the audit would drop anyway, are not built.
+    """
     failures = {}
     for table in fmt.TABLE_CODES:
         f = validate_table(table, model.table(table), model.format)
@@ -71,7 +75,7 @@ def check(model: AgencyYear, previous: AgencyYear | None = None) -> list[Finding
     findings: list[Finding] = []
     for table in fmt.TABLE_CODES:
         findings.extend(checks._from_failure(model, failure) for failure in failures[table])
-    findings += checks.blank_findings(model, fmt.TABLE_CODES)
+    findings += checks.blank_findings(model, tuple(t for t in fmt.TABLE_CODES if t not in unread_tables))
     findings += checks.meta_findings(model) + checks.section5_findings(model) + checks.format_findings(model)
     if previous is not None:
         findings += checks.carry_findings(model, previous) + checks.stock_findings(model, previous)

@@ -91,6 +91,8 @@ def _clean(s: str | None) -> str:
 
 def _int_attr(el, name: str) -> int:
     v = el.get(name)
+    if v is None or v == "1":
+        return 1
     try:
         return max(1, min(int(str(v).strip() or 1), 1000))
     except (TypeError, ValueError):
@@ -130,7 +132,7 @@ def _is_report_table(table) -> bool:
     return any(m in text for m in TABLE_MARKERS)
 
 
-def _render(el, out: list[str]) -> None:
+def _render(el, out: list[str], tables: dict) -> None:
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in SKIP_TAGS or not isinstance(el.tag, str):
         if el.tail:
@@ -138,7 +140,8 @@ def _render(el, out: list[str]) -> None:
         return
     if tag == "table":
         out.append("\n")
-        for line in read_table(el).pipe_lines():
+        tables[el] = read_table(el)
+        for line in tables[el].pipe_lines():
             out.append(line + "\n")
     else:
         block = tag in BLOCK_TAGS
@@ -147,16 +150,16 @@ def _render(el, out: list[str]) -> None:
         if el.text:
             out.append(_clean(el.text))
         for child in el:
-            _render(child, out)
+            _render(child, out, tables)
         if block:
             out.append("\n")
     if el.tail:
         out.append(_clean(el.tail))
 
 
-def render_text(root) -> str:
+def render_text(root, tables: dict | None = None) -> str:
     out: list[str] = []
-    _render(root, out)
+    _render(root, out, {} if tables is None else tables)
     lines = (line.strip() for line in "".join(out).split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -263,9 +266,10 @@ def parse_html(source: str) -> Page:
         lca = _lowest_common_ancestor(key_nodes)
         if lca is not None:
             root = lca
-    text = normalize_text(render_text(root))
+    read: dict = {}
+    text = normalize_text(render_text(root, read))
     if title is None:
         m = re.search(r"[^\n]{0,60}政府信息公开[^\n]{0,10}年度报告", text)
         title = m.group(0).strip() if m else None
     return Page(title=normalize_text(title) if title else None, text=text,
-                tables=[read_table(t) for t in tables], from_script=from_script)
+                tables=[read.get(t) or read_table(t) for t in tables], from_script=from_script)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .split import (ROW_IDENTITY, Reading, enumerate_readings, filter_readings, solve_across_rows,
+from .split import (ROW_IDENTITY, ROW_TARGETS, Reading, enumerate_readings, filter_readings, solve_across_rows,
                     t3_constraints)
 from .tables import RowRead, TableRead
 
@@ -36,7 +36,15 @@ def resolve_table(tr: TableRead, facts: dict | None = None, prev_stock: dict | N
     for rr in tr.rows:
         if rr.found is None or rr.truncated:
             continue
-        rr.readings = enumerate_readings(rr.pieces, rr.spec.n)
+        targets = ROW_TARGETS[tr.table]
+        rr.readings = enumerate_readings(rr.pieces, rr.spec.n, targets)
+        if targets and not rr.readings.readings and not rr.readings.exact and not rr.readings.overflow:
+            # no cut satisfies the row's identity: list the cuts without it (one alone is read as is,
+            # and the E-rules then report the report's own inconsistency)
+            rr.readings = enumerate_readings(rr.pieces, rr.spec.n)
+            rr.problem = "没有一种拆分满足本行的勾稽关系" if len(rr.readings.readings) != 1 else ""
+            if len(rr.readings.readings) == 1:
+                rr.readings.exact = True
         readings = rr.readings.readings
         if tr.table == "table2":
             readings = [_t2_units(rr, r, tr.form, tr.header_units) for r in readings]
@@ -49,12 +57,8 @@ def resolve_table(tr: TableRead, facts: dict | None = None, prev_stock: dict | N
         if rr.readings.exact or len(readings) == 1:
             rr.candidates = readings
             continue
-        if identity is not None:
-            kept = filter_readings(readings, identity)
-            if kept is None:
-                rr.problem = "没有一种拆分满足本行的勾稽关系"
-            else:
-                readings = kept
+        if identity is not None and not rr.problem:
+            readings = filter_readings(readings, identity) or readings
         if tr.table == "table2" and facts:
             for j, col in enumerate(rr.spec.columns):
                 want = facts.get((rr.spec.code, col))

@@ -53,44 +53,25 @@ def _piece_cell(p: Piece) -> Cell:
     return (None, "na" if p.kind == NA else "blank", None)
 
 
-def _splits(digits: str, parts: int) -> Iterator[list[str]]:
-    """Every way of cutting ``digits`` into ``parts`` numbers without leading zeros."""
-    if parts == 1:
-        if len(digits) == 1 or digits[0] != "0":
-            yield [digits]
-        return
-    if digits[0] == "0":
-        for rest in _splits(digits[1:], parts - 1):
-            yield ["0", *rest]
-        return
-    for i in range(1, len(digits) - parts + 2):
-        for rest in _splits(digits[i:], parts - 1):
-            yield [digits[:i], *rest]
+class _TooMany(Exception):
+    pass
 
 
-def _weak_cells(p: Piece, parts: int) -> Iterator[list[Cell]]:
-    for cut in _splits(p.digits, parts):
-        cells = []
-        for k, d in enumerate(cut):
-            last = k == len(cut) - 1
-            text = d + (p.decimals if last else "")
-            v: int | Decimal = Decimal(text) if "." in text else int(text)
-            if k == 0 and p.sign < 0:
-                v = -v
-            cells.append((v, None, p.unit if last else None))
-        yield cells
+#: DFS steps allowed for one row before it is reported as having too many readings.
+MAX_STEPS = 400000
 
 
 def _max_parts(p: Piece) -> int:
     return len(p.digits) if p.splittable else 1
 
 
-def _min_parts(p: Piece) -> int:
-    return 1
+def enumerate_readings(pieces: Sequence[Piece], n: int, targets: dict[int, tuple[int, ...]] | None = None) -> RowReadings:
+    """Every reading of ``pieces`` as ``n`` cells.
 
-
-def enumerate_readings(pieces: Sequence[Piece], n: int) -> RowReadings:
-    """Every reading of ``pieces`` as ``n`` cells (identities are applied later)."""
+    ``targets`` maps a cell to the cells it must be the sum of (表三 总计, 表四 每组总计): a run of
+    digits is then only cut where that holds, which keeps long rows of large numbers tractable.
+    Without ``targets`` every cut is listed (up to :data:`MAX_READINGS`).
+    """
     items = [p for p in pieces if p.kind != PAD]
     out = RowReadings()
     if not any(p.splittable for p in items):
@@ -106,39 +87,74 @@ def enumerate_readings(pieces: Sequence[Piece], n: int) -> RowReadings:
             out.exact = True
             return out
         return _placements(items, n, out)
-    lo = sum(_min_parts(p) for p in items)
-    hi = sum(_max_parts(p) for p in items)
-    if n < lo:
+    suffix_max = [0] * (len(items) + 1)
+    for j in range(len(items) - 1, -1, -1):
+        suffix_max[j] = suffix_max[j + 1] + _max_parts(items[j])
+    if n < len(items):
         out.overflow = True
         return out
-    if n > hi:  # even split to single digits the row is short: blanks were dropped
+    if n > suffix_max[0]:  # even cut to single digits the row is short: blanks were dropped
         return _placements(items, n, out)
+    targets = targets or {}
+    cells: list[Cell] = []
+    steps = [0]
 
-    def rec(i: int, left: int) -> Iterator[list[Cell]]:
+    def want(k: int):
+        return sum(_num(cells[j]) for j in targets[k])
+
+    def rec(i: int, off: int) -> None:
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            raise _TooMany
+        k = len(cells)
         if i == len(items):
-            if left == 0:
-                yield []
+            if k == n:
+                out.readings.append(tuple(cells))
+                if len(out.readings) >= MAX_READINGS:
+                    raise _TooMany
             return
+        left = n - k  # cells still to produce, from item i (offset off) on
         p = items[i]
-        rest_lo = sum(_min_parts(q) for q in items[i + 1:])
-        rest_hi = sum(_max_parts(q) for q in items[i + 1:])
         if not p.splittable:
-            if left - 1 >= rest_lo and left - 1 <= rest_hi:
-                for tail in rec(i + 1, left - 1):
-                    yield [_piece_cell(p), *tail]
+            if left < 1 or left - 1 > suffix_max[i + 1] or left - 1 < len(items) - i - 1:
+                return
+            cell = _piece_cell(p)
+            if k in targets and _num(cell) != want(k):
+                return
+            cells.append(cell)
+            rec(i + 1, 0)
+            cells.pop()
             return
-        for parts in range(1, min(_max_parts(p), left - rest_lo) + 1):
-            if left - parts > rest_hi:
+        digits = p.digits
+        if k in targets:
+            w = want(k)
+            if w < 0 or not digits.startswith(str(w), off):
+                return
+            lengths = [len(str(w))]
+        else:
+            lengths = [1] if digits[off] == "0" else range(1, len(digits) - off + 1)
+        for ln in lengths:
+            end = off + ln
+            last = end == len(digits)
+            rest_here = len(digits) - end  # digits of this token still to place
+            after = left - 1
+            if last:
+                if after < len(items) - i - 1 or after > suffix_max[i + 1]:
+                    continue
+            elif after < 1 + (len(items) - i - 1) or after > rest_here + suffix_max[i + 1]:
                 continue
-            for head in _weak_cells(p, parts):
-                for tail in rec(i + 1, left - parts):
-                    yield [*head, *tail]
+            text = digits[off:end] + (p.decimals if last else "")
+            v: int | Decimal = Decimal(text) if "." in text else int(text)
+            if off == 0 and p.sign < 0:
+                v = -v
+            cells.append((v, None, p.unit if last else None))
+            rec(i + 1, 0) if last else rec(i, end)
+            cells.pop()
 
-    for reading in rec(0, n):
-        out.readings.append(tuple(reading))
-        if len(out.readings) >= MAX_READINGS:
-            out.too_many = True
-            break
+    try:
+        rec(0, 0)
+    except _TooMany:
+        out.too_many = True
     return out
 
 
@@ -165,6 +181,10 @@ def t4_row_ok(r: Reading) -> bool:
 
 
 ROW_IDENTITY: dict[str, Callable[[Reading], bool] | None] = {"table2": None, "table3": t3_row_ok, "table4": t4_row_ok}
+#: The same identities as cells that must be the sum of others (used while cutting digit runs).
+ROW_TARGETS: dict[str, dict[int, tuple[int, ...]] | None] = {
+    "table2": None, "table3": {6: (0, 1, 2, 3, 4, 5)},
+    "table4": {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)}}
 
 
 def filter_readings(readings: list[Reading], keep: Callable[[Reading], bool]) -> list[Reading] | None:
