@@ -130,24 +130,26 @@ def _worker_job_fn() -> JobFn:
 def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: Callable[[JobResult], None]) -> int:
     """Run on a pool of spawned worker processes; returns the number of workers started.
 
-    A worker that dies (killed, out of memory) breaks the pool: the unfinished jobs go to a new
-    pool once; a job that breaks a pool twice ends ``failed``.
+    A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole pool:
+    every unfinished job then raises ``BrokenProcessPool``, the guilty one and bystanders alike.
+    They go to a fresh pool; if that breaks too, the remaining jobs run one per single-worker
+    pool, which tells the guilty job apart: it ends ``failed``, the others run normally.
     """
     import multiprocessing
 
     from . import batch_worker
 
     fn = job_fn or batch_worker.execute_job
+    init = batch_worker.init_worker if job_fn is None else None  # an injected job needs no kernels
     ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-    pending, started, round_ = list(jobs), 0, 0
-    while pending:
-        round_ += 1
-        n = min(workers, len(pending))
+    started = 0
+
+    def run_pool(batch_jobs: list[Job], n: int) -> list[Job]:
+        nonlocal started
         started += n
         broken: list[Job] = []
-        init = batch_worker.init_worker if job_fn is None else None  # an injected job needs no kernels
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init) as ex:
-            futures = {ex.submit(fn, job): job for job in pending}
+            futures = {ex.submit(fn, job): job for job in batch_jobs}
             not_done = set(futures)
             while not_done:
                 done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
@@ -159,11 +161,14 @@ def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: C
                         broken.append(job)
                     except Exception as e:  # the job function itself failed: a bug, but isolate it
                         on_result(JobResult.failure(job, f"批量运行程序出错：{type(e).__name__}: {e}", attempts=1))
-        if broken and round_ >= 2:
-            for job in broken:
-                on_result(JobResult.failure(job, "工作进程意外退出（已重试一次）", attempts=2))
-            broken = []
-        pending = broken
+        return broken
+
+    pending = run_pool(list(jobs), min(workers, len(jobs)))
+    if pending:
+        pending = run_pool(pending, min(workers, len(pending)))
+    for job in pending:  # the pool broke twice: isolate each remaining job
+        if run_pool([job], 1):
+            on_result(JobResult.failure(job, "工作进程意外退出（已重试）", attempts=2, cause="worker_died"))
     return started
 
 

@@ -77,7 +77,7 @@ def cmd_run(args) -> int:
     if res.html_path:
         sys.stdout.write(res.html_path + "\n")
     if res.status != "ok":
-        sys.stderr.write(f"错误：{res.message}\n")
+        sys.stderr.write(f"{'注意' if res.html_path else '错误'}：{res.message}\n")
         if res.failed_notebook_path:
             sys.stderr.write(f"未完成的 notebook 已保存在 {res.failed_notebook_path}（出错的单元格已标出）\n")
     return res.exit_code
@@ -123,7 +123,10 @@ def cmd_audit(args) -> int:
         out = Path(args.html)
         if not out.parent.is_dir():
             raise InputError("输出文件夹不存在", Location(file=str(out.parent)), "请先创建该文件夹")
-        atomic_write(out, render_page(results).encode("utf-8"))
+        try:
+            atomic_write(out, render_page(results).encode("utf-8"))
+        except OSError as e:
+            raise InputError(f"无法写入审核页面（{e.strerror}）", Location(file=str(out))) from None
         sys.stderr.write(f"审核页面已写入 {out}\n")
     if args.json:
         _print_json([r.to_dict() for r in results])

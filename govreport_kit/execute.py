@@ -6,6 +6,7 @@ Imports papermill, nbclient and nbconvert: import it inside
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -62,6 +63,9 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], km, *, timeout:
     The returned notebook is normalised and, on failure, carries papermill's error banner.
     """
     nb = load_notebook_node(str(notebook))  # papermill's reader: adds the tags/metadata it relies on
+    missing = missing_parameters(nb, parameters)
+    if missing:  # papermill would only log a warning and inject them anyway
+        return nb, ("notebook", f"报告 notebook {notebook} 的 parameters 单元格缺少参数：{'、'.join(missing)}", False)
     nb = parameterize_notebook(nb, parameters, report_mode=False, kernel_name="python3", language="python",
                                engine_name="nbclient")
     nb = prepare_notebook_metadata(nb, str(notebook), None)
@@ -102,12 +106,30 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], km, *, timeout:
     return nb, failure
 
 
+def missing_parameters(nb, parameters: dict[str, Any]) -> list[str]:
+    """Names in ``parameters`` that the notebook's ``parameters`` cell does not assign."""
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        return sorted(parameters)
+    assigned = set(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=", cell.source, flags=re.M))
+    bad_types = [k for k, v in parameters.items() if not isinstance(v, (str, int, float, bool, type(None)))]
+    if bad_types:  # only plain JSON scalars ever reach papermill's translators
+        raise TypeError(f"parameters must be plain JSON scalars: {bad_types}")
+    return sorted(set(parameters) - assigned)
+
+
 def cell_error_message(nb, e: PapermillExecutionError) -> str:
-    """A Chinese sentence naming the failed cell and its error (the banner cell is not counted)."""
-    number = sum(1 for c in nb.cells[: e.cell_index] if c.cell_type == "code"
-                 and "papermill-error-cell-tag" not in c.metadata.get("tags", []))
-    first_line = (e.source or "").strip().splitlines()[0] if (e.source or "").strip() else ""
-    return f"报告 notebook 的第 {number + 1} 个代码单元格（{first_line}）出错：{e.ename}：{e.evalue}"
+    """A Chinese sentence naming the failed cell (as numbered in the notebook file) and its error."""
+    number, first_line = 0, ""
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or "papermill-error-cell-tag" in tags or "injected-parameters" in tags:
+            continue
+        number += 1
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            first_line = next((line for line in cell.source.splitlines() if line.strip()), "")
+            break
+    return f"报告 notebook 的第 {number} 个代码单元格（{first_line}）出错：{e.ename}：{e.evalue}"
 
 
 def read_marker(nb) -> tuple[dict[str, Any] | None, Failure | None]:

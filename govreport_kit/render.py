@@ -51,11 +51,12 @@ def part_id(part: str) -> str:
 def finding_target(f: Finding) -> str | None:
     """The id a finding links to: its cell, else its row, table or part; None when nowhere."""
     if f.table in fmt.TABLE_CODES:
-        if f.row and f.column:
+        rows = {r.code for form in fmt.FORMATS for r in fmt.table_rows(f.table, form)}
+        if f.row in rows and f.column and (f.row, f.column) in {rc for form in fmt.FORMATS for rc in fmt.cells(f.table, form)}:
             return cell_id(f.table, f.row, f.column)
-        if f.row:
+        if f.row in rows:
             return row_id(f.table, f.row)
-        return part_id(f.table)
+        return part_id(f.table)  # a missing or extra row/column has no cell to point at
     if f.rule.startswith("R-N-"):
         return part_id("overview")
     return {"R-SEC5": part_id("problems"), "R-META": "report-title"}.get(f.rule)

@@ -61,12 +61,17 @@ def load(agency_code: str, year: int, params_path: str = ""):
     if not path.is_file():
         raise ParamsError("找不到参数文件", where=Location(file=str(path)),
                           fix="检查 params_path，或用 govreport new 建立该机构年度")
-    model = load_agency_year(path)
+    from .params import load_params
+
+    params = load_params(path)
+    model = load_agency_year(params)
     if model.agency.code != agency_code or int(model.year) != int(year):
         raise ParamsError(
             f"参数文件属于 {model.agency.code} {model.year} 年，而 notebook 参数是 {agency_code} {year} 年",
             where=Location(file=str(path)), fix="把 agency_code 和 year 改成与参数文件一致")
     model.options.setdefault("params_path", str(path))
+    if params.narrative is not None:
+        model.options.setdefault("narrative_path", str(params.narrative))
     return model
 
 
@@ -129,7 +134,7 @@ def refusal_message(findings: Iterable[Finding]) -> str | None:
     if not errors:
         return None
     first = errors[0]
-    return (f"数据中有 {len(errors)} 个错误，不能生成发布版报告。第一个错误：{first.rule} {first.message}。"
+    return (f"数据中有 {len(errors)} 个错误，不能生成发布版报告。第一个错误：{first.rule} {first.message.rstrip('。')}。"
             f"请改正后重试，或用 audience=\"review\" 生成审阅版查看全部问题")
 
 
@@ -166,9 +171,24 @@ def narrative_text(model, part: str) -> str:
         return render.default_preamble(model)
     if not raw.strip():
         return ""
+    from .errors import PlaceholderError
     from .narrative import fill
 
-    return fill(raw, model, part=part, file=model.options.get("narrative_path"))
+    try:
+        return fill(raw, model, part=part)
+    except PlaceholderError:
+        _raise_located(model)
+        raise
+
+
+def _raise_located(model) -> None:
+    """Re-fill the narrative file itself, so that the error names the file and its line."""
+    path = model.options.get("narrative_path")
+    if path and Path(path).is_file():
+        from .encoding import display_path, read_text
+        from .narrative import fill_narrative
+
+        fill_narrative(read_text(path), model, file=display_path(path))
 
 
 def show_title(model):

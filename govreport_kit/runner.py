@@ -88,13 +88,13 @@ class RunResult:
 # -------------------------------------------------------------------------------------------
 
 
-def run_report(params_path: str | Path | None = None, *, audience: str = "review",
+def run_report(params_path: str | Path | None = None, *, audience: str | None = "review",
                outputs_root: str | Path | None = None, timeout: float | None = None, kernel=None,
                notebook: str | Path | None = None, check_in_kernel: bool | None = None) -> RunResult:
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or
-    ``publish``. ``outputs_root``: default ``outputs/`` of the project. ``timeout``: seconds for
+    ``publish``; None: the params file's ``report.audience``. ``outputs_root``: default ``outputs/`` of the project. ``timeout``: seconds for
     the whole notebook execution (waiting for the kernel included), None for no limit.
     ``notebook``: the notebook to run (default ``notebooks/report.ipynb``).
 
@@ -117,11 +117,10 @@ def run_report(params_path: str | Path | None = None, *, audience: str = "review
     res = RunResult(FAILED, audience=audience)
     km = kernel
     try:
-        if audience not in ("review", "publish"):
+        if audience not in ("review", "publish", None):
             raise ParamsError(f"audience 只能是 review 或 publish，而不是“{audience}”", where=Location(key="audience"))
         if check_in_kernel is None:
-            check_in_kernel = kernel is None and audience == "review"
-        check_in_kernel = check_in_kernel and audience == "review"
+            check_in_kernel = kernel is None and audience != "publish"
         params_file = (Path(params_path) if params_path else paths.SAMPLE_PARAMS).absolute()
         if not params_file.is_file():
             raise ParamsError("找不到参数文件", where=Location(file=str(params_file)),
@@ -131,8 +130,10 @@ def run_report(params_path: str | Path | None = None, *, audience: str = "review
             km = kernels.start_kernel(cwd=notebook_path.parent, prewarm="checks" if check_in_kernel else True)
         t.lap("kernel_start")
 
-        code, year = _validated_identity(params_file)
+        code, year, default_audience = _validated_identity(params_file)
         res.agency_code, res.year = code, year
+        audience = res.audience = audience or default_audience
+        check_in_kernel = check_in_kernel and audience == "review"  # a publish run is refused before execution
         out_dir = output_dir(outputs_root, code, year)
         res.output_dir = str(out_dir)
         t.lap("validate")
@@ -202,6 +203,13 @@ def run_report(params_path: str | Path | None = None, *, audience: str = "review
         res.timings = t.laps
 
 
+def warm_up() -> None:
+    """Import papermill, nbclient, nbconvert and build the exporter now (once per batch worker)."""
+    with _fast_jupyter_imports():
+        from . import execute
+    execute.warm_exporter_in_background().join()
+
+
 def output_dir(outputs_root: str | Path | None, agency_code: str, year: int) -> Path:
     """``<outputs_root>/<agency_code>/<year>``, refusing anything that resolves outside the root."""
     from .model import agency_code_problem
@@ -226,12 +234,12 @@ def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], a
 # -------------------------------------------------------------------------------------------
 
 
-def _validated_identity(params_file: Path) -> tuple[str, int]:
-    """The agency code and year of a params file, loaded and validated in this process."""
+def _validated_identity(params_file: Path) -> tuple[str, int, str]:
+    """The agency code, year and default audience of a params file, loaded and validated here."""
     from .params import load_params
 
     p = load_params(params_file)
-    return p.agency.code, p.year
+    return p.agency.code, p.year, p.report.get("audience") or "review"
 
 
 def _count(res: RunResult, findings: list[dict[str, Any]]) -> None:

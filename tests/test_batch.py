@@ -291,3 +291,68 @@ def test_dask_local_cluster_gives_byte_identical_html(tmp_path):
         b = (tmp_path / "dask" / r.report).read_bytes()
         assert a == b and len(a) > 10_000
     assert (tmp_path / "dask" / "index.html").is_file()
+
+
+# --------------------------------------------------------------------------- progress and CLI
+class _Tty(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_is_one_live_line_with_counts_and_time_left(tree):
+    params, outputs = tree
+    tty = _Tty()
+    obs = batch_progress.default_observer(tty)
+    assert isinstance(obs, batch_progress.TtyProgress)
+    batch.run_batch(params, outputs_root=outputs, workers=1, job_fn=fake_job, observers=[obs])
+    text = tty.getvalue()
+    assert "\r已完成 5/5：正常 3，有错误 1，失败 1，跳过 0" in text
+    assert "预计剩余" in text and "失败：bad-d 2023 年" in text
+    assert isinstance(batch_progress.default_observer(io.StringIO()), batch_progress.LogProgress)
+
+
+def test_missing_dask_gives_a_clear_chinese_message(tree, monkeypatch):
+    import sys
+
+    from govreport_kit.errors import ParamsError
+    params, outputs = tree
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ParamsError) as e:
+        batch.run_batch(params, outputs_root=outputs, scheduler="tcp://127.0.0.1:1", job_fn=fake_job)
+    assert "Dask" in e.value.message and "pip install" in e.value.message
+
+
+def test_cli_batch_prints_a_summary_and_exits_non_zero_on_failure(tree, capsys, monkeypatch):
+    from govreport_kit import cli
+
+    params, outputs = tree
+    real = batch.run_batch
+    monkeypatch.setattr(batch, "run_batch", lambda *a, **kw: real(*a, **{**kw, "job_fn": fake_job}))
+    rc = cli.main(["batch", str(params), "--outputs", str(outputs), "--workers", "2"])
+    captured = capsys.readouterr()
+    assert rc == 1
+    assert "批量运行结束：共 5 份，正常 3，有错误 1，失败 1，跳过 0" in captured.out
+    assert "索引页：" in captured.out and "[5/5]" in captured.err
+    assert cli.main(["batch", str(params), "--workers", "0"]) == 2
+
+
+# --------------------------------------------------------------------------- a worker that dies
+def crash_once_job(job: Job) -> JobResult:
+    """Kills its worker process the first time it sees ``crash-once``; ``crash-always`` every time."""
+    marker = Path(job.outputs_root) / f"{job.agency}.crashed"
+    if job.agency == "crash-always" or (job.agency == "crash-once" and not marker.exists()):
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        os._exit(3)
+    return fake_job(job)
+
+
+def test_a_dead_worker_process_is_replaced_and_its_job_retried_once(tmp_path):
+    params = tmp_path / "params"
+    for code in ("ok-a", "crash-once", "crash-always", "ok-b"):
+        _params(params, code, 2023)
+    res = batch.run_batch(params, outputs_root=tmp_path / "out", workers=2, job_fn=crash_once_job)
+    by = {r.agency: r for r in res.results}
+    assert by["ok-a"].status == OK and by["ok-b"].status == OK and by["crash-once"].status == OK
+    assert by["crash-always"].status == FAILED and "工作进程意外退出" in by["crash-always"].reason
+    assert res.exit_code == 1

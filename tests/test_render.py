@@ -170,3 +170,44 @@ def test_2019_table3_has_one_other_row():
     assert len(grid(t)) == 3 + 23
     groups = [th.text_content() for th in t.xpath("./tbody//th[contains(@class,'group')]")]
     assert "（六）其他处理" not in groups
+
+
+def test_template_emits_only_html_outputs_and_embedded_images():
+    """The nbconvert template: no code, prompts, markdown, streams, errors or text/plain; images inline."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from govreport_kit.runner import _fast_jupyter_imports
+
+    with _fast_jupyter_imports():
+        from govreport_kit import execute
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    nb = new_notebook(cells=[
+        new_markdown_cell("# SECRET-MARKDOWN"),
+        new_code_cell("print('SECRET-CODE')", execution_count=1, outputs=[
+            new_output("stream", name="stdout", text="SECRET-STDOUT"),
+            new_output("stream", name="stderr", text="SECRET-STDERR"),
+            new_output("display_data", data={"text/html": "<p id='shown'>可见</p>", "text/plain": "<obj at 0x7f00>"}),
+            new_output("execute_result", data={"text/plain": "<object at 0x7f01>"}, execution_count=1),
+            new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+            new_output("error", ename="ValueError", evalue="SECRET-ERROR", traceback=["SECRET-TB"]),
+        ]),
+        new_code_cell("report.finish()", execution_count=2, outputs=[new_output("display_data", data={
+            "text/plain": "done", "application/vnd.govreport.report+json": {
+                "status": "complete", "title": "<b>某局</b>", "meta_html": '<meta name="x" content="y">',
+                "footer_html": '<footer id="prov">脚注</footer>'}})]),
+    ])
+    html = execute.export_html(nbformat.from_dict(nb))
+    for secret in ("SECRET", "0x7f", "In&nbsp;[", "<script", "http", "print("):
+        assert secret not in html, secret
+    assert "<p id=\"shown\">可见</p>" in html and f"data:image/png;base64,{png}" in html
+    assert "<title>&lt;b&gt;某局&lt;/b&gt;</title>" in html
+    assert '<meta content="y" name="x"/>' in html and '<footer id="prov">脚注</footer>' in html
+    assert html.index("可见") < html.index("脚注") < html.index("</html>")
+
+
+def test_findings_about_unknown_rows_link_to_their_table():
+    fs = [Finding("R-SHAPE", "error", "多出一行", "table3", "bogus_row", None),
+          Finding("R-SHAPE", "error", "多出一列", "table3", "new", "bogus_col"),
+          Finding("R-INT", "error", "x", "table3", None, "natural_person")]
+    assert [render.finding_target(f) for f in fs] == ["part-table3", "row-table3-new", "part-table3"]

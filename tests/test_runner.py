@@ -207,3 +207,26 @@ def test_output_dir_comes_only_from_a_valid_code(tmp_path):
             output_dir(tmp_path, bad, 2023)
     with pytest.raises(ParamsError):
         output_dir(tmp_path, "ok", "2023/../../x")
+
+
+def test_a_notebook_lacking_a_parameter_is_refused(tmp_path):
+    import nbformat
+
+    nb = nbformat.read(str(paths.REPORT_NOTEBOOK), as_version=4)
+    params_cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params_cell.source = "\n".join(line for line in params_cell.source.splitlines() if not line.startswith("precomputed"))
+    nbformat.write(nb, str(tmp_path / "old.ipynb"))
+    res = run_report(None, outputs_root=tmp_path, notebook=tmp_path / "old.ipynb")
+    assert (res.status, res.reason, res.retryable) == ("failed", "notebook", False)
+    assert "precomputed" in res.message and "execute" not in res.timings
+
+
+def test_publish_report_has_no_findings_section(tmp_path):
+    params = write_agency(tmp_path, "warned", narrative="# 五、存在的主要问题及改进情况\n\n无\n")  # R-SEC5: info only
+    res = run_report(params, audience="publish", outputs_root=tmp_path / "out")
+    assert res.status == "ok", res.message
+    html = Path(res.html_path).read_text(encoding="utf-8")
+    assert '<section class="findings"' not in html and 'class="v flag' not in html and "检查结果" not in html
+    assert 'name="govreport:param:audience"' in html and 'content="publish"' in html
+    review = run_report(params, outputs_root=tmp_path / "review")
+    assert review.infos >= 1 and '<section class="findings"' in Path(review.html_path).read_text(encoding="utf-8")

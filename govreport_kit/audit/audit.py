@@ -180,9 +180,11 @@ def _cells(p: Parsed, res: AuditResult) -> tuple[list[tuple[str, str, str, Any]]
                 res.unreadable.append(Unreadable(UNKNOWN_LABEL, f"{NAMES[table]}中的“{rr.found}”不是官方行名，"
                                                  f"按最接近的“{rr.spec.label}”读取", table, rr.spec.code,
                                                  nearest=rr.spec.label, found=rr.found))
-            if rr.values is None:
+            if rr.values is None and not rr.partial:
                 continue
-            for col, (value, state, _unit) in zip(rr.spec.columns, rr.values):
+            given = list(zip(rr.spec.columns, rr.values)) if rr.values is not None else \
+                [(rr.spec.columns[i], cell) for i, cell in rr.partial]
+            for col, (value, state, _unit) in given:
                 t, row, column = (table, *col.split(".")) if table == "table4" else (table, rr.spec.code, col)
                 if isinstance(value, Decimal) and not fmt.is_decimal_cell(t, row, column, p.form):
                     if value != value.to_integral_value() and t != "table2":
@@ -194,7 +196,10 @@ def _cells(p: Parsed, res: AuditResult) -> tuple[list[tuple[str, str, str, Any]]
                 cells.append((t, row, column, value))
                 if value is None and state == NOT_APPLICABLE:
                     states[(t, row, column)] = NOT_APPLICABLE
+        fuzzy = [rr.found for rr in tr.rows if rr.found is not None and not rr.exact]
         for frag, nearest, ratio in tr.label_issues:
+            if any(frag in f for f in fuzzy):
+                continue
             res.unreadable.append(Unreadable(UNKNOWN_LABEL, f"{NAMES[table]}中的“{frag}”不是官方用语，最接近的是“{nearest}”",
                                              table, nearest=nearest, found=frag))
     return cells, states
@@ -230,7 +235,7 @@ def finalize(p: Parsed, previous: AuditResult | None = None) -> AuditResult:
     model = build_model(agency, p.meta.year or 0, cells, p.form, states=states, narrative=dict(p.narrative),
                         title=p.meta.title, period=p.meta.period)
     res.model = model
-    prev_model = previous.model if previous is not None and previous.format == p.form else None
+    prev_model = previous.model if previous is not None and previous.format in fmt.FORMATS else None
     findings = run_checks(model, prev_model, res.unread_cells) if p.meta.year else []
     prev_unread = previous.unread_cells if prev_model is not None else set()
     findings = [f for f in findings if not scope.touches_unread(f, res.unread_cells, prev_unread, p.form)]
@@ -290,9 +295,16 @@ def audit_parsed(parsed: list[Parsed | AuditResult]) -> list[AuditResult]:
 
 
 def audit_paths(paths: Iterable[str | Path]) -> list[AuditResult]:
-    """Audit every report file in ``paths`` (files or folders)."""
-    files = expand_paths(paths)
-    return audit_parsed([parse_file(f) for f in files])
+    """Audit every report file in ``paths`` (files or folders; in a folder, files that are not a
+    report, such as a README, are skipped)."""
+    parsed = []
+    for p in map(Path, paths):
+        for f in expand_paths([p]):
+            one = parse_file(f)
+            if p.is_dir() and isinstance(one, Parsed) and not one.reads and one.meta.year is None:
+                continue
+            parsed.append(one)
+    return audit_parsed(parsed)
 
 
 def audit_text(text: str, source: str = "<text>", title: str | None = None, kind: str = "text") -> AuditResult:

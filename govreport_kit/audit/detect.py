@@ -89,6 +89,20 @@ def _fuzzy_find(text: str, code: str, start: int) -> tuple[int, int, str] | None
     return p, i, text[p:i]
 
 
+_LIST_ITEM = re.compile(r"\s*(?:[;,、。]|等|[一二三四五六七]\s*、)")
+
+
+def _heading(pat: re.Pattern, text: str, pos: int) -> re.Match | None:
+    """The first occurrence of a title that is a heading, not an item of a list of the parts
+    (“本报告包括：一、总体情况；二、主动公开政府信息情况；…”); the first occurrence if all look listed."""
+    first = None
+    for m in pat.finditer(text, pos):
+        first = first or m
+        if not _LIST_ITEM.match(text, m.end()):
+            return m
+    return first
+
+
 def find_outline(text: str) -> Outline:
     """Locate the six parts (titles in order; tables by caption when a title is missing)."""
     out = Outline(text=text)
@@ -96,7 +110,7 @@ def find_outline(text: str) -> Outline:
     for code in PART_ORDER:
         hit = None
         for pat in _EXACT[code]:
-            m = pat.search(text, pos)
+            m = _heading(pat, text, pos)
             if m and (hit is None or m.start() < hit[0]):
                 hit = (m.start(), m.end(), m.group(0), True)
         if hit is None:
@@ -198,6 +212,9 @@ MARKERS_2021 = tuple(label_key(x) for x in (
     "本年收费金额",
 ))
 T3_MARKERS_2021 = tuple(label_key(r.label)[2:14] for r in fmt.T3_ROWS if r.code in ("other_no_correction", "other_no_fee"))
+#: Texts only the 2019 and 2021 tables have.
+TABLE_SIGNS = ("第二十条第", label_key(fmt.T3_ROWS[0].label)[2:], label_key(fmt.T4_RESULTS[0].label),
+               label_key(fmt.T3_HEADER_NOTE)[1:12])
 OLDER_MARKERS = ("依申请公开政府信息和不予公开政府信息的情况", "政府信息公开的收费及减免情况", "依申请公开政府信息情况",
                  "主动公开政府信息的情况")
 
@@ -218,9 +235,9 @@ def detect_format(outline: Outline, year: int | None) -> tuple[str, str]:
         if i >= 0 and re.match(r"[\s|]*[\d/—-]", t3[i + len(key):]):
             return "2019", "表三“其他处理”为单行（2019年版）"
     whole = squeeze(outline.text)
-    if not any(c in outline.sections for c in TABLE_PARTS):
-        if (year is not None and year <= 2018) or any(m in whole for m in OLDER_MARKERS):
-            return OLDER, "未见统一表格，按2019年以前的旧版提纲处理"
+    has_tables = any(m in whole for m in TABLE_SIGNS)
+    if not has_tables and ((year is not None and year <= 2018) or any(m in whole for m in OLDER_MARKERS)):
+        return OLDER, "未见统一表格，按2019年以前的旧版提纲处理"
     if year is not None and year in (2019, 2020):
         return "2019", "未找到表头，按年度推定为2019年版"
     return "2021", "未找到表头，按年度推定为2021年版"

@@ -74,12 +74,17 @@ class HtmlTable:
         return "".join(c.text for row in self.rows for c in row)
 
 
+#: Appended to the text of a page that ends before ``</html>``: the last row read may be cut.
+CUT_MARK = "\n\u2026"
+
+
 @dataclass
 class Page:
     title: str | None
     text: str
     tables: list[HtmlTable]
     from_script: bool = False
+    truncated: bool = False  # the file ends before </html> (then ``text`` ends with CUT_MARK)
 
 
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
@@ -271,5 +276,8 @@ def parse_html(source: str) -> Page:
     if title is None:
         m = re.search(r"[^\n]{0,60}政府信息公开[^\n]{0,10}年度报告", text)
         title = m.group(0).strip() if m else None
+    truncated = "</html" not in source[-5000:].lower() and "<html" in source[:5000].lower()
+    if truncated:
+        text += CUT_MARK
     return Page(title=normalize_text(title) if title else None, text=text,
-                tables=[read.get(t) or read_table(t) for t in tables], from_script=from_script)
+                tables=[read.get(t) or read_table(t) for t in tables], from_script=from_script, truncated=truncated)

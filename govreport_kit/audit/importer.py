@@ -9,7 +9,7 @@ Nothing is overwritten unless asked (``overwrite=True``), and then the replaced 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import format as fmt

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from .. import format as fmt
 from ..findings import Finding
-from .normalize import squeeze
+from .normalize import normalize_text, squeeze
 
 _SENTENCE = re.compile(r"[^。!?\n]+")
 _CLAUSE_SPLIT = re.compile(r"[,;:、()《》]")
@@ -92,7 +92,8 @@ _APPLICANT_KEYS = [(c.code, c.label) for c in fmt.T3_COLUMNS if c.code not in ("
 def application_quotes(text: str) -> list[Quote]:
     out: list[Quote] = []
     for sent in _sentences(text):
-        if "申请" not in sent and not any(re.search(pat, sent) for _, pat in _SUB_KEYS[:5]):
+        if "申请" not in sent and not re.search(r"(结转|顺延)[^,;]{0,4}下一?年", sent) and \
+                not any(re.search(pat, sent) for _, pat in _SUB_KEYS[:5]):
             continue
         clauses = _clauses(sent)
         for k, clause in enumerate(clauses):
@@ -195,7 +196,7 @@ def t2_facts(text: str, form: str) -> dict[tuple[str, str], set[int]]:
     facts: dict[tuple[str, str], set[int]] = {}
     if form != "2021":
         return facts
-    for q in t2_quotes(squeeze(text)):
+    for q in t2_quotes(squeeze(normalize_text(text))):
         row, _, col = q.kind.partition(":")
         if row in ("regulations", "normative_documents") and col:
             facts.setdefault((row, col), set()).add(q.value)
@@ -203,7 +204,7 @@ def t2_facts(text: str, form: str) -> dict[tuple[str, str], set[int]]:
 
 
 # ------------------------------------------------------------------ breakdowns and units
-_BREAK_START = re.compile(r"(\d+(?:,\d{3})*)\s*(件|条)(?:[^\d。;]{0,3})?[,(]?\s*(?:其中|涉及|包括|分别为)")
+_BREAK_START = re.compile(r"(\d+(?:,\d{3})*)\s*(件|条)(?:(?:[^\d。;]{0,3})?[,(]?\s*(?:其中|涉及|包括|分别为)|\s*\((?!含|包含|另|其中))")
 
 
 def breakdown_mismatches(text: str) -> list[tuple[int, int, str, str]]:
@@ -233,6 +234,9 @@ def breakdown_mismatches(text: str) -> list[tuple[int, int, str, str]]:
                     parts.append(int(tok.group(1).replace(",", "")))
                 i = tok.end()
             tail = rest[i:i + 2]
+            listed = rest[:i]
+            if re.search(r"另|此外|还有|以及其他", listed):  # more than a breakdown of the total
+                continue
             if len(parts) >= 2 and not tail.startswith("等") and sum(parts) != total:
                 out.append((total, sum(parts), unit, sent.strip()))
     return out

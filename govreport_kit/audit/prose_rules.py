@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .. import format as fmt
 from ..findings import Finding
-from .normalize import squeeze
+from .normalize import normalize_text, squeeze
 from .prose import (Quote, Values, application_quotes, breakdown_mismatches, make_finding, review_quotes,
                     t2_quotes, unit_problems)
 
@@ -149,7 +149,7 @@ def _check_t2(quotes: list[Quote], v: Values) -> list[Finding]:
 
 def check_narrative(overview: str, v: Values) -> list[Finding]:
     """Every R-N-* finding for part 一 (``overview``) against the tables read into ``v``."""
-    text = squeeze(overview or "")
+    text = squeeze(normalize_text(overview or ""))
     if not text.strip():
         return []
     out = _check_t3(application_quotes(text), v)

@@ -8,7 +8,7 @@ from .split import (ROW_IDENTITY, ROW_TARGETS, Reading, enumerate_readings, filt
                     t3_constraints)
 from .tables import RowRead, TableRead
 
-MAX_LISTED = 10
+MAX_LISTED = 30
 _WAN = Decimal(10000)
 
 
@@ -78,9 +78,16 @@ def resolve_table(tr: TableRead, facts: dict | None = None, prev_stock: dict | N
             rr.values = rr.candidates[0]
             rr.problem = ""
         elif rr.candidates:
-            rr.problem = rr.problem or (f"此行数字连在一起，可拆成{len(rr.candidates)}种以上读法，无法唯一确定"
-                                        if rr.readings and rr.readings.too_many else
-                                        f"此行可读成{len(rr.candidates)}种数值，都符合勾稽关系，无法唯一确定")
+            n = len(rr.candidates)
+            if rr.problem:
+                pass
+            elif rr.readings and rr.readings.too_many:
+                rr.problem = f"此行数字连在一起，可拆成{n}种以上读法，无法唯一确定"
+            elif tr.table == "table2":
+                rr.problem = (f"此行可读成{n}种数值；表二没有行内勾稽关系，正文和上年报告也没有可据以判断的数字，"
+                              "无法唯一确定")
+            else:
+                rr.problem = f"此行可读成{n}种数值，都符合表内勾稽关系，无法唯一确定"
 
 
 def listed_candidates(rr: RowRead) -> list[list]:

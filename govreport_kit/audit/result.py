@@ -49,7 +49,10 @@ class AuditResult:
 
     @property
     def readable(self) -> bool:
-        """True when at least one table cell was read."""
+        """True when at least one table cell was read, or the report is recognised as the older
+        outline (which has no tables to read)."""
+        if self.format == "older":
+            return True
         if self.model is None:
             return False
         total = sum(1 for _ in self.model.iter_cells())

@@ -97,6 +97,7 @@ class RowRead:
     candidates: list[Reading] = field(default_factory=list)
     values: Reading | None = None
     problem: str = ""  # why the row was not read (Chinese)
+    partial: list = field(default_factory=list)  # (column index, cell) of a cut row's cells that are whole
 
 
 @dataclass
@@ -137,12 +138,16 @@ def _anchor_rows(stream: str, specs: list[RowSpec]) -> list[RowRead]:
         if len(rr.spec.core) > 8:
             cores.append(rr.spec.core[:6])
         hit = None
-        for core in cores:
+        for n, core in enumerate(cores):
             if len(core) < 2:
                 continue
             j = gap.find(core)
             if j >= 0:
-                hit = (lo + j, lo + j + len(core), True)
+                end = lo + j + len(core)
+                exact = n < len(cores) - 1 or core == rr.spec.core or len(rr.spec.core) <= 8
+                if not exact:  # only the label's beginning matched: take the whole label as written
+                    end += len(re.match(r"[^\d\s|/—–\-\x00]*", stream[end:]).group(0))
+                hit = (lo + j, end, exact)
                 break
         if hit is None:
             best = None
@@ -180,6 +185,7 @@ def _label_issues(stream: str, table: str, form: str, specs: list[RowSpec]) -> l
 
 
 MASK = "\x00"
+_TRAILING_ENUM = re.compile(r"(?:\(\d{1,2}\)|\d{1,2}\.|[①-⑳]|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}、)[ \t]*$")
 
 
 def _mask_words(segment: str, table: str, form: str) -> str:
@@ -215,15 +221,16 @@ def read_rows(region: str, table: str, form: str, at_end: bool = False) -> Table
         nxt = min((r.start for r in reads[k + 1:] if r.found is not None and r.start >= rr.end), default=len(stream))
         seg = stream[rr.end:nxt]
         nxt_read = next((r for r in reads[k + 1:] if r.found is not None), None)
-        if nxt_read is not None and nxt_read.found == nxt_read.spec.core and nxt_read.spec.prefix:
-            seg = re.sub(re.escape(nxt_read.spec.prefix) + r"\s*$", "", seg.rstrip())
+        if nxt_read is not None and nxt_read.found not in nxt_read.spec.keys:
+            seg = _TRAILING_ENUM.sub("", seg)  # the next row's own item number ("(1)", "1、")
         rr.pieces = segment_pieces(_mask_words(seg, table, form))
         if at_end and nxt == len(stream):
-            values = [p for p in rr.pieces if p.kind != "pad"]
+            cap = sum(len(p.digits) if p.splittable else 1 for p in rr.pieces if p.kind != "pad")
             closed = bool(re.search(r"[|\n]\s*$", seg)) or has_cjk(seg.strip()[-1:] or "")
-            if len(values) < rr.spec.n or not closed:
+            if cap < rr.spec.n or not closed:
                 rr.truncated = True
                 rr.problem = "报告在此行中断"
+                rr.partial = _whole_cells(rr.pieces, rr.spec.n, closed)
     last_found = max(k for k, r in enumerate(reads) if r.found is not None)
     if at_end and last_found < len(reads) - 1:
         tr.truncated = True
@@ -234,6 +241,18 @@ def read_rows(region: str, table: str, form: str, at_end: bool = False) -> Table
     if table == "table2" and "万元" in stream[: max(0, (tr.row("government_procurement") or reads[-1]).start)]:
         tr.header_units = "万元"
     return tr
+
+
+def _whole_cells(pieces: list[Piece], n: int, closed: bool) -> list:
+    """The cells of a cut row that are certainly whole: delimited cells in their place, except
+    the last one when nothing closes it (its digits may be cut)."""
+    from .split import _piece_cell
+
+    items = [p for p in pieces if p.kind != "pad"]
+    if any(not p.strong for p in items) or any(p.kind == "pad" for p in pieces[: len(items)]):
+        return []
+    keep = items if closed else items[:-1]
+    return [(i, _piece_cell(p)) for i, p in enumerate(keep[:n])]
 
 
 _T4_GAP = re.compile(r"[\u3400-\u9fff]+")
