@@ -9,15 +9,15 @@ Generates N synthetic agencies (default 40) in a temporary folder and times, on 
 (d) ``govreport batch --changed-only`` again, nothing changed.
 
 Memory: while (b) and (c) run, the RSS of each worker process plus its kernels is sampled
-(psutil, every 0.1 s); the peak of that sum is "per worker". PSS (shared pages split between
-processes) is printed beside it. The last line is one JSON object.
+(psutil, every 0.1 s); the peak of that sum is "per worker" (a child caught between fork and exec
+is not counted twice, see ``_tree_by_worker``). PSS (shared pages split between processes) is
+printed beside it. The last line is one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -34,13 +34,20 @@ sys.path.insert(0, str(ROOT))
 
 
 def _tree_by_worker(cli: psutil.Process) -> dict[int, list[psutil.Process]]:
-    """Worker processes of a batch (children of the CLI that have kernels or run jobs) -> their trees."""
+    """Worker processes of a batch (children of the CLI) -> the worker and its kernels.
+
+    Left out: multiprocessing's resource tracker, and a child caught between fork and exec while
+    a kernel is being launched (same command line as its parent): until it execs it shares its
+    parent's pages, so its RSS is the worker's counted a second time, not memory of its own.
+    """
     out = {}
     for child in cli.children(recursive=False):
         try:
-            if "resource_tracker" in " ".join(child.cmdline()):
+            cmd = child.cmdline()
+            if "resource_tracker" in " ".join(cmd):
                 continue
-            out[child.pid] = [child, *child.children(recursive=True)]
+            kids = [k for k in child.children(recursive=True) if k.cmdline() != cmd]
+            out[child.pid] = [child, *kids]
         except psutil.Error:
             continue
     return out

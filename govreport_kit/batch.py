@@ -35,6 +35,9 @@ __all__ = ["Job", "JobResult", "BatchResult", "Discovery", "discover", "plan", "
            "OK", "FINDINGS", "FAILED", "SKIPPED", "STATUSES"]
 
 YEAR_FILE_RE = re.compile(r"^(\d{4})\.yaml$")
+#: Seconds a report may take when no timeout is given: a report takes about a second, so a job
+#: still running after ten minutes is hung, and must not hold its worker for the rest of the batch.
+DEFAULT_TIMEOUT = 600.0
 
 
 @dataclass
@@ -132,8 +135,8 @@ def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: C
 
     A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole pool:
     every unfinished job then raises ``BrokenProcessPool``, the guilty one and bystanders alike.
-    They go to a fresh pool; if that breaks too, the remaining jobs run one per single-worker
-    pool, which tells the guilty job apart: it ends ``failed``, the others run normally.
+    They go to a fresh pool; if that breaks too, each remaining job runs alone in a single-worker
+    pool (twice at most), which tells the guilty job apart: it ends ``failed``, the others run.
     """
     import multiprocessing
 
@@ -148,7 +151,8 @@ def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: C
         nonlocal started
         started += n
         broken: list[Job] = []
-        with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init) as ex:
+        ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init)
+        try:
             futures = {ex.submit(fn, job): job for job in batch_jobs}
             not_done = set(futures)
             while not_done:
@@ -161,15 +165,28 @@ def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: C
                         broken.append(job)
                     except Exception as e:  # the job function itself failed: a bug, but isolate it
                         on_result(JobResult.failure(job, f"批量运行程序出错：{type(e).__name__}: {e}", attempts=1))
+        except BaseException:  # Ctrl-C: drop queued jobs and stop the workers now, not after the queue
+            _abandon(ex)
+            raise
+        ex.shutdown(wait=True)
         return broken
 
     pending = run_pool(list(jobs), min(workers, len(jobs)))
     if pending:
         pending = run_pool(pending, min(workers, len(pending)))
-    for job in pending:  # the pool broke twice: isolate each remaining job
-        if run_pool([job], 1):
+    for job in pending:  # the pool broke twice: each remaining job alone, with one retry
+        if run_pool([job], 1) and run_pool([job], 1):
             on_result(JobResult.failure(job, "工作进程意外退出（已重试）", attempts=2, cause="worker_died"))
     return started
+
+
+def _abandon(ex: ProcessPoolExecutor) -> None:
+    ex.shutdown(wait=False, cancel_futures=True)
+    for proc in list((getattr(ex, "_processes", None) or {}).values()):  # their kernels exit with them
+        try:
+            proc.terminate()
+        except Exception:
+            pass
 
 
 def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: Callable[[JobResult], None]) -> int:
@@ -199,6 +216,7 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
               observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
 
+    ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
     ``notebook`` replaces the report notebook (e.g. the test notebook with injected faults);
     ``job_fn`` replaces the worker function (tests only; it must be picklable for the pool).
     """
@@ -208,6 +226,7 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
     params_dir = Path(params_dir) if params_dir else paths.PARAMS_DIR
     root = batch_store.normalise_root(outputs_root if outputs_root is not None else paths.OUTPUTS_DIR)
     nb = str(Path(notebook).resolve()) if notebook else None
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     found = discover(params_dir)
     to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb)
     observers = list(observers)

@@ -47,6 +47,8 @@ class _Base(Observer):
         self.total, self.to_run, self.t0 = total, to_run, time.perf_counter()
         for p in problems:
             self.stream.write(f"注意：{p}\n")
+        if not total:
+            self.stream.write("没有找到任何参数文件（应为 <参数目录>/<机构代码>/<年度>.yaml）。\n")
         skipped = total - to_run
         self.stream.write(f"共 {total} 份报告，需运行 {to_run} 份" + (f"，{skipped} 份未变化将跳过" if skipped else "") + "。\n")
         self.stream.flush()

@@ -75,6 +75,19 @@ def exists(path: str) -> bool:
     return os.path.exists(path)
 
 
+def remove(path: str) -> None:
+    """Delete ``path`` if it exists."""
+    try:
+        if is_url(path):
+            fs, p = _fs(path)
+            if fs.exists(p):
+                fs.rm(p)
+        else:
+            Path(path).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def dumps(obj: Any) -> bytes:
     """Canonical JSON: sorted keys, UTF-8, two-space indent, final newline."""
     return (json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")

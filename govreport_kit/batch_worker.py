@@ -1,8 +1,10 @@
 """The worker side of a batch: a long-lived process that runs one report at a time.
 
-Why it is fast: papermill, nbconvert and the exporter are imported once per worker, not once per
-report; and while job k runs, the kernel for job k+1 is already starting and importing pandas and
-the package (``--IPKernelApp.exec_lines``), so a job usually finds its kernel ready. A pre-started
+Why it is fast: papermill, nbconvert, the exporter, pandas and pandera are imported once per
+worker, not once per report; and each job's kernel is started before the job arrives: as soon as
+the previous report is done (or, with ``GOVREPORT_OVERLAP_KERNELS=1``, as soon as the previous
+kernel is handed out), importing pandas and the report modules (``--IPKernelApp.exec_lines``)
+while the worker returns the result and loads and checks the next job's data. A pre-started
 kernel that never ran another agency is fresh: no state passes between agencies. Kernels talk over
 IPC sockets (no TCP port to race for) and are killed right after use, not shut down gracefully.
 
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -170,7 +171,7 @@ def execute_job(job: Job) -> JobResult:
             try:
                 km = st.pool.take()
             except Exception as e:
-                res = JobResult.failure(job, f"内核启动失败：{type(e).__name__}: {e}", retryable=True)
+                res = JobResult.failure(job, f"内核启动失败：{type(e).__name__}: {e}", cause="kernel_start", retryable=True)
             else:
                 try:
                     res = _run_once(job, km)
@@ -190,7 +191,7 @@ def execute_job(job: Job) -> JobResult:
 def _run_once(job: Job, km) -> JobResult:
     from . import batch_store
     from .errors import GovReportError
-    from .runner import run_report
+    from .runner import FAILED_NOTEBOOK, run_report
 
     remote = batch_store.is_url(job.outputs_root)
     local_root = tempfile.mkdtemp(prefix="govreport-out-") if remote else job.outputs_root
@@ -207,7 +208,10 @@ def _run_once(job: Job, km) -> JobResult:
             return JobResult.failure(job, f"运行出错：{text}", cause="run", retryable=is_infrastructure_failure(text))
         res = from_run_result(job, rr)
         if remote:
-            batch_store.upload_tree(f"{local_root}/{job.agency}/{job.year}", batch_store.job_dir(job.outputs_root, job.agency, job.year))
+            target = batch_store.job_dir(job.outputs_root, job.agency, job.year)
+            batch_store.upload_tree(f"{local_root}/{job.agency}/{job.year}", target)
+            if res.status != FAILED:  # as the runner does locally: a success clears an old failure
+                batch_store.remove(f"{target}/{FAILED_NOTEBOOK}")
         return res
     finally:
         if remote:

@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=None, help="并行数（默认 CPU 核数）")
     s.add_argument("--changed-only", action="store_true", help="只重跑输入有变化的报告")
     s.add_argument("--audience", choices=["review", "publish"], default="review")
-    s.add_argument("--timeout", type=float, default=None, help="单个报告的超时（秒）")
+    s.add_argument("--timeout", type=float, default=None, help="单个报告的超时（秒，默认 600）")
     s.add_argument("--scheduler", default=None, help="Dask 调度器地址（可选）")
     s.add_argument("--outputs", help="输出根目录（默认 outputs/；可为 fsspec 支持的任意路径）")
     s.set_defaults(func=cmd_batch)

@@ -177,10 +177,16 @@ def notebook_text(nb) -> str:
 # Export
 
 _EXPORTER = None
+_EXPORT_LOCK = threading.RLock()  # an exporter registers filters per call: one export at a time
 
 
 def exporter():
     """The package's ``HTMLExporter`` (built once per process, then reused)."""
+    with _EXPORT_LOCK:
+        return _EXPORTER or _build_exporter()
+
+
+def _build_exporter():
     global _EXPORTER
     if _EXPORTER is None:
         from nbconvert import HTMLExporter
@@ -207,5 +213,6 @@ def warm_exporter_in_background() -> threading.Thread:
 
 def export_html(nb) -> str:
     """The offline HTML of an executed report notebook."""
-    body, _ = exporter().from_notebook_node(nb, resources={})
+    with _EXPORT_LOCK:
+        body, _ = exporter().from_notebook_node(nb, resources={})
     return body

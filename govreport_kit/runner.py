@@ -94,9 +94,10 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or
-    ``publish``; None: the params file's ``report.audience``. ``outputs_root``: default ``outputs/`` of the project. ``timeout``: seconds for
-    the whole notebook execution (waiting for the kernel included), None for no limit.
-    ``notebook``: the notebook to run (default ``notebooks/report.ipynb``).
+    ``publish``; None: the params file's ``report.audience``. ``outputs_root``: default
+    ``outputs/`` of the project. ``timeout``: seconds for the whole notebook execution (waiting
+    for the kernel included), None for no limit. ``notebook``: the notebook to run (default
+    ``notebooks/report.ipynb``; it must have the same parameters cell).
 
     ``kernel``: an already started ``jupyter_client.KernelManager`` from
     :func:`govreport_kit.kernels.start_kernel` (e.g. pre-started by a batch worker while the

@@ -132,6 +132,10 @@ def sample_run(key: str = "review", **kwargs):
     from govreport_kit.runner import run_report
 
     if key not in _SAMPLE_RUNS:
+        import atexit
+        import shutil
+
         root = Path(tempfile.mkdtemp(prefix=f"govreport-test-{key}-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
         _SAMPLE_RUNS[key] = run_report(None, outputs_root=root, **kwargs)
     return _SAMPLE_RUNS[key]

@@ -284,8 +284,11 @@ def test_dask_local_cluster_gives_byte_identical_html(tmp_path):
     local = batch.run_batch(params, outputs_root=tmp_path / "local", workers=1)
     assert [r.status for r in local.results] == [OK, OK]
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        remote = batch.run_batch(params, outputs_root=tmp_path / "dask", scheduler=cluster.scheduler_address)
+        # an fsspec URL: the workers render into a local temporary folder and upload through fsspec
+        remote = batch.run_batch(params, outputs_root="file://" + str(tmp_path / "dask"),
+                                 scheduler=cluster.scheduler_address)
     assert [r.status for r in remote.results] == [OK, OK]
+    assert all(r.worker and r.worker not in {x.worker for x in local.results} for r in remote.results)
     for r in local.results:
         a = (tmp_path / "local" / r.report).read_bytes()
         b = (tmp_path / "dask" / r.report).read_bytes()
