@@ -25,6 +25,8 @@ from .report import MARKER_MIME
 
 Failure = tuple[str, str, bool]  # (reason code, Chinese message, retryable)
 START_TIMEOUT = 60
+#: Exceptions raised by a cell that mean the input files are wrong, not the run.
+INPUT_ERRORS = frozenset({"InputError", "ParamsError", "PlaceholderError"})
 
 
 class ReportEngine(NBClientEngine):
@@ -38,10 +40,10 @@ class ReportEngine(NBClientEngine):
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, *, km, deadline=None, start_timeout=START_TIMEOUT,
                                  on_ready=None, **kw):
-        timeout_func = None
-        if deadline is not None:
-            def timeout_func(cell):  # noqa: ARG001 - nbclient passes the cell
-                return max(0.01, deadline - time.monotonic())
+        def time_left(cell):  # noqa: ARG001 - nbclient passes the cell
+            return max(0.01, deadline - time.monotonic())
+
+        timeout_func = time_left if deadline is not None else None
         # nbclient polls shell, iopub and liveness concurrently on one event loop; a blocking client
         # (what a plain KernelManager hands out) stalls that loop inside iopub.get_msg, and a cell
         # timeout then never fires. An asynchronous client on the same kernel does not.
@@ -96,7 +98,9 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], km, *, timeout:
     try:
         raise_for_execution_errors(nb, None)
     except PapermillExecutionError as e:
-        failure = failure or ("cell", cell_error_message(nb, e), False)
+        # Bad input found by the kernel (it loads the data itself) is reported as such: exit 2.
+        reason = "input" if e.ename in INPUT_ERRORS else "cell"
+        failure = failure or (reason, cell_error_message(nb, e), False)
     else:
         if failure is not None:  # no cell error to point at: say on top why the notebook stops
             banner = nbformat.v4.new_markdown_cell(f'<span style="color:red;font-size:2em">报告未完成：{failure[1]}</span>')
@@ -120,16 +124,18 @@ def missing_parameters(nb, parameters: dict[str, Any]) -> list[str]:
 
 def cell_error_message(nb, e: PapermillExecutionError) -> str:
     """A Chinese sentence naming the failed cell (as numbered in the notebook file) and its error."""
-    number, first_line = 0, ""
+    number, code_text = 0, ""
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if cell.cell_type != "code" or "papermill-error-cell-tag" in tags or "injected-parameters" in tags:
             continue
         number += 1
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-            first_line = next((line for line in cell.source.splitlines() if line.strip()), "")
+            code_text = "；".join(line.strip() for line in cell.source.splitlines() if line.strip())
             break
-    return f"报告 notebook 的第 {number} 个代码单元格（{first_line}）出错：{e.ename}：{e.evalue}"
+    if len(code_text) > 100:
+        code_text = code_text[:99] + "…"
+    return f"报告 notebook 的第 {number} 个代码单元格（{code_text}）出错：{e.ename}：{e.evalue}"
 
 
 def read_marker(nb) -> tuple[dict[str, Any] | None, Failure | None]:

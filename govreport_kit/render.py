@@ -203,6 +203,15 @@ ALLOWED_TAGS = {"p", "br", "h3", "h4", "h5", "h6", "strong", "em", "ul", "ol", "
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+#: Around a placeholder that could not be filled (review reports show it highlighted).
+UNFILLED_START, UNFILLED_END = "\ue000", "\ue001"
+
+
+def strip_unfilled_marks(text: str) -> str:
+    """Input text must not carry the marks itself."""
+    return text.replace(UNFILLED_START, "").replace(UNFILLED_END, "")
+
+
 def markdown_html(text: str, heading_base: int = 3) -> Markup:
     """Narrative Markdown as sanitised HTML.
 
@@ -219,6 +228,7 @@ def markdown_html(text: str, heading_base: int = 3) -> Markup:
     html = _MD.renderer.render(tokens, _MD.options, {})
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes=ALLOWED_URL_SCHEMES,
                       link_rel="noopener noreferrer", strip_comments=True)
+    clean = clean.replace(UNFILLED_START, '<mark class="unfilled" title="未能填入的占位符">').replace(UNFILLED_END, "</mark>")
     return Markup(clean.strip())
 
 
@@ -290,7 +300,7 @@ def findings_html(findings: Iterable[Finding]) -> Markup:
 def _finding_place(f: Finding) -> str:
     if f.table in fmt.TABLE_CODES and f.row and f.column:
         try:
-            return fmt.cell_label(f.table, f.row, f.column)
+            return fmt.cell_label(f.table, f.row, f.column, getattr(f, "form", "2021"))
         except KeyError:
             pass
     if f.table in fmt.TABLE_CODES:

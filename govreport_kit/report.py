@@ -86,7 +86,7 @@ def check(model, precomputed: str = "") -> list[Finding]:
         data = json.loads(precomputed)
         if data.get("inputs") != model.inputs:
             raise RunError("预先计算的检查结果与当前输入文件不一致", fix="重新运行 govreport run，或把 precomputed 置空")
-        return [finding_from_dict(d) for d in data["findings"]]
+        return [finding_from_dict(d, model.format) for d in data["findings"]]
     return compute_findings(model)
 
 
@@ -117,15 +117,12 @@ def findings_payload(model, findings: Iterable[Finding]) -> str:
                       ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def findings_from_dicts(items: Iterable[dict[str, Any]]) -> list[Finding]:
-    return [finding_from_dict(d) for d in items]
-
-
-def finding_from_dict(d: dict[str, Any]) -> Finding:
+def finding_from_dict(d: dict[str, Any], form: str = "2021") -> Finding:
+    """The inverse of ``Finding.to_dict`` (``form``: the format of the model it belongs to)."""
     src = d.get("source")
     return Finding(rule=d["rule"], severity=d["severity"], message=d["message"], table=d.get("table"),
                    row=d.get("row"), column=d.get("column"), expected=d.get("expected"), found=d.get("found"),
-                   source=Location(**src) if src else None)
+                   source=Location(**src) if src else None, form=d.get("form", form))
 
 
 def refusal_message(findings: Iterable[Finding]) -> str | None:
@@ -164,36 +161,42 @@ def show(html: str) -> str | None:
     return None
 
 
-def narrative_text(model, part: str) -> str:
-    """The Markdown of a prose part with its placeholders filled from the tables."""
+def narrative_text(model, part: str, *, tolerant: bool = False) -> str:
+    """The Markdown of a prose part with its placeholders filled from the tables.
+
+    An unknown placeholder raises :class:`PlaceholderError` (naming file and line), unless
+    ``tolerant``: then it stays in the text between :data:`render.UNFILLED_START` and
+    :data:`render.UNFILLED_END`, which the rendered page highlights (review reports, whose
+    findings list the R-PLACEHOLDER error).
+    """
     raw = model.narrative.get(part, "") or ""
     if part == "preamble" and not raw.strip():
         return render.default_preamble(model)
     if not raw.strip():
         return ""
+    from .narrative import fill, placeholder_values
+
+    origin = getattr(model, "narrative_origin", {}).get(part)
+    where = {"file": origin.file, "first_line": origin.line or 1} if origin else {}
+    values = placeholder_values(model)
+    if not tolerant:
+        return fill(raw, model, part=part, values=values, **where)
     from .errors import PlaceholderError
-    from .narrative import fill
+    from .narrative import TOKEN_RE
 
-    try:
-        return fill(raw, model, part=part)
-    except PlaceholderError:
-        _raise_located(model)
-        raise
+    def one(m):
+        try:
+            return fill(m.group(0), model, part=part, values=values)
+        except PlaceholderError:
+            return render.UNFILLED_START + m.group(0) + render.UNFILLED_END
 
-
-def _raise_located(model) -> None:
-    """Re-fill the narrative file itself, so that the error names the file and its line."""
-    path = model.options.get("narrative_path")
-    if path and Path(path).is_file():
-        from .encoding import display_path, read_text
-        from .narrative import fill_narrative
-
-        fill_narrative(read_text(path), model, file=display_path(path))
+    return TOKEN_RE.sub(one, render.strip_unfilled_marks(raw))
 
 
-def show_title(model):
+def show_title(model, audience: str = "review"):
     """The title and the preamble (legal basis, statistics period, contact)."""
-    return show(render.title_html(model) + render.part_html("preamble", narrative_text(model, "preamble")))
+    preamble = narrative_text(model, "preamble", tolerant=audience == "review")
+    return show(render.title_html(model) + render.part_html("preamble", preamble))
 
 
 def show_findings(findings: Iterable[Finding], audience: str = "review"):
@@ -203,9 +206,13 @@ def show_findings(findings: Iterable[Finding], audience: str = "review"):
     return None
 
 
-def show_part(model, part: str):
-    """A prose part: ``overview`` (一), ``problems`` (五) or ``other`` (六)."""
-    return show(render.part_html(part, narrative_text(model, part)))
+def show_part(model, part: str, audience: str = "review"):
+    """A prose part: ``overview`` (一), ``problems`` (五) or ``other`` (六).
+
+    In review, an unknown placeholder is shown highlighted (the findings list it); in publish
+    it is an error.
+    """
+    return show(render.part_html(part, narrative_text(model, part, tolerant=audience == "review")))
 
 
 def show_table(model, table: str, findings: Iterable[Finding] = (), audience: str = "review"):

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .errors import GovReportError, Location, ParamsError, RunError
+from .errors import GovReportError, Location, ParamsError
 
 OK, FINDINGS, FAILED = "ok", "findings", "failed"
 TEMPLATES_DIR = paths.PACKAGE_DIR / "templates"

@@ -211,3 +211,9 @@ def test_findings_about_unknown_rows_link_to_their_table():
           Finding("R-SHAPE", "error", "多出一列", "table3", "new", "bogus_col"),
           Finding("R-INT", "error", "x", "table3", None, "natural_person")]
     assert [render.finding_target(f) for f in fs] == ["part-table3", "row-table3-new", "part-table3"]
+
+
+def test_unfilled_marks_become_highlights_and_cannot_be_forged():
+    html = render.markdown_html(f"a {render.UNFILLED_START}{{{{ x }}}}{render.UNFILLED_END} <b>b</b>")
+    assert '<mark class="unfilled" title="未能填入的占位符">{{ x }}</mark>' in html and "&lt;b&gt;" in html
+    assert render.strip_unfilled_marks(f"{render.UNFILLED_START}x{render.UNFILLED_END}") == "x"

@@ -137,18 +137,42 @@ def test_missing_params_file_is_a_clean_error_without_a_kernel(tmp_path, capsys)
 
 
 def test_failing_cell_keeps_partial_notebook_and_old_outputs(tmp_path):
-    params = write_agency(tmp_path, "broken-cell", narrative="# 一、总体情况\n\n本年新收{{ table3.nwe.total }}件。\n")
+    params = write_agency(tmp_path, "broken-cell")
+    (params.parent / "2023.xlsx").write_bytes(b"this is not a workbook")
     old = sentinel_outputs(tmp_path / "out", "broken-cell")
-    res = run_report(params, outputs_root=tmp_path / "out")
-    assert (res.status, res.reason, res.exit_code, res.retryable) == ("failed", "cell", 1, False)
-    assert "代码单元格" in res.message and "占位符" in res.message and "table3.nwe.total" in res.message
+    res = run_report(params, outputs_root=tmp_path / "out")  # the kernel loads the data: its cell fails
+    assert (res.status, res.reason, res.exit_code, res.retryable) == ("failed", "input", 2, False)
+    assert "第 2 个代码单元格（from govreport_kit import report；model = report.load(agency_code, year, params_path)）" \
+        "出错：InputError" in res.message
+    assert "2023.xlsx" in res.message
     assert_untouched(tmp_path / "out", "broken-cell", old)
     failed = Path(res.failed_notebook_path)
     assert failed == tmp_path / "out" / "broken-cell" / "2023" / FAILED_NOTEBOOK
     nb = json.loads(failed.read_text(encoding="utf-8"))
     assert "papermill-error-cell-tag" in nb["cells"][0]["metadata"]["tags"]  # papermill's red banner
     errors = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []) if o["output_type"] == "error"]
-    assert errors and errors[0]["ename"] == "PlaceholderError"
+    assert len(errors) == 1 and errors[0]["ename"] == "InputError"
+
+
+def test_an_error_in_any_cell_fails_the_run(tmp_path):
+    nb = notebook_with_cell(tmp_path / "raises.ipynb", "raise ValueError('单元格故意出错')")
+    old = sentinel_outputs(tmp_path, "xishan-edu")
+    res = run_report(None, outputs_root=tmp_path, notebook=nb)
+    assert (res.status, res.reason, res.exit_code, res.retryable) == ("failed", "cell", 1, False)
+    assert "第 12 个代码单元格（raise ValueError('单元格故意出错')）出错：ValueError：单元格故意出错" in res.message
+    assert_untouched(tmp_path, "xishan-edu", old)
+    assert Path(res.failed_notebook_path).exists()
+
+
+def test_unknown_placeholder_is_highlighted_in_review_and_refused_in_publish(tmp_path):
+    params = write_agency(tmp_path, "typo", narrative="# 一、总体情况\n\n本年新收{{ table3.nwe.total }}件，结转{{ table3.carried.total }}件。\n")
+    res = run_report(params, outputs_root=tmp_path / "out")
+    assert (res.status, res.errors) == ("findings", 1)
+    html = Path(res.html_path).read_text(encoding="utf-8")
+    assert '<mark class="unfilled" title="未能填入的占位符">{{ table3.nwe.total }}</mark>件，结转0件' in html
+    assert "R-PLACEHOLDER" in html and "第 3 行" in html
+    refused = run_report(params, audience="publish", outputs_root=tmp_path / "out")
+    assert (refused.status, refused.reason) == ("findings", "refused") and "table3.nwe.total" in refused.message
 
 
 def test_publish_with_error_findings_is_refused_before_execution(tmp_path):
