@@ -171,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("run", help="生成一份年度报告（HTML）")
     s.add_argument("params", nargs="?", help="参数文件 params/<机构代码>/<年度>.yaml；省略时生成内置示例")
-    s.add_argument("--audience", choices=["review", "publish"], default="review", help="review：附问题清单；publish：有错误时拒绝生成")
+    s.add_argument("--audience", choices=["review", "publish"], default=None,
+                   help="review：附问题清单；publish：有错误时拒绝生成（默认取参数文件 report.audience，未写则为 review）")
     s.add_argument("--outputs", help="输出根目录（默认 outputs/）")
     s.set_defaults(func=cmd_run)
 
