@@ -39,7 +39,9 @@ from govreport_kit.audit.html import parse_html  # noqa: E402
 from govreport_kit.audit.text import read_text_source  # noqa: E402
 from govreport_kit.encoding import read_text  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+#: ../shared/corpus where it exists (the dev machine), else the copy the tests carry.
+DEFAULT_CORPUS = next((p for p in (ROOT.parent / "shared" / "corpus", ROOT / "tests" / "fixtures" / "corpus")
+                       if (p / "expected").is_dir()), ROOT / "tests" / "fixtures" / "corpus")
 
 
 def report_files(corpus: Path) -> tuple[list[Path], dict[Path, dict]]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
+from govreport_kit import format as fmt
 from govreport_kit import model as m
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures" / "checks"
-SEED_JSON = FIXTURES / "seed_xishan_edu_2023.json"
+SEED_JSON = HERE / "fixtures" / "sample" / "seed-xishan-edu-2023.json"
 SAMPLE_NARRATIVE = HERE.parent / "params" / "xishan-edu" / "2023.md"
 
 XISHAN = dict(name="昆明市西山区教育体育局", code="xishan-edu", region="云南省昆明市西山区",
@@ -21,16 +21,7 @@ XISHAN = dict(name="昆明市西山区教育体育局", code="xishan-edu", regio
 def seed_cells(path: Path = SEED_JSON):
     """(table, row, column, value) of the seed report's three tables (expected JSON layout)."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    for row, v in data["table2"].items():
-        if isinstance(v, dict):
-            for col, x in v.items():
-                yield "table2", row, col, x
-        else:
-            yield "table2", row, "value", Decimal(str(v)) if row == "fees_wan_yuan" else v
-    for table in ("table3", "table4"):
-        for row, cols in data[table].items():
-            for col, x in cols.items():
-                yield table, row, col, x
+    return m.cells_from_dict({t: data[t] for t in fmt.TABLE_CODES})
 
 
 def seed_model(narrative: dict[str, str] | None = None, **kwargs) -> m.AgencyYear:

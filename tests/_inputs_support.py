@@ -13,7 +13,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from govreport_kit import format as fmt
-from govreport_kit.model import Agency, from_cells
+from govreport_kit.model import Agency, cells_from_dict, from_cells
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -56,16 +56,7 @@ def assert_cli_refuses(path: Path, *needles: str, folder: Path | None = None) ->
 def sample_cells():
     """(table, row, column, value) of the seed report, from the expected JSON."""
     data = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
-    for row, v in data["table2"].items():
-        if isinstance(v, dict):
-            for col, x in v.items():
-                yield "table2", row, col, x
-        else:
-            yield "table2", row, "value", Decimal(str(v)) if row == "fees_wan_yuan" else v
-    for table in ("table3", "table4"):
-        for row, cols in data[table].items():
-            for col, x in cols.items():
-                yield table, row, col, x
+    return cells_from_dict({t: data[t] for t in ("table2", "table3", "table4")})
 
 
 def varied_model(year: int = 2023):

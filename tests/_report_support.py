@@ -9,23 +9,13 @@ from lxml import html as lxml_html
 
 from govreport_kit import model as M
 
-FIXTURES = Path(__file__).parent / "fixtures" / "report"
-SAMPLE_TABLES = FIXTURES / "sample_tables.json"
+SAMPLE_TABLES = Path(__file__).parent / "fixtures" / "sample" / "seed-xishan-edu-2023.json"
 
 
 def sample_cells(path: Path = SAMPLE_TABLES):
     """(table, row, column, value) of the sample agency (the seed's three tables)."""
     d = json.loads(path.read_text(encoding="utf-8"))
-    for r, v in d["table2"].items():
-        if isinstance(v, dict):
-            for c, x in v.items():
-                yield "table2", r, c, x
-        else:
-            yield "table2", r, "value", v
-    for t in ("table3", "table4"):
-        for r, cols in d[t].items():
-            for c, x in cols.items():
-                yield t, r, c, x
+    return M.cells_from_dict({t: d[t] for t in ("table2", "table3", "table4")})
 
 
 def sample_model(name: str = "昆明市西山区教育体育局", code: str = "xishan-edu", **kwargs) -> M.AgencyYear:

@@ -22,7 +22,7 @@ from ..model import NOT_APPLICABLE, Agency, AgencyYear
 from . import scope
 from .detect import OLDER, Meta, Outline, detect_format, detect_meta, find_outline
 from .html import parse_html
-from .modelbuild import build_model
+from ..model import from_cells
 from .prose import Values, t2_facts
 from .prose_rules import check_narrative
 from .resolve import listed_candidates, resolve_table
@@ -232,7 +232,7 @@ def finalize(p: Parsed, previous: AuditResult | None = None) -> AuditResult:
         resolve_table(tr, facts, prev_stock)
     cells, states = _cells(p, res)
     agency = Agency(name=p.meta.agency or "", code=agency_code(p.meta.agency))
-    model = build_model(agency, p.meta.year or 0, cells, p.form, states=states, narrative=dict(p.narrative),
+    model = from_cells(agency, p.meta.year or 0, cells, p.form, states=states, narrative=dict(p.narrative),
                         title=p.meta.title, period=p.meta.period)
     res.model = model
     prev_model = previous.model if previous is not None and previous.format in fmt.FORMATS else None

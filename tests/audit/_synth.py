@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from govreport_kit import format as fmt
 from govreport_kit.model import Agency
-from govreport_kit.audit.modelbuild import build_model
+from govreport_kit.model import from_cells
 
 AGENCY = "测试县市场监督管理局"
 
@@ -64,7 +64,7 @@ def make_cells(seed: int = 0, form: str = "2021", blanks: bool = False, big: boo
 
 
 def model_of(cells: dict, form: str = "2021", year: int = 2023):
-    return build_model(Agency(AGENCY, "synthetic"), year, [(t, r, c, v) for (t, r, c), v in cells.items()], form)
+    return from_cells(Agency(AGENCY, "synthetic"), year, [(t, r, c, v) for (t, r, c), v in cells.items()], form)
 
 
 def _v(v) -> str:
