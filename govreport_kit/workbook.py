@@ -188,8 +188,21 @@ def _write_table(wb: Workbook, table: str, model: AgencyYear | None, form: str) 
     if table == "table3":
         for r in range(2, 5):
             ws.row_dimensions[r].height = 30
+        for row in fmt.table_rows(table, form):  # labels longer than the column wrap onto two lines
+            if len(row.label) > 20:
+                ws.row_dimensions[cells[(row.code, "total")][0]].height = 30
     ws.protection.sheet = True
     ws.sheet_view.showGridLines = True
+    _print_setup(ws, landscape=table != "table2")
+
+
+def _print_setup(ws, landscape: bool) -> None:
+    """A4, one page wide (tables 三 and 四 landscape), so a printed sheet shows whole rows."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
 
 
 def _cell_value(model: AgencyYear, table: str, row: str, col: str) -> Any:
