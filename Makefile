@@ -28,7 +28,7 @@ batch: install
 	$(BIN)/govreport batch
 
 lab: install
-	$(BIN)/jupyter lab notebooks/
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab notebooks/
 
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider

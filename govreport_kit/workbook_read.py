@@ -212,7 +212,7 @@ def locate_table4(sheet: Sheet) -> dict[tuple[str, str], tuple[int, int]]:
             result_row = r
             break
     if result_row is None:
-        raise InputError("找不到表四的第三行表头（结果维持、结果纠正、其他结果、尚未审结、总计）", sheet.where(),
+        raise InputError(f"找不到表四的第三行表头（{'、'.join(x.label for x in fmt.T4_RESULTS)}）", sheet.where(),
                          "请不要删除表头行；可用 govreport template 重新生成模板")
     cells = {}
     for g in fmt.T4_GROUPS:

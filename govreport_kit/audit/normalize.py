@@ -43,8 +43,21 @@ RADICAL_MAP: dict[str, str] = {
     "\u2ef1": "龜", "\u2ef2": "亀", "\u2ef3": "龟",
 }
 
+#: Traditional (and variant) forms of the characters of the form's fixed texts → simplified, so that
+#: a report typed in traditional characters ("屬於國家秘密", "重複申請") finds its labels. Only
+#: characters that are not in use as simplified characters themselves.
+TRADITIONAL = (
+    "萬万與与為为爲为舉举於于會会體体關关決决況况減减務务動动區区單单發发後后處处復复複复對对屬属廢废開开強强"
+    "當当總总執执護护報报據据權权條条構构沒没現现確确穩稳類类係系糾纠納纳組组織织經经結结繼继續续維维繳缴罰罚"
+    "規规計计認认議议許许訟讼訪访訴诉詢询請请購购費费轉转過过這这進进採采問问項项題题額额國国業业個个兩两產产"
+    "從从價价傳传餘余辦办數数範范製制補补無无獲获審审機机內内門门實实將将號号號号應应並并級级縣县鎮镇鄉乡廳厅"
+    "負负責责聯联繫系網网頁页話话電电郵邮編编圍围與与書书歸归齊齐衛卫設设環环"
+)
+_TRAD_MAP = {TRADITIONAL[i]: TRADITIONAL[i + 1] for i in range(0, len(TRADITIONAL), 2)}
+
 _CHAR_MAP = str.maketrans({
     **RADICAL_MAP,
+    **_TRAD_MAP,
     "\u00a0": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "",
     "\ufeff": "", "\u200c": "", "\u200d": "", "\r": "",
     "\u2014": "—", "\u2015": "—", "\u2013": "–", "\u2012": "–", "\u2212": "-",

@@ -157,7 +157,10 @@ def _anchor_rows(stream: str, specs: list[RowSpec]) -> list[RowRead]:
                 if r >= FUZZY_LABEL_MIN and (best is None or r > best[0]):
                     best = (r, lo + m.start(), lo + m.end())
             if best is not None:
-                hit = (best[1], best[2], False)
+                start = best[1]
+                while start < best[2] and stream[start] in ".、":  # the item number's dot: not the label's
+                    start += 1
+                hit = (start, best[2], False)
         if hit is not None:
             rr.start, rr.end, rr.exact = hit
             rr.found = stream[rr.start:rr.end]
@@ -222,7 +225,8 @@ def read_rows(region: str, table: str, form: str, at_end: bool = False) -> Table
         seg = stream[rr.end:nxt]
         nxt_read = next((r for r in reads[k + 1:] if r.found is not None), None)
         if nxt_read is not None and nxt_read.found not in nxt_read.spec.keys:
-            seg = _TRAILING_ENUM.sub("", seg)  # the next row's own item number ("(1)", "1、")
+            prefix = nxt_read.spec.prefix  # the next row's own item number ("2.", "(1)", "1、")
+            seg = seg.rstrip()[:-len(prefix)] if prefix and seg.rstrip().endswith(prefix) else _TRAILING_ENUM.sub("", seg)
         rr.pieces = segment_pieces(_mask_words(seg, table, form))
         if at_end and nxt == len(stream):
             cap = sum(len(p.digits) if p.splittable else 1 for p in rr.pieces if p.kind != "pad")
