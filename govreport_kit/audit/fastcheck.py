@@ -5,8 +5,8 @@ hundreds of published reports needs about 1 ms. For a model whose tables have th
 and dtypes (every model the audit builds), :func:`validate_table` computes the same
 :class:`~govreport_kit.schemas.CellFailure` s with plain Python arithmetic, using the identities,
 value kinds and number rules of :mod:`govreport_kit.schemas` itself; everything else (messages,
-blank cells, R-META, R-SEC5, R-FMT, R-X-*) is the checks module's own code. Any other model goes
-to ``checks.check``. ``tests/audit/test_fastcheck.py`` asserts identical findings on the corpus
+blank cells, R-META, R-SEC5, R-FMT, R-X-*, placeholders) is ``checks.check`` itself, which takes
+this validator as a parameter; a table of any other shape goes to the pandera models. ``tests/audit/test_fastcheck.py`` asserts identical findings on the corpus
 and on mutated models.
 """
 
@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import checks
 from .. import format as fmt
-from ..findings import Finding, sort_findings
+from ..findings import Finding
 
 if TYPE_CHECKING:
     from ..model import AgencyYear
@@ -59,31 +59,9 @@ def validate_table(table: str, df: pd.DataFrame, form: str):
 
 
 def check(model: AgencyYear, previous: AgencyYear | None = None, unread_tables=()) -> list[Finding]:
-    """Same findings as ``checks.check(model, previous)``.
+    """Same findings as ``checks.check(model, previous)``, with the plain-Python table validation.
 
     ``unread_tables``: tables of which no cell was read (a truncated report); their blank-cell
     findings, which the audit would drop anyway, are not built.
     """
-    try:
-        return _check(model, previous, unread_tables)
-    except (AttributeError, TypeError):  # the checks module changed its helpers: use it whole
-        return checks.check(model, previous)
-
-
-def _check(model: AgencyYear, previous: AgencyYear | None, unread_tables) -> list[Finding]:
-    failures = {}
-    for table in fmt.TABLE_CODES:
-        f = validate_table(table, model.table(table), model.format)
-        if f is None:
-            return checks.check(model, previous)
-        failures[table] = f
-    if previous is not None:
-        checks._check_previous(model, previous)
-    findings: list[Finding] = []
-    for table in fmt.TABLE_CODES:
-        findings.extend(checks._from_failure(model, failure) for failure in failures[table])
-    findings += checks.blank_findings(model, tuple(t for t in fmt.TABLE_CODES if t not in unread_tables))
-    findings += checks.meta_findings(model) + checks.section5_findings(model) + checks.format_findings(model)
-    if previous is not None:
-        findings += checks.carry_findings(model, previous) + checks.stock_findings(model, previous)
-    return sort_findings(findings)
+    return checks.check(model, previous, validate=validate_table, unread_tables=unread_tables)
