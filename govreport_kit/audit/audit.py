@@ -20,7 +20,7 @@ from ..errors import GovReportError
 from ..findings import Finding, sort_findings
 from ..model import NOT_APPLICABLE, Agency, AgencyYear
 from . import scope
-from .detect import OLDER, Meta, Outline, detect_format, detect_meta, find_outline
+from .detect import OLDER, Meta, Outline, detect_format, detect_meta, find_outline, split_reports
 from .html import parse_html
 from ..model import from_cells
 from .prose import Values, t2_facts
@@ -72,6 +72,8 @@ def parse_report(text: str, source: str, title_hint: str | None = None, kind: st
     p.narrative = _narrative(outline)
     if meta.year is None:
         p.unreadable.append(Unreadable(MISSING_META, "没有找到报告年度（标题或统计期限）"))
+    if not meta.agency and (meta.year is not None or outline.sections):
+        p.unreadable.append(Unreadable(MISSING_META, "没有找到机关名称（标题或“请与…联系”）"))
     if form == OLDER:
         p.unreadable.append(Unreadable(MISSING_TABLE, "这是2019年以前的旧版提纲，没有统一格式的表二、表三、表四"))
         return p
@@ -226,6 +228,10 @@ def finalize(p: Parsed, previous: AuditResult | None = None) -> AuditResult:
                       title=p.meta.title, format_reason=p.form_reason, kind=p.kind)
     if p.form == OLDER:
         return res
+    if not p.outline.sections and p.meta.year is None and not p.reads:
+        res.format, res.format_reason, res.unreadable = None, "", [Unreadable(UNREADABLE_FILE, "文件中没有找到年度报告的内容（没有标题、年度、"
+                                                       "各部分标题或表格）；请确认选对了文件")]
+        return res
     facts = t2_facts(p.narrative.get("overview", ""), p.form)
     prev_stock = _stock(previous)
     for table, tr in p.reads.items():
@@ -253,12 +259,24 @@ def _unreadable_file(source: str, err: GovReportError) -> AuditResult:
 
 
 def parse_file(path: str | Path, display: str | None = None) -> Parsed | AuditResult:
+    """The (first) report of a file."""
+    return parse_file_reports(path, display)[0]
+
+
+def parse_file_reports(path: str | Path, display: str | None = None) -> list[Parsed | AuditResult]:
+    """Every report of a file: a page may carry two years' reports one after the other."""
     source = display or str(path)
     try:
         text, title, kind = read_source(path)
     except GovReportError as e:
-        return _unreadable_file(source, e)
-    return parse_report(text, source, title, kind)
+        return [_unreadable_file(source, e)]
+    chunks = split_reports(text)
+    if len(chunks) == 1:
+        return [parse_report(text, source, title, kind)]
+    out = [parse_report(c, f"{source}#{k + 1}" if k else source, None, kind) for k, c in enumerate(chunks)]
+    out[0].unreadable.append(Unreadable(MISSING_META, f"此文件含{len(chunks)}份年度报告，已分别审核"
+                                        f"（{source}#2 起为后面的报告）"))
+    return out
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -300,10 +318,10 @@ def audit_paths(paths: Iterable[str | Path]) -> list[AuditResult]:
     parsed = []
     for p in map(Path, paths):
         for f in expand_paths([p]):
-            one = parse_file(f)
-            if p.is_dir() and isinstance(one, Parsed) and not one.reads and one.meta.year is None:
-                continue
-            parsed.append(one)
+            for one in parse_file_reports(f):
+                if p.is_dir() and isinstance(one, Parsed) and not one.reads and one.meta.year is None:
+                    continue
+                parsed.append(one)
     return audit_parsed(parsed)
 
 

@@ -146,6 +146,16 @@ PERIOD_RE = re.compile(
     r"(?P<y1>20\d\d)\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日[^\d\n]{0,12}?"
     r"(?:(?P<y2>20\d\d)\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
 )
+#: "…政府信息公开工作2023年度报告": the year after the words.
+TITLE_RE_LATE = re.compile(
+    r"(?P<pre>[^\n。,;:!?()《》\d]{0,40}?)(?P<post>)政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?P<year>20\d\d)\s*年\s*度?\s*"
+    r"(?:工\s*作\s*)?报\s*告"
+)
+#: "2023.1.1-2023.12.31", "2023-01-01至2023-12-31".
+PERIOD_RE_NUMERIC = re.compile(
+    r"(?P<y1>20\d\d)[.\-/](?P<m1>\d{1,2})[.\-/](?P<d1>\d{1,2})\s*(?:至|到|[-—–~])\s*"
+    r"(?:(?P<y2>20\d\d)[.\-/])?(?P<m2>\d{1,2})[.\-/](?P<d2>\d{1,2})"
+)
 CONTACT_RE = re.compile(r"请与([^\n,;:()。]{2,40}?)联系")
 
 
@@ -168,14 +178,14 @@ def detect_meta(text: str, title_hint: str | None = None) -> Meta:
     meta = Meta()
     head = squeeze(text[:600])
     for cand in ([squeeze(title_hint)] if title_hint else []) + [head]:
-        m = TITLE_RE.search(cand)
+        m = TITLE_RE.search(cand) or TITLE_RE_LATE.search(cand)
         if m:
             meta.title = m.group(0).strip()
             meta.year = int(m.group("year"))
             meta.agency = _strip_agency(m.group("pre") or m.group("post") or "")
             break
     pm = None
-    for m in PERIOD_RE.finditer(text[:20000]):
+    for m in [*PERIOD_RE.finditer(text[:20000]), *PERIOD_RE_NUMERIC.finditer(text[:20000])]:
         before = text[max(0, m.start() - 40):m.start()]
         if "统计" in before or "期限" in before or (m.group("m1") == "1" and m.group("d1") == "1"):
             pm = m
@@ -196,6 +206,8 @@ def detect_meta(text: str, title_hint: str | None = None) -> Meta:
         c = CONTACT_RE.search(text[:5000])
         if c:
             name = c.group(1)
+            if name.startswith("本"):  # "请与本局办公室联系": no name
+                name = ""
             name = re.sub(r"(办公室|政务公开办公室|信息公开办公室)$", "", name) if len(name) > 6 else name
             meta.agency = name
     return meta
@@ -241,3 +253,31 @@ def detect_format(outline: Outline, year: int | None) -> tuple[str, str]:
     if year is not None and year in (2019, 2020):
         return "2019", "未找到表头，按年度推定为2019年版"
     return "2021", "未找到表头，按年度推定为2021年版"
+
+
+# ------------------------------------------------------------------ several reports in one file
+_REPORT_START = re.compile(r"^[^\n]{0,40}?20\d\d\s*年\s*度?[^\n]{0,40}?政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告[^\n]{0,6}$",
+                           re.M)
+
+
+def split_reports(text: str) -> list[str]:
+    """The reports in one text (a page carrying this year's and last year's report): a new report
+    starts at a title line followed by its own 一、总体情况 and tables. A 解读 (an article about a
+    report) is not a report. One report: ``[text]``."""
+    if len(text) < 4000:
+        return [text]
+    starts = []
+    overview = _EXACT["overview"][0]
+    for m in _REPORT_START.finditer(text):
+        line = m.group(0)
+        if any(w in line for w in ("解读", "图解", "读懂")):
+            continue
+        nxt = overview.search(text, m.end(), m.end() + 3000)
+        if nxt is not None and (not starts or m.start() > starts[-1][1]):
+            starts.append((m.start(), nxt.end()))
+    if len(starts) < 2:
+        return [text]
+    cuts = [0] + [s for s, _ in starts[1:]] + [len(text)]
+    chunks = [text[a:b] for a, b in zip(cuts, cuts[1:])]
+    has_tables = [any(sig in squeeze(c) for sig in TABLE_SIGNS) for c in chunks]
+    return chunks if all(has_tables) else [text]

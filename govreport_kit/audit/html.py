@@ -61,6 +61,34 @@ class HtmlTable:
         width = max((len(x) for x in out), default=0)
         return [[v if v is not None else "" for v in line] + [""] * (width - len(line)) for line in out]
 
+    def _placed(self) -> list[list[tuple[HtmlCell, int]]]:
+        """Each row's cells with the grid column they start at (rowspans of rows above skipped)."""
+        taken: dict[tuple[int, int], bool] = {}
+        out = []
+        for r, row in enumerate(self.rows):
+            c, placed = 0, []
+            for cell in row:
+                while taken.get((r, c)):
+                    c += 1
+                placed.append((cell, c))
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        taken[(r + dr, c + dc)] = True
+                c += cell.colspan
+            out.append(placed)
+        return out
+
+    def trim_empty_edges(self) -> None:
+        """Drop the grid columns at the left and right edges that are empty in every row (the
+        zero-width padding columns of Word exports); an empty column inside the table stays."""
+        placed = self._placed()
+        filled = {c + k for row in placed for cell, c in row if cell.text.strip() for k in range(cell.colspan)}
+        if not filled:
+            return
+        lo, hi = min(filled), max(filled)
+        self.rows = [kept for kept in ([cell for cell, c in row if c + cell.colspan - 1 >= lo and c <= hi]
+                                       for row in placed) if kept]
+
     def pipe_lines(self) -> list[str]:
         """One line per row, cells as written (no span expansion), an empty cell as " ".
 
@@ -127,6 +155,7 @@ def read_table(table) -> HtmlTable:
             cells.append(HtmlCell(text, _int_attr(td, "colspan"), _int_attr(td, "rowspan")))
         if cells:
             out.rows.append(cells)
+    out.trim_empty_edges()
     return out
 
 

@@ -67,6 +67,11 @@ _QUOTE_MAP = str.maketrans("", "", _QUOTES)
 
 # "1、" / "1 ." → "1." (item numbering); Chinese numerals with a dot → "一、".
 _NUM_ENUM = re.compile(r"(?<![\d.])(\d{1,2})\s*[、.](?=\s*\D)")
+# "二〇二三年" → "2023年" (years written in Chinese numerals, as titles sometimes are).
+_CN_YEAR = re.compile(r"([一二][〇○零一二三四五六七八九]{3})(?=\s*年)")
+_CN_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+# "…3451、属于国家秘密": an item number glued to the previous row's digits (run-together text).
+_GLUED_ENUM = re.compile(r"(?<=\d)、(?=[\u4e00-\u9fff])")
 _CN_ENUM = re.compile(r"(?<![一二三四五六七八九十])([一二三四五六七八九十])\s*[.,](?=[\u4e00-\u9fff])")
 # Whitespace (incl. line breaks) between two characters that are not digits/pipes is not a separator.
 _INNER_WS = re.compile(r"(?<=[^\d\s|/\-—–])\s+(?=[^\d\s|/\-—–])")
@@ -79,7 +84,10 @@ def normalize_text(s: str) -> str:
     if not s:
         return ""
     s = unicodedata.normalize("NFKC", s.translate(_CHAR_MAP))
+    if "年" in s:
+        s = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_YEAR_DIGITS), s)
     s = _NUM_ENUM.sub(r"\1.", s)
+    s = _GLUED_ENUM.sub(".", s)
     s = _CN_ENUM.sub(r"\1、", s)
     return s
 

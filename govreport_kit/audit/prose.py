@@ -60,6 +60,44 @@ class Values:
         return None if any(v is None for v in vals) else sum(vals)
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_COUNT = re.compile(r"(?<![零〇一二两三四五六七八九十百千万第每])([零〇一二两三四五六七八九十百千]+)(?=\s*[件条](?![事套实]))")
+
+
+def cn_number(s: str) -> int | None:
+    """"十二" → 12, "两" → 2, "一百零五" → 105; None for what is not a well-formed count ("一二", "零")."""
+    if s in ("零", "〇"):
+        return None
+    total, cur, prev_digit, last_unit = 0, None, False, 10 ** 6
+    for i, ch in enumerate(s):
+        if ch in ("零", "〇"):  # a placeholder between units ("一百零五")
+            if i == 0 or cur is not None:
+                return None
+            prev_digit = False
+            continue
+        if ch in _CN_DIGITS:
+            if prev_digit:
+                return None
+            cur, prev_digit = _CN_DIGITS[ch], True
+            continue
+        unit = _CN_UNITS[ch]
+        if unit >= last_unit or (cur is None and not (ch == "十" and i == 0)):
+            return None
+        total += (1 if cur is None else cur) * unit
+        cur, prev_digit, last_unit = None, False, unit
+    return total + (cur or 0)
+
+
+def cn_counts(text: str) -> str:
+    """Counts written in Chinese numerals before 件/条 ("申请两件", "十二件") as digits; "一件事" stays."""
+    def one(m: re.Match) -> str:
+        n = cn_number(m.group(1))
+        return m.group(0) if n is None else str(n)
+
+    return _CN_COUNT.sub(one, text) if any(ch in text for ch in "件条") else text
+
+
 def _sentences(text: str):
     for m in _SENTENCE.finditer(text):
         yield m.group(0)
@@ -93,7 +131,8 @@ def application_quotes(text: str) -> list[Quote]:
     out: list[Quote] = []
     for sent in _sentences(text):
         if "申请" not in sent and not re.search(r"(结转|顺延)[^,;]{0,4}下一?年", sent) and \
-                not any(re.search(pat, sent) for _, pat in _SUB_KEYS[:5]):
+                not any(re.search(pat, sent) for _, pat in _SUB_KEYS[:5]) and \
+                not ("主动" not in sent and any(re.search(pat, sent) for _, pat in _SUB_KEYS[5:])):
             continue
         clauses = _clauses(sent)
         for k, clause in enumerate(clauses):
@@ -152,6 +191,8 @@ def review_quotes(text: str) -> list[Quote]:
                 if r < 0 and s < 0:
                     continue
                 out.append(Quote("review" if r > s else "litigation", int(m.group(1).replace(",", "")), sent.strip()))
+        if re.search(r"均未被(依法)?(纠正|撤销)|(无|没有)[一]?[件例起]?被(依法)?纠正", sent):
+            out.append(Quote("none_corrected", 0, sent.strip()))
         if re.search(r"均(获|被|予)?维持|全部(获得?)?维持", sent):
             out.append(Quote("all_upheld", 0, sent.strip()))
         elif re.search(r"均已(审结|结案)|全部(审结|结案)", sent):
@@ -196,7 +237,7 @@ def t2_facts(text: str, form: str) -> dict[tuple[str, str], set[int]]:
     facts: dict[tuple[str, str], set[int]] = {}
     if form != "2021":
         return facts
-    for q in t2_quotes(squeeze(normalize_text(text))):
+    for q in t2_quotes(cn_counts(squeeze(normalize_text(text)))):
         row, _, col = q.kind.partition(":")
         if row in ("regulations", "normative_documents") and col:
             facts.setdefault((row, col), set()).add(q.value)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from .. import format as fmt
 from ..findings import Finding
 from .normalize import normalize_text, squeeze
-from .prose import (Quote, Values, application_quotes, breakdown_mismatches, make_finding, review_quotes,
+from .prose import (Quote, Values, application_quotes, breakdown_mismatches, cn_counts, make_finding, review_quotes,
                     t2_quotes, unit_problems)
 
 PCT_TOLERANCE = Decimal("0.1")
@@ -110,9 +110,10 @@ def _check_t4(quotes: list[Quote], v: Values) -> list[Finding]:
             if a is not None and b is not None and q.value != a + b:
                 out.append(make_finding("R-N-T4", f"正文“{_short(q.text)}”称行政诉讼{q.value}件，表四两类行政诉讼总计为{a + b}件",
                                         "table4", "litigation_direct", "total", a + b, q.value))
-        elif q.kind in ("all_upheld", "all_closed"):
-            cols = ("corrected", "other", "pending") if q.kind == "all_upheld" else ("pending",)
-            word = "均获维持" if q.kind == "all_upheld" else "均已审结"
+        elif q.kind in ("all_upheld", "all_closed", "none_corrected"):
+            cols = {"all_upheld": ("corrected", "other", "pending"), "all_closed": ("pending",),
+                    "none_corrected": ("corrected",)}[q.kind]
+            word = {"all_upheld": "均获维持", "all_closed": "均已审结", "none_corrected": "均未被纠正"}[q.kind]
             for g in groups:
                 for c in cols:
                     x = v.get("table4", g, c)
@@ -149,7 +150,7 @@ def _check_t2(quotes: list[Quote], v: Values) -> list[Finding]:
 
 def check_narrative(overview: str, v: Values) -> list[Finding]:
     """Every R-N-* finding for part 一 (``overview``) against the tables read into ``v``."""
-    text = squeeze(normalize_text(overview or ""))
+    text = cn_counts(squeeze(normalize_text(overview or "")))
     if not text.strip():
         return []
     out = _check_t3(application_quotes(text), v)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 from .split import (ROW_IDENTITY, ROW_TARGETS, Reading, enumerate_readings, filter_readings, solve_across_rows,
@@ -43,7 +44,12 @@ def resolve_table(tr: TableRead, facts: dict | None = None, prev_stock: dict | N
             # and the E-rules then report the report's own inconsistency)
             rr.readings = enumerate_readings(rr.pieces, rr.spec.n)
             rr.problem = "没有一种拆分满足本行的勾稽关系" if len(rr.readings.readings) != 1 else ""
-            if len(rr.readings.readings) == 1:
+            dropped = _blank_dropped_readings(rr, identity) if identity is not None else []
+            if dropped:  # the digits fill every cell only against the identity: or blanks were dropped
+                rr.readings.readings = rr.readings.readings[:MAX_LISTED] + dropped
+                rr.problem = (f"此行数字连在一起：拆满{rr.spec.n}格不符合本行勾稽关系，若有空白单元格被省略则有"
+                              f"{len(dropped)}种以上读法，无法确定")
+            elif len(rr.readings.readings) == 1:
                 rr.readings.exact = True
         readings = rr.readings.readings
         if tr.table == "table2":
@@ -88,6 +94,35 @@ def resolve_table(tr: TableRead, facts: dict | None = None, prev_stock: dict | N
                               "无法唯一确定")
             else:
                 rr.problem = f"此行可读成{n}种数值，都符合表内勾稽关系，无法唯一确定"
+
+
+#: Identity checks spent looking for readings of a row with dropped blanks.
+MAX_BLANK_CHECKS = 20000
+
+
+def _blank_dropped_readings(rr: RowRead, identity) -> list[Reading]:
+    """Readings of a run-together row with one to three blank cells dropped that satisfy the row's
+    identity (at most MAX_LISTED)."""
+    n, out, checks = rr.spec.n, [], 0
+    if all(p.strong for p in rr.pieces):
+        return out
+    for m in range(n - 1, max(0, n - 4), -1):
+        sub = enumerate_readings(rr.pieces, m)
+        if sub.overflow:
+            break
+        for r in sub.readings:
+            for pos in itertools.combinations(range(n), m):
+                checks += 1
+                if checks > MAX_BLANK_CHECKS:
+                    return out
+                cells = [(None, "blank", None)] * n
+                for cell, i in zip(r, pos):
+                    cells[i] = cell
+                if identity(tuple(cells)):
+                    out.append(tuple(cells))
+                    if len(out) >= MAX_LISTED:
+                        return out
+    return out
 
 
 def listed_candidates(rr: RowRead) -> list[list]:

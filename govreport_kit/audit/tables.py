@@ -138,10 +138,13 @@ def _anchor_rows(stream: str, specs: list[RowSpec]) -> list[RowRead]:
         if len(rr.spec.core) > 8:
             cores.append(rr.spec.core[:6])
         hit = None
+        first = not any(r.found is not None for r in reads[:k])
         for n, core in enumerate(cores):
-            if len(core) < 2:
-                continue
+            if len(core) < 2 or (first and core in _header_words(rr.spec.table)):
+                continue  # "其他", "总计" before any row is read: the header's column labels
             j = gap.find(core)
+            while j >= 0 and len(core) <= 4 and _inside_word(stream, lo + j, core, rr.spec):
+                j = gap.find(core, j + 1)  # "其他" inside the group label "(六)其他处理" is not row "3.其他"
             if j >= 0:
                 end = lo + j + len(core)
                 exact = n < len(cores) - 1 or core == rr.spec.core or len(rr.spec.core) <= 8
@@ -153,6 +156,9 @@ def _anchor_rows(stream: str, specs: list[RowSpec]) -> list[RowRead]:
             best = None
             for m in re.finditer(r"[^\d\s|/—–\-]{2,}", gap):
                 frag = m.group(0)
+                if (first and strip_enum(frag) in _header_words(rr.spec.table)) or \
+                        (frag not in rr.spec.keys and frag in _fixed_words(rr.spec.table)):
+                    continue  # a header word or another fixed text (group label "(六)其他处理") is no row label
                 r = _ratio(rr.spec.core, strip_enum(frag))
                 if r >= FUZZY_LABEL_MIN and (best is None or r > best[0]):
                     best = (r, lo + m.start(), lo + m.end())
@@ -165,6 +171,30 @@ def _anchor_rows(stream: str, specs: list[RowSpec]) -> list[RowRead]:
             rr.start, rr.end, rr.exact = hit
             rr.found = stream[rr.start:rr.end]
     return reads
+
+
+def _inside_word(stream: str, pos: int, core: str, spec: RowSpec) -> bool:
+    """Whether ``core`` at ``pos`` is part of a longer fixed text of the table (not this row's label)."""
+    for w in known_words(spec.table, "2021") + known_words(spec.table, "2019"):
+        if len(w) > len(core) and core in w and w not in spec.keys:
+            k = w.find(core)
+            if stream.startswith(w, pos - k) if pos >= k else False:
+                return True
+    return False
+
+
+@functools.cache
+def _fixed_words(table: str) -> frozenset[str]:
+    return frozenset(known_words(table, "2021") + known_words(table, "2019"))
+
+
+@functools.cache
+def _header_words(table: str) -> frozenset[str]:
+    """Column labels of a table's header that are also the core of a row label ("其他", "总计")."""
+    words = {label_key(c.label) for c in fmt.T3_COLUMNS} if table == "table3" else set()
+    if table == "table3":
+        words.update(label_key(h.label) for row in fmt.T3_HEADER for h in row)
+    return frozenset(words)
 
 
 def _label_issues(stream: str, table: str, form: str, specs: list[RowSpec]) -> list[tuple[str, str, float]]:
@@ -188,6 +218,7 @@ def _label_issues(stream: str, table: str, form: str, specs: list[RowSpec]) -> l
 
 
 MASK = "\x00"
+_CUT_LABEL = re.compile(r"\d\.[\u3400-\u9fff“”\"(),、]+\s*$")
 _TRAILING_ENUM = re.compile(r"(?:\(\d{1,2}\)|\d{1,2}\.|[①-⑳]|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}、)[ \t]*$")
 
 
@@ -218,6 +249,7 @@ def read_rows(region: str, table: str, form: str, at_end: bool = False) -> Table
             rr.truncated = at_end
             rr.problem = "报告在此行之前中断" if at_end else ""
         return tr
+    dropped, whole = False, 0  # a whole row shows fewer cells than it has: blanks were dropped
     for k, rr in enumerate(reads):
         if rr.found is None:
             continue
@@ -227,14 +259,27 @@ def read_rows(region: str, table: str, form: str, at_end: bool = False) -> Table
         if nxt_read is not None and nxt_read.found not in nxt_read.spec.keys:
             prefix = nxt_read.spec.prefix  # the next row's own item number ("2.", "(1)", "1、")
             seg = seg.rstrip()[:-len(prefix)] if prefix and seg.rstrip().endswith(prefix) else _TRAILING_ENUM.sub("", seg)
-        rr.pieces = segment_pieces(_mask_words(seg, table, form))
+        if at_end and nxt == len(stream):  # a cut next label ("…739524(五)不予处理1.信访"): its number is no cell
+            seg = _CUT_LABEL.sub("", seg)
+        masked = _mask_words(seg, table, form)
+        rr.pieces = segment_pieces(masked)
         if at_end and nxt == len(stream):
             cap = sum(len(p.digits) if p.splittable else 1 for p in rr.pieces if p.kind != "pad")
-            closed = bool(re.search(r"[|\n]\s*$", seg)) or has_cjk(seg.strip()[-1:] or "")
-            if cap < rr.spec.n or not closed:
+            # words follow the row's values (the next label, cut): this row is whole
+            tail = re.split(r"\d", masked)[-1]
+            ended = bool(re.search(r"[\u3400-\u9fff\x00]", tail)) and any(p.kind != "pad" for p in rr.pieces)
+            closed = bool(re.search(r"[|\n]\s*$", seg)) or ended
+            if not ended and (cap < rr.spec.n or not closed):
                 rr.truncated = True
                 rr.problem = "报告在此行中断"
-                rr.partial = _whole_cells(rr.pieces, rr.spec.n, closed)
+                # without pipes a blank cell may leave no trace: trust places only when whole rows
+                # before showed every cell and no empty line hides a blank here
+                sure = "|" in seg or (whole and not re.search(r"\n[ \t]*\n", seg.strip()))
+                rr.partial = _whole_cells(rr.pieces, rr.spec.n, closed) if sure and not dropped else []
+        else:
+            whole += 1
+            items = [p for p in rr.pieces if p.kind != "pad"]
+            dropped = dropped or (0 < len(items) < rr.spec.n and all(p.strong for p in items))
     last_found = max(k for k, r in enumerate(reads) if r.found is not None)
     if at_end and last_found < len(reads) - 1:
         tr.truncated = True
@@ -260,6 +305,7 @@ def _whole_cells(pieces: list[Piece], n: int, closed: bool) -> list:
 
 
 _T4_GAP = re.compile(r"[\u3400-\u9fff]+")
+_UNIT_AFTER_DIGIT = re.compile(r"(?<=\d)[ \t]*(?:万元|元|件|个|项|条|次)")
 
 
 def _read_table4(stream: str, spec: RowSpec, form: str, at_end: bool) -> TableRead:
@@ -267,7 +313,8 @@ def _read_table4(stream: str, spec: RowSpec, form: str, at_end: bool) -> TableRe
     tr = TableRead("table4", form, False, [rr])
     # the data row is the stretch between two words that holds the most digits
     best = None
-    bounds = [0] + [p for m in _T4_GAP.finditer(stream) for p in (m.start(), m.end())] + [len(stream)]
+    words = _UNIT_AFTER_DIGIT.sub(lambda m: " " * len(m.group(0)), stream)  # "3件" is a cell, not a word
+    bounds = [0] + [p for m in _T4_GAP.finditer(words) for p in (m.start(), m.end())] + [len(stream)]
     for a, b in zip(bounds[::2], bounds[1::2]):
         digits = sum(ch.isdigit() for ch in stream[a:b])
         if digits and (best is None or digits > best[0]):
@@ -287,6 +334,10 @@ def _read_table4(stream: str, spec: RowSpec, form: str, at_end: bool) -> TableRe
     rr.found, rr.start, rr.end, tr.found = stream[max(0, a - 4):a], a, a, True
     seg = stream[a:b]
     rr.pieces = segment_pieces(seg)
+    by_group = _t4_group_rows(stream, words, spec.n)
+    if by_group is not None and len([p for p in rr.pieces if p.kind != "pad"]) < spec.n:
+        rr.pieces, b = by_group
+        seg = stream[a:b]
     if at_end and b == len(stream):
         values = [p for p in rr.pieces if p.kind != "pad"]
         if len(values) < spec.n and not any(p.splittable for p in values):
@@ -297,6 +348,32 @@ def _read_table4(stream: str, spec: RowSpec, form: str, at_end: bool) -> TableRe
             rr.problem = "报告在表四数据行中断"
     tr.label_issues = _label_issues(stream, "table4", form, [spec])
     return tr
+
+
+def _t4_group_rows(stream: str, words: str, n: int) -> tuple[list[Piece], int] | None:
+    """Table 四 laid out as three labelled rows ("行政复议 | 1 | 0 | 0 | 0 | 1", "未经复议直接起诉 | …",
+    "复议后起诉 | …"): (the 15 cells in form order, where the last row ends), or None when the table
+    is not laid out so (each row must hold exactly its five delimited cells)."""
+    size = n // len(fmt.T4_GROUPS)
+    pieces: list[Piece] = []
+    pos, end = 0, 0
+    for g in fmt.T4_GROUPS:
+        key = label_key(g.label)
+        hit = None
+        for m in re.finditer(re.escape(key), stream[pos:]):
+            i = pos + m.end()
+            j = next((x.start() for x in _T4_GAP.finditer(words, i)), len(stream))
+            if re.search(r"\d", stream[i:j]):
+                hit = (i, j)
+                break
+        if hit is None:
+            return None
+        row = [p for p in segment_pieces(stream[hit[0]:hit[1]]) if p.kind != "pad"]
+        if len(row) != size or any(not p.strong for p in row):
+            return None
+        pieces += row
+        pos = end = hit[1]
+    return pieces, end
 
 
 def values_count(pieces: list[Piece]) -> int:
