@@ -50,14 +50,41 @@ def _md_escape(text: str) -> str:
     return "\n".join(lines)
 
 
+NUMERALS = "一二三四五六七八九十"
+#: A sub-head marker （一）…（十）, full- or half-width, at the start of a line or after a sentence.
+SUBHEAD_RE = re.compile(r"(?:^|(?<=[。；;！!？?\s]))[ \t\u3000]*[（(]([一二三四五六七八九十])[)）]")
+#: The sub-head's own words: short, ending at a full stop, a colon or a line/space break.
+SUBHEAD_TITLE_RE = re.compile(r"([^。：:；;，,\s]{1,16})(?:[。：:；;]|\s+|$)")
+
+
+def structure_subheads(text: str) -> str:
+    """Prose flattened by a web page or text export, with its sub-heads put back as ``##`` lines.
+
+    Markers must run （一）, （二）, … in order, so a “（二）” quoted mid-text is left alone; the
+    words after a marker become the heading when they are short and end at a full stop, colon or
+    break (“(一)主动公开方面 平潭…” → “## （一）主动公开方面” and a new paragraph “平潭…”).
+    """
+    out, last, expected = [], 0, 0
+    for m in SUBHEAD_RE.finditer(text):
+        if NUMERALS.index(m.group(1)) != expected:
+            continue
+        expected += 1
+        title = SUBHEAD_TITLE_RE.match(text, m.end())
+        head, rest_at = (title.group(1), title.end()) if title else ("", m.end())
+        out += [text[last:m.start()].rstrip(), f"\n\n## （{m.group(1)}）{head}\n\n"]
+        last = rest_at
+    out.append(text[last:])
+    return "".join(out).strip()
+
+
 def narrative_markdown(narrative: dict[str, str]) -> str:
-    """The prose parts under the official headings (numbers as published: no placeholders)."""
+    """The prose parts under the official headings, sub-heads restored (numbers as published)."""
     parts = []
     if narrative.get("preamble"):
         parts.append(_md_escape(narrative["preamble"]))
     for code in ("overview", "problems", "other"):
         title = fmt.PART_BY_CODE[code].title
-        parts.append(f"# {title}\n\n" + _md_escape(narrative.get(code, "").strip()))
+        parts.append(f"# {title}\n\n" + structure_subheads(_md_escape(narrative.get(code, "").strip())))
     return "\n\n".join(p.strip("\n") for p in parts) + "\n"
 
 
