@@ -80,12 +80,20 @@ TABLE_TITLES = {p.code: p.title for p in PARTS if p.kind == "table"}
 # Table 二 (2021): four sections, ten numeric cells
 
 
+#: The header of table 二's row-label column, in every section and both formats.
+T2_ITEM_LABEL = "信息内容"
+
+
 @dataclass(frozen=True)
 class Table2Section:
     caption: str  # 第二十条第（一）项 …
-    header: tuple[str, ...]  # 信息内容 + value headers
     rows: tuple[Row, ...]
     columns: tuple[Column, ...]  # value columns of this section
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        """The section's header row: 信息内容 + its value columns' labels."""
+        return (T2_ITEM_LABEL,) + tuple(c.label for c in self.columns)
 
 
 T2_DECISIONS = "本年处理决定数量"
@@ -93,18 +101,16 @@ T2_FEES = "本年收费金额（单位：万元）"
 T2_SECTIONS: tuple[Table2Section, ...] = (
     Table2Section(
         "第二十条第（一）项",
-        ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
         (Row("regulations", "规章"), Row("normative_documents", "行政规范性文件")),
         (Column("issued", "本年制发件数"), Column("repealed", "本年废止件数"), Column("in_force", "现行有效件数")),
     ),
-    Table2Section("第二十条第（五）项", ("信息内容", T2_DECISIONS), (Row("licensing", "行政许可"),), (Column("value", T2_DECISIONS),)),
+    Table2Section("第二十条第（五）项", (Row("licensing", "行政许可"),), (Column("value", T2_DECISIONS),)),
     Table2Section(
         "第二十条第（六）项",
-        ("信息内容", T2_DECISIONS),
         (Row("punishment", "行政处罚"), Row("enforcement", "行政强制")),
         (Column("value", T2_DECISIONS),),
     ),
-    Table2Section("第二十条第（八）项", ("信息内容", T2_FEES), (Row("fees_wan_yuan", "行政事业性收费"),), (Column("value", T2_FEES),)),
+    Table2Section("第二十条第（八）项", (Row("fees_wan_yuan", "行政事业性收费"),), (Column("value", T2_FEES),)),
 )
 #: Grid width of table 二 as printed (信息内容 + three value columns).
 T2_GRID_COLUMNS = 4
@@ -214,35 +220,24 @@ T4_HEADER: tuple[tuple[HeaderCell, ...], ...] = (
 # The 2019 (试行) variant: table 二 differs, table 三 has one （六）其他处理 row.
 
 
-@dataclass(frozen=True)
-class Table2Section2019:
-    caption: str
-    rows: tuple[Row, ...]
-    columns: tuple[Column, ...]
-
-
-T2_2019_SECTIONS: tuple[Table2Section2019, ...] = (
-    Table2Section2019(
+# The 2019 table 二 has the same section structure, with its own rows and columns.
+_T2_2019_PREVIOUS = Column("previous_year_items", "上一年项目数量")
+_T2_2019_CHANGE = Column("change_this_year", "本年增/减")
+_T2_2019_ITEM_COLUMNS = (_T2_2019_PREVIOUS, _T2_2019_CHANGE, Column("decisions_this_year", "处理决定数量"))
+T2_2019_SECTIONS: tuple[Table2Section, ...] = (
+    Table2Section(
         "第二十条第（一）项",
         (Row("regulations", "规章"), Row("normative_documents", "规范性文件")),
         (Column("new_made", "本年新制作数量"), Column("new_published", "本年新公开数量"), Column("total_published", "对外公开总数量")),
     ),
-    Table2Section2019(
+    Table2Section(
         "第二十条第（五）项",
         (Row("licensing", "行政许可"), Row("other_external_management_services", "其他对外管理服务事项")),
-        (Column("previous_year_items", "上一年项目数量"), Column("change_this_year", "本年增/减"), Column("decisions_this_year", "处理决定数量")),
+        _T2_2019_ITEM_COLUMNS,
     ),
-    Table2Section2019(
-        "第二十条第（六）项",
-        (Row("punishment", "行政处罚"), Row("enforcement", "行政强制")),
-        (Column("previous_year_items", "上一年项目数量"), Column("change_this_year", "本年增/减"), Column("decisions_this_year", "处理决定数量")),
-    ),
-    Table2Section2019(
-        "第二十条第（八）项",
-        (Row("administrative_fees", "行政事业性收费"),),
-        (Column("previous_year_items", "上一年项目数量"), Column("change_this_year", "本年增/减")),
-    ),
-    Table2Section2019(
+    Table2Section("第二十条第（六）项", (Row("punishment", "行政处罚"), Row("enforcement", "行政强制")), _T2_2019_ITEM_COLUMNS),
+    Table2Section("第二十条第（八）项", (Row("administrative_fees", "行政事业性收费"),), (_T2_2019_PREVIOUS, _T2_2019_CHANGE)),
+    Table2Section(
         "第二十条第（九）项",
         (Row("government_procurement", "政府集中采购"),),
         (Column("projects", "采购项目数量"), Column("total_amount_yuan", "采购总金额")),

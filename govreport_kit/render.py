@@ -135,7 +135,7 @@ def table2_html(model, findings: Iterable[Finding] = ()) -> Markup:
     sections = fmt.T2_SECTIONS if model.format == "2021" else fmt.T2_2019_SECTIONS
     bodies = []
     for s in sections:
-        header = getattr(s, "header", None) or ("信息内容",) + tuple(c.label for c in s.columns)
+        header = s.header
         spans = _spans(len(s.columns), grid - 1)
         rows = [Markup("<tr>{}</tr>").format(_th(s.caption, colspan=grid, class_="section", scope="colgroup"))]
         rows.append(Markup("<tr>{}{}</tr>").format(

@@ -68,9 +68,8 @@ def place_header(header: tuple[tuple[fmt.HeaderCell, ...], ...], top: int, left:
 
 def t2_sections(form: str) -> list[tuple[str, tuple[str, ...], tuple[fmt.Row, ...], tuple[fmt.Column, ...]]]:
     """(caption, header, rows, columns) of each section of table 二 in the given format."""
-    if form == "2021":
-        return [(s.caption, s.header, s.rows, s.columns) for s in fmt.T2_SECTIONS]
-    return [(s.caption, ("信息内容",) + tuple(c.label for c in s.columns), s.rows, s.columns) for s in fmt.T2_2019_SECTIONS]
+    sections = fmt.T2_SECTIONS if form == "2021" else fmt.T2_2019_SECTIONS
+    return [(s.caption, s.header, s.rows, s.columns) for s in sections]
 
 
 def layout(table: str, form: str = "2021") -> tuple[list[Placed], dict[tuple[str, str], tuple[int, int]]]:

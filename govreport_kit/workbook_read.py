@@ -149,7 +149,7 @@ def t2_sections(form: str):
 
 
 def t2_labels(form: str) -> list[str]:
-    out = [fmt.TABLE_TITLES["table2"], "信息内容"]
+    out = [fmt.TABLE_TITLES["table2"], fmt.T2_ITEM_LABEL]
     for caption, rows, cols in t2_sections(form):
         out += [caption] + [r.label for r in rows] + [c.label for c in cols]
     return list(dict.fromkeys(out))
@@ -162,12 +162,12 @@ def locate_table2(sheet: Sheet, form: str) -> dict[tuple[str, str], tuple[int, i
         positions = {r.code: locate_label(sheet, r.label, "行", cands) for r in rows}
         first = min(p[0] for p in positions.values())
         header_rows = [r for (r, c), t in sheet.texts().items()
-                       if r < first and (t == norm("信息内容") or t in {norm(c.label) for c in cols})]
+                       if r < first and (t == norm(fmt.T2_ITEM_LABEL) or t in {norm(c.label) for c in cols})]
         if not header_rows:
-            raise InputError(f"找不到“{rows[0].label}”上方的表头（信息内容 …）", sheet.where(first, positions[rows[0].code][1]),
+            raise InputError(f"找不到“{rows[0].label}”上方的表头（{fmt.T2_ITEM_LABEL} …）", sheet.where(first, positions[rows[0].code][1]),
                              "请不要删除表头行")
         h = max(header_rows)
-        for c in sheet.find("信息内容", range(h, h + 1)):
+        for c in sheet.find(fmt.T2_ITEM_LABEL, range(h, h + 1)):
             sheet.used.add(c)
         for col in cols:
             _, cc = locate_label(sheet, col.label, "列标题", cands, rows=range(h, h + 1))

@@ -67,11 +67,9 @@ def known_words(table: str, form: str) -> tuple[str, ...]:
     """Keys of every fixed text of a table (rows, headers, captions, group labels), longest first."""
     words: set[str] = set()
     if table == "table2":
-        for s in fmt.T2_SECTIONS:
-            words.update([s.caption, *s.header, *(r.label for r in s.rows), *(c.label for c in s.columns)])
-        for s in fmt.T2_2019_SECTIONS:
-            words.update([s.caption, *(r.label for r in s.rows), *(c.label for c in s.columns)])
-        words.update(["信息内容", "本年收费金额", "单位:万元", "采购总金额"])
+        for s in fmt.T2_SECTIONS + fmt.T2_2019_SECTIONS:
+            words.update([s.caption, *s.header, *(r.label for r in s.rows)])
+        words.update(["本年收费金额", "单位:万元"])  # the fee header as often broken at its bracket
     elif table == "table3":
         words.update([fmt.T3_HEADER_NOTE, fmt.T3_RESULTS_LABEL, *(c.label for c in fmt.T3_COLUMNS)])
         words.update(h.label for row in fmt.T3_HEADER for h in row)
