@@ -172,19 +172,26 @@ def _placements(items: Sequence[Piece], n: int, out: RowReadings) -> RowReadings
 
 
 # ------------------------------------------------------------------ identities of one row
-def t3_row_ok(r: Reading) -> bool:
-    return sum(_num(c) for c in r[:6]) == _num(r[6])
+def _row_targets(columns: Sequence[fmt.Column], groups: int = 1) -> dict[int, tuple[int, ...]]:
+    """Position of each group's 总计 in a row of cells -> the positions that must add up to it."""
+    codes = [c.code for c in columns]
+    total, parts = codes.index("total"), [i for i, c in enumerate(codes) if c != "total"]
+    n = len(codes)
+    return {g * n + total: tuple(g * n + i for i in parts) for g in range(groups)}
 
 
-def t4_row_ok(r: Reading) -> bool:
-    return all(sum(_num(c) for c in r[g:g + 4]) == _num(r[g + 4]) for g in (0, 5, 10))
-
-
-ROW_IDENTITY: dict[str, Callable[[Reading], bool] | None] = {"table2": None, "table3": t3_row_ok, "table4": t4_row_ok}
-#: The same identities as cells that must be the sum of others (used while cutting digit runs).
+#: The identities of one row (R-T3-ROW; R-T4-SUM per group) as cells that must be the sum of
+#: others, derived from the format: used while cutting digit runs and to filter readings.
 ROW_TARGETS: dict[str, dict[int, tuple[int, ...]] | None] = {
-    "table2": None, "table3": {6: (0, 1, 2, 3, 4, 5)},
-    "table4": {4: (0, 1, 2, 3), 9: (5, 6, 7, 8), 14: (10, 11, 12, 13)}}
+    "table2": None, "table3": _row_targets(fmt.T3_COLUMNS), "table4": _row_targets(fmt.T4_RESULTS, len(fmt.T4_GROUPS))}
+
+
+def _row_ok(targets: dict[int, tuple[int, ...]]) -> Callable[[Reading], bool]:
+    return lambda r: all(sum(_num(r[i]) for i in parts) == _num(r[t]) for t, parts in targets.items())
+
+
+t3_row_ok, t4_row_ok = _row_ok(ROW_TARGETS["table3"]), _row_ok(ROW_TARGETS["table4"])
+ROW_IDENTITY: dict[str, Callable[[Reading], bool] | None] = {"table2": None, "table3": t3_row_ok, "table4": t4_row_ok}
 
 
 def filter_readings(readings: list[Reading], keep: Callable[[Reading], bool]) -> list[Reading] | None:
