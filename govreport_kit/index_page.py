@@ -17,6 +17,7 @@ from html import escape
 from typing import Any, Callable, Sequence
 
 from . import __version__, batch_store
+from .render import FONT_STACK
 from .batch_types import FAILED, FINDINGS, OK, SKIPPED, STATUS_LABELS, JobResult
 
 MANIFEST_SCHEMA = "govreport-batch-manifest/1"
@@ -71,8 +72,7 @@ COLUMNS: tuple[Column, ...] = (
 _GRID = "10em 14em 5em 8em 5em 5em 7em minmax(12em, 1fr)"
 
 _CSS = """
-:root { font-family: "Microsoft YaHei", "微软雅黑", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC",
-  "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif; color: #222; }
+:root { font-family: """ + FONT_STACK + """; color: #222; }
 body { margin: 1.5em; }
 h1 { font-size: 1.4em; }
 .totals span { margin-right: 1.2em; }

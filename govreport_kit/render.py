@@ -26,6 +26,10 @@ from . import format as fmt
 from .findings import SEVERITY_ORDER, Finding, sort_findings
 from .model import NOT_APPLICABLE
 
+#: Chinese fonts found on Windows, macOS and Linux, no web fonts; SC named so Noto picks Simplified shapes.
+FONT_STACK = ('"Microsoft YaHei","微软雅黑","PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC",'
+              '"WenQuanYi Micro Hei",sans-serif')
+
 # -------------------------------------------------------------------------------------------
 # Cell addresses
 

@@ -21,8 +21,7 @@ from .result import AuditResult
 from .summary import FORMAT_NAMES
 
 CSS = """
-body{font-family:"Microsoft YaHei","微软雅黑","PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC",
-"WenQuanYi Micro Hei",sans-serif;margin:1.5em auto;max-width:1180px;padding:0 1em;color:#222;line-height:1.5}
+body{font-family:""" + render.FONT_STACK + """;margin:1.5em auto;max-width:1180px;padding:0 1em;color:#222;line-height:1.5}
 h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:2px solid #b22;padding-bottom:.2em;margin-top:2em}
 h3{font-size:1.05em;margin:1.2em 0 .4em}
 table.form{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em}
