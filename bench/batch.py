@@ -123,8 +123,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=2023)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = ap.parse_args(argv)
-    from govreport_kit import synth
-    from govreport_kit.batch import default_workers
+    from govreport_kit.authoring import synth
+    from govreport_kit.batch.run import default_workers
 
     n, cores = args.n, default_workers()
     tmp = Path(tempfile.mkdtemp(prefix="govreport-bench-"))

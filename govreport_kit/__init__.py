@@ -2,8 +2,8 @@
 
 Public API (see README):
 
-* :mod:`govreport_kit.format`: the official format, defined once;
-* :mod:`govreport_kit.model`: :class:`AgencyYear`, the model of one agency-year;
+* :mod:`govreport_kit.core.format`: the official format, defined once;
+* :mod:`govreport_kit.core.model`: :class:`AgencyYear`, the model of one agency-year;
 * loading inputs, checking, rendering, running and batching live in their own modules.
 """
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from govreport_kit import format as fmt
-from govreport_kit import model as m
+from govreport_kit.core import format as fmt
+from govreport_kit.core import model as m
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures" / "checks"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from govreport_kit import format as fmt
-from govreport_kit.model import Agency, cells_from_dict, from_cells
+from govreport_kit.core import format as fmt
+from govreport_kit.core.model import Agency, cells_from_dict, from_cells
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -86,7 +86,7 @@ def label_cell(table: str, label: str, form: str = "2021") -> str:
     """The template address of a label (e.g. the cell holding “2.重复申请”)."""
     from openpyxl.utils import get_column_letter
 
-    from govreport_kit.workbook import layout
+    from govreport_kit.inputs.template import layout
 
     labels, _ = layout(table, form)
     for p in labels:
@@ -98,7 +98,7 @@ def label_cell(table: str, label: str, form: str = "2021") -> str:
 def value_cell(table: str, row: str, column: str, form: str = "2021") -> str:
     from openpyxl.utils import get_column_letter
 
-    from govreport_kit.workbook import layout
+    from govreport_kit.inputs.template import layout
 
     _, cells = layout(table, form)
     r, c = cells[(row, column)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from govreport_kit import model as M
+from govreport_kit.core import model as M
 
 SAMPLE_TABLES = Path(__file__).parent / "fixtures" / "sample" / "seed-xishan-edu-2023.json"
 
@@ -76,11 +76,11 @@ def write_agency(root: Path, code: str = "xishan-edu", *, name: str | None = Non
     Starts from the repository's sample (its workbook values and narrative); ``changes`` sets
     cells before the workbook is written.
     """
-    from govreport_kit import paths
-    from govreport_kit.load import load_agency_year
-    from govreport_kit.workbook import write_workbook
+    from govreport_kit.core import paths
+    from govreport_kit.inputs.load import load_agency_year
+    from govreport_kit.inputs.template import write_workbook
 
-    sample = load_agency_year(paths.SAMPLE_PARAMS)
+    sample = load_agency_year(paths.sample_params())
     sample.agency.code = code
     if name is not None:
         sample.agency.name = name
@@ -89,9 +89,9 @@ def write_agency(root: Path, code: str = "xishan-edu", *, name: str | None = Non
     folder = root / "params" / code
     folder.mkdir(parents=True, exist_ok=True)
     write_workbook(folder / f"{year}.xlsx", sample)
-    md = narrative if narrative is not None else (paths.SAMPLE_PARAMS.with_suffix(".md")).read_text(encoding="utf-8")
+    md = narrative if narrative is not None else (paths.sample_params().with_suffix(".md")).read_text(encoding="utf-8")
     (folder / f"{year}.md").write_text(md, encoding="utf-8")
-    yaml_text = paths.SAMPLE_PARAMS.read_text(encoding="utf-8")
+    yaml_text = paths.sample_params().read_text(encoding="utf-8")
     yaml_text = yaml_text.replace("code: xishan-edu", f"code: {code}")
     if name is not None:
         yaml_text = yaml_text.replace("name: 昆明市西山区教育体育局", "name: " + json.dumps(name, ensure_ascii=False))
@@ -103,9 +103,9 @@ def notebook_with_cell(dest: Path, source: str, *, before_last: bool = True) -> 
     """The real report notebook with one extra code cell (before the end-marker cell by default)."""
     import nbformat
 
-    from govreport_kit import paths
+    from govreport_kit.core import paths
 
-    nb = nbformat.read(str(paths.REPORT_NOTEBOOK), as_version=4)
+    nb = nbformat.read(str(paths.report_notebook()), as_version=4)
     cell = nbformat.v4.new_code_cell(source, id="extra")
     nb.cells.insert(len(nb.cells) - 1 if before_last else len(nb.cells), cell)
     nbformat.write(nb, str(dest))
@@ -119,7 +119,7 @@ def sample_run(key: str = "review", **kwargs):
     """The sample rendered once per test process (a real kernel run), by key; a RunResult."""
     import tempfile
 
-    from govreport_kit.runner import run_report
+    from govreport_kit.running.runner import run_report
 
     if key not in _SAMPLE_RUNS:
         import atexit

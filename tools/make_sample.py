@@ -16,11 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from govreport_kit import format as fmt  # noqa: E402
-from govreport_kit.encoding import atomic_write  # noqa: E402
-from govreport_kit.model import Agency, from_cells  # noqa: E402
-from govreport_kit.params import dump_params  # noqa: E402
-from govreport_kit.workbook import write_workbook  # noqa: E402
+from govreport_kit.core import format as fmt
+from govreport_kit.inputs.encoding import atomic_write
+from govreport_kit.core.model import Agency, from_cells
+from govreport_kit.inputs.params import dump_params
+from govreport_kit.inputs.template import write_workbook
 
 AGENCY = Agency(
     name="昆明市西山区教育体育局",

@@ -10,8 +10,8 @@ Public API:
   (the terminal text), :func:`importer.import_report` (``govreport import``).
 """
 
-from .audit import audit_parsed, audit_paths, audit_text, finalize, parse_file, parse_report
-from .result import AuditResult, Unreadable
+from govreport_kit.audit.audit import audit_parsed, audit_paths, audit_text, finalize, parse_file, parse_report
+from govreport_kit.audit.result import AuditResult, Unreadable
 
 __all__ = ["AuditResult", "Unreadable", "audit_parsed", "audit_paths", "audit_text", "finalize", "parse_file",
            "parse_report"]

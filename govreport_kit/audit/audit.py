@@ -2,7 +2,7 @@
 
 :func:`parse_report` reads a report's text into tables (nothing decided yet for ambiguous rows);
 :func:`finalize` decides the rows (with last year's report when there is one), builds the model,
-runs every rule (:func:`govreport_kit.checks.check` plus the prose rules) and keeps only the
+runs every rule (:func:`govreport_kit.checks.rules.check` plus the prose rules) and keeps only the
 findings whose cells were actually read. :func:`audit_paths` does both for files and folders.
 """
 
@@ -15,21 +15,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-from .. import format as fmt
-from ..errors import GovReportError
-from ..findings import Finding, sort_findings
-from ..model import NOT_APPLICABLE, Agency, AgencyYear
-from . import scope
-from .detect import OLDER, Meta, Outline, detect_format, detect_meta, find_outline, split_reports
-from .html import parse_html
-from ..model import from_cells
-from .prose import Values, t2_facts
-from .prose_rules import check_narrative
-from .resolve import listed_candidates, resolve_table
-from .result import (AMBIGUOUS_ROW, MISSING_META, MISSING_ROW, MISSING_TABLE, NOT_A_NUMBER, TRUNCATED,
-                     UNKNOWN_LABEL, UNREADABLE_FILE, AuditResult, Unreadable)
-from .tables import TableRead, read_rows
-from .text import read_text_source
+from govreport_kit.core import format as fmt
+from govreport_kit.core.errors import GovReportError
+from govreport_kit.checks.findings import Finding, sort_findings
+from govreport_kit.core.model import NOT_APPLICABLE, Agency, AgencyYear
+from govreport_kit.audit import scope
+from govreport_kit.audit.detect import OLDER, Meta, Outline, detect_format, detect_meta, find_outline, split_reports
+from govreport_kit.audit.html import parse_html
+from govreport_kit.core.model import from_cells
+from govreport_kit.audit.prose import Values, t2_facts
+from govreport_kit.audit.prose_rules import check_narrative
+from govreport_kit.audit.resolve import listed_candidates, resolve_table
+from govreport_kit.audit.result import AMBIGUOUS_ROW, MISSING_META, MISSING_ROW, MISSING_TABLE, NOT_A_NUMBER, TRUNCATED, UNKNOWN_LABEL, UNREADABLE_FILE, AuditResult, Unreadable
+from govreport_kit.audit.tables import TableRead, read_rows
+from govreport_kit.audit.text import read_text_source
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht"}
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".csv"}
@@ -53,7 +52,7 @@ class Parsed:
 # ------------------------------------------------------------------ reading
 def read_source(path: str | Path) -> tuple[str, str | None, str]:
     """(report text, title hint, "html" | "text") of a file."""
-    from ..encoding import read_text
+    from govreport_kit.inputs.encoding import read_text
 
     raw = read_text(path)
     head = raw[:2000].lstrip().lower()
@@ -213,12 +212,12 @@ FAST_CHECKS = True
 
 def run_checks(model: AgencyYear, previous: AgencyYear | None, unread: set = frozenset()) -> list[Finding]:
     if FAST_CHECKS:
-        from .fastcheck import check
+        from govreport_kit.audit.fastcheck import check
 
         total = {t: sum(1 for _ in fmt.cells(t, model.format)) for t in fmt.TABLE_CODES}
         lost = tuple(t for t in fmt.TABLE_CODES if sum(1 for x in unread if x[0] == t) == total[t])
         return check(model, previous, unread_tables=lost)
-    from ..checks import check
+    from govreport_kit.checks.rules import check
 
     return check(model, previous)
 

@@ -12,8 +12,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from .. import format as fmt
-from .normalize import label_key, squeeze
+from govreport_kit.core import format as fmt
+from govreport_kit.audit.normalize import label_key, squeeze
 
 OLDER = "older"
 #: Official title variants per part (the form's, then older wordings seen in published reports).

@@ -1,10 +1,10 @@
-"""The findings of :func:`govreport_kit.checks.check`, without pandera's per-call overhead.
+"""The findings of :func:`govreport_kit.checks.rules.check`, without pandera's per-call overhead.
 
 ``checks.check`` validates each table with pandera, about 100 ms per report here; auditing
 hundreds of published reports needs about 1 ms. For a model whose tables have the official shape
 and dtypes (every model the audit builds), :func:`validate_table` computes the same
-:class:`~govreport_kit.schemas.CellFailure` s with plain Python arithmetic, using the identities,
-value kinds and number rules of :mod:`govreport_kit.schemas` itself; everything else (messages,
+:class:`~govreport_kit.checks.schemas.CellFailure` s with plain Python arithmetic, using the identities,
+value kinds and number rules of :mod:`govreport_kit.checks.schemas` itself; everything else (messages,
 blank cells, R-META, R-SEC5, R-FMT, R-X-*, placeholders) is ``checks.check`` itself, which takes
 this validator as a parameter; a table of any other shape goes to the pandera models. ``tests/audit/test_fastcheck.py`` asserts identical findings on the corpus
 and on mutated models.
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import checks
-from .. import format as fmt
-from ..findings import Finding
+from govreport_kit.checks import rules as checks
+from govreport_kit.core import format as fmt
+from govreport_kit.checks.findings import Finding
 
 if TYPE_CHECKING:
-    from ..model import AgencyYear
+    from govreport_kit.core.model import AgencyYear
 
 
 def _dtypes_ok(table: str, df: pd.DataFrame) -> bool:
@@ -32,7 +32,7 @@ def _dtypes_ok(table: str, df: pd.DataFrame) -> bool:
 
 def validate_table(table: str, df: pd.DataFrame, form: str):
     """Like ``schemas.validate_table`` for a well-shaped table; None when the shape is not official."""
-    from .. import schemas
+    from govreport_kit.checks import schemas
 
     if not schemas.shape_ok(table, df, form) or not _dtypes_ok(table, df):
         return None

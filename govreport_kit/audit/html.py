@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
-from .normalize import normalize_text
+from govreport_kit.audit.normalize import normalize_text
 
 BLOCK_TAGS = frozenset(
     "p div br tr table tbody thead tfoot li ul ol h1 h2 h3 h4 h5 h6 section article header footer "

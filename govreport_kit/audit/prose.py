@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
-from .. import format as fmt
-from ..findings import Finding
-from .normalize import normalize_text, squeeze
+from govreport_kit.core import format as fmt
+from govreport_kit.checks.findings import Finding
+from govreport_kit.audit.normalize import normalize_text, squeeze
 
 _SENTENCE = re.compile(r"[^。!?\n]+")
 _CLAUSE_SPLIT = re.compile(r"[,;:、()《》]")

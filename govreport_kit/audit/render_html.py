@@ -3,7 +3,7 @@
 No script, no external URL, inline CSS, ``lang="zh-CN"``; every text from a report is escaped.
 Per report: what it is, its findings (each linked to its cell), what could not be read (with the
 possible readings of an ambiguous row), and tables 二, 三 and 四 in the official layout
-(:mod:`govreport_kit.render`) with the cells behind findings highlighted and unread cells shown
+(:mod:`govreport_kit.report.render`) with the cells behind findings highlighted and unread cells shown
 as “？”.
 """
 
@@ -14,11 +14,11 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from .. import format as fmt
-from .. import render
-from ..findings import sort_findings
-from .result import AuditResult
-from .summary import FORMAT_NAMES
+from govreport_kit.core import format as fmt
+from govreport_kit.report import render
+from govreport_kit.checks.findings import sort_findings
+from govreport_kit.audit.result import AuditResult
+from govreport_kit.audit.summary import FORMAT_NAMES
 
 CSS = """
 body{font-family:""" + render.FONT_STACK + """;margin:1.5em auto;max-width:1180px;padding:0 1em;color:#222;line-height:1.5}

@@ -5,9 +5,8 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from .split import (ROW_IDENTITY, ROW_TARGETS, Reading, enumerate_readings, filter_readings, solve_across_rows,
-                    t3_constraints)
-from .tables import RowRead, TableRead
+from govreport_kit.audit.split import ROW_IDENTITY, ROW_TARGETS, Reading, enumerate_readings, filter_readings, solve_across_rows, t3_constraints
+from govreport_kit.audit.tables import RowRead, TableRead
 
 MAX_LISTED = 30
 _WAN = Decimal(10000)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..findings import Finding, has_errors
-from ..model import AgencyYear
+from govreport_kit.checks.findings import Finding, has_errors
+from govreport_kit.core.model import AgencyYear
 
 MISSING_TABLE, TRUNCATED, AMBIGUOUS_ROW, UNKNOWN_LABEL = "missing_table", "truncated", "ambiguous_row", "unknown_label"
 MISSING_ROW, MISSING_META, UNREADABLE_FILE, NOT_A_NUMBER = "missing_row", "missing_meta", "unreadable_file", "not_a_number"

@@ -7,8 +7,8 @@ read as blank stay blank and are checked.)
 
 from __future__ import annotations
 
-from .. import format as fmt
-from ..findings import Finding
+from govreport_kit.core import format as fmt
+from govreport_kit.checks.findings import Finding
 
 Cell = tuple[str, str, str]
 

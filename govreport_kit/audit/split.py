@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Iterable, Sequence
 
-from .. import format as fmt
-from .text import BLANK, NA, PAD, VALUE, Piece
+from govreport_kit.core import format as fmt
+from govreport_kit.audit.text import BLANK, NA, PAD, VALUE, Piece
 
 #: Enumeration stops here; the row is then reported as ambiguous without listing readings.
 MAX_READINGS = 20000

@@ -1,7 +1,7 @@
 """Find the rows of tables 二, 三 and 四 in a report's text and read their cells.
 
 Each table's region (from :mod:`detect`) is squeezed (broken words joined), then every row label
-of :mod:`govreport_kit.format` is searched in form order: first exactly (with its item number,
+of :mod:`govreport_kit.core.format` is searched in form order: first exactly (with its item number,
 so "00000002.其他法律…" ends the previous row at "0000000"), then without the item number, then by
 similarity (typos such as "行政法复议"; the nearest official label is reported). The text between
 one label and the next holds that row's cells (:func:`text.segment_pieces`).
@@ -14,10 +14,10 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from .. import format as fmt
-from .normalize import has_cjk, label_key, squeeze, strip_enum
-from .split import Reading, RowReadings
-from .text import VALUE, Piece, segment_pieces
+from govreport_kit.core import format as fmt
+from govreport_kit.audit.normalize import has_cjk, label_key, squeeze, strip_enum
+from govreport_kit.audit.split import Reading, RowReadings
+from govreport_kit.audit.text import VALUE, Piece, segment_pieces
 
 FUZZY_LABEL_MIN = 0.6
 TYPO_REPORT_MIN = 0.75
@@ -293,7 +293,7 @@ def read_rows(region: str, table: str, form: str, at_end: bool = False) -> Table
 def _whole_cells(pieces: list[Piece], n: int, closed: bool) -> list:
     """The cells of a cut row that are certainly whole: delimited cells in their place, except
     the last one when nothing closes it (its digits may be cut)."""
-    from .split import _piece_cell
+    from govreport_kit.audit.split import _piece_cell
 
     items = [p for p in pieces if p.kind != "pad"]
     if any(not p.strong for p in items) or any(p.kind == "pad" for p in pieces[: len(items)]):

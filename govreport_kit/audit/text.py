@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .normalize import normalize_text
+from govreport_kit.audit.normalize import normalize_text
 
 # ------------------------------------------------------------------ whole documents
 _EXPORT_HEADER = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|页面链接与图片详见)\s*[:：]")

@@ -4,7 +4,7 @@
 blank cells; the ``render_*`` functions write a whole report (title, preamble, part 一 quoting
 the tables, tables 二/三/四, parts 五/六) the way published reports come: pipe rows, one cell per
 line, Markdown tables, digits run together, PDF-like text, a web page with site chrome.
-Labels come from ``govreport_kit.format``.
+Labels come from ``govreport_kit.core.format``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from govreport_kit import format as fmt
-from govreport_kit.model import Agency
-from govreport_kit.model import from_cells
+from govreport_kit.core import format as fmt
+from govreport_kit.core.model import Agency
+from govreport_kit.core.model import from_cells
 
 AGENCY = "测试县市场监督管理局"
 
@@ -204,10 +204,10 @@ def render_pdf_like(cells, form="2021", **kw) -> str:
 
 def render_html_page(cells, form="2021", chrome=True, in_script=False, **kw) -> str:
     """A whole web page: site chrome around the article; tables as in the official layout
-    (rowspan/colspan) from govreport_kit.render; optionally the article only inside a JS string."""
+    (rowspan/colspan) from govreport_kit.report.render; optionally the article only inside a JS string."""
     from markupsafe import escape
 
-    from govreport_kit import render
+    from govreport_kit.report import render
 
     m = model_of(cells, form)
     paras = "".join(f"<p>{escape(line)}</p>" for line in (header(cells, form) + prose(cells, form, **kw)).split("\n") if line)

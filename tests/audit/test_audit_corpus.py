@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from govreport_kit import format as fmt
+from govreport_kit.core import format as fmt
 from govreport_kit.audit import audit_paths
 
 ROOT = Path(__file__).resolve().parents[2]

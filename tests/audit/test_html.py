@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from govreport_kit import format as fmt
+from govreport_kit.core import format as fmt
 from govreport_kit.audit import audit_text
 from govreport_kit.audit.html import HtmlCell, HtmlTable, parse_html, read_table
 

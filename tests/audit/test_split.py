@@ -6,8 +6,7 @@ from decimal import Decimal
 
 from govreport_kit.audit import audit_text
 from govreport_kit.audit.resolve import resolve_table
-from govreport_kit.audit.split import (ROW_TARGETS, enumerate_readings, solve_across_rows, t3_constraints,
-                                       t3_row_ok)
+from govreport_kit.audit.split import ROW_TARGETS, enumerate_readings, solve_across_rows, t3_constraints, t3_row_ok
 from govreport_kit.audit.tables import read_rows
 from govreport_kit.audit.text import segment_pieces
 
@@ -62,7 +61,7 @@ def test_rows_are_decided_across_the_table():
                       (3, None, None), (25, None, None))],
              "unable_not_held": row, "total": [((22, None, None),) + ((0, None, None),) * 4 + ((3, None, None), (25, None, None))],
              "carried_forward": [zero], **other}
-    from govreport_kit import format as fmt
+    from govreport_kit.core import format as fmt
 
     for r in fmt.T3_OUTCOME_ROWS:
         cands.setdefault(r, [zero])

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from govreport_kit import format as fmt
+from govreport_kit.core import format as fmt
 from govreport_kit.audit import audit_text
 from govreport_kit.audit.normalize import label_key, normalize_text, squeeze
 from govreport_kit.audit.text import BLANK, NA, PAD, VALUE, read_text_source, segment_pieces

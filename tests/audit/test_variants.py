@@ -226,7 +226,7 @@ def test_signed_changes_in_the_2019_table2():
 
 
 def fmt_row(code: str) -> str:
-    from govreport_kit import format as fmt
+    from govreport_kit.core import format as fmt
 
     return fmt.row_label("table2", code, "2019")
 

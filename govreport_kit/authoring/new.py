@@ -1,0 +1,147 @@
+"""``govreport new``: the params, workbook and narrative of a new agency-year.
+
+Without a previous year: an empty workbook (the official layout), a narrative skeleton with the
+part headings and the usual sentences written with placeholders, and a params file tying them
+together. With ``params/<code>/<year-1>.yaml`` present, the new year starts from it:
+
+* agency details (address, phone …) are carried over; the name given on the command line wins;
+* the narrative keeps last year's headings and every paragraph written with placeholders (their
+  numbers update by themselves); paragraphs of plain prose become “（待填写）”;
+* table 三's 上年结转 row (``carried``) is filled from last year's 结转下年度继续办理
+  (``carried_forward``), as R-X-CARRY expects. Nothing else is pre-filled: in particular table 二's
+  现行有效件数 stays blank, because a copied stock looks like data while it must still be
+  updated by this year's 制发 and 废止 (R-X-STOCK checks it once filled).
+
+The agency code is validated before it is used in any path; no existing file is overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govreport_kit.core import format as fmt
+from govreport_kit.core.errors import Location, ParamsError
+from govreport_kit.core.model import Agency, AgencyYear, agency_code_problem
+
+import pandas as pd
+
+TO_FILL = "（待填写）"
+
+
+@dataclass
+class Scaffold:
+    params: Path
+    workbook: Path
+    narrative: Path
+    previous: Path | None = None  # last year's params file, when the new year started from it
+    notes: list[str] = field(default_factory=list)  # Chinese lines for the analyst
+
+
+def skeleton_markdown() -> str:
+    """A narrative for a first year: headings, placeholders for every number, prose to fill."""
+    heads = fmt.OVERVIEW_SUBHEADS
+    title = {p.code: p.title for p in fmt.PARTS}
+    return "\n".join([
+        "按照《中华人民共和国政府信息公开条例》规定编制本年度报告。本年度报告中所列数据统计期限为"
+        "{{ period.start }}至{{ period.end }}。如对本年度报告有疑问和意见建议，请与{{ agency.name }}联系"
+        "（地址：{{ agency.address }}，电话：{{ agency.phone }}，电子邮箱：{{ agency.email }}）。", "",
+        f"# {title['overview']}", "",
+        f"## {heads[0]}", "", TO_FILL, "",
+        "本年制发行政规范性文件{{ table2.normative_documents.issued }}件，现行有效"
+        "{{ table2.normative_documents.in_force }}件。", "",
+        f"## {heads[1]}", "",
+        "本年新收政府信息公开申请{{ table3.new.total }}件，上年结转{{ table3.carried.total }}件，"
+        "办结{{ table3.total.total }}件，结转下年度继续办理{{ table3.carried_forward.total }}件。", "",
+        f"## {heads[2]}", "", TO_FILL, "",
+        f"## {heads[3]}", "", TO_FILL, "",
+        f"## {heads[4]}", "", TO_FILL, "",
+        f"# {title['problems']}", "", TO_FILL, "",
+        f"# {title['other']}", "", TO_FILL, "",
+    ])
+
+
+def skeleton_from(previous_markdown: str) -> str:
+    """Last year's narrative as a skeleton: headings and placeholder paragraphs kept, prose to fill."""
+    blocks = re.split(r"\n[ \t]*\n", previous_markdown.replace("\r\n", "\n").strip("\n"))
+    out = []
+    for block in blocks:
+        stripped = block.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#") or "{{" in stripped:
+            out.append(block.rstrip())
+        elif not out or out[-1] != TO_FILL:
+            out.append(TO_FILL)
+    return "\n\n".join(out) + "\n"
+
+
+def _agency_dict(agency: Agency) -> dict[str, str | None]:
+    return {k: (getattr(agency, k, "") or None) for k, _ in fmt.AGENCY_FIELDS}
+
+
+def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLike | None = None) -> Scaffold:
+    """Create ``<params_dir>/<code>/<year>.yaml``, ``<year>.xlsx`` and ``<year>.md``; see the module doc."""
+    from govreport_kit.core import paths
+    from govreport_kit.inputs.params import YEAR_RANGE, dump_params, load_params
+
+    problem = agency_code_problem(code)
+    if problem:
+        raise ParamsError(problem, Location(key="code"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")
+    if not isinstance(year, int) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise ParamsError(f"年度“{year}”无效", Location(key="year"), f"应在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间")
+    name = (name or "").strip()
+    if not name:
+        raise ParamsError("机构名称为空", Location(key="name"), "用 --name 给出报告标题中的全称")
+    root = Path(params_dir) if params_dir else paths.params_dir()
+    folder = (root / code).resolve()
+    if not folder.is_relative_to(root.resolve()):
+        raise ParamsError(f"机构文件夹 {folder} 不在参数目录 {root} 之内", Location(key="code"))
+    out = Scaffold(folder / f"{year}.yaml", folder / f"{year}.xlsx", folder / f"{year}.md")
+    existing = [p for p in (out.params, out.workbook, out.narrative) if p.exists()]
+    if existing:
+        raise ParamsError(f"文件已存在，不会覆盖：{'、'.join(str(p) for p in existing)}", Location(file=str(existing[0])),
+                          "换一个年度，或先把已有文件改名或移走")
+    form = "2021" if year >= 2021 else "2019"
+
+    prev_path = folder / f"{year - 1}.yaml"
+    previous: AgencyYear | None = None
+    agency = Agency(name=name, code=code)
+    narrative = skeleton_markdown()
+    if prev_path.is_file():
+        from govreport_kit.inputs.load import load_agency_year
+
+        prev_params = load_params(prev_path)
+        previous = load_agency_year(prev_path)
+        agency = Agency(**{**prev_params.agency.to_dict(), "name": name, "code": code})
+        if prev_params.narrative is not None and prev_params.narrative.is_file():
+            from govreport_kit.inputs.encoding import read_text
+            narrative = skeleton_from(read_text(prev_params.narrative))
+        out.previous = prev_path
+        out.notes.append(f"已从 {year - 1} 年度沿用机构信息和正文结构，表三“上年结转”已按上年“结转下年度继续办理”填好")
+    model = AgencyYear(agency=agency, year=year, format=form)
+    if previous is not None and previous.format == form:
+        for col in (c.code for c in fmt.T3_COLUMNS):
+            v = previous.get("table3", "carried_forward", col)
+            model.set("table3", "carried", col, None if v is None or v is pd.NA else int(v))
+
+    folder.mkdir(parents=True, exist_ok=True)
+    from govreport_kit.inputs.template import write_template, write_workbook
+
+    if previous is not None:
+        write_workbook(out.workbook, model)
+    else:
+        write_template(out.workbook, agency, year, form)
+    _write_new(out.narrative, narrative)
+    raw = {"agency": _agency_dict(agency), "year": year, "format": form, "data": out.workbook.name,
+           "narrative": out.narrative.name}
+    _write_new(out.params, dump_params(raw))
+    return out
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Create ``path`` with ``text``; fail rather than replace a file that appeared meanwhile."""
+    with open(path, "x", encoding="utf-8", newline="\n") as f:
+        f.write(text)

@@ -1,0 +1,263 @@
+"""Batch runs: every ``params/<agency>/<year>.yaml``, each report in its own fresh kernel.
+
+The pipeline of :func:`run_batch`:
+
+1. :func:`discover` the jobs (folder and file names validated before they are used in paths);
+2. fingerprint each job's inputs (:mod:`govreport_kit.batch.fingerprint`) and, with
+   ``changed_only``, skip those whose fingerprint equals the one recorded by their last ``ok``
+   run (nothing is started when nothing changed: no worker, no kernel);
+3. execute the rest on a local process pool or a Dask cluster; each worker process keeps one
+   kernel warming while it runs the current job (:mod:`govreport_kit.batch.worker`);
+4. record each job (``outputs/<agency>/<year>/batch.json``), then write ``outputs/index.html``
+   and ``outputs/manifest.json`` (:mod:`govreport_kit.batch.index_page`).
+
+One job's failure never stops the others. Progress is reported to observers
+(:mod:`govreport_kit.batch.progress`); the runner has no branch for terminals or logs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from govreport_kit.batch import fingerprint as batch_inputs, store as batch_store
+from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUSES, Job, JobResult
+from govreport_kit.core.errors import ParamsError
+from govreport_kit.core.model import agency_code_problem
+
+__all__ = ["Job", "JobResult", "BatchResult", "Discovery", "discover", "plan", "run_batch", "default_workers",
+           "OK", "FINDINGS", "FAILED", "SKIPPED", "STATUSES"]
+
+YEAR_FILE_RE = re.compile(r"^(\d{4})\.yaml$")
+#: Seconds a report may take when no timeout is given: a report takes about a second, so a job
+#: still running after ten minutes is hung, and must not hold its worker for the rest of the batch.
+DEFAULT_TIMEOUT = 600.0
+
+
+@dataclass
+class Discovery:
+    jobs: list[Job]
+    problems: list[str] = field(default_factory=list)  # Chinese lines: names that were not used
+
+
+@dataclass
+class BatchResult:
+    results: list[JobResult]
+    problems: list[str]
+    seconds: float
+    workers_started: int = 0
+    kernels_started: int = 0
+    index_path: str | None = None
+    manifest_path: str | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        """0 only when every job is ``ok`` or ``skipped``."""
+        return 0 if all(r.status in (OK, SKIPPED) for r in self.results) else 1
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# ------------------------------------------------------------------------------------ discovery
+def discover(params_dir: str | os.PathLike) -> Discovery:
+    """Every ``<params_dir>/<agency>/<year>.yaml``, sorted by agency then year.
+
+    Hidden entries and files at the top level are ignored silently; an agency folder whose name is
+    not a valid code, or a YAML file whose name is not a year, is listed in ``problems``.
+    """
+    root = Path(params_dir).resolve()
+    if not root.is_dir():
+        raise ParamsError(f"参数目录不存在：{root}", fix="请指定包含 <机构代码>/<年度>.yaml 的文件夹")
+    jobs, problems = [], []
+    for d in sorted(root.iterdir()):
+        if d.name.startswith(".") or not d.is_dir():
+            continue
+        why = agency_code_problem(d.name)
+        if why:
+            if any(d.glob("*.yaml")):
+                problems.append(f"已忽略文件夹 {d.name}：{why}")
+            continue
+        for f in sorted(d.iterdir()):
+            if f.name.startswith(".") or not f.is_file() or f.suffix.lower() not in (".yaml", ".yml"):
+                continue
+            m = YEAR_FILE_RE.match(f.name)
+            if not m or not 1990 <= int(m.group(1)) <= 2100:
+                problems.append(f"已忽略 {d.name}/{f.name}：参数文件应命名为 <年度>.yaml，例如 2023.yaml")
+                continue
+            jobs.append(Job(agency=d.name, year=int(m.group(1)), params_path=str(f)))
+    return Discovery(jobs, problems)
+
+
+# ------------------------------------------------------------------------------------ planning
+def plan(jobs: Sequence[Job], outputs_root: str, *, changed_only: bool, audience: str, timeout: float | None,
+         notebook: str | None) -> tuple[list[Job], list[JobResult]]:
+    """Fingerprint every job; return (jobs to run, results of the jobs skipped as unchanged)."""
+    to_run, skipped = [], []
+    common = batch_inputs.common_inputs(notebook)
+    for job in jobs:
+        job = replace(job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook)
+        inputs, name = batch_inputs.job_inputs(job.params_path, common)
+        job = replace(job, inputs=inputs, name=name, fingerprint=batch_inputs.fingerprint(inputs, audience=audience))
+        if changed_only:
+            last = batch_store.read_record(outputs_root, job.agency, job.year)
+            if batch_inputs.unchanged(last, job.fingerprint) and batch_store.has_report(outputs_root, job.agency, job.year):
+                skipped.append(JobResult.skipped_from(job, last))
+                continue
+        to_run.append(job)
+    return to_run, skipped
+
+
+# ------------------------------------------------------------------------------------ executors
+JobFn = Callable[[Job], JobResult]
+
+
+def _worker_job_fn() -> JobFn:
+    from govreport_kit.batch.worker import execute_job
+    return execute_job
+
+
+def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: Callable[[JobResult], None]) -> int:
+    """Run on a pool of spawned worker processes; returns the number of workers started.
+
+    A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole pool:
+    every unfinished job then raises ``BrokenProcessPool``, the guilty one and bystanders alike.
+    They go to a fresh pool; if that breaks too, each remaining job runs alone in a single-worker
+    pool (twice at most), which tells the guilty job apart: it ends ``failed``, the others run.
+    """
+    import multiprocessing
+
+    from govreport_kit.batch import worker as batch_worker
+
+    fn = job_fn or batch_worker.execute_job
+    init = batch_worker.init_worker if job_fn is None else None  # an injected job needs no kernels
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+    started = 0
+
+    def run_pool(batch_jobs: list[Job], n: int) -> list[Job]:
+        nonlocal started
+        started += n
+        broken: list[Job] = []
+        ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init)
+        try:
+            futures = {ex.submit(fn, job): job for job in batch_jobs}
+            not_done = set(futures)
+            while not_done:
+                done, not_done = wait(not_done, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    job = futures[fut]
+                    try:
+                        on_result(fut.result())
+                    except BrokenProcessPool:
+                        broken.append(job)
+                    except Exception as e:  # the job function itself failed: a bug, but isolate it
+                        on_result(JobResult.failure(job, f"批量运行程序出错：{type(e).__name__}: {e}", attempts=1))
+        except BaseException:  # Ctrl-C: drop queued jobs and stop the workers now, not after the queue
+            _abandon(ex)
+            raise
+        ex.shutdown(wait=True)
+        return broken
+
+    pending = run_pool(list(jobs), min(workers, len(jobs)))
+    if pending:
+        pending = run_pool(pending, min(workers, len(pending)))
+    for job in pending:  # the pool broke twice: each remaining job alone, with one retry
+        if run_pool([job], 1) and run_pool([job], 1):
+            on_result(JobResult.failure(job, "工作进程意外退出（已重试）", attempts=2, cause="worker_died"))
+    return started
+
+
+def _abandon(ex: ProcessPoolExecutor) -> None:
+    ex.shutdown(wait=False, cancel_futures=True)
+    for proc in list((getattr(ex, "_processes", None) or {}).values()):  # their kernels exit with them
+        try:
+            proc.terminate()
+        except Exception:
+            pass
+
+
+def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: Callable[[JobResult], None]) -> int:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ParamsError("使用 --scheduler 需要安装 Dask 分布式组件",
+                          fix="请运行 pip install 'govreport_kit[dask]'（即 dask 和 distributed），或去掉 --scheduler 在本机并行运行") from None
+    fn = job_fn or _worker_job_fn()
+    with Client(scheduler) as client:
+        workers = len(client.scheduler_info().get("workers", {}))
+        futures = {client.submit(fn, job, key=f"govreport-{job.agency}-{job.year}-{job.fingerprint[:12]}", pure=False): job
+                   for job in jobs}
+        for fut in as_completed(list(futures)):
+            job = futures[fut]
+            try:
+                on_result(fut.result())
+            except Exception as e:
+                on_result(JobResult.failure(job, f"Dask 任务失败：{type(e).__name__}: {e}", attempts=1))
+    return workers
+
+
+# ------------------------------------------------------------------------------------ the run
+def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str | os.PathLike | None = None,
+              workers: int | None = None, changed_only: bool = False, audience: str = "review",
+              timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
+              observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True) -> BatchResult:
+    """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
+
+    ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
+    ``notebook`` replaces the report notebook (e.g. the test notebook with injected faults);
+    ``job_fn`` replaces the worker function (tests only; it must be picklable for the pool).
+    """
+    from govreport_kit.core import paths
+
+    t0 = time.perf_counter()
+    params_dir = Path(params_dir) if params_dir else paths.params_dir()
+    root = batch_store.normalise_root(outputs_root if outputs_root is not None else paths.outputs_dir())
+    nb = str(Path(notebook).resolve()) if notebook else None
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    found = discover(params_dir)
+    to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb)
+    observers = list(observers)
+    for o in observers:
+        o.batch_started(total=len(found.jobs), to_run=len(to_run), problems=found.problems)
+
+    results: list[JobResult] = []
+
+    def on_result(r: JobResult) -> None:
+        if r.status != SKIPPED:
+            batch_store.write_record(root, r)
+        results.append(r)
+        for o in observers:
+            o.job_finished(r, results)
+
+    for r in skipped:
+        on_result(r)
+    started = 0
+    if to_run:
+        if scheduler:
+            started = _run_dask(to_run, scheduler, job_fn, on_result)
+        else:
+            started = _run_local(to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result)
+    order = {(j.agency, j.year): i for i, j in enumerate(found.jobs)}
+    results.sort(key=lambda r: order.get((r.agency, r.year), 0))
+    out = BatchResult(results, found.problems, time.perf_counter() - t0, workers_started=started,
+                      kernels_started=sum(r.kernels_started for r in results))
+    if write_index:
+        from govreport_kit.batch import index_page
+        out.index_path, out.manifest_path = index_page.write_outputs(root, results, params_dir=str(params_dir))
+    out.seconds = time.perf_counter() - t0
+    for o in observers:
+        o.batch_finished(out)
+    return out

@@ -1,0 +1,247 @@
+"""The worker side of a batch: a long-lived process that runs one report at a time.
+
+Why it is fast: papermill, nbconvert, the exporter, pandas and pandera are imported once per
+worker, not once per report; and each job's kernel is started before the job arrives: as soon as
+the previous report is done (or, with ``GOVREPORT_OVERLAP_KERNELS=1``, as soon as the previous
+kernel is handed out), importing pandas and the report modules (``--IPKernelApp.exec_lines``)
+while the worker returns the result and loads and checks the next job's data. A pre-started
+kernel that never ran another agency is fresh: no state passes between agencies. Kernels talk over
+IPC sockets (no TCP port to race for) and are killed right after use, not shut down gracefully.
+
+The same :func:`execute_job` serves the local process pool and Dask workers; a process-wide lock
+keeps one job per process at a time (papermill changes the process's working directory).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, Job, JobResult
+
+#: Set in each worker's environment, so inherited by its kernels: one BLAS/OpenMP thread per
+#: kernel (workers already use every core) and no debugger warning on start-up.
+KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+#: Failure causes never retried even when the runner calls them retryable: a report that used up
+#: its whole time budget would most likely do so again, doubling the batch's tail for nothing.
+#: Re-run it with a larger --timeout (a later --changed-only run retries every failed job anyway).
+NOT_RETRIED = frozenset({"timeout"})
+# Text of failures worth one more try on a fresh kernel: they say nothing about the data.
+_INFRA_MARKERS = ("address already in use", "kernel died", "deadkernel", "dead kernel", "kernel is dead",
+                  "kernel didn't respond", "kernel did not respond", "内核意外退出", "内核已退出", "内核启动")
+
+
+def _warm_this_process() -> None:
+    """Import once per worker what every job needs: papermill, nbclient, nbconvert and the
+    exporter (through the runner's guard against the slow ``rfc3987_syntax`` import), the report
+    module, the checks and pandera."""
+    from govreport_kit.running import runner
+    guard = getattr(runner, "_fast_jupyter_imports", None)
+    try:
+        if guard is not None:
+            with guard():
+                from govreport_kit.running import execute
+        else:
+            from govreport_kit.running import execute
+        execute.exporter()
+        from govreport_kit.checks import rules as checks
+        from govreport_kit.inputs import load
+        from govreport_kit.report import notebook as report
+    except Exception:  # a broken import shows up, with its message, in the first job instead
+        pass
+
+
+class KernelPool:
+    """Fresh kernels, started ahead of need.
+
+    Kernels come from :mod:`govreport_kit.running.kernels` (the report runner's own launcher: IPC
+    transport, no history database, the report module pre-imported), so a pooled kernel is exactly
+    the kernel ``govreport run`` would start, only earlier.
+
+    ``overlap``: when True, the next kernel starts the moment the current one is taken, so it warms
+    *while* the current report executes (fastest on idle cores, but two kernels per worker at
+    peak: about 400 MB RSS with the worker). When False (the default), the next kernel starts as
+    soon as the current report is done, and warms while the worker hands back the result and
+    validates and checks the next job's data; on a machine where every core already runs a
+    worker this costs little throughput and keeps a worker with its kernel under 300 MB.
+    """
+
+    def __init__(self, overlap: bool = False):
+        self.overlap = overlap
+        self.runtime_dir = tempfile.mkdtemp(prefix="grk-")  # the kernels' working directory
+        self._ready: deque = deque()
+        self.started = 0
+
+    def _start(self):
+        from govreport_kit.running.kernels import start_kernel
+
+        km = start_kernel(cwd=self.runtime_dir)
+        self.started += 1
+        return km
+
+    def refill(self) -> None:
+        """Have one kernel starting or ready."""
+        if not self._ready:
+            self._ready.append(self._start())
+
+    def take(self):
+        """A fresh, started kernel manager (with ``overlap``, the next one starts warming now)."""
+        km = None
+        while self._ready and km is None:
+            cand = self._ready.popleft()
+            if _alive(cand):
+                km = cand
+            else:
+                self.discard(cand)
+        if km is None:
+            km = self._start()
+        if self.overlap:
+            self.refill()
+        return km
+
+    def discard(self, km) -> None:
+        """Kill a kernel now and remove its connection and socket files."""
+        from govreport_kit.running.kernels import dispose_kernel
+        try:
+            dispose_kernel(km)
+        except Exception:
+            pass
+
+    def close(self) -> None:
+        while self._ready:
+            self.discard(self._ready.popleft())
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
+
+
+def _alive(km) -> bool:
+    try:
+        return bool(km.is_alive())
+    except Exception:
+        return False
+
+
+class _WorkerState:
+    def __init__(self):
+        self.lock = threading.Lock()
+        for k, v in KERNEL_ENV.items():
+            os.environ.setdefault(k, v)
+        # GOVREPORT_OVERLAP_KERNELS=1 trades memory for speed on idle cores (see KernelPool).
+        self.pool = KernelPool(overlap=os.environ.get("GOVREPORT_OVERLAP_KERNELS") == "1")
+        self.pool.refill()  # the first kernel warms while this process imports papermill
+        _warm_this_process()
+        import atexit
+        from multiprocessing import util
+        atexit.register(self.pool.close)
+        util.Finalize(self, self.pool.close, exitpriority=10)  # pool workers leave via os._exit
+
+
+_STATE: _WorkerState | None = None
+_STATE_LOCK = threading.Lock()
+
+
+def _state() -> _WorkerState:
+    global _STATE
+    with _STATE_LOCK:
+        if _STATE is None:
+            _STATE = _WorkerState()
+        return _STATE
+
+
+def init_worker() -> None:
+    """Process-pool initializer: import the heavy modules and start the first kernel now."""
+    _state()
+
+
+def is_infrastructure_failure(text: str | None) -> bool:
+    t = (text or "").lower()
+    return any(m in t for m in _INFRA_MARKERS)
+
+
+def execute_job(job: Job) -> JobResult:
+    """Run one job in a fresh kernel; retry once on an infrastructure failure. Never raises."""
+    st = _state()
+    with st.lock:
+        attempt, t0 = 0, time.perf_counter()
+        while True:
+            attempt += 1
+            try:
+                km = st.pool.take()
+            except Exception as e:
+                res = JobResult.failure(job, f"内核启动失败：{type(e).__name__}: {e}", cause="kernel_start", retryable=True)
+            else:
+                try:
+                    res = _run_once(job, km)
+                finally:
+                    st.pool.discard(km)
+                res.kernels_started = 1
+            res.attempts, res.seconds = attempt, time.perf_counter() - t0
+            res.worker = f"{os.uname().nodename}:{os.getpid()}"
+            if res.status == FAILED and res.retryable and res.cause not in NOT_RETRIED and attempt < 2:
+                continue
+            res.kernels_started = attempt
+            break
+        st.pool.refill()  # the next job's kernel warms while this result travels back
+    return res
+
+
+def _run_once(job: Job, km) -> JobResult:
+    from govreport_kit.batch import store as batch_store
+    from govreport_kit.core.errors import GovReportError
+    from govreport_kit.running.runner import FAILED_NOTEBOOK, run_report
+
+    remote = batch_store.is_url(job.outputs_root)
+    local_root = tempfile.mkdtemp(prefix="govreport-out-") if remote else job.outputs_root
+    kwargs: dict[str, Any] = {"audience": job.audience, "outputs_root": local_root, "timeout": job.timeout, "kernel": km}
+    if job.notebook:
+        kwargs["notebook"] = job.notebook
+    try:
+        try:
+            rr = run_report(job.params_path, **kwargs)
+        except GovReportError as e:  # bad input: a data error, never retried
+            return JobResult.failure(job, e.message, cause="input")
+        except Exception as e:
+            text = f"{type(e).__name__}: {e}"
+            return JobResult.failure(job, f"运行出错：{text}", cause="run", retryable=is_infrastructure_failure(text))
+        res = from_run_result(job, rr)
+        if remote:
+            target = batch_store.job_dir(job.outputs_root, job.agency, job.year)
+            batch_store.upload_tree(f"{local_root}/{job.agency}/{job.year}", target)
+            if res.status != FAILED:  # as the runner does locally: a success clears an old failure
+                batch_store.remove(f"{target}/{FAILED_NOTEBOOK}")
+        return res
+    finally:
+        if remote:
+            shutil.rmtree(local_root, ignore_errors=True)
+
+
+def _rel(path: Any, job: Job) -> str | None:
+    """An output path as ``<agency>/<year>/<file>``, relative to the outputs root (for links)."""
+    if not path:
+        return None
+    return f"{job.agency}/{job.year}/{os.path.basename(os.fspath(path))}"
+
+
+def from_run_result(job: Job, rr: Any) -> JobResult:
+    """Translate the report runner's ``RunResult`` into a batch ``JobResult``."""
+    status = getattr(rr, "status", FAILED)
+    cause = getattr(rr, "reason", None)
+    reason = getattr(rr, "message", None) or cause
+    if status not in (OK, FINDINGS, FAILED):
+        status, reason = FAILED, reason or f"未知状态：{status!r}"
+    res = JobResult(job.agency, job.year, status, name=job.name, errors=int(getattr(rr, "errors", 0) or 0),
+                    warnings=int(getattr(rr, "warnings", 0) or 0), reason=reason if status != OK else None,
+                    cause=cause, fingerprint=job.fingerprint, inputs=dict(job.inputs),
+                    timings={k: float(v) for k, v in (getattr(rr, "timings", None) or {}).items()
+                             if isinstance(v, (int, float))})
+    res.report = _rel(getattr(rr, "html_path", None), job)
+    res.findings = _rel(getattr(rr, "findings_path", None), job)
+    res.notebook = _rel(getattr(rr, "notebook_path", None) or getattr(rr, "failed_notebook_path", None), job)
+    if status == FAILED:
+        res.retryable = bool(getattr(rr, "retryable", False))
+    return res

@@ -1,0 +1,94 @@
+"""One table cell as typed by a person: number, blank, not-applicable, or an error.
+
+Shared by the workbook, long-form CSV and YAML readers, so that all three accept and refuse the
+same things. R-INT is enforced here, at read time: a count that is text (“两件”), negative or
+fractional, and a 万元 amount that is text or negative, raise :class:`InputError` naming the
+place, so the model's count columns stay integer-typed. (``checks`` still reports R-INT for
+models built in code.)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from govreport_kit.core import format as fmt
+from govreport_kit.core.errors import InputError, Location
+from govreport_kit.core.model import BLANK, NOT_APPLICABLE
+
+MAX_DECIMALS = 6
+_INT_RE = re.compile(r"^[+-]?[0-9]+$")
+_GROUPED_RE = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
+_DEC_RE = re.compile(r"^[+-]?([0-9]+\.[0-9]*|\.[0-9]+)$")
+COUNT_FIX = "件数只填阿拉伯数字（如 2）；没有的填 0；不适用的填“/”；未知的留空"
+AMOUNT_FIX = "金额以万元为单位，只填数字（如 103.3879）；没有的填 0；不适用的填“/”"
+
+
+def describe_cell(table: str, row: str, column: str, form: str = "2021") -> str:
+    """“一、本年新收政府信息公开申请数量 / 自然人” for messages."""
+    return f"{fmt.row_label(table, row, form)} / {fmt.column_label(table, column, row, form)}"
+
+
+def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
+               form: str = "2021") -> tuple[Any, str | None]:
+    """(value, state): a number and None, or None and BLANK / NOT_APPLICABLE; InputError otherwise."""
+    decimal = fmt.is_decimal_cell(table, row, column, form)
+    signed = form == "2019" and table == "table2" and column in fmt.T2_2019_SIGNED_COLUMNS
+    label = describe_cell(table, row, column, form)
+    shown = raw
+
+    def bad(what: str) -> InputError:
+        return InputError(f"{what}（{fmt.TABLE_SHORT_NAMES[table]} {label}）", where,
+                          AMOUNT_FIX if decimal else COUNT_FIX)
+
+    if raw is None:
+        return None, BLANK
+    if isinstance(raw, bool):
+        raise bad(f"“{raw}”不是数字")
+    if isinstance(raw, (_dt.date, _dt.time, _dt.timedelta)):
+        raise bad(f"单元格是日期或时间“{raw}”，不是数字（可能被 Excel 自动转换了，请把单元格格式设为“数值”）")
+    if isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip()
+        if not text:
+            return None, BLANK
+        if text in fmt.NOT_APPLICABLE_MARKS or raw.strip() in fmt.NOT_APPLICABLE_MARKS:
+            return None, NOT_APPLICABLE
+        if _GROUPED_RE.match(text):
+            text = text.replace(",", "")
+        if _INT_RE.match(text):
+            raw = int(text)
+        elif _DEC_RE.match(text):
+            raw = Decimal(text)
+        else:
+            raise bad(f"“{shown}”不是数字")
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise bad(f"“{shown}”不是数字")
+        raw = Decimal(repr(raw))
+    if not isinstance(raw, (int, Decimal)):
+        raise bad(f"“{shown}”不是数字")
+    if raw < 0 and not signed:
+        raise bad(f"{'金额' if decimal else '件数'}不能为负数（填的是 {shown}）")
+    if decimal:
+        return _amount(Decimal(raw)), None
+    if isinstance(raw, Decimal):
+        if raw != raw.to_integral_value():
+            raise bad(f"件数必须是整数（填的是 {shown}）")
+        raw = int(raw)
+    return raw, None
+
+
+def _amount(d: Decimal) -> Decimal:
+    """Exact amount with at most MAX_DECIMALS decimals (float noise such as 0.30000000000000004 removed)."""
+    try:
+        if d.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+            d = d.quantize(Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_HALF_UP)
+            text = str(d)
+            if "." in text:
+                d = Decimal(text.rstrip("0").rstrip(".") or "0")
+    except InvalidOperation:  # pragma: no cover - absurdly large numbers
+        pass
+    return d

@@ -1,0 +1,282 @@
+"""Excel workbooks laid out like the official tables: template, filled workbook, reader.
+
+Sheets: 机构信息 (agency details and year), 表二, 表三, 表四. Every label comes from
+:mod:`govreport_kit.core.format`; the header of 表三/表四 is merged as in the form, table 三's vertical
+row-group labels are merged over their rows. Labels are locked (sheet protection without a
+password, so it guards against slips, not people), value cells are unlocked and carry data
+validation: whole numbers ≥ 0, decimals ≥ 0 for 万元. The validation only *warns* in Excel, so
+“/” (not applicable) can still be typed; the reader decides what is acceptable.
+
+Output is deterministic: fixed document timestamps and zip entry dates, so the same inputs give
+identical bytes. Reading is in :mod:`govreport_kit.inputs.workbook`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
+
+from govreport_kit.core import format as fmt
+from govreport_kit.inputs.encoding import atomic_write
+from govreport_kit.core.model import Agency, AgencyYear
+
+FONT_NAME = "宋体"
+FIXED_TIME = _dt.datetime(2021, 1, 1)
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A label placed on the sheet: top-left (row, col), 1-based, and its spans."""
+
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def place_header(header: tuple[tuple[fmt.HeaderCell, ...], ...], top: int, left: int) -> list[Placed]:
+    """Lay out header rows with row/col spans the way an HTML table does."""
+    taken: set[tuple[int, int]] = set()
+    out = []
+    for i, cells in enumerate(header):
+        col = left
+        for cell in cells:
+            while (top + i, col) in taken:
+                col += 1
+            out.append(Placed(top + i, col, cell.label, cell.rowspan, cell.colspan))
+            taken.update((top + i + dr, col + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
+            col += cell.colspan
+    return out
+
+
+def t2_sections(form: str) -> list[tuple[str, tuple[str, ...], tuple[fmt.Row, ...], tuple[fmt.Column, ...]]]:
+    """(caption, header, rows, columns) of each section of table 二 in the given format."""
+    sections = fmt.T2_SECTIONS if form == "2021" else fmt.T2_2019_SECTIONS
+    return [(s.caption, s.header, s.rows, s.columns) for s in sections]
+
+
+def layout(table: str, form: str = "2021") -> tuple[list[Placed], dict[tuple[str, str], tuple[int, int]]]:
+    """Labels and value-cell positions of one table sheet in the template."""
+    labels: list[Placed] = []
+    cells: dict[tuple[str, str], tuple[int, int]] = {}
+    if table == "table2":
+        width = fmt.T2_GRID_COLUMNS
+        labels.append(Placed(1, 1, fmt.TABLE_TITLES["table2"], colspan=width))
+        r = 2
+        for caption, header, rows, columns in t2_sections(form):
+            labels.append(Placed(r, 1, caption, colspan=width))
+            single = len(columns) == 1
+            for i, text in enumerate(header):
+                labels.append(Placed(r + 1, 1 + i, text, colspan=width - 1 if single and i == 1 else 1))
+            r += 2
+            for row in rows:
+                labels.append(Placed(r, 1, row.label))
+                for j, col in enumerate(columns):
+                    cells[(row.code, col.code)] = (r, 2 + j)
+                r += 1
+        return labels, cells
+    if table == "table3":
+        rows = fmt.table_rows("table3", form)
+        groups = fmt.T3_ROW_GROUPS if form == "2021" else fmt.T3_ROW_GROUPS_2019
+        ncols, lab = len(fmt.T3_COLUMNS), fmt.T3_LABEL_COLUMNS
+        labels.append(Placed(1, 1, fmt.TABLE_TITLES["table3"], colspan=lab + ncols))
+        labels += place_header(fmt.T3_HEADER, 2, 1)
+        first = 2 + len(fmt.T3_HEADER)
+        index = {r.code: i for i, r in enumerate(rows)}
+        spans = [(index[g.first], index[g.last], g) for g in groups]
+        for a, b, g in spans:
+            depth = sum(1 for a2, b2, _ in spans if (a2, b2) != (a, b) and a2 <= a and b <= b2)
+            labels.append(Placed(first + a, 1 + depth, g.label, rowspan=b - a + 1))
+        for i, row in enumerate(rows):
+            depth = sum(1 for a, b, _ in spans if a <= i <= b)
+            labels.append(Placed(first + i, 1 + depth, row.label, colspan=lab - depth))
+            for j, col in enumerate(fmt.T3_COLUMNS):
+                cells[(row.code, col.code)] = (first + i, lab + 1 + j)
+        return labels, cells
+    if table == "table4":
+        labels.append(Placed(1, 1, fmt.TABLE_TITLES["table4"], colspan=len(fmt.T4_GROUPS) * len(fmt.T4_RESULTS)))
+        labels += place_header(fmt.T4_HEADER, 2, 1)
+        r = 2 + len(fmt.T4_HEADER)
+        for g, group in enumerate(fmt.T4_GROUPS):
+            for j, res in enumerate(fmt.T4_RESULTS):
+                cells[(group.code, res.code)] = (r, 1 + g * len(fmt.T4_RESULTS) + j)
+        return labels, cells
+    raise KeyError(table)
+
+
+# ------------------------------------------------------------------------------------- writing
+def _font(bold: bool = False) -> Font:
+    return Font(name=FONT_NAME, size=11, bold=bold)
+
+
+def _write_labels(ws, labels: list[Placed]) -> None:
+    for p in labels:
+        for dr in range(p.rowspan):
+            for dc in range(p.colspan):
+                ws.cell(p.row + dr, p.col + dc).border = _BORDER
+        c = ws.cell(p.row, p.col, p.text)
+        title = p.row == 1
+        c.font = Font(name=FONT_NAME, size=14 if title else 11, bold=title or p.rowspan > 1 or p.colspan > 1)
+        vertical = p.rowspan > 2 and p.colspan == 1  # table 三's row-group labels read top to bottom
+        c.alignment = Alignment(horizontal="center" if title or p.colspan > 1 or p.rowspan > 1 else "left",
+                                vertical="center", wrap_text=True, textRotation=255 if vertical else 0)
+        if not title:
+            c.fill = _LABEL_FILL
+        if p.rowspan > 1 or p.colspan > 1:
+            ws.merge_cells(start_row=p.row, start_column=p.col, end_row=p.row + p.rowspan - 1,
+                           end_column=p.col + p.colspan - 1)
+
+
+def _validations(ws) -> tuple[DataValidation, DataValidation]:
+    counts = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            errorStyle="warning", showErrorMessage=True, showInputMessage=True,
+                            errorTitle="应为非负整数", error="件数应为 0 或正整数；不适用可填“/”，未知请留空。",
+                            promptTitle="件数", prompt="填非负整数；没有填 0；不适用填“/”")
+    amounts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                             errorStyle="warning", showErrorMessage=True, showInputMessage=True,
+                             errorTitle="应为非负数", error="金额以万元为单位，应为 0 或正数。",
+                             promptTitle="金额（万元）", prompt="以万元为单位的非负数，如 103.3879")
+    ws.add_data_validation(counts)
+    ws.add_data_validation(amounts)
+    return counts, amounts
+
+
+def _write_table(wb: Workbook, table: str, model: AgencyYear | None, form: str) -> None:
+    ws = wb.create_sheet(fmt.TABLE_SHORT_NAMES[table])
+    labels, cells = layout(table, form)
+    _write_labels(ws, labels)
+    counts, amounts = _validations(ws)
+    single_t2 = {r.code for _, _, rows, cols in t2_sections(form) if len(cols) == 1 for r in rows}
+    for (row, col), (r, c) in cells.items():
+        cell = ws.cell(r, c)
+        decimal = fmt.is_decimal_cell(table, row, col, form)
+        signed = form == "2019" and table == "table2" and col in fmt.T2_2019_SIGNED_COLUMNS
+        if model is not None:
+            cell.value = _cell_value(model, table, row, col)
+        cell.protection = Protection(locked=False)
+        cell.font = _font()
+        cell.fill = _INPUT_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        if not signed:
+            (amounts if decimal else counts).add(cell.coordinate)
+        if table == "table2" and row in single_t2:
+            for k in range(c + 1, fmt.T2_GRID_COLUMNS + 1):
+                ws.cell(r, k).border = _BORDER
+            ws.merge_cells(start_row=r, start_column=c, end_row=r, end_column=fmt.T2_GRID_COLUMNS)
+    widths = {"table2": [28, 16, 16, 16], "table3": [8, 12, 44] + [11] * 7, "table4": [10] * 15}[table]
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    if table == "table3":
+        for r in range(2, 5):
+            ws.row_dimensions[r].height = 30
+        for row in fmt.table_rows(table, form):  # labels longer than the column wrap onto two lines
+            if len(row.label) > 20:
+                ws.row_dimensions[cells[(row.code, "total")][0]].height = 30
+    ws.protection.sheet = True
+    ws.sheet_view.showGridLines = True
+    _print_setup(ws, landscape=table != "table2")
+
+
+def _print_setup(ws, landscape: bool) -> None:
+    """A4, one page wide (tables 三 and 四 landscape), so a printed sheet shows whole rows."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+
+
+def _cell_value(model: AgencyYear, table: str, row: str, col: str) -> Any:
+    v = model.get(table, row, col)
+    if v is None or v is pd.NA:
+        return "/" if model.state(table, row, col) == "na" else None
+    if hasattr(v, "item"):
+        v = v.item()
+    return v  # int or Decimal (openpyxl writes Decimal as a number)
+
+
+def _write_agency(wb: Workbook, agency: Agency, year: int) -> None:
+    ws = wb.active
+    ws.title = fmt.AGENCY_SHEET
+    rows = [(label, getattr(agency, code) or None) for code, label in fmt.AGENCY_FIELDS] + [(fmt.YEAR_LABEL, year)]
+    for i, (label, value) in enumerate(rows, 1):
+        a, b = ws.cell(i, 1, label), ws.cell(i, 2, value)
+        a.font, a.fill, a.border = _font(True), _LABEL_FILL, _BORDER
+        b.font, b.border, b.protection = _font(), _BORDER, Protection(locked=False)
+        if label != fmt.YEAR_LABEL:
+            b.number_format = "@"  # text: keeps leading zeros of phone numbers and postcodes
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 48
+    ws.protection.sheet = True
+
+
+def build_workbook(agency: Agency, year: int, model: AgencyYear | None = None, form: str | None = None) -> Workbook:
+    """The workbook object (template when ``model`` is None)."""
+    form = form or (model.format if model is not None else ("2021" if year >= 2021 else "2019"))
+    wb = Workbook()
+    _write_agency(wb, agency, year)
+    for t in fmt.TABLE_CODES:
+        _write_table(wb, t, model, form)
+    wb.properties.creator = "govreport_kit"
+    wb.properties.created = FIXED_TIME
+    return wb
+
+
+class _FixedDateZip(zipfile.ZipFile):
+    """A ZipFile whose entries all carry the same date, for byte-identical output."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if isinstance(zinfo_or_arcname, str):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        with open(filename, "rb") as f:  # openpyxl writes worksheets through temporary files
+            self.writestr(str(arcname or os.path.basename(filename)), f.read())
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    wb.properties.modified = FIXED_TIME
+    buf = io.BytesIO()
+    archive = _FixedDateZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()
+    return buf.getvalue()
+
+
+def write_template(path: str | os.PathLike, agency: Agency, year: int, form: str | None = None) -> Path:
+    """Write an empty workbook for ``agency`` and ``year`` (2021 format from 2021 on)."""
+    return atomic_write(path, workbook_bytes(build_workbook(agency, year, None, form)))
+
+
+def write_workbook(path: str | os.PathLike, model: AgencyYear) -> Path:
+    """Write the template filled with the model's values (“/” for not-applicable cells)."""
+    return atomic_write(path, workbook_bytes(build_workbook(model.agency, model.year, model)))
+
+
+def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
+                  form: str | None = "2021") -> AgencyYear:
+    """Read a filled workbook into the model; see :func:`govreport_kit.inputs.workbook.read_workbook`."""
+    from govreport_kit.inputs.workbook import read_workbook as _read
+
+    return _read(path, agency=agency, year=year, form=form)

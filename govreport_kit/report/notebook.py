@@ -1,0 +1,294 @@
+"""What ``notebooks/report.ipynb`` calls: load, check, show each part, and write the end marker.
+
+Each ``show_*`` function displays one HTML fragment built by :mod:`govreport_kit.report.render` as a
+``text/html``-only output (no ``text/plain`` fallback, so nothing such as a memory address can
+leak into the report). Outside IPython they return the HTML instead.
+
+The notebook ends with :func:`finish`, which displays the *end marker*: an output of mimetype
+:data:`MARKER_MIME` whose data carries the title, ``<meta>`` tags, footer and finding counts.
+The nbconvert template takes the page head and footer from it, and the runner decides success
+by its presence (a timed-out or dead kernel can leave a notebook that looks complete).
+
+This module keeps its imports light: pandera and the checks are imported only when findings
+are computed here rather than handed in by ``govreport run`` (parameter ``precomputed``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+from govreport_kit import __version__
+from govreport_kit.core import format as fmt
+from govreport_kit.report import render
+from govreport_kit.core.errors import Location, ParamsError, RunError
+from govreport_kit.checks.findings import Finding, has_errors, sort_findings
+from govreport_kit.core.paths import params_dir, project_root
+
+MARKER_MIME = "application/vnd.govreport.report+json"
+AUDIENCES = ("review", "publish")
+#: Packages whose versions the footer records (those that shape the output).
+VERSIONED_PACKAGES = ("pandas", "nbconvert", "papermill", "nbclient", "ipykernel", "markdown-it-py", "nh3")
+
+
+class ReportRefused(RunError):
+    """A publish run while error-severity findings stand."""
+
+
+# -------------------------------------------------------------------------------------------
+# Loading and checking
+
+
+def params_file(agency_code: str, year: int, params_path: str = "") -> Path:
+    """The parameters file: ``params_path`` if given, else ``params/<agency_code>/<year>.yaml``."""
+    if params_path:
+        return Path(params_path).expanduser().absolute()
+    from govreport_kit.core.model import agency_code_problem
+
+    problem = agency_code_problem(agency_code)
+    if problem:
+        raise ParamsError(problem, where=Location(key="agency_code"), fix="在参数单元格中改正 agency_code")
+    return params_dir() / agency_code / f"{int(year)}.yaml"
+
+
+def load(agency_code: str, year: int, params_path: str = ""):
+    """Load the agency-year named by the notebook's parameters (an :class:`AgencyYear`)."""
+    from govreport_kit.inputs.load import load_agency_year
+
+    path = params_file(agency_code, year, params_path)
+    if not path.is_file():
+        raise ParamsError("找不到参数文件", where=Location(file=str(path)),
+                          fix="检查 params_path，或用 govreport new 建立该机构年度")
+    from govreport_kit.inputs.params import load_params
+
+    params = load_params(path)
+    model = load_agency_year(params)
+    if model.agency.code != agency_code or int(model.year) != int(year):
+        raise ParamsError(
+            f"参数文件属于 {model.agency.code} {model.year} 年，而 notebook 参数是 {agency_code} {year} 年",
+            where=Location(file=str(path)), fix="把 agency_code 和 year 改成与参数文件一致")
+    model.options.setdefault("params_path", str(path))
+    if params.narrative is not None:
+        model.options.setdefault("narrative_path", str(params.narrative))
+    return model
+
+
+def check(model, precomputed: str = "") -> list[Finding]:
+    """Every finding for the model, errors first.
+
+    ``precomputed`` is the JSON text :func:`findings_payload` made in the ``govreport run``
+    process (which checks while the kernel starts); it is used only when its input hashes equal
+    the model's. Empty: run the checks here.
+    """
+    if precomputed:
+        data = json.loads(precomputed)
+        if data.get("inputs") != model.inputs:
+            raise RunError("预先计算的检查结果与当前输入文件不一致", fix="重新运行 govreport run，或把 precomputed 置空")
+        return [finding_from_dict(d, model.format) for d in data["findings"]]
+    return compute_findings(model)
+
+
+def compute_findings(model) -> list[Finding]:
+    """Run every check, with the same agency's previous year when it can be loaded."""
+    from govreport_kit.checks.rules import check as run_checks
+
+    return sort_findings(run_checks(model, previous=_previous(model)))
+
+
+def _previous(model):
+    path = model.options.get("params_path")
+    if not path:
+        return None
+    from govreport_kit.inputs import load as load_mod
+
+    loader = getattr(load_mod, "load_previous", None)
+    if loader is None:
+        return None
+    from govreport_kit.inputs.params import load_params
+
+    return loader(load_params(path))
+
+
+def findings_payload(model, findings: Iterable[Finding]) -> str:
+    """The ``precomputed`` parameter: findings plus the input hashes they belong to (plain JSON)."""
+    return json.dumps({"inputs": model.inputs, "findings": [f.to_dict() for f in findings]},
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def finding_from_dict(d: dict[str, Any], form: str = "2021") -> Finding:
+    """The inverse of ``Finding.to_dict`` (``form``: the format of the model it belongs to)."""
+    src = d.get("source")
+    return Finding(rule=d["rule"], severity=d["severity"], message=d["message"], table=d.get("table"),
+                   row=d.get("row"), column=d.get("column"), expected=d.get("expected"), found=d.get("found"),
+                   source=Location(**src) if src else None, form=d.get("form", form))
+
+
+def refusal_message(findings: Iterable[Finding]) -> str | None:
+    """Why a publish report cannot be produced (Chinese), or None when it can."""
+    errors = [f for f in sort_findings(findings) if f.severity == fmt.ERROR]
+    if not errors:
+        return None
+    first = errors[0]
+    return (f"数据中有 {len(errors)} 个错误，不能生成发布版报告。第一个错误：{first.rule} {first.message.rstrip('。')}。"
+            f"请改正后重试，或用 audience=\"review\" 生成审阅版查看全部问题")
+
+
+def refuse_unpublishable(findings: Iterable[Finding], audience: str) -> None:
+    """Raise :class:`ReportRefused` for a ``publish`` run with error findings."""
+    if audience not in AUDIENCES:
+        raise ParamsError(f"audience 只能是 review 或 publish，而不是“{audience}”", where=Location(key="audience"))
+    message = refusal_message(findings) if audience == "publish" else None
+    if message:
+        raise ReportRefused(message)
+
+
+# -------------------------------------------------------------------------------------------
+# Showing the parts
+
+
+def show(html: str) -> str | None:
+    """Display ``html`` as a text/html-only output; outside IPython, return it."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - the package always runs with IPython installed
+        return str(html)
+    if get_ipython() is None:
+        return str(html)
+    display({"text/html": str(html)}, raw=True)
+    return None
+
+
+def narrative_text(model, part: str, *, tolerant: bool = False) -> str:
+    """The Markdown of a prose part with its placeholders filled from the tables.
+
+    An unknown placeholder raises :class:`PlaceholderError` (naming file and line), unless
+    ``tolerant``: then it stays in the text between :data:`render.UNFILLED_START` and
+    :data:`render.UNFILLED_END`, which the rendered page highlights (review reports, whose
+    findings list the R-PLACEHOLDER error).
+    """
+    raw = model.narrative.get(part, "") or ""
+    if part == "preamble" and not raw.strip():
+        return render.default_preamble(model)
+    if not raw.strip():
+        return ""
+    from govreport_kit.inputs.narrative import fill, placeholder_values
+
+    origin = getattr(model, "narrative_origin", {}).get(part)
+    where = {"file": origin.file, "first_line": origin.line or 1} if origin else {}
+    values = placeholder_values(model)
+    if not tolerant:
+        return fill(raw, model, part=part, values=values, **where)
+    from govreport_kit.core.errors import PlaceholderError
+    from govreport_kit.inputs.narrative import TOKEN_RE
+
+    def one(m):
+        try:
+            return fill(m.group(0), model, part=part, values=values)
+        except PlaceholderError:
+            return render.UNFILLED_START + m.group(0) + render.UNFILLED_END
+
+    return TOKEN_RE.sub(one, render.strip_unfilled_marks(raw))
+
+
+def show_title(model, audience: str = "review"):
+    """The title and the preamble (legal basis, statistics period, contact)."""
+    preamble = narrative_text(model, "preamble", tolerant=audience == "review")
+    return show(render.title_html(model) + render.part_html("preamble", preamble))
+
+
+def show_findings(findings: Iterable[Finding], audience: str = "review"):
+    """The findings section (review only): errors first, each linked to its highlighted cell."""
+    if audience == "review":
+        return show(render.findings_html(findings))
+    return None
+
+
+def show_part(model, part: str, audience: str = "review"):
+    """A prose part: ``overview`` (一), ``problems`` (五) or ``other`` (六).
+
+    In review, an unknown placeholder is shown highlighted (the findings list it); in publish
+    it is an error.
+    """
+    return show(render.part_html(part, narrative_text(model, part, tolerant=audience == "review")))
+
+
+def show_table(model, table: str, findings: Iterable[Finding] = (), audience: str = "review"):
+    """Table 二, 三 or 四 in the official layout; cells with findings highlighted in review."""
+    return show(render.table_section_html(model, table, findings if audience == "review" else ()))
+
+
+# -------------------------------------------------------------------------------------------
+# The end marker
+
+
+def provenance(model, parameters: dict[str, Any]) -> dict[str, Any]:
+    """Parameters, input hashes (by path relative to the project or params folder) and versions."""
+    base = Path(model.options.get("params_path") or project_root()).parent
+    inputs = {_display_path(k, base): v for k, v in sorted(model.inputs.items())}
+    params = {k: (_display_path(v, project_root()) if k == "params_path" and v else v) for k, v in parameters.items()}
+    return {"parameters": params, "inputs": inputs, "versions": package_versions()}
+
+
+def _display_path(path: str, base: Path) -> str:
+    p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
+    for root in (project_root(), base):
+        try:
+            return p.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return p.name
+
+
+def package_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"govreport_kit": __version__, "python": sys.version.split()[0]}
+    for name in VERSIONED_PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, Any]:
+    """The end-marker data: status, counts, title, ``<meta>`` tags and footer HTML."""
+    fs = list(findings)
+    info = provenance(model, parameters)
+    return {
+        "status": "complete",
+        "agency_code": model.agency.code,
+        "year": int(model.year),
+        "title": model.report_title,
+        "errors": sum(f.severity == fmt.ERROR for f in fs),
+        "warnings": sum(f.severity == fmt.WARNING for f in fs),
+        "infos": sum(f.severity == fmt.INFO for f in fs),
+        "meta_html": str(render.meta_html(info)),
+        "footer_html": str(render.footer_html(info)),
+        "findings": [f.to_dict() for f in sort_findings(fs)],
+    }
+
+
+def finish(model, findings: Iterable[Finding], **parameters: Any):
+    """Display the end marker; this must be the notebook's last output."""
+    data = marker(model, findings, **parameters)
+    text = f"报告已生成：错误 {data['errors']} 个，警告 {data['warnings']} 个，提示 {data['infos']} 个。"
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        return data
+    if get_ipython() is None:
+        return data
+    display({"text/plain": text, MARKER_MIME: data}, raw=True)
+    return None
+
+
+__all__ = ["MARKER_MIME", "ReportRefused", "load", "check", "compute_findings", "findings_payload",
+           "refuse_unpublishable", "refusal_message", "show_title", "show_findings", "show_part", "show_table",
+           "finish", "marker", "has_errors"]

@@ -1,0 +1,336 @@
+"""Pure HTML rendering of one agency-year: tables 二/三/四 in the official layout, findings, prose.
+
+Every function takes data and returns an HTML string (a :class:`markupsafe.Markup`); nothing
+here touches files, kernels or the clock, so the same inputs give the same bytes.
+
+* Table layouts (captions, merged headers, vertical row-group labels, spans) are derived from
+  :mod:`govreport_kit.core.format`; no label is typed here.
+* Every value cell carries ``id="cell-<table>-<row>-<column>"`` and
+  ``data-cell="<table>.<row>.<column>"`` (canonical codes); a cell with findings gets the classes
+  ``flag flag-<severity>`` and a ``title`` listing the messages. Findings link to those ids.
+* Blank cells render empty, not-applicable cells as “/”, zero as “0”.
+* Untrusted text (agency names, narrative, finding messages) is escaped with markupsafe; narrative
+  Markdown goes through markdown-it-py with raw HTML disabled, then an nh3 allow-list.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Iterable, Mapping
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from govreport_kit.core import format as fmt
+from govreport_kit.checks.findings import SEVERITY_ORDER, Finding, sort_findings
+from govreport_kit.core.model import NOT_APPLICABLE
+
+#: Chinese fonts found on Windows, macOS and Linux, no web fonts; SC named so Noto picks Simplified shapes.
+FONT_STACK = ('"Microsoft YaHei","微软雅黑","PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC",'
+              '"WenQuanYi Micro Hei",sans-serif')
+
+# -------------------------------------------------------------------------------------------
+# Cell addresses
+
+
+def cell_code(table: str, row: str, column: str) -> str:
+    """The canonical address of a cell, e.g. ``table3.total.natural_person``."""
+    return f"{table}.{row}.{column}"
+
+
+def cell_id(table: str, row: str, column: str) -> str:
+    """The HTML id of a value cell, e.g. ``cell-table3-total-natural_person``."""
+    return f"cell-{table}-{row}-{column}"
+
+
+def row_id(table: str, row: str) -> str:
+    return f"row-{table}-{row}"
+
+
+def part_id(part: str) -> str:
+    return f"part-{part}"
+
+
+def finding_target(f: Finding) -> str | None:
+    """The id a finding links to: its cell, else its row, table or part; None when nowhere."""
+    if f.table in fmt.TABLE_CODES:
+        rows = {r.code for form in fmt.FORMATS for r in fmt.table_rows(f.table, form)}
+        if f.row in rows and f.column and (f.row, f.column) in {rc for form in fmt.FORMATS for rc in fmt.cells(f.table, form)}:
+            return cell_id(f.table, f.row, f.column)
+        if f.row in rows:
+            return row_id(f.table, f.row)
+        return part_id(f.table)  # a missing or extra row/column has no cell to point at
+    if f.rule.startswith("R-N-"):
+        return part_id("overview")
+    return {"R-SEC5": part_id("problems"), "R-META": "report-title"}.get(f.rule)
+
+
+def format_value(value: Any, state: str | None = None) -> str:
+    """Text of a cell: “” when blank, “/” when not applicable, exact digits otherwise."""
+    if value is None or _is_na(value):
+        return "/" if state == NOT_APPLICABLE else ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "item"):  # numpy scalar
+        return format_value(value.item())
+    return str(value)
+
+
+def _is_na(value: Any) -> bool:
+    return type(value).__name__ == "NAType"
+
+
+def _by_cell(findings: Iterable[Finding]) -> dict[tuple[str, str, str], list[Finding]]:
+    out: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in sort_findings(findings):
+        if f.table and f.row and f.column:
+            out.setdefault((f.table, f.row, f.column), []).append(f)
+    return out
+
+
+def _attrs(**attrs: Any) -> Markup:
+    # Plain string building with escape() on every value: Markup.format costs ~0.1 ms a call,
+    # and table 三 alone has 175 cells.
+    return Markup("".join(f' {k.rstrip("_").replace("_", "-")}="{escape(v)}"' for k, v in attrs.items()
+                          if v is not None and v is not False))
+
+
+def _value_td(model, table: str, row: str, column: str, by_cell, colspan: int = 1) -> Markup:
+    fs = by_cell.get((table, row, column), ())
+    classes = "v"
+    title = None
+    if fs:
+        worst = min(fs, key=lambda f: SEVERITY_ORDER.get(f.severity, 9)).severity
+        classes += f" flag flag-{worst}"
+        title = "\n".join(f"{fmt.SEVERITY_LABELS.get(f.severity, f.severity)} {f.rule}：{f.message}" for f in fs)
+    text = format_value(model.get(table, row, column), model.state(table, row, column))
+    attrs = _attrs(id=cell_id(table, row, column), data_cell=cell_code(table, row, column), class_=classes,
+                   colspan=colspan if colspan > 1 else None, title=title)
+    return Markup(f"<td{attrs}>{escape(text)}</td>")
+
+
+def _th(label: str, rowspan: int = 1, colspan: int = 1, class_: str | None = None, scope: str | None = None) -> Markup:
+    attrs = _attrs(rowspan=rowspan if rowspan > 1 else None, colspan=colspan if colspan > 1 else None, class_=class_,
+                   scope=scope)
+    return Markup(f"<th{attrs}>{escape(label)}</th>")
+
+
+def _header_rows(header: tuple[tuple[fmt.HeaderCell, ...], ...]) -> Markup:
+    rows = [Markup("<tr>{}</tr>").format(Markup("").join(_th(c.label, c.rowspan, c.colspan, scope="col") for c in hr))
+            for hr in header]
+    return Markup("<thead>{}</thead>").format(Markup("\n").join(rows))
+
+
+def _table(table: str, body: Markup, class_: str) -> Markup:
+    return Markup('<table class="form {}" id="table-{}" data-table="{}">\n{}\n</table>').format(class_, table, table, body)
+
+
+# -------------------------------------------------------------------------------------------
+# Tables
+
+
+def table2_html(model, findings: Iterable[Finding] = ()) -> Markup:
+    """Table 二 as printed: per section a caption row over the grid, a header row, data rows."""
+    by_cell = _by_cell(findings)
+    grid = fmt.T2_GRID_COLUMNS
+    sections = fmt.T2_SECTIONS if model.format == "2021" else fmt.T2_2019_SECTIONS
+    bodies = []
+    for s in sections:
+        header = s.header
+        spans = _spans(len(s.columns), grid - 1)
+        rows = [Markup("<tr>{}</tr>").format(_th(s.caption, colspan=grid, class_="section", scope="colgroup"))]
+        rows.append(Markup("<tr>{}{}</tr>").format(
+            _th(header[0], scope="col"), Markup("").join(_th(h, colspan=n, scope="col") for h, n in zip(header[1:], spans))))
+        for r in s.rows:
+            tds = Markup("").join(_value_td(model, "table2", r.code, c.code, by_cell, n) for c, n in zip(s.columns, spans))
+            rows.append(Markup("<tr{}>{}{}</tr>").format(_attrs(id=row_id("table2", r.code)), _th(r.label, scope="row"), tds))
+        bodies.append(Markup("<tbody>{}</tbody>").format(Markup("\n").join(rows)))
+    return _table("table2", Markup("\n").join(bodies), "t2")
+
+
+def _spans(n: int, width: int) -> list[int]:
+    """Column spans of ``n`` value columns over ``width`` grid columns (the last one takes the rest)."""
+    return [1] * (n - 1) + [width - (n - 1)] if n else []
+
+
+def table3_html(model, findings: Iterable[Finding] = ()) -> Markup:
+    """Table 三: three header rows, a three-column label block with vertical group labels."""
+    by_cell = _by_cell(findings)
+    rows_def = fmt.table_rows("table3", model.format)
+    groups = fmt.T3_ROW_GROUPS if model.format == "2021" else fmt.T3_ROW_GROUPS_2019
+    index = {r.code: i for i, r in enumerate(rows_def)}
+    spans = [(g, index[g.first], index[g.last]) for g in groups]
+    out = []
+    for i, r in enumerate(rows_def):
+        cells = []
+        depth = 0
+        for g, first, last in spans:
+            if first <= i <= last:
+                depth += 1
+                if i == first:
+                    cells.append(_th(g.label, rowspan=last - first + 1, class_="group", scope="rowgroup"))
+        cells.append(_th(r.label, colspan=fmt.T3_LABEL_COLUMNS - depth, class_="label", scope="row"))
+        cells.extend(_value_td(model, "table3", r.code, c.code, by_cell) for c in fmt.T3_COLUMNS)
+        out.append(Markup("<tr{}>{}</tr>").format(_attrs(id=row_id("table3", r.code)), Markup("").join(cells)))
+    body = Markup("{}\n<tbody>\n{}\n</tbody>").format(_header_rows(fmt.T3_HEADER), Markup("\n").join(out))
+    return _table("table3", body, "t3")
+
+
+def table4_html(model, findings: Iterable[Finding] = ()) -> Markup:
+    """Table 四: three header rows (复议 / 诉讼 split in two groups) over one row of 15 values."""
+    by_cell = _by_cell(findings)
+    tds = Markup("").join(_value_td(model, "table4", g.code, c.code, by_cell) for g in fmt.T4_GROUPS for c in fmt.T4_RESULTS)
+    body = Markup("{}\n<tbody><tr>{}</tr></tbody>").format(_header_rows(fmt.T4_HEADER), tds)
+    return _table("table4", body, "t4")
+
+
+TABLE_RENDERERS = {"table2": table2_html, "table3": table3_html, "table4": table4_html}
+
+
+def table_section_html(model, table: str, findings: Iterable[Finding] = ()) -> Markup:
+    """One table part (二, 三 or 四) with its official heading."""
+    title = fmt.TABLE_TITLES[table]
+    return Markup('<section class="part part-table" id="{}">\n<h2>{}</h2>\n{}\n</section>').format(
+        part_id(table), title, TABLE_RENDERERS[table](model, findings))
+
+
+# -------------------------------------------------------------------------------------------
+# Prose
+
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True})
+_MD.disable("image")  # an image would be a network request; the alt text stays as text
+ALLOWED_TAGS = {"p", "br", "h3", "h4", "h5", "h6", "strong", "em", "ul", "ol", "li", "blockquote", "a", "code",
+                "pre", "hr"}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+#: Around a placeholder that could not be filled (review reports show it highlighted).
+UNFILLED_START, UNFILLED_END = "\ue000", "\ue001"
+
+
+def strip_unfilled_marks(text: str) -> str:
+    """Input text must not carry the marks itself."""
+    return text.replace(UNFILLED_START, "").replace(UNFILLED_END, "")
+
+
+def markdown_html(text: str, heading_base: int = 3) -> Markup:
+    """Narrative Markdown as sanitised HTML.
+
+    Raw HTML in the source is shown as text; links keep only http, https and mailto URLs;
+    headings are shifted so the highest one becomes ``<h{heading_base}>`` (parts use ``<h2>``).
+    """
+    tokens = _MD.parse(text or "")
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if levels:
+        shift = heading_base - min(levels)
+        for t in tokens:
+            if t.type in ("heading_open", "heading_close"):
+                t.tag = f"h{max(1, min(6, int(t.tag[1]) + shift))}"
+    html = _MD.renderer.render(tokens, _MD.options, {})
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes=ALLOWED_URL_SCHEMES,
+                      link_rel="noopener noreferrer", strip_comments=True)
+    clean = clean.replace(UNFILLED_START, '<mark class="unfilled" title="未能填入的占位符">').replace(UNFILLED_END, "</mark>")
+    return Markup(clean.strip())
+
+
+def part_html(part: str, markdown_text: str) -> Markup:
+    """A prose part (一, 五, 六) with its official heading; the preamble has none."""
+    p = fmt.PART_BY_CODE[part]
+    heading = Markup("<h2>{}</h2>\n").format(p.title) if p.title else Markup("")
+    body = markdown_html(markdown_text)
+    if not body:
+        body = Markup('<p class="empty">（未填写）</p>')
+    return Markup('<section class="part part-prose" id="{}">\n{}{}\n</section>').format(part_id(part), heading, body)
+
+
+def default_preamble(model) -> str:
+    """The customary preamble (legal basis, period, contact) from the agency's details, as Markdown text."""
+    a = model.agency
+    start, end = model.statistics_period
+    contact = "，".join(f"{k}：{v}" for k, v in (("地址", a.address), ("邮编", a.postcode), ("电话", a.phone),
+                                                 ("电子邮箱", a.email)) if v)
+    text = (f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）编制。本年度报告中所列数据统计期限为"
+            f"{_cn_date(start)}至{_cn_date(end)}。如对本年度报告有疑问，请与{a.name}联系")
+    return _md_escape(text + (f"（{contact}）。" if contact else "。"))
+
+
+def _cn_date(iso: str) -> str:
+    y, m, d = (int(x) for x in iso.split("-"))
+    return f"{y}年{m}月{d}日"
+
+
+def _md_escape(text: str) -> str:
+    """Escape Markdown punctuation so data (names, addresses) is never read as markup."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch for ch in text)
+
+
+def title_html(model) -> Markup:
+    return Markup('<header class="report-head" id="report-title">\n<h1>{}</h1>\n</header>').format(model.report_title)
+
+
+# -------------------------------------------------------------------------------------------
+# Findings
+
+
+def findings_html(findings: Iterable[Finding]) -> Markup:
+    """The review section: counts, then every finding (errors first), each linked to its place."""
+    fs = sort_findings(findings)
+    counts = {s: sum(1 for f in fs if f.severity == s) for s in (fmt.ERROR, fmt.WARNING, fmt.INFO)}
+    summary = "，".join(f"{fmt.SEVERITY_LABELS[s]} {n} 项" for s, n in counts.items())
+    items = []
+    for i, f in enumerate(fs, 1):
+        target = finding_target(f)
+        where = _finding_place(f)
+        place = (Markup('<a href="#{}">{}</a>').format(target, where or "查看") if target
+                 else Markup("{}").format(where))
+        extra = Markup("")
+        if f.expected is not None or f.found is not None:
+            extra = Markup('<span class="ef">（应为 {}，实为 {}）</span>').format(
+                format_value(f.expected) if f.expected is not None else "—",
+                format_value(f.found) if f.found is not None else "—")
+        items.append(Markup('<li class="finding sev-{}" id="finding-{}"><span class="badge">{}</span> '
+                            '<code>{}</code> {}{}{}{}</li>').format(
+            f.severity, i, fmt.SEVERITY_LABELS.get(f.severity, f.severity), f.rule, place,
+            Markup("：") if place else Markup(""), f.message, extra))
+    body = Markup('<ol class="finding-list">\n{}\n</ol>').format(Markup("\n").join(items)) if items else \
+        Markup('<p class="ok">未发现问题。</p>')
+    return Markup('<section class="findings" id="findings">\n<h2>检查结果（审阅用，发布版不含本节）</h2>\n'
+                  '<p class="summary">{}。</p>\n{}\n</section>').format(summary, body)
+
+
+def _finding_place(f: Finding) -> str:
+    if f.table in fmt.TABLE_CODES and f.row and f.column:
+        try:
+            return fmt.cell_label(f.table, f.row, f.column, getattr(f, "form", "2021"))
+        except KeyError:
+            pass
+    if f.table in fmt.TABLE_CODES:
+        label = fmt.TABLE_SHORT_NAMES[f.table]
+        return f"{label} {f.row_label}" if f.row_label else label
+    return fmt.RULE_BY_ID[f.rule].title if f.rule in fmt.RULE_BY_ID else ""
+
+
+# -------------------------------------------------------------------------------------------
+# Provenance (used by the nbconvert template for <meta> tags and the footer)
+
+
+def meta_html(info: Mapping[str, Any]) -> Markup:
+    """``<meta>`` tags recording parameters, input hashes and package versions."""
+    tags = [("generator", f"govreport_kit {info.get('versions', {}).get('govreport_kit', '')}".strip())]
+    tags += [(f"govreport:param:{k}", v) for k, v in sorted(info.get("parameters", {}).items())]
+    tags += [(f"govreport:input:{k}", v) for k, v in sorted(info.get("inputs", {}).items())]
+    tags += [(f"govreport:version:{k}", v) for k, v in sorted(info.get("versions", {}).items())]
+    return Markup("\n").join(Markup('<meta name="{}" content="{}">').format(k, v) for k, v in tags)
+
+
+def footer_html(info: Mapping[str, Any]) -> Markup:
+    """The provenance footer: parameters, input files with SHA-256, package versions."""
+    params = Markup("，").join(Markup("<code>{}={}</code>").format(k, v) for k, v in sorted(info.get("parameters", {}).items()))
+    inputs = Markup("").join(Markup("<li><code>{}</code> SHA-256 <code>{}</code></li>").format(k, v)
+                             for k, v in sorted(info.get("inputs", {}).items()))
+    versions = Markup("，").join(Markup("{} {}").format(k, v) for k, v in sorted(info.get("versions", {}).items()))
+    return Markup('<footer class="provenance" id="provenance">\n<p>参数：{}</p>\n<p>输入文件：</p><ul>{}</ul>\n'
+                  '<p>软件版本：{}</p>\n</footer>').format(params or "—", inputs or Markup("<li>—</li>"), versions or "—")
