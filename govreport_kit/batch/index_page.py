@@ -19,10 +19,10 @@ from typing import Any, Callable, Sequence
 from govreport_kit import __version__
 from govreport_kit.batch import store as batch_store
 from govreport_kit.report.render import FONT_STACK
-from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUS_LABELS, JobResult
+from govreport_kit.batch.jobs import EMPTY, FAILED, FINDINGS, OK, SKIPPED, STATUS_LABELS, STATUSES, JobResult
 
 MANIFEST_SCHEMA = "govreport-batch-manifest/1"
-_STATUS_RANK = {FAILED: 0, FINDINGS: 1, OK: 2, SKIPPED: 3}
+_STATUS_RANK = {FAILED: 0, EMPTY: 1, FINDINGS: 2, OK: 3, SKIPPED: 4}
 
 
 def _status_of(r: JobResult) -> str:
@@ -87,7 +87,7 @@ table.jobs thead tr { background: #f3f3f3; font-weight: bold; }
 table.jobs tfoot tr { background: #f3f3f3; font-weight: bold; }
 th a { color: inherit; text-decoration: none; } th a.dir { color: #888; font-size: .8em; margin-left: .2em; }
 .st-ok { color: #1a7f37; } .st-findings { color: #b35900; font-weight: bold; }
-.st-failed { color: #c62828; font-weight: bold; } .st-skipped { color: #666; }
+.st-failed { color: #c62828; font-weight: bold; } .st-empty { color: #6a1b9a; font-weight: bold; } .st-skipped { color: #666; }
 .reason { color: #c62828; font-size: .9em; }
 .key { display: block; height: 0; }
 @media print { th a.dir { display: none; } table.jobs tr { break-inside: avoid; } }
@@ -103,7 +103,7 @@ def _ranks(results: Sequence[JobResult], value: Callable[[JobResult], Any]) -> l
 
 
 def totals(results: Sequence[JobResult]) -> dict[str, int]:
-    t = {"jobs": len(results), OK: 0, FINDINGS: 0, FAILED: 0, SKIPPED: 0, "errors": 0, "warnings": 0}
+    t = {"jobs": len(results), **{status: 0 for status in STATUSES}, "errors": 0, "warnings": 0}
     for r in results:
         t[r.status] = t.get(r.status, 0) + 1
         t["errors"] += r.errors
@@ -132,10 +132,9 @@ def render_index(results: Sequence[JobResult], title: str = "政府信息公开�
         cells = "".join(f"<td>{render(r)}</td>" for *_, render in COLUMNS)
         rows.append(f'<tr class="row-{escape(r.status)}" style="{style}">{cells}<td>{_files_cell(r)}</td></tr>')
     t = totals(results)
-    summary = (f'<span>共 {t["jobs"]} 份</span><span class="st-ok">正常 {t[OK]}</span>'
-               f'<span class="st-findings">有错误 {t[FINDINGS]}</span><span class="st-failed">失败 {t[FAILED]}</span>'
-               f'<span class="st-skipped">跳过 {t[SKIPPED]}</span><span>错误合计 {t["errors"]}</span>'
-               f'<span>警告合计 {t["warnings"]}</span>')
+    summary = (f'<span>共 {t["jobs"]} 份</span>'
+               + "".join(f'<span class="st-{s}">{STATUS_LABELS[s]} {t[s]}</span>' for s in STATUSES)
+               + f'<span>错误合计 {t["errors"]}</span><span>警告合计 {t["warnings"]}</span>')
     foot = (f'<tr><td>合计</td><td>{t["jobs"]} 份</td><td></td><td>失败 {t[FAILED]}</td>'
             f'<td>{t["errors"]}</td><td>{t["warnings"]}</td>'
             f'<td>{sum(r.seconds for r in results if r.status != SKIPPED):.1f}</td><td></td></tr>')

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-OK, FINDINGS, FAILED, SKIPPED = "ok", "findings", "failed", "skipped"
-STATUSES = (OK, FINDINGS, FAILED, SKIPPED)
-STATUS_LABELS = {OK: "正常", FINDINGS: "有错误", FAILED: "失败", SKIPPED: "跳过"}
+#: Job statuses, defined here only. EMPTY: the report ran but every table is blank (R-EMPTY for
+#: tables 二, 三 and 四): nobody filled the workbook, which is neither 正常 nor an ordinary 有错误.
+OK, FINDINGS, EMPTY, FAILED, SKIPPED = "ok", "findings", "empty", "failed", "skipped"
+STATUSES = (OK, FINDINGS, EMPTY, FAILED, SKIPPED)
+STATUS_LABELS = {OK: "正常", FINDINGS: "有错误", EMPTY: "未填写", FAILED: "失败", SKIPPED: "跳过"}
 
 
 @dataclass(frozen=True)

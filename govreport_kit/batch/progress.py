@@ -11,7 +11,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUS_LABELS
+from govreport_kit.batch.jobs import EMPTY, FAILED, FINDINGS, OK, SKIPPED, STATUS_LABELS, STATUSES
 
 
 class Observer:
@@ -26,10 +26,15 @@ class Observer:
 
 
 def _counts(results) -> dict[str, int]:
-    out = {OK: 0, FINDINGS: 0, FAILED: 0, SKIPPED: 0}
+    out = {status: 0 for status in STATUSES}
     for r in results:
         out[r.status] = out.get(r.status, 0) + 1
     return out
+
+
+def _empty(counts: dict[str, int]) -> str:
+    """“，未填写 N” when some agency-years were left blank (omitted otherwise)."""
+    return f"，{STATUS_LABELS[EMPTY]} {counts[EMPTY]}" if counts.get(EMPTY) else ""
 
 
 def _fmt_seconds(s: float) -> str:
@@ -83,7 +88,7 @@ class TtyProgress(_Base):
         c = _counts(results)
         eta = self.eta(results)
         left = f"，预计剩余 {_fmt_seconds(eta)}" if eta else ""
-        line = (f"\r已完成 {len(results)}/{self.total}：正常 {c[OK]}，有错误 {c[FINDINGS]}，失败 {c[FAILED]}，"
+        line = (f"\r已完成 {len(results)}/{self.total}：正常 {c[OK]}，有错误 {c[FINDINGS]}{_empty(c)}，失败 {c[FAILED]}，"
                 f"跳过 {c[SKIPPED]}{left}")
         self.stream.write(line + "\x1b[K")
         if result.status == FAILED:  # a failure gets its own line above the live one
@@ -106,13 +111,15 @@ def summary(batch: Any) -> str:
     n = len(batch.results)
     ran = n - c[SKIPPED]
     per = f"（每份 {batch.seconds / ran:.2f} 秒）" if ran else ""
-    lines = [f"批量运行结束：共 {n} 份，正常 {c[OK]}，有错误 {c[FINDINGS]}，失败 {c[FAILED]}，跳过 {c[SKIPPED]}；"
+    lines = [f"批量运行结束：共 {n} 份，正常 {c[OK]}，有错误 {c[FINDINGS]}{_empty(c)}，失败 {c[FAILED]}，跳过 {c[SKIPPED]}；"
              f"用时 {batch.seconds:.1f} 秒{per}。"]
     for r in batch.results:
         if r.status == FAILED:
             lines.append(f"  失败 {r.agency} {r.year} 年：{r.reason}")
         elif r.status == FINDINGS:
             lines.append(f"  有错误 {r.agency} {r.year} 年：{r.errors} 个错误、{r.warnings} 个警告")
+        elif r.status == EMPTY:
+            lines.append(f"  未填写 {r.agency} {r.year} 年：表二、表三、表四都是空白")
     if batch.index_path:
         lines.append(f"索引页：{batch.index_path}")
     return "\n".join(lines)

@@ -22,7 +22,8 @@ import time
 from collections import deque
 from typing import Any
 
-from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, Job, JobResult
+from govreport_kit.batch.jobs import EMPTY, FAILED, FINDINGS, OK, Job, JobResult
+from govreport_kit.core.format import TABLE_CODES
 
 #: Set in each worker's environment, so inherited by its kernels: one BLAS/OpenMP thread per
 #: kernel (workers already use every core) and no debugger warning on start-up.
@@ -242,6 +243,8 @@ def from_run_result(job: Job, rr: Any) -> JobResult:
     res.report = _rel(getattr(rr, "html_path", None), job)
     res.findings = _rel(getattr(rr, "findings_path", None), job)
     res.notebook = _rel(getattr(rr, "notebook_path", None) or getattr(rr, "failed_notebook_path", None), job)
+    if status == FINDINGS and int(getattr(rr, "empty_tables", 0) or 0) >= len(TABLE_CODES):
+        res.status = EMPTY
     if status == FAILED:
         res.retryable = bool(getattr(rr, "retryable", False))
     return res

@@ -1,4 +1,14 @@
-"""A finding: one rule broken at one place, as data first and Chinese text second."""
+"""A finding: one rule broken at one place, as data first and Chinese text second.
+
+Findings are listed in **form order** everywhere (terminal, report, batch index, audit page):
+:func:`form_order_key` is the one definition. An analyst reads them the way the form reads: the
+report as a whole (format, title and period, agency details), then the parts in the order of
+``format.PARTS`` (preamble, 一, table 二, 三, 四, 五, 六). Inside a table: table-wide findings
+first (未填写, shape, a column's type, the blank-cell summary), then cell by cell in the form's
+row and column order (``format.cells``); findings at the same cell follow ``format.RULES``
+order, so the “this cell may be wrong” finding (R-T3-CELL) precedes the totals it explains.
+Prose-versus-table findings (R-N-*) belong to part 一, where the prose is; R-SEC5 to part 五.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +34,11 @@ class Finding:
     found: Any = None
     source: Location | None = None
     form: str = "2021"  # the format version whose labels apply
+    #: the narrative part a finding is about (R-PLACEHOLDER …), when it is not a table's
+    part: str | None = None
+    #: the individual cells of a table-wide finding (R-BLANK summary, R-EMPTY): plain dicts with
+    #: row, column, row_label, column_label, cell (“表三!D7” when read from a workbook) and state
+    cells: tuple = ()
 
 
     @property
@@ -45,7 +60,7 @@ class Finding:
         return None
 
     def sort_key(self):
-        return (SEVERITY_ORDER.get(self.severity, 9), self.rule, self.table or "", self.row or "", self.column or "")
+        return form_order_key(self)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with canonical codes and their official labels."""
@@ -61,7 +76,18 @@ class Finding:
             "found": _jsonable(self.found),
             "source": self.source.to_dict() if self.source else None,
             "message": self.message,
+            "part": self.part,
+            "cells": [dict(c) for c in self.cells],
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], form: str = "2021") -> "Finding":
+        """The inverse of :meth:`to_dict` (``form``: the format of the model it belongs to)."""
+        src = d.get("source")
+        return cls(rule=d["rule"], severity=d["severity"], message=d["message"], table=d.get("table"),
+                   row=d.get("row"), column=d.get("column"), expected=d.get("expected"), found=d.get("found"),
+                   source=Location(**src) if src else None, form=d.get("form", form), part=d.get("part"),
+                   cells=tuple(d.get("cells") or ()))
 
 
 def _jsonable(v: Any) -> Any:
@@ -72,8 +98,55 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+# ------------------------------------------------------------------------------ form order
+
+_PART_INDEX = {p.code: i + 1 for i, p in enumerate(fmt.PARTS)}  # 0: the report as a whole
+_RULE_INDEX = {r.id: i for i, r in enumerate(fmt.RULES)}
+#: Rules about a narrative part rather than a table (their table/row/column, if any, is what the prose cites).
+RULE_PARTS = {"R-SEC5": "problems", "R-N-T3": "overview", "R-N-SUB": "overview", "R-N-T4": "overview",
+              "R-N-T2": "overview", "R-N-UNIT": "overview"}
+#: Table-wide rules, listed before the table's cells (in this order).
+TABLE_WIDE = ("R-EMPTY", "R-SHAPE", "R-INT", "R-BLANK")
+
+
+def _cell_positions(table: str, form: str) -> dict[tuple[str, str], int]:
+    key = (table, form)
+    if key not in _POSITIONS:
+        try:
+            _POSITIONS[key] = {cell: i for i, cell in enumerate(fmt.cells(table, form))}
+        except KeyError:
+            _POSITIONS[key] = {}
+    return _POSITIONS[key]
+
+
+_POSITIONS: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+
+
+def form_order_key(f: Finding) -> tuple:
+    """Where a finding sits in the form: (part, place inside the table, rule order, text)."""
+    rule = _RULE_INDEX.get(f.rule, len(_RULE_INDEX))
+    part = RULE_PARTS.get(f.rule) or (f.table if f.table in fmt.TABLE_CODES else None) or f.part
+    if part is None:
+        return (0, 0, 0, "", rule, f.message)
+    section = _PART_INDEX.get(part, len(_PART_INDEX) + 1)
+    if f.rule in RULE_PARTS or part not in fmt.TABLE_CODES:
+        return (section, 0, 0, "", rule, f.message)
+    positions = _cell_positions(part, f.form)
+    if f.row is None:
+        return (section, 0, TABLE_WIDE.index(f.rule) if f.rule in TABLE_WIDE else len(TABLE_WIDE),
+                str(f.column or ""), rule, f.message)
+    if f.column is None:  # a whole row (R-SHAPE): before its first cell
+        first = min((i for (r, _), i in positions.items() if r == f.row), default=len(positions))
+        return (section, 1, first, str(f.row), -1, f.message)
+    at = positions.get((f.row, f.column))
+    if at is None:  # a cell the form does not have (R-SHAPE extra): after the form's cells
+        return (section, 2, 0, f"{f.row}/{f.column}", rule, f.message)
+    return (section, 1, at, "", rule, f.message)
+
+
 def sort_findings(findings) -> list[Finding]:
-    return sorted(findings, key=Finding.sort_key)
+    """Findings in form order (see the module docstring)."""
+    return sorted(findings, key=form_order_key)
 
 
 def has_errors(findings) -> bool:

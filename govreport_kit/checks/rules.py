@@ -24,14 +24,18 @@ R-X-STOCK     (``regulations`` or                     last in_force + issued −
 R-META        table/row/column None                   the year or date required / what the model has
 R-SEC5        table/row/column None                   None / the text of part 五
 R-FMT         table/row/column None                   "2021" / "2019"
-R-BLANK       the blank cell (info)                   None / None (or "na" when “不适用”)
+R-BLANK       the table (row, column None); ``cells``   None / None; one summary per table (info)
+R-EMPTY       the table (row, column None); ``cells``   None / None; every cell blank (error, 未填写)
 R-BLANK-TOTAL the blank 总计 cell (warning)            the sum of its components / None
+R-T3-CELL     the one cell that explains several       the value that would satisfy them / the cell
+              failed identities (error)
+R-CELL-UNIT   the cell read as a number with a unit    the number read / the text typed
+R-AGENCY-*    table None; ``source`` the params key    see :mod:`govreport_kit.checks.agency`
 ============= ======================================= =============================================
 
-Blank cells are read as 0 by the arithmetic (format-2021.md §6) and reported on their own: a
-blank 总计 (the target of R-T3-ROW, R-T3-COL or R-T4-SUM) whose components add up to a non-zero sum
-gives R-BLANK-TOTAL, any other blank or not-applicable cell R-BLANK. ``found`` is the cell as it
-is (None when blank); ``source`` is ``model.sources`` for the cell when known.
+Blank cells are read as 0 by the arithmetic (format-2021.md §6) and reported on their own
+(:mod:`govreport_kit.checks.blanks`). ``found`` is the cell as it is (None when blank);
+``source`` is ``model.sources`` for the cell when known.
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ from typing import TYPE_CHECKING, Any
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError
 from govreport_kit.checks.findings import Finding, sort_findings
+from govreport_kit.checks.blanks import blank_findings
+from govreport_kit.checks.pinpoint import pinpoint_findings
+from govreport_kit.checks.agency import input_findings
 
 if TYPE_CHECKING:  # the model imports pandas; a CLI that only lists rules should not pay for it
     from govreport_kit.core.model import AgencyYear
@@ -89,7 +96,7 @@ SHAPE_TEXT = {  # problem -> (what is wrong, how to fix it)
 
 def check(model: AgencyYear, previous: AgencyYear | None = None, *, validate=None,
           unread_tables: tuple[str, ...] = ()) -> list[Finding]:
-    """Every finding for one agency-year (``previous``: same agency, year − 1), errors first.
+    """Every finding for one agency-year (``previous``: same agency, year − 1), in form order.
 
     ``validate(table, frame, form)`` may stand in for the pandera models: it returns the same
     ``schemas.CellFailure`` list, or None for a table it cannot judge (the audit passes a
@@ -113,15 +120,17 @@ def check(model: AgencyYear, previous: AgencyYear | None = None, *, validate=Non
         if well_shaped and table not in unread_tables:
             shaped.append(table)
     findings += blank_findings(model, shaped)
+    findings += pinpoint_findings(model, [f for f in findings if f.table in shaped])
     findings += meta_findings(model) + section5_findings(model) + format_findings(model)
-    findings += placeholder_findings(model)
+    findings += placeholder_findings(model) + input_findings(model)
     if previous is not None:
         findings += carry_findings(model, previous) + stock_findings(model, previous)
     return sort_findings(findings)
 
 
 def placeholder_findings(model: AgencyYear) -> list[Finding]:
-    """R-PLACEHOLDER: every unknown or malformed placeholder in the narrative parts."""
+    """R-PLACEHOLDER: every unknown or malformed placeholder; R-AGENCY-EMPTY: agency fields used but empty."""
+    from govreport_kit.checks.agency import empty_agency_fields, empty_agency_findings
     from govreport_kit.inputs.narrative import placeholder_problems, placeholder_values
 
     if not any("{{" in (text or "") for text in model.narrative.values()):
@@ -130,12 +139,15 @@ def placeholder_findings(model: AgencyYear) -> list[Finding]:
         values = placeholder_values(model)
     except KeyError:  # a table lacks an official row or column: R-SHAPE already says which
         return []
-    findings = []
+    empty = empty_agency_fields(model)
+    values.update({f"agency.{field}": "…" for field in empty})  # reported once each, below
+    findings = empty_agency_findings(model, empty)
     for part, text in model.narrative.items():
         origin = model.narrative_origin.get(part)
         where = {"file": origin.file, "first_line": origin.line or 1} if origin else {}
         for e in placeholder_problems(text, model, part=part, values=values, **where):
-            findings.append(Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity, e.message, source=e.where))
+            findings.append(Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity, e.message,
+                                    source=e.where, part=part))
     return findings
 
 
@@ -178,6 +190,8 @@ def _row_groups(form: str) -> dict[str, str]:
 def place(table: str, row: str | None, column: str | None, form: str = "2021") -> str:
     """The cell as an analyst finds it in the form, e.g. 表三“（七）总计”行“自然人”列."""
     name = fmt.TABLE_SHORT_NAMES[table]
+    if row is None and column is None:  # the whole table (R-EMPTY, the R-BLANK summary, R-SHAPE)
+        return name
     if table == "table2":
         if row is None:
             return f"{name}的数值列"
@@ -240,46 +254,6 @@ def _from_failure(model: AgencyYear, f) -> Finding:
         extra = {key: show(schemas.as_number(df.at[key, f.column])) for key in ("new", "carried", "total")}
     return make_finding(model, f.rule, f.table, f.row, f.column, expected, f.found,
                         place=place(f.table, f.row, f.column, form), **extra)
-
-
-# ------------------------------------------------------------------------------ blank cells
-
-
-def blank_findings(model: AgencyYear, tables=fmt.TABLE_CODES) -> list[Finding]:
-    """R-BLANK for each blank or not-applicable cell; R-BLANK-TOTAL for a blank 总计 with parts > 0."""
-    from govreport_kit.checks import schemas
-
-    out = []
-    for table in tables:
-        values = _cell_values(model, table)
-        totals: dict[tuple[str, str], list] = {}
-        for ident in schemas.identities(table, model.format):
-            if ident.rule != "R-T3-BAL":  # carried_forward is not a 总计
-                totals.setdefault(ident.target, []).append(ident)
-        for row, column in fmt.cells(table, model.format):
-            if schemas.plain(values[(row, column)]) is not None:
-                continue
-            state = model.state(table, row, column)
-            sums = [(i, schemas.evaluate(i, lambda r, c: values[(r, c)])) for i in totals.get((row, column), [])]
-            nonzero = [(i, s) for i, s in sums if s]
-            where = place(table, row, column, model.format)
-            if nonzero:
-                ident, total = nonzero[0]
-                axis = {"R-T3-ROW": "行", "R-T3-COL": "列", "R-T4-SUM": "组"}[ident.rule]
-                out.append(make_finding(model, "R-BLANK-TOTAL", table, row, column, total, None,
-                                        place=where, axis=axis))
-            else:
-                text = "填为“不适用”" if state == NOT_APPLICABLE else "为空白"
-                out.append(make_finding(model, "R-BLANK", table, row, column, None,
-                                        "na" if state == NOT_APPLICABLE else None, place=where, state=text))
-    return out
-
-
-def _cell_values(model: AgencyYear, table: str) -> dict[tuple[str, str], Any]:
-    """{(row, column): value} of a well-shaped table, read in one go."""
-    if table == "table2":
-        return dict(model.table2["value"].to_dict())
-    return {(r, c): v for c, col in model.table(table).to_dict().items() for r, v in col.items()}
 
 
 # ------------------------------------------------------------------------------ report-level rules

@@ -290,6 +290,11 @@ RULES: tuple[Rule, ...] = (
     Rule("R-BLANK", INFO, "空白或“不适用”的单元格（检查时按 0 计）"),
     Rule("R-BLANK-TOTAL", WARNING, "总计为空白，而其各分项之和不为 0"),
     Rule("R-PLACEHOLDER", ERROR, "正文中的占位符必须是有效名称（表格数字由数据填入）"),
+    Rule("R-EMPTY", ERROR, "未填写：整张表格全部为空白"),
+    Rule("R-T3-CELL", ERROR, "表三某一格同时造成行、列核对不符：可能填错的单元格"),
+    Rule("R-CELL-UNIT", WARNING, "单元格中的数字带有单位（如“12件”），已按数字读取"),
+    Rule("R-AGENCY-EMPTY", ERROR, "正文用到的机构信息（地址、电话、电子邮箱等）必须填写"),
+    Rule("R-AGENCY-CONFLICT", WARNING, "参数文件与工作簿“机构信息”表的机构信息不一致（以参数文件为准）"),
 )
 RULE_BY_ID = {r.id: r for r in RULES}
 
@@ -382,5 +387,10 @@ AGENCY_FIELDS: tuple[tuple[str, str], ...] = (
     ("website", "网站"),
 )
 YEAR_LABEL = "报告年度"
+#: The workbook's instructions sheet and the labels of its self-check cells (应为 / 核对).
+INSTRUCTIONS_SHEET = "说明"
+CHECK_EXPECTED_LABEL = "应为"
+CHECK_STATUS_LABEL = "核对"
+CHECK_OK_TEXT = "相符"
 #: Cell texts meaning “not applicable” (format-2021.md §6), with full-width and dash variants.
 NOT_APPLICABLE_MARKS = frozenset({"/", "-", "—", "／", "－", "–", "―", "——", "\\"})

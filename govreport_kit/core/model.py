@@ -75,6 +75,24 @@ def empty_table(table: str, form: str = "2021") -> pd.DataFrame:
     return df
 
 
+@dataclass(frozen=True)
+class InputNote:
+    """Something a reader accepted but the analyst must hear about; the checks turn it into a finding.
+
+    ``rule`` is a rule id of :data:`format.RULES` (R-CELL-UNIT, R-AGENCY-CONFLICT); ``message``
+    is the Chinese sentence; ``source`` where it is (the cell, or the params key).
+    """
+
+    rule: str
+    message: str
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    expected: Any = None
+    found: Any = None
+    source: Location | None = None
+
+
 @dataclass
 class AgencyYear:
     agency: Agency
@@ -92,6 +110,10 @@ class AgencyYear:
     sources: dict[CellKey, Location] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)  # input file -> sha256, for provenance
     options: dict[str, Any] = field(default_factory=dict)
+    #: readers' notes that become findings (a number read with its unit, conflicting agency details)
+    input_notes: list[InputNote] = field(default_factory=list)
+    #: where each agency field's value came from (params key or workbook cell), when known
+    agency_origin: dict[str, Location] = field(default_factory=dict)
 
     def __post_init__(self):
         for t in fmt.TABLE_CODES:

@@ -119,10 +119,7 @@ def findings_payload(model, findings: Iterable[Finding]) -> str:
 
 def finding_from_dict(d: dict[str, Any], form: str = "2021") -> Finding:
     """The inverse of ``Finding.to_dict`` (``form``: the format of the model it belongs to)."""
-    src = d.get("source")
-    return Finding(rule=d["rule"], severity=d["severity"], message=d["message"], table=d.get("table"),
-                   row=d.get("row"), column=d.get("column"), expected=d.get("expected"), found=d.get("found"),
-                   source=Location(**src) if src else None, form=d.get("form", form))
+    return Finding.from_dict(d, form)
 
 
 def refusal_message(findings: Iterable[Finding]) -> str | None:

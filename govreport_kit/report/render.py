@@ -88,6 +88,8 @@ def _by_cell(findings: Iterable[Finding]) -> dict[tuple[str, str, str], list[Fin
     for f in sort_findings(findings):
         if f.table and f.row and f.column:
             out.setdefault((f.table, f.row, f.column), []).append(f)
+        for c in f.cells if f.table else ():  # a table-wide finding (blank-cell summary) flags each cell
+            out.setdefault((f.table, c["row"], c["column"]), []).append(f)
     return out
 
 
@@ -276,7 +278,7 @@ def title_html(model) -> Markup:
 
 
 def findings_html(findings: Iterable[Finding]) -> Markup:
-    """The review section: counts, then every finding (errors first), each linked to its place."""
+    """The review section: counts, then every finding in form order, each linked to its place."""
     fs = sort_findings(findings)
     counts = {s: sum(1 for f in fs if f.severity == s) for s in (fmt.ERROR, fmt.WARNING, fmt.INFO)}
     summary = "，".join(f"{fmt.SEVERITY_LABELS[s]} {n} 项" for s, n in counts.items())

@@ -66,6 +66,7 @@ class RunResult:
     errors: int = 0
     warnings: int = 0
     infos: int = 0
+    empty_tables: int = 0  # tables left entirely blank (R-EMPTY findings)
     reason: str | None = None
     message: str = ""
     retryable: bool = False
@@ -247,6 +248,7 @@ def _count(res: RunResult, findings: list[dict[str, Any]]) -> None:
     res.errors = sum(f["severity"] == "error" for f in findings)
     res.warnings = sum(f["severity"] == "warning" for f in findings)
     res.infos = sum(f["severity"] == "info" for f in findings)
+    res.empty_tables = sum(f["rule"] == "R-EMPTY" for f in findings)
 
 
 def _write_text(path: Path, text: str) -> Path:
