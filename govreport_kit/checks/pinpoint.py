@@ -49,8 +49,8 @@ def pinpoint_findings(model, findings: list[Finding]) -> list[Finding]:
         shifts = {failed[k] / v if v not in (1, -1) else failed[k] * v for k, v in coeffs.items()}
         if len(shifts) == 1:
             found.append((cell, shifts.pop()))
-    if len(found) != 1:
-        return []
+    if len(found) != 1 or all(target == found[0][0] for _, target in failed):
+        return []  # none, several, or the cell every failed message already names
     (row, column), shift = found[0]
     current = schemas.as_number(model.get(table, row, column))
     if current is None or current - shift < 0:

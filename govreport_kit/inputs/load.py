@@ -16,6 +16,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from govreport_kit.core import format as fmt
 from govreport_kit.inputs.encoding import display_path, read_text
 from govreport_kit.core.errors import InputError, Location, ParamsError
 from govreport_kit.core.model import Agency, AgencyYear
@@ -34,14 +35,14 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 
 def read_data(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
-              form: str | None = "2021") -> AgencyYear:
+              form: str | None = "2021", params_file: str | None = None) -> AgencyYear:
     """The tables of a data file, chosen by extension (``form``: "2021", "2019", None for either, or "auto")."""
     p = Path(path)
     kind = DATA_READERS.get(p.suffix.lower())
     if kind == "workbook":
         from govreport_kit.inputs.template import read_workbook
 
-        return read_workbook(p, agency=agency, year=year, form=form)
+        return read_workbook(p, agency=agency, year=year, form=form, params_file=params_file)
     if kind == "csv":
         from govreport_kit.inputs.longform import read_longform_csv
 
@@ -64,7 +65,10 @@ def _inputs(params: Params) -> dict[str, str]:
 def load_agency_year(params_path: str | os.PathLike | Params) -> AgencyYear:
     """The model of the agency-year a params file describes (narrative parts raw, not filled)."""
     params = params_path if isinstance(params_path, Params) else load_params(params_path)
-    model = read_data(params.data, agency=params.agency, year=params.year, form=params.format)
+    shown = display_path(params.path)
+    model = read_data(params.data, agency=params.agency, year=params.year, form=params.format, params_file=shown)
+    for code, _ in fmt.AGENCY_FIELDS:  # data files other than workbooks hold no agency details
+        model.agency_origin.setdefault(code, Location(file=shown, key=f"agency.{code}"))
     if params.narrative is not None:
         from govreport_kit.inputs.narrative import split_parts_located
 

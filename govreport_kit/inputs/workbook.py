@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from govreport_kit.core import format as fmt
+from govreport_kit.inputs.agency import merge_agency, sheet_origin
 from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.inputs.encoding import display_path
 from govreport_kit.core.errors import InputError, Location
@@ -277,11 +278,13 @@ def expected_format(form: str | None, year: int) -> str | None:
 
 
 def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
-                  form: str | None = "2021") -> AgencyYear:
+                  form: str | None = "2021", params_file: str | None = None) -> AgencyYear:
     """Read a workbook; ``agency``/``year`` (from params) take precedence over its 机构信息 sheet.
 
-    ``form`` is the expected format ("2021", "2019"), None to accept the one detected, or "auto"
-    (2021 for years from 2021 on).
+    Agency details are merged field by field (:mod:`govreport_kit.inputs.agency`: the params file
+    wins, the sheet fills what it leaves empty, a disagreement is an R-AGENCY-CONFLICT note);
+    ``params_file`` names the params file in those notes. ``form`` is the expected format
+    ("2021", "2019"), None to accept the one detected, or "auto" (2021 for years from 2021 on).
     """
     p = Path(path)
     name = display_path(p)
@@ -301,13 +304,19 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
     found, why = detect_format(sheets["table2"], sheets["table3"])
     info = read_agency_sheet(Sheet.of(wb[fmt.AGENCY_SHEET], name) if fmt.AGENCY_SHEET in wb.sheetnames else None, name)
     notes: list[str] = []
+    given = agency
     agency, year = _reconcile(info, agency, year, name, notes)
+    if given is not None:
+        agency, origin, agency_notes = merge_agency(given, info, params_file)
+    else:
+        origin, agency_notes = sheet_origin(info, agency), []
     form = expected_format(form, year)
     if form and found != form:
         raise InputError(f"这是 {found} 年版格式的工作簿（{why or '表头与 ' + form + ' 年版不符'}），这里需要 {form} 年版格式",
                          Location(file=name, sheet=fmt.TABLE_SHORT_NAMES["table2"]),
                          f"请用 govreport template 生成 {form} 年版模板并重新填写；不同版本的栏目不能一一对应")
-    model = AgencyYear(agency=agency, year=year, format=found)
+    model = AgencyYear(agency=agency, year=year, format=found, agency_origin=origin,
+                       input_notes=list(agency_notes))
     if notes:
         model.options["notes"] = notes
     formulas = None

@@ -11,7 +11,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from govreport_kit.batch import store as batch_store, index_page
-from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, JobResult
+from govreport_kit.batch.jobs import EMPTY, FAILED, FINDINGS, OK, SKIPPED, JobResult
 
 
 def _results():
@@ -80,7 +80,7 @@ def test_manifest_and_index_are_written_atomically_with_canonical_json(tmp_path)
     index, man = index_page.write_outputs(str(tmp_path), _results(), params_dir="/p")
     data = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert data["schema"] == index_page.MANIFEST_SCHEMA
-    assert data["totals"] == {"jobs": 4, OK: 1, FINDINGS: 1, FAILED: 1, SKIPPED: 1, "errors": 4, "warnings": 6}
+    assert data["totals"] == {"jobs": 4, OK: 1, FINDINGS: 1, EMPTY: 0, FAILED: 1, SKIPPED: 1, "errors": 4, "warnings": 6}
     assert [j["agency"] for j in data["jobs"]] == ["b-agency", "a-agency", "c-agency", "d-agency"]
     raw = (tmp_path / "manifest.json").read_bytes()
     assert raw == batch_store.dumps(data)  # sorted keys, UTF-8, stable

@@ -13,7 +13,6 @@ from govreport_kit.checks import rules as checks
 from govreport_kit.core import format as fmt
 from govreport_kit.core import model as m
 from govreport_kit.core.errors import InputError, Location
-from govreport_kit.checks.findings import SEVERITY_ORDER
 
 from _checks_support import previous_of, seed_model
 
@@ -169,16 +168,19 @@ def test_blank_cells_are_reported_on_their_own():
     model.set("table4", "review", "pending", None)
     model.set("table2", "regulations", "issued", None, state=m.NOT_APPLICABLE)
     f = checks.check(model)
-    assert hits(f) == {("R-BLANK", "table4", "review", "pending"), ("R-BLANK", "table2", "regulations", "issued")}
+    assert hits(f) == {("R-BLANK", "table2", None, None), ("R-BLANK", "table4", None, None)}  # one per table
     assert all(x.severity == "info" for x in f)
-    assert any("填为“不适用”" in x.message for x in f)
+    t2, t4 = f
+    assert [(c["row"], c["column"], c["state"]) for c in t2.cells] == [("regulations", "issued", "na")]
+    assert [(c["row"], c["column"], c["state"]) for c in t4.cells] == [("review", "pending", "blank")]
+    assert "1 个填为“不适用”" in t2.message and "1 个单元格为空白" in t4.message
 
 
 def test_a_blank_total_beside_non_zero_parts_is_a_warning_and_breaks_the_arithmetic():
     model = seed_model()
     model.set("table3", "partial", "total", None)
     f = checks.check(model)
-    assert hits(f) == {("R-BLANK-TOTAL", "table3", "partial", "total"),
+    assert hits(f) == {("R-BLANK-TOTAL", "table3", "partial", "total"), ("R-T3-CELL", "table3", "partial", "total"),
                        ("R-T3-ROW", "table3", "partial", "total"), ("R-T3-COL", "table3", "total", "total")}
     blank = only(f, "R-BLANK-TOTAL")[0]
     assert (blank.severity, blank.expected, blank.found) == ("warning", 2, None)
@@ -186,15 +188,16 @@ def test_a_blank_total_beside_non_zero_parts_is_a_warning_and_breaks_the_arithme
     assert "现为 空白（按 0 计）" in only(f, "R-T3-ROW")[0].message
 
 
-def test_findings_carry_the_source_of_the_cell_and_are_sorted_errors_first():
+def test_findings_carry_the_source_of_the_cell_and_are_sorted_in_form_order():
     model = seed_model()
     where = Location(file="2023.xlsx", sheet="表三", cell="J30")
     model.set("table3", "carried_forward", "total", 1, source=where)
     model.set("table4", "review", "pending", None)
     model.narrative["problems"] = "无"
     f = checks.check(model)
-    assert [x.severity for x in f] == sorted((x.severity for x in f), key=SEVERITY_ORDER.get)
-    assert f[0].severity == "error" and f[-1].severity == "info"
+    # the form's order: table 三 (its last row), table 四, then part 五 — not errors first
+    assert [(x.rule, x.table) for x in f] == [("R-T3-BAL", "table3"), ("R-T3-ROW", "table3"),
+                                              ("R-BLANK", "table4"), ("R-SEC5", None)]
     bal = only(f, "R-T3-ROW")[0]
     assert bal.source == where and bal.to_dict()["source"] == {"file": "2023.xlsx", "sheet": "表三", "cell": "J30"}
     json.dumps([x.to_dict() for x in f], ensure_ascii=False)  # JSON-ready
@@ -213,8 +216,9 @@ def test_2019_model_checks_with_its_own_rows():
     cells = [("table3", r, c, 0) for r, c in fmt.cells("table3", "2019")]
     cells += [("table3", "other", "natural_person", 1)]
     model = m.from_cells(m.Agency(name="某局", code="a"), 2020, cells, form="2019", narrative={"problems": "问题"})
-    f = [x for x in checks.check(model) if x.severity == "error"]
-    assert hits(f) == {("R-T3-ROW", "table3", "other", "total"), ("R-T3-COL", "table3", "total", "natural_person")}
+    f = [x for x in checks.check(model) if x.severity == "error" and x.rule != "R-EMPTY"]  # 表二, 表四 blank
+    assert hits(f) == {("R-T3-ROW", "table3", "other", "total"), ("R-T3-COL", "table3", "total", "natural_person"),
+                       ("R-T3-CELL", "table3", "other", "natural_person")}
     assert "表三“（六）其他处理”行“总计”列" in only(f, "R-T3-ROW")[0].message
 
 

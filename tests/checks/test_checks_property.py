@@ -76,6 +76,8 @@ def expected_hits(table, row, column, new_value, form, with_previous):
     out = set()
     if table == "table3":
         out.add(("R-T3-ROW", table, row, "total"))  # every row sums to its 总计 column
+        if (row, column) != ("carried_forward", "total"):  # there both failures already name the cell
+            out.add(("R-T3-CELL", table, row, column))  # the row and a column rule fail: this cell explains both
         if row in outcome_rows(form) or row == "total":
             out.add(("R-T3-COL", table, "total", column))
         if row in ("new", "carried", "total", "carried_forward"):
@@ -152,4 +154,23 @@ def test_blanking_a_zero_cell_only_reports_the_blank(years, data):
         return
     table, row, column = data.draw(st.sampled_from(zeros))
     model.set(table, row, column, None)
-    assert hits(checks.check(model)) == {("R-BLANK", table, row, column)}
+    findings = checks.check(model)
+    assert hits(findings) == {("R-BLANK", table, None, None)}  # one summary per table …
+    assert [(c["row"], c["column"]) for c in findings[0].cells] == [(row, column)]  # … naming the cell
+
+
+@SETTINGS
+@given(one_changed_cell("2021"))
+def test_one_changed_inner_cell_of_table_three_is_named_first(case):
+    model, _, table, row, column, value = case
+    if table != "table3" or row in ("total", "carried_forward") or column == "total":
+        return  # inner cells only: the totals are what the row and column rules point at
+    old = model.get(table, row, column)
+    model.set(table, row, column, value)
+    findings = checks.check(model)
+    first = findings[0]
+    assert (first.rule, first.table, first.row, first.column) == ("R-T3-CELL", table, row, column)
+    assert (first.expected, first.found) == (old, value)
+    assert f"相差 {abs(value - old)}" in first.message
+    rest = {f.rule for f in findings[1:]}
+    assert "R-T3-ROW" in rest and rest & {"R-T3-COL", "R-T3-BAL"}  # the findings it explains stay
