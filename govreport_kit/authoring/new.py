@@ -79,6 +79,7 @@ def skeleton_from(previous_markdown: str) -> str:
 
 
 def _agency_dict(agency: Agency) -> dict[str, str | None]:
+    """Every agency field; empty ones as None (written as an empty key with a comment saying what to fill)."""
     return {k: (getattr(agency, k, "") or None) for k, _ in fmt.AGENCY_FIELDS}
 
 
@@ -137,7 +138,7 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
     _write_new(out.narrative, narrative)
     raw = {"agency": _agency_dict(agency), "year": year, "format": form, "data": out.workbook.name,
            "narrative": out.narrative.name}
-    _write_new(out.params, dump_params(raw))
+    _write_new(out.params, dump_params(raw, every_agency_key=True))
     return out
 
 

@@ -120,6 +120,8 @@ def _cell_positions(table: str, form: str) -> dict[tuple[str, str], int]:
 
 
 _POSITIONS: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+#: agency details in the order of the 机构信息 sheet (R-AGENCY-* findings point at ``agency.<field>``)
+_AGENCY_INDEX = {f"agency.{code}": i for i, (code, _) in enumerate(fmt.AGENCY_FIELDS)}
 
 
 def form_order_key(f: Finding) -> tuple:
@@ -130,7 +132,7 @@ def form_order_key(f: Finding) -> tuple:
         return (0, 0, 0, "", rule, f.message)
     section = _PART_INDEX.get(part, len(_PART_INDEX) + 1)
     if f.rule in RULE_PARTS or part not in fmt.TABLE_CODES:
-        return (section, 0, 0, "", rule, f.message)
+        return (section, 0, _AGENCY_INDEX.get(f.source.key if f.source else None, 0), "", rule, f.message)
     positions = _cell_positions(part, f.form)
     if f.row is None:
         return (section, 0, TABLE_WIDE.index(f.rule) if f.rule in TABLE_WIDE else len(TABLE_WIDE),

@@ -264,8 +264,25 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
 
 
 # ------------------------------------------------------------------------------------- writing
-def dump_params(params: Params | Mapping[str, Any]) -> str:
-    """Canonical YAML for a params file (fixed key order, strings quoted only where needed)."""
+#: What to write into each agency field, as a YAML comment beside an empty key (``govreport new``).
+AGENCY_HINTS = {
+    "region": "请填写，例如 云南省昆明市西山区",
+    "address": "请填写（正文开头的联系方式用到），例如 昆明市西山区秀苑路188号",
+    "postcode": "请填写 6 位数字，加引号，例如 \"650118\"",
+    "phone": "请填写（正文开头的联系方式用到），例如 0871-68226567",
+    "email": "请填写（正文开头的联系方式用到），例如 office@example.gov.cn",
+    "website": "可不填，例如 https://www.example.gov.cn",
+}
+#: Where agency details may be typed, and which place wins (see govreport_kit.inputs.agency).
+AGENCY_PRECEDENCE_NOTE = f"也可填在工作簿“{fmt.AGENCY_SHEET}”表；两处都填时以本文件为准"
+
+
+def dump_params(params: Params | Mapping[str, Any], *, every_agency_key: bool = False) -> str:
+    """Canonical YAML for a params file (fixed key order, strings quoted only where needed).
+
+    ``every_agency_key``: also write the empty agency fields, each with a comment saying what to
+    fill (what ``govreport new`` writes, so that the analyst sees every detail the narrative needs).
+    """
     raw = params.raw if isinstance(params, Params) else validate_params(_copy(dict(params)))
     lines: list[str] = []
     for key in SCHEMA:
@@ -276,9 +293,14 @@ def dump_params(params: Params | Mapping[str, Any]) -> str:
             lines.append(f"{key}:")
             order = ["code", "name", *(k for k, _ in fmt.AGENCY_FIELDS if k not in ("code", "name"))] \
                 if key == "agency" else list(REPORT_SPEC)
+            if key == "agency" and every_agency_key:
+                lines[-1] += f"  # 机构信息：空着的项请填写（{AGENCY_PRECEDENCE_NOTE}）"
             for sub in order:
                 if sub in value and not (key == "agency" and value[sub] is None):
                     lines.append(f"  {sub}: {strict_yaml.dump_scalar(value[sub])}")
+                elif key == "agency" and every_agency_key:
+                    label = dict(fmt.AGENCY_FIELDS)[sub]
+                    lines.append(f"  {sub}:  # {label}：{AGENCY_HINTS.get(sub, '请填写')}")
         else:
             lines.append(f"{key}: {strict_yaml.dump_scalar(value)}")
     return "\n".join(lines) + "\n"

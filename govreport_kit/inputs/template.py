@@ -25,6 +25,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
@@ -38,6 +39,8 @@ _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+_CHECK_FILL = PatternFill("solid", fgColor="F7F7F7")
+_FAIL_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ def _write_table(wb: Workbook, table: str, model: AgencyYear | None, form: str) 
             for k in range(c + 1, fmt.T2_GRID_COLUMNS + 1):
                 ws.cell(r, k).border = _BORDER
             ws.merge_cells(start_row=r, start_column=c, end_row=r, end_column=fmt.T2_GRID_COLUMNS)
-    widths = {"table2": [28, 16, 16, 16], "table3": [8, 12, 44] + [11] * 7, "table4": [10] * 15}[table]
+    widths = {"table2": [28, 16, 16, 16], "table3": [8, 12, 44] + [11] * 7 + [3, 11, 16], "table4": [10] * 15}[table]
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     if table == "table3":
@@ -190,9 +193,34 @@ def _write_table(wb: Workbook, table: str, model: AgencyYear | None, form: str) 
         for row in fmt.table_rows(table, form):  # labels longer than the column wrap onto two lines
             if len(row.label) > 20:
                 ws.row_dimensions[cells[(row.code, "total")][0]].height = 30
+    _write_checks(ws, table, form)
     ws.protection.sheet = True
     ws.sheet_view.showGridLines = True
     _print_setup(ws, landscape=table != "table2")
+    last = max(cells.values())
+    ws.print_area = f"A1:{get_column_letter(max(c for _, c in cells.values()))}{last[0]}"  # the form, not the checks
+
+
+def _write_checks(ws, table: str, form: str) -> None:
+    """The 应为 / 核对 formula cells of :mod:`govreport_kit.inputs.selfcheck`, locked, red when not 相符."""
+    from govreport_kit.inputs.selfcheck import check_layout
+
+    checks, labels = check_layout(table, form)
+    if not checks:
+        return
+    _write_labels(ws, [Placed(p.row, p.col, p.text, p.rowspan, p.colspan) for p in labels])
+    for p in labels:
+        ws.cell(p.row, p.col).font = Font(name=FONT_NAME, size=9, bold=True, color="555555")
+    for check in checks:
+        for (r, c), formula in ((check.expected_at, check.formula), (check.status_at, check.status_formula)):
+            cell = ws.cell(r, c, formula)
+            cell.font, cell.border, cell.fill = Font(name=FONT_NAME, size=9, color="555555"), _BORDER, _CHECK_FILL
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+            cell.protection = Protection(locked=True)
+    status_cells = sorted({get_column_letter(c.status_at[1]) + str(c.status_at[0]) for c in checks})
+    rule = CellIsRule(operator="notEqual", formula=[f'"{fmt.CHECK_OK_TEXT}"'], fill=_FAIL_FILL,
+                      font=Font(color="9C0006", bold=True))
+    ws.conditional_formatting.add(" ".join(status_cells), rule)
 
 
 def _print_setup(ws, landscape: bool) -> None:

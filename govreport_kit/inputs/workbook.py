@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from govreport_kit.core import format as fmt
 from govreport_kit.inputs.agency import merge_agency, sheet_origin
+from govreport_kit.inputs import selfcheck
 from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.inputs.encoding import display_path
 from govreport_kit.core.errors import InputError, Location
@@ -114,11 +115,20 @@ def locate_label(sheet: Sheet, label: str, kind: str, candidates: dict[tuple[int
 
 
 def check_leftovers(sheet: Sheet, known: list[str], value_cells: set[tuple[int, int]],
-                    label_cols: int, header_rows: int) -> None:
-    """Every non-empty cell must be a known label or a value cell; name the first that is not."""
-    known_norm = {norm(k) for k in known}
+                    label_cols: int, header_rows: int, checks: list[str] = ()) -> None:
+    """Every non-empty cell must be a known label or a value cell; name the first that is not.
+
+    ``checks``: the labels of the template's self-check cells (应为 / 核对); the rows and columns
+    they head are ignored, whatever the spreadsheet computed there.
+    """
+    from govreport_kit.inputs.selfcheck import check_area
+
+    known_norm = {norm(k) for k in [*known, *checks]}
+    skip_rows, skip_cols = check_area(sheet.texts(), {norm(k) for k in checks}, header_rows, sheet.merged)
     for pos in sorted(sheet.values):
         if pos in sheet.used or pos in value_cells:
+            continue
+        if pos[0] in skip_rows or pos[1] in skip_cols:
             continue
         v = sheet.values[pos]
         text = norm(v) if isinstance(v, str) else None
@@ -194,7 +204,8 @@ def locate_table3(sheet: Sheet, form: str) -> dict[tuple[str, str], tuple[int, i
     cols = {c.code: locate_label(sheet, c.label, "列标题", cands, rows=header, cols=range(label_cols + 1, 10_000))
             for c in fmt.T3_COLUMNS}
     cells = {(r, c): (rows[r][0], cols[c][1]) for r in rows for c in cols}
-    check_leftovers(sheet, t3_labels(form), set(cells.values()), label_cols, first_row - 1)
+    check_leftovers(sheet, t3_labels(form), set(cells.values()), label_cols, first_row - 1,
+                    checks=selfcheck.all_labels("table3", form))
     return cells
 
 
@@ -224,12 +235,13 @@ def locate_table4(sheet: Sheet) -> dict[tuple[str, str], tuple[int, int]]:
             _, c = locate_label(sheet, res.label, f"列标题（{g.label}）", cands, rows=range(result_row, result_row + 1),
                                 cols=range(start, end + 1))
             cells[(g.code, res.code)] = (result_row + 1, c)
-    check_leftovers(sheet, t4_labels(), set(cells.values()), 0, result_row)
+    check_leftovers(sheet, t4_labels(), set(cells.values()), 0, result_row, checks=selfcheck.all_labels("table4", "2021"))
     return cells
 
 
 def _unknown(sheet: Sheet, labels: list[str]) -> dict[tuple[int, int], str]:
     known = {norm(x) for x in labels}
+    known |= {norm(x) for t in selfcheck.TABLES for form in fmt.FORMATS for x in selfcheck.all_labels(t, form)}
     return {pos: t for pos, t in sheet.texts().items() if t not in known}
 
 
