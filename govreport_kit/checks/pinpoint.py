@@ -56,7 +56,7 @@ def pinpoint_findings(model, findings: list[Finding]) -> list[Finding]:
     if current is None or current - shift < 0:
         return []
     want = current - shift
-    rules = [rule for rule in schemas.IDENTITY_RULES if any(k[0] == rule for k in failed)]
+    rules = [rule for rule in IDENTITY_NAMES if any(k[0] == rule for k in failed)]
     what = "与".join(IDENTITY_NAMES[r] for r in rules)
     where = place(table, row, column, model.format)
     src = model.sources.get((table, row, column))

@@ -17,13 +17,18 @@ from typing import Any
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError, Location
-from govreport_kit.core.model import BLANK, NOT_APPLICABLE
+from govreport_kit.core.model import BLANK, NOT_APPLICABLE, InputNote
 
 MAX_DECIMALS = 6
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 _GROUPED_RE = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
 _DEC_RE = re.compile(r"^[+-]?([0-9]+\.[0-9]*|\.[0-9]+)$")
 COUNT_FIX = "件数只填阿拉伯数字（如 2）；没有的填 0；不适用的填“/”；未知的留空"
+#: A number followed by its unit (“12件”, “１２ 项”, “103.5万元”): read as the number, with a warning.
+#: The same units the audit tolerates after digits in published tables (audit/tables.py).
+COUNT_UNITS = ("件", "个", "项", "条", "次")
+AMOUNT_UNITS = ("万元",)
+_WITH_UNIT_RE = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*(" + "|".join(COUNT_UNITS + AMOUNT_UNITS) + r")$")
 AMOUNT_FIX = "金额以万元为单位，只填数字（如 103.3879）；没有的填 0；不适用的填“/”"
 
 
@@ -33,8 +38,13 @@ def describe_cell(table: str, row: str, column: str, form: str = "2021") -> str:
 
 
 def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
-               form: str = "2021") -> tuple[Any, str | None]:
-    """(value, state): a number and None, or None and BLANK / NOT_APPLICABLE; InputError otherwise."""
+               form: str = "2021", notes: list | None = None) -> tuple[Any, str | None]:
+    """(value, state): a number and None, or None and BLANK / NOT_APPLICABLE; InputError otherwise.
+
+    ``notes``: when given, a number typed with its unit (“12件” in a count cell, “103.5万元” in a
+    万元 cell) is read as the number and an R-CELL-UNIT :class:`InputNote` is appended; without
+    ``notes`` it is refused like any other text.
+    """
     decimal = fmt.is_decimal_cell(table, row, column, form)
     signed = form == "2019" and table == "table2" and column in fmt.T2_2019_SIGNED_COLUMNS
     label = describe_cell(table, row, column, form)
@@ -58,12 +68,17 @@ def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
             return None, NOT_APPLICABLE
         if _GROUPED_RE.match(text):
             text = text.replace(",", "")
+        unit = _WITH_UNIT_RE.match(text) if notes is not None else None
+        if unit and (unit.group(2) in AMOUNT_UNITS) == decimal:
+            text = unit.group(1).replace(",", "") if _GROUPED_RE.match(unit.group(1)) else unit.group(1)
         if _INT_RE.match(text):
             raw = int(text)
         elif _DEC_RE.match(text):
             raw = Decimal(text)
         else:
             raise bad(f"“{shown}”不是数字")
+        if unit and (unit.group(2) in AMOUNT_UNITS) == decimal:
+            notes.append(_unit_note(shown, raw, table, row, column, where, label))
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             raise bad(f"“{shown}”不是数字")
@@ -79,6 +94,13 @@ def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
             raise bad(f"件数必须是整数（填的是 {shown}）")
         raw = int(raw)
     return raw, None
+
+
+def _unit_note(shown: str, value: Any, table: str, row: str, column: str, where: Location, label: str) -> InputNote:
+    cell = f"{where.sheet}!{where.cell}" if where.sheet and where.cell else where.describe()
+    message = (f"{cell}（{fmt.TABLE_SHORT_NAMES[table]} {label}）填的是“{shown}”，已按数字 {value} 读取："
+               f"请只填数字，单位已在表头。")
+    return InputNote("R-CELL-UNIT", message, table, row, column, expected=value, found=shown, source=where)
 
 
 def _amount(d: Decimal) -> Decimal:

@@ -1,13 +1,15 @@
 """Excel workbooks laid out like the official tables: template, filled workbook, reader.
 
-Sheets: 机构信息 (agency details and year), 表二, 表三, 表四. Every label comes from
+Sheets: 说明 (instructions, opened first), 机构信息 (agency details and year), 表二, 表三, 表四. Every label comes from
 :mod:`govreport_kit.core.format`; the header of 表三/表四 is merged as in the form, table 三's vertical
 row-group labels are merged over their rows. Labels are locked (sheet protection without a
 password, so it guards against slips, not people), value cells are unlocked and carry data
 validation: whole numbers ≥ 0, decimals ≥ 0 for 万元. The validation only *warns* in Excel, so
 “/” (not applicable) can still be typed; the reader decides what is acceptable.
 
-Output is deterministic: fixed document timestamps and zip entry dates, so the same inputs give
+Tables 三 and 四 check themselves: locked 应为 / 核对 formula cells beside and below the form, one
+pair per identity of the checks, red when not 相符 (:mod:`govreport_kit.inputs.selfcheck`); the
+print area is the form alone. Output is deterministic: fixed document timestamps and zip entry dates, so the same inputs give
 identical bytes. Reading is in :mod:`govreport_kit.inputs.workbook`.
 """
 
@@ -256,6 +258,42 @@ def _write_agency(wb: Workbook, agency: Agency, year: int) -> None:
     ws.protection.sheet = True
 
 
+def instructions() -> list[str]:
+    """The lines of the 说明 sheet (Chinese, for the clerk who fills the workbook)."""
+    names = "、".join(fmt.TABLE_SHORT_NAMES[t] for t in fmt.TABLE_CODES)
+    ok, exp, status = fmt.CHECK_OK_TEXT, fmt.CHECK_EXPECTED_LABEL, fmt.CHECK_STATUS_LABEL
+    return [
+        "填写说明",
+        f"1. 本工作簿按政府信息公开工作年度报告的官方格式排列：“{fmt.AGENCY_SHEET}”和{names}。只在白色单元格中填写，"
+        "灰色的标签和核对单元格已锁定（工作表保护没有密码，只为防止误改）。",
+        "2. 件数只填阿拉伯数字，如 12，不要写“件”“个”等单位；收费金额以万元为单位，可带小数，如 103.3879。",
+        "3. 没有发生的事项填 0；不适用的填“/”；空白表示“未填写”，不是 0：整张表空白时，govreport check 报告“未填写”错误。",
+        f"4. 表格右侧和下方的“{exp}”“{status}”单元格会自动计算：“{exp}”是按勾稽关系算出的数，“{status}”显示“{ok}”"
+        f"或差额（填写值减去{exp}值），不符时标红。{status}单元格与 govreport check 的规则一致"
+        "（R-T3-ROW 各行总计、R-T3-COL 各列（七）总计、R-T3-BAL 结转下年度、R-T4-SUM 表四各组总计），"
+        "读取数据时会被忽略。",
+        f"5. “{fmt.AGENCY_SHEET}”中的地址、电话、电子邮箱等也可写在参数文件的 agency 部分；两处都填时以参数文件为准，"
+        "两处不一致时 govreport check 给出警告。",
+        "6. 填好后保存为 .xlsx，运行 govreport check <参数文件或本工作簿> 查看全部问题；"
+        "不要增删行列，不要改动标签文字。",
+    ]
+
+
+def _write_instructions(wb: Workbook) -> None:
+    ws = wb.create_sheet(fmt.INSTRUCTIONS_SHEET, 0)
+    for i, line in enumerate(instructions(), 1):
+        cell = ws.cell(i, 1)
+        cell.value, cell.data_type = line, "s"  # text, never a formula
+        cell.font = Font(name=FONT_NAME, size=14 if i == 1 else 11, bold=i == 1)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if i > 1:
+            ws.row_dimensions[i].height = 48
+    ws.column_dimensions["A"].width = 100
+    ws.protection.sheet = True
+    _print_setup(ws, landscape=False)
+    wb.active = wb.sheetnames.index(fmt.INSTRUCTIONS_SHEET)
+
+
 def build_workbook(agency: Agency, year: int, model: AgencyYear | None = None, form: str | None = None) -> Workbook:
     """The workbook object (template when ``model`` is None)."""
     form = form or (model.format if model is not None else ("2021" if year >= 2021 else "2019"))
@@ -263,6 +301,7 @@ def build_workbook(agency: Agency, year: int, model: AgencyYear | None = None, f
     _write_agency(wb, agency, year)
     for t in fmt.TABLE_CODES:
         _write_table(wb, t, model, form)
+    _write_instructions(wb)
     wb.properties.creator = "govreport_kit"
     wb.properties.created = FIXED_TIME
     return wb

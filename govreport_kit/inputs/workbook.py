@@ -334,21 +334,38 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
     formulas = None
     locate = {"table2": lambda s: locate_table2(s, found), "table3": lambda s: locate_table3(s, found),
               "table4": locate_table4}
+    bad: list[InputError] = []  # every unreadable cell, reported together
     for t in fmt.TABLE_CODES:
         sheet = sheets[t]
         for (row, col), (r, c) in locate[t](sheet).items():
             raw = sheet.values.get((r, c))
             where = sheet.where(r, c, row=row, column=col)
-            if raw is None:
-                if formulas is None:
-                    formulas = _open(p, name, data_only=False)
-                f = formulas[sheet.name].cell(r, c).value
-                if isinstance(f, str) and f.startswith("="):
-                    raise InputError(f"单元格是公式 {f}，但文件里没有保存计算结果", where,
-                                     "请在 Excel 或 WPS 中打开并保存一次，或把公式换成数值")
-            value, state = parse_cell(raw, t, row, col, where, found)
+            try:
+                if raw is None:
+                    if formulas is None:
+                        formulas = _open(p, name, data_only=False)
+                    f = formulas[sheet.name].cell(r, c).value
+                    if isinstance(f, str) and f.startswith("="):
+                        raise InputError(f"单元格是公式 {f}，但文件里没有保存计算结果", where,
+                                         "请在 Excel 或 WPS 中打开并保存一次，或把公式换成数值")
+                value, state = parse_cell(raw, t, row, col, where, found, notes=model.input_notes)
+            except InputError as e:
+                bad.append(e)
+                continue
             model.set(t, row, col, value, source=where, state=state)
+    if bad:
+        raise bad[0] if len(bad) == 1 else unreadable_cells(bad, name)
     return model
+
+
+def unreadable_cells(errors: list[InputError], file: str) -> InputError:
+    """One error listing every unreadable cell: sheet!cell, label and value, then how to fix each kind."""
+    lines = [f"{e.where.sheet}!{e.where.cell}：{e.what}" for e in errors]
+    fixes = list(dict.fromkeys(e.fix for e in errors if e.fix))
+    cells = [{"cell": f"{e.where.sheet}!{e.where.cell}", "row": e.where.row, "column": e.where.column,
+              "problem": e.what, "fix": e.fix} for e in errors]
+    return InputError(f"工作簿中有 {len(errors)} 个单元格无法读取：\n  " + "\n  ".join(lines),
+                      Location(file=file), "\n改法：" + "\n改法：".join(fixes), cells=cells)
 
 
 def read_agency_sheet(sheet: Sheet | None, name: str) -> dict[str, Any]:
