@@ -270,6 +270,8 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
+    # R-T3-CELL first: at one cell, the finding naming the cell to fix precedes those it explains.
+    Rule("R-T3-CELL", ERROR, "表三某一格同时造成行、列核对不符：可能填错的单元格"),
     Rule("R-T3-BAL", ERROR, "表三各列：本年新收＋上年结转＝办理结果总计＋结转下年度"),
     Rule("R-T3-COL", ERROR, "表三各列：（七）总计＝第（一）至（六）项各行之和"),
     Rule("R-T3-ROW", ERROR, "表三各行：总计＝自然人＋法人或其他组织五列之和"),
@@ -291,7 +293,6 @@ RULES: tuple[Rule, ...] = (
     Rule("R-BLANK-TOTAL", WARNING, "总计为空白，而其各分项之和不为 0"),
     Rule("R-PLACEHOLDER", ERROR, "正文中的占位符必须是有效名称（表格数字由数据填入）"),
     Rule("R-EMPTY", ERROR, "未填写：整张表格全部为空白"),
-    Rule("R-T3-CELL", ERROR, "表三某一格同时造成行、列核对不符：可能填错的单元格"),
     Rule("R-CELL-UNIT", WARNING, "单元格中的数字带有单位（如“12件”），已按数字读取"),
     Rule("R-AGENCY-EMPTY", ERROR, "正文用到的机构信息（地址、电话、电子邮箱等）必须填写"),
     Rule("R-AGENCY-CONFLICT", WARNING, "参数文件与工作簿“机构信息”表的机构信息不一致（以参数文件为准）"),

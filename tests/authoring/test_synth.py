@@ -60,7 +60,7 @@ def test_narrative_placeholders_fill_from_the_tables():
 def test_identity_error_breaks_exactly_the_table3_identities():
     it = synth.synth_agency_years(5, seed=5, errors={2: "identity"})[2]
     rules = {r for r, s in _problems(it.years[-1]) if s == fmt.ERROR}
-    assert rules and rules <= {"R-T3-COL", "R-T3-ROW", "R-T3-BAL"}
+    assert rules and rules <= {"R-T3-COL", "R-T3-ROW", "R-T3-BAL", "R-T3-CELL"}
 
 
 def test_unknown_error_kind_is_refused():

@@ -34,7 +34,7 @@ def refused(path, **kw) -> InputError:
 def test_template_layout_follows_the_form(tmp_path):
     path = write_template(tmp_path / "t.xlsx", AGENCY, 2023)
     wb = load_workbook(path)
-    assert wb.sheetnames == [fmt.AGENCY_SHEET, T2_SHEET, T3_SHEET, T4_SHEET]
+    assert wb.sheetnames == [fmt.INSTRUCTIONS_SHEET, fmt.AGENCY_SHEET, T2_SHEET, T3_SHEET, T4_SHEET]
     t3 = wb[T3_SHEET]
     merged = {str(r) for r in t3.merged_cells.ranges}
     # the three-row header of table 三 exactly as in the form
