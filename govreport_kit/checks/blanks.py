@@ -22,7 +22,7 @@ MAX_RANGES = 8  # ranges named in a message; the rest is “等”
 _REF_RE = re.compile(r"^([A-Z]+)([0-9]+)$")
 
 
-def blank_findings(model, tables=fmt.TABLE_CODES) -> list[Finding]:
+def blank_findings(model, tables=fmt.TABLE_CODES, empty_is_error: bool = True) -> list[Finding]:
     """R-EMPTY, R-BLANK-TOTAL and R-BLANK summaries for the given (well-shaped, read) tables."""
     from govreport_kit.checks import schemas
     from govreport_kit.checks.rules import make_finding, place
@@ -53,7 +53,7 @@ def blank_findings(model, tables=fmt.TABLE_CODES) -> list[Finding]:
             continue
         name = fmt.TABLE_SHORT_NAMES[table]
         where = describe_cells(blanks, table, model.format)
-        if len(blanks) == len(all_cells) and not any(c["state"] == NOT_APPLICABLE for c in blanks):
+        if empty_is_error and len(blanks) == len(all_cells) and not any(c["state"] == NOT_APPLICABLE for c in blanks):
             message = (f"{name}未填写：全部 {len(blanks)} 个单元格都是空白（{where}）："
                        f"请填写该表；没有发生的事项填 0，不适用的填“/”。")
             rule = "R-EMPTY"

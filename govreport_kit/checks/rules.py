@@ -95,13 +95,16 @@ SHAPE_TEXT = {  # problem -> (what is wrong, how to fix it)
 
 
 def check(model: AgencyYear, previous: AgencyYear | None = None, *, validate=None,
-          unread_tables: tuple[str, ...] = ()) -> list[Finding]:
+          unread_tables: tuple[str, ...] = (), empty_tables_are_errors: bool = True) -> list[Finding]:
     """Every finding for one agency-year (``previous``: same agency, year − 1), in form order.
 
     ``validate(table, frame, form)`` may stand in for the pandera models: it returns the same
     ``schemas.CellFailure`` list, or None for a table it cannot judge (the audit passes a
     plain-Python twin, proven identical by tests/audit/test_fastcheck.py). ``unread_tables``:
     tables of which no cell was read (a truncated published report): no blank-cell findings.
+    ``empty_tables_are_errors``: False for published reports (the audit), where a table printed
+    empty is described by the R-BLANK summary instead of the R-EMPTY error meant for a workbook
+    nobody filled.
     """
     from govreport_kit.checks import schemas
 
@@ -119,7 +122,7 @@ def check(model: AgencyYear, previous: AgencyYear | None = None, *, validate=Non
         findings += [_from_failure(model, failure) for failure in failures]
         if well_shaped and table not in unread_tables:
             shaped.append(table)
-    findings += blank_findings(model, shaped)
+    findings += blank_findings(model, shaped, empty_is_error=empty_tables_are_errors)
     findings += pinpoint_findings(model, [f for f in findings if f.table in shaped])
     findings += meta_findings(model) + section5_findings(model) + format_findings(model)
     findings += placeholder_findings(model) + input_findings(model)
