@@ -5,7 +5,7 @@ sheet, the CSV's ``meta`` rows), else from a file name ``<agency>-<year>.<ext>``
 cannot be identified and how to fix it; read and check it; file it as the data file of
 ``params/<agency>/<year>.yaml`` (``params/<agency>/<year>.<ext>``, with a params file written when
 the agency-year has none). A different file already there is never overwritten without
-``--force``; with it, the old one is kept as ``<name>.bak``. An identical file is left alone. What
+``--force`` (except the blank template the office handed out); the old one is kept as ``<name>.bak``. An identical file is left alone. What
 changed is printed cell by cell; ``govreport batch --changed-only`` then renders only those.
 """
 
@@ -165,7 +165,9 @@ def collect_file(path: Path, params_dir: Path, *, year: int | None, force: bool,
             old = _read(target)
         except GovReportError:
             old = None
-        if not force:
+        from govreport_kit.office.members import is_blank
+
+        if not force and not (old is not None and is_blank(old)):  # replacing the blank template loses nothing
             item.outcome = REFUSED
             item.message = f"{display_path(target)} 已存在且内容不同；确认要替换时加 --force（旧文件会保留为 .bak）"
             item.changes = _diff(old, model)
