@@ -14,8 +14,7 @@ from pathlib import Path
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError, Location
-from govreport_kit.core.model import Agency, cells_from_dict, from_cells
-from govreport_kit.office.members import Member
+from govreport_kit.office.members import Member, cells_of
 
 MAX_AUDIT_JSON = 256 * 1024 * 1024
 
@@ -62,12 +61,12 @@ def members_from_audit(path: Path, agencies: list[str], year: int, params_dir: P
         else:
             m.params = path  # "has data": the published report stands in for params
             form = "2019" if "table2_2019" in res["tables"] else "2021"
-            m.model = from_cells(Agency(name=str(res.get("agency") or a), code=a), year,
-                                 cells_from_dict(res["tables"]), form)
+            m.form, m.name = form, str(res.get("agency") or a)
+            m.cells = cells_of(res["tables"])
             m.findings = [f for f in res.get("findings", []) if isinstance(f, dict)]
             m.errors = sum(f.get("severity") == fmt.ERROR for f in m.findings)
             m.warnings = sum(f.get("severity") == fmt.WARNING for f in m.findings)
-            unread = sum(1 for *_, v in m.model.iter_cells() if v is None or str(v) == "<NA>")
+            unread = sum(1 for v in m.cells.values() if v is None)
             m.problem = f"{unread} 个单元格未读出" if unread else ""
         out[a] = m
     return out

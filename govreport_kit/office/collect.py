@@ -79,11 +79,11 @@ def identify(path: Path, model: AgencyYear) -> tuple[str | None, int | None, str
 
 
 def _diff(old: AgencyYear | None, new: AgencyYear) -> list[str]:
-    from govreport_kit.office.members import is_blank
+    from govreport_kit.office.members import is_blank, model_cells
 
     if old is None:
         return []
-    if is_blank(old):
+    if is_blank(model_cells(old)):
         filled = sum(1 for *_, v in new.iter_cells() if _plain(v) is not None)
         return [f"原文件是空白模板；新文件填写了 {filled} 个单元格"]
     out = []
@@ -165,9 +165,9 @@ def collect_file(path: Path, params_dir: Path, *, year: int | None, force: bool,
             old = _read(target)
         except GovReportError:
             old = None
-        from govreport_kit.office.members import is_blank
+        from govreport_kit.office.members import is_blank, model_cells
 
-        if not force and not (old is not None and is_blank(old)):  # replacing the blank template loses nothing
+        if not force and not (old is not None and is_blank(model_cells(old))):  # replacing the blank template loses nothing
             item.outcome = REFUSED
             item.message = f"{display_path(target)} 已存在且内容不同；确认要替换时加 --force（旧文件会保留为 .bak）"
             item.changes = _diff(old, model)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable
 
-from govreport_kit.core.model import AgencyYear
+from govreport_kit.office.members import Cells
 
 T = "total"
 
@@ -54,17 +54,9 @@ class Value:
                 "reason": self.reason}
 
 
-def _n(model: AgencyYear, table: str, row: str, column: str) -> int | None:
-    v = model.get(table, row, column)
-    return None if v is None or v is _NA else int(v)
-
-
-try:
-    import pandas as _pd
-
-    _NA = _pd.NA
-except ImportError:  # pragma: no cover
-    _NA = None
+def _n(cells: Cells, table: str, row: str, column: str) -> int | None:
+    v = cells.get((table, row, column))
+    return None if v is None else int(v)
 
 
 def _ratio(num: int | None, den: int | None) -> Value:
@@ -79,27 +71,27 @@ def _sum(values: list[int | None]) -> int | None:
     return None if any(v is None for v in values) else sum(values)  # type: ignore[arg-type]
 
 
-def disclosure_rate(m: AgencyYear) -> Value:
+def disclosure_rate(m: Cells) -> Value:
     granted, partial = _n(m, "table3", "granted", T), _n(m, "table3", "partial", T)
     return _ratio(_sum([granted, partial]), _n(m, "table3", T, T))
 
 
-def _correction(m: AgencyYear, groups: tuple[str, ...]) -> Value:
+def _correction(m: Cells, groups: tuple[str, ...]) -> Value:
     corrected = _sum([_n(m, "table4", g, "corrected") for g in groups])
     total = _sum([_n(m, "table4", g, T) for g in groups])
     pending = _sum([_n(m, "table4", g, "pending") for g in groups])
     return _ratio(corrected, None if total is None or pending is None else total - pending)
 
 
-def review_correction_rate(m: AgencyYear) -> Value:
+def review_correction_rate(m: Cells) -> Value:
     return _correction(m, ("review",))
 
 
-def litigation_correction_rate(m: AgencyYear) -> Value:
+def litigation_correction_rate(m: Cells) -> Value:
     return _correction(m, ("litigation_direct", "litigation_after_review"))
 
 
-def new_yoy(m: AgencyYear, previous: AgencyYear | None) -> Value:
+def new_yoy(m: Cells, previous: Cells | None) -> Value:
     if previous is None:
         return Value(None, None, None, "缺少上年数据")
     now, before = _n(m, "table3", "new", T), _n(previous, "table3", "new", T)
@@ -110,7 +102,7 @@ def new_yoy(m: AgencyYear, previous: AgencyYear | None) -> Value:
     return Value(Decimal(now - before) / Decimal(before), now - before, before)
 
 
-COMPUTE: dict[str, Callable[[AgencyYear, AgencyYear | None], Value]] = {
+COMPUTE: dict[str, Callable[[Cells, Cells | None], Value]] = {
     "disclosure_rate": lambda m, p: disclosure_rate(m),
     "review_correction_rate": lambda m, p: review_correction_rate(m),
     "litigation_correction_rate": lambda m, p: litigation_correction_rate(m),
@@ -118,5 +110,6 @@ COMPUTE: dict[str, Callable[[AgencyYear, AgencyYear | None], Value]] = {
 }
 
 
-def indicators(model: AgencyYear, previous: AgencyYear | None = None) -> dict[str, Value]:
-    return {code: fn(model, previous) for code, fn in COMPUTE.items()}
+def indicators(cells: Cells, previous: Cells | None = None) -> dict[str, Value]:
+    """Every indicator of one agency-year or region (flat cells, as :mod:`members` keeps them)."""
+    return {code: fn(cells, previous) for code, fn in COMPUTE.items()}

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import GovReportError
@@ -23,13 +26,21 @@ STATE_LABELS = {MISSING: "未建立", BLANK: "未填写", ERRORS: "有错误", W
 STATE_ORDER = {s: i for i, s in enumerate((MISSING, BLANK, ERRORS, WARNINGS, OK, RETURNED, SENT))}
 
 
+Cells = dict[tuple[str, str, str], Any]  # (table, row, column) -> int | Decimal | None
+
+
 @dataclass
 class Member:
+    """One expected agency-year as the office sees it: its cells (not a model: a region may have a
+    thousand members), its findings, where it stands."""
+
     agency: str
     year: int
     params: Path | None = None
-    model: AgencyYear | None = None
-    previous: AgencyYear | None = None
+    name: str = ""
+    form: str = "2021"
+    cells: Cells | None = None  # None: nothing could be read
+    previous: Cells | None = None  # last year's cells, when known
     errors: int = 0
     warnings: int = 0
     findings: list[dict[str, Any]] = field(default_factory=list)
@@ -37,29 +48,50 @@ class Member:
     changed: float | None = None  # mtime of its newest input
 
     @property
-    def name(self) -> str:
-        return self.model.agency.name if self.model is not None else ""
-
-    @property
     def check_state(self) -> str:
         if self.params is None:
             return MISSING
-        if self.model is None:
+        if self.cells is None:
             return ERRORS  # unreadable input counts as an error to fix
-        if is_blank(self.model):
+        if is_blank(self.cells):
             return BLANK
         return ERRORS if self.errors else WARNINGS if self.warnings else OK
 
     @property
     def has_data(self) -> bool:
-        return self.model is not None and not is_blank(self.model)
+        return self.cells is not None and not is_blank(self.cells)
 
 
-def is_blank(model: AgencyYear) -> bool:
+def cells_of(tables: dict[str, Any]) -> Cells:
+    """Flat cells from the nested canonical shape (``AgencyYear.tables_to_dict``, audit JSON)."""
+    from govreport_kit.core.model import cells_from_dict
+
+    return {(t, r, c): v for t, r, c, v in cells_from_dict(tables)}
+
+
+def model_cells(model: AgencyYear) -> Cells:
+    """Flat cells of a model, read table by table (``df.at`` per cell would cost ~10 ms a model)."""
+    out: Cells = {}
+    for (r, c), v in model.table2["value"].to_dict().items():
+        out[("table2", r, c)] = _plain(v)
+    for t in ("table3", "table4"):
+        for c, col in model.table(t).to_dict().items():
+            for r, v in col.items():
+                out[(t, r, c)] = _plain(v)
+    return out
+
+
+def _plain(v: Any) -> Any:
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, Decimal):
+        return v
+    return int(v)
+
+
+def is_blank(cells: Cells) -> bool:
     """True when not one cell of tables 二, 三 and 四 holds a number (the template as handed out)."""
-    if model.table2["value"].notna().any():
-        return False
-    return not any(bool(model.table(t).notna().to_numpy().any()) for t in ("table3", "table4"))
+    return all(v is None for v in cells.values())
 
 
 def changed_at(paths: list[Path]) -> float | None:
@@ -87,46 +119,62 @@ def read_member(params_dir: Path, agency: str, year: int, *, outputs_dir: Path |
         m.changed = changed_at([params_dir / agency]) if (params_dir / agency).is_dir() else None
         return m
     m.params = path
+    if outputs_dir is not None and _from_report(m, params_dir, outputs_dir):
+        return m
     try:
         params = load_params(path)
         m.changed = changed_at([p for p in (params.path, params.data, params.narrative) if p])
-        if outputs_dir is not None and _from_report(m, params, outputs_dir):
-            return m
-        m.model = load_agency_year(params)
-        m.previous = load_previous(params)
+        model = load_agency_year(params)
+        previous = load_previous(params)
     except GovReportError as e:
         m.problem = e.message
         m.changed = m.changed or changed_at([path])
         return m
     from govreport_kit.audit.fastcheck import validate_table
 
-    findings = check(m.model, m.previous, validate=validate_table)
+    m.name, m.form, m.cells = model.agency.name, model.format, model_cells(model)
+    m.previous = model_cells(previous) if previous is not None else None
+    findings = check(model, previous, validate=validate_table)
     m.findings = [f.to_dict() for f in findings]
     m.errors = sum(f.severity == fmt.ERROR for f in findings)
     m.warnings = sum(f.severity == fmt.WARNING for f in findings)
     return m
 
 
-def _from_report(m: Member, params, outputs_dir: Path) -> bool:
-    """Fill ``m`` from the rendered report's findings.json when it was made from the current inputs."""
+def _from_report(m: Member, params_dir: Path, outputs_dir: Path) -> bool:
+    """Fill ``m`` from its rendered report's ``findings.json`` when that was made from the current inputs.
+
+    The report records the SHA-256 of its inputs (params file, data, narrative; paths relative to
+    ``params/``); they are compared with the files as they are now, so nothing is parsed for an
+    unchanged member. Last year's files changed after the report make it stale (its cross-year
+    findings may differ).
+    """
     import json
 
-    from govreport_kit.core.model import cells_from_dict, from_cells
-    from govreport_kit.inputs.load import input_hashes
+    from govreport_kit.core.files import sha256_file
 
     report = outputs_dir / m.agency / str(m.year) / "findings.json"
-    if not report.is_file():
-        return False
     try:
         doc = json.loads(report.read_text(encoding="utf-8"))
-    except ValueError:
+    except (OSError, ValueError):
         return False
-    if not isinstance(doc, dict) or "tables" not in doc or doc.get("inputs") != input_hashes(params):
+    inputs = doc.get("inputs") if isinstance(doc, dict) else None
+    if not isinstance(inputs, dict) or "tables" not in doc or not doc.get("agency_name"):
         return False
-    if params.previous is not None and changed_at([params.previous]) and changed_at([params.previous]) > report.stat().st_mtime:
-        return False  # last year's data changed after the report: its cross-year findings may be stale
-    form = "2019" if "table2_2019" in doc["tables"] else "2021"
-    m.model = from_cells(params.agency, params.year, cells_from_dict(doc["tables"]), form)
+    if f"{m.agency}/{m.year}.yaml" not in inputs:
+        return False
+    files = [params_dir / rel for rel in inputs]
+    for f, want in zip(files, inputs.values()):
+        if not f.is_file() or not f.resolve().is_relative_to(params_dir.resolve()) or sha256_file(f) != want:
+            return False
+    written = report.stat().st_mtime
+    last_year = [p for p in (params_dir / m.agency).glob(f"{m.year - 1}.*") if p.is_file()]
+    if any(p.stat().st_mtime > written for p in last_year):
+        return False
+    m.changed = changed_at(files)
+    m.form = "2019" if "table2_2019" in doc["tables"] else "2021"
+    m.name = str(doc["agency_name"])
+    m.cells = cells_of(doc["tables"])
     m.findings = list(doc.get("findings", []))
     m.errors = sum(f.get("severity") == fmt.ERROR for f in m.findings)
     m.warnings = sum(f.get("severity") == fmt.WARNING for f in m.findings)

@@ -14,13 +14,12 @@ must equal the sum of the members' (rule R-ROLLUP-SUM, one finding per differing
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.model import Agency, AgencyYear, from_cells
 from govreport_kit.office.indicators import INDICATORS, Value, indicators
-from govreport_kit.office.members import BLANK, STATE_LABELS, Member
+from govreport_kit.office.members import BLANK, STATE_LABELS, Cells, Member, model_cells
 
 ROLLUP_SCHEMA = "govreport-rollup/1"
 FORM = "2021"
@@ -50,7 +49,7 @@ class Rollup:
     region_name: str
     year: int
     model: AgencyYear
-    previous: AgencyYear | None
+    previous: Cells | None
     members: list[MemberLine]
     findings: list[dict[str, Any]] = field(default_factory=list)
     breakers: list[dict[str, Any]] = field(default_factory=list)
@@ -68,7 +67,11 @@ class Rollup:
 
     @property
     def indicators(self) -> dict[str, Value]:
-        return indicators(self.model, self.previous)
+        return indicators(self.cells, self.previous)
+
+    @property
+    def cells(self) -> Cells:
+        return model_cells(self.model)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,42 +97,24 @@ def _cells(form: str = FORM) -> list[tuple[str, str, str]]:
     return [(t, r, c) for t in fmt.TABLE_CODES for r, c in fmt.cells(t, form)]
 
 
-def _value(model: AgencyYear, t: str, r: str, c: str) -> Any:
-    v = model.get(t, r, c)
-    if v is None or v is _NA:
-        return None
-    return v if isinstance(v, Decimal) else int(v)
-
-
-import pandas as _pd  # noqa: E402  (after the pure helpers above on purpose: one import for NA)
-
-_NA = _pd.NA
-
-
-def sum_models(models: Sequence[AgencyYear], agency: Agency, year: int) -> tuple[AgencyYear, dict[str, int]]:
-    """The cell-by-cell sum; a cell any model lacks stays blank, with the count of models lacking it."""
-    cells = _cells()
-    totals: dict[tuple[str, str, str], Any] = {k: 0 for k in cells}
+def sum_cells(members: Sequence[Cells]) -> tuple[Cells, dict[str, int]]:
+    """The cell-by-cell sum; a cell any member lacks stays None, with the count of members lacking it."""
+    keys = _cells()
+    totals: dict[tuple[str, str, str], Any] = dict.fromkeys(keys, 0)
     lacking: dict[tuple[str, str, str], int] = {}
-    for m in models:
-        for t in fmt.TABLE_CODES:
-            if t == "table2":
-                for (r, c), v in m.table2["value"].items():
-                    _add(totals, lacking, (t, r, c), v)
+    for cells in members:
+        for k in keys:
+            v = cells.get(k)
+            if v is None:
+                lacking[k] = lacking.get(k, 0) + 1
             else:
-                for c, col in m.table(t).to_dict().items():
-                    for r, v in col.items():
-                        _add(totals, lacking, (t, r, c), v)
-    values = [(t, r, c, None if (t, r, c) in lacking else totals[(t, r, c)]) for t, r, c in cells]
-    model = from_cells(agency, year, values, FORM)
-    return model, {"/".join(k): n for k, n in lacking.items()}
+                totals[k] += v
+    out = {k: (None if k in lacking else totals[k]) for k in keys}
+    return out, {"/".join(k): n for k, n in lacking.items()}
 
 
-def _add(totals, lacking, key, v) -> None:
-    if v is None or v is _NA:
-        lacking[key] = lacking.get(key, 0) + 1
-    else:
-        totals[key] += v if isinstance(v, Decimal) else int(v)
+def model_of(cells: Cells, agency: Agency, year: int) -> AgencyYear:
+    return from_cells(agency, year, [(t, r, c, v) for (t, r, c), v in cells.items()], FORM)
 
 
 # ----------------------------------------------------------------------------------- members
@@ -138,15 +123,15 @@ def _line(m: Member) -> MemberLine:
     state = m.check_state
     if m.params is None:
         included, reason = False, m.problem or "未建立（没有参数文件）"
-    elif m.model is None:
+    elif m.cells is None:
         included, reason = False, f"无法读取：{m.problem}"
     elif state == BLANK:
         included, reason = False, "未填写（工作簿仍是空白模板）"
-    elif m.model.format != FORM:
-        included, reason = False, f"使用 {m.model.format} 年版格式，不能与 2021 年版相加"
+    elif m.form != FORM:
+        included, reason = False, f"使用 {m.form} 年版格式，不能与 2021 年版相加"
     else:
         included, reason = True, ""
-    inds = indicators(m.model, m.previous) if m.model is not None and included else {}
+    inds = indicators(m.cells, m.previous) if m.cells is not None and included else {}
     return MemberLine(m.agency, m.name, state, included, reason, m.errors, m.warnings, inds)
 
 
@@ -173,13 +158,13 @@ def _breakers(sum_findings: Iterable[dict[str, Any]], members: Sequence[Member])
     return out
 
 
-def own_report_findings(own: AgencyYear, total: AgencyYear, unknown: dict[str, int]) -> list[dict[str, Any]]:
+def own_report_findings(own: Cells, total: Cells, unknown: dict[str, int]) -> list[dict[str, Any]]:
     """R-ROLLUP-SUM: each cell of the region's own report against the members' sum."""
     out = []
     for t, r, c in _cells():
         if "/".join((t, r, c)) in unknown:
             continue
-        want, have = _value(total, t, r, c), _value(own, t, r, c)
+        want, have = total.get((t, r, c)), own.get((t, r, c))
         if have != want:
             place = f"{fmt.TABLE_TITLES.get(t, t)}：{fmt.cell_label(t, r, c, FORM)}"
             out.append({"rule": "R-ROLLUP-SUM", "severity": fmt.ERROR, "table": t, "row": r, "column": c,
@@ -198,27 +183,29 @@ def build_rollup(region: str, region_name: str, year: int, members: Sequence[Mem
     lines = [_line(m) for m in members]
     used = [m for m, line in zip(members, lines) if line.included]
     agency = Agency(name=region_name, code=region)
-    total, unknown = sum_models([m.model for m in used], agency, year)  # type: ignore[misc]
+    total, unknown = sum_cells([m.cells for m in used])  # type: ignore[misc]
+    model = model_of(total, agency, year)
     previous = None
-    with_prev = [m.previous for m in used if m.previous is not None and m.previous.format == FORM]
+    with_prev = [m.previous for m in used if m.previous is not None]
     if used and len(with_prev) == len(used):
-        previous, _ = sum_models(with_prev, agency, year - 1)
-    findings = [f.to_dict() for f in check(total, None, validate=validate_table)
+        previous, _ = sum_cells(with_prev)
+    findings = [f.to_dict() for f in check(model, None, validate=validate_table)
                 if f.rule not in ("R-BLANK", "R-SEC5", "R-FMT", "R-PLACEHOLDER", "R-META")]
-    r = Rollup(region, region_name, int(year), total, previous, lines, findings, _breakers(findings, used), unknown)
-    if own is not None and own.model is not None:
-        r.own = {"agency": own.agency, "findings": own_report_findings(own.model, total, unknown)}
+    r = Rollup(region, region_name, int(year), model, previous, lines, findings, _breakers(findings, used), unknown)
+    if own is not None and own.cells is not None:
+        r.own = {"agency": own.agency, "findings": own_report_findings(own.cells, total, unknown)}
     return r
 
 
 def trend_point(members: Sequence[Member], year: int) -> dict[str, Any] | None:
     """新收 and the share 予以公开 + 部分公开 over the members with data in ``year`` (None: no member has any)."""
-    lines = [m for m in members if m.has_data and m.model is not None and m.model.format == FORM]
+    lines = [m for m in members if m.has_data and m.form == FORM]
     if not lines:
         return None
-    new = sum(int(_value(m.model, "table3", "new", "total") or 0) for m in lines)
-    disclosed = sum(int(_value(m.model, "table3", x, "total") or 0) for m in lines for x in ("granted", "partial"))
-    total = sum(int(_value(m.model, "table3", "total", "total") or 0) for m in lines)
+    new = sum(int(m.cells.get(("table3", "new", "total")) or 0) for m in lines)  # type: ignore[union-attr]
+    disclosed = sum(int(m.cells.get(("table3", x, "total")) or 0) for m in lines  # type: ignore[union-attr]
+                    for x in ("granted", "partial"))
+    total = sum(int(m.cells.get(("table3", "total", "total")) or 0) for m in lines)  # type: ignore[union-attr]
     share = None if total == 0 else round(disclosed / total, 6)
     return {"year": int(year), "members": len(lines), "new": new, "disclosed": disclosed, "total": total,
             "disclosed_share": share}

@@ -36,8 +36,8 @@ class Office:
         if key not in self._members:
             m = read_member(self.params_dir, agency, int(year), outputs_dir=self.outputs_dir)
             self._members[key] = m
-            if m.model is not None and m.previous is None and (self.params_dir / agency / f"{year - 1}.yaml").is_file():
-                m.previous = self.member(agency, int(year) - 1).model
+            if m.cells is not None and m.previous is None and (self.params_dir / agency / f"{year - 1}.yaml").is_file():
+                m.previous = self.member(agency, int(year) - 1).cells
         return self._members[key]
 
     def members(self, region: str | None, year: int) -> dict[str, Member]:

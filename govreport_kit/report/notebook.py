@@ -263,6 +263,7 @@ def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, A
     return {
         "status": "complete",
         "agency_code": model.agency.code,
+        "agency_name": model.agency.name,
         "year": int(model.year),
         "title": model.report_title,
         "errors": sum(f.severity == fmt.ERROR for f in fs),

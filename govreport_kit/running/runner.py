@@ -231,7 +231,7 @@ def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], a
     what the report was made from: its tables (canonical codes) and its input files' SHA-256."""
     counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
     doc = {"agency_code": agency_code, "year": int(year), "audience": audience, "counts": counts, "findings": findings}
-    for key in ("tables", "inputs"):
+    for key in ("agency_name", "tables", "inputs"):
         if marker and key in marker:
             doc[key] = marker[key]
     return json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n"
