@@ -23,14 +23,13 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from govreport_kit.core import format as fmt
-from govreport_kit.inputs.agency import merge_agency, sheet_origin
+from govreport_kit.inputs.agency import merge_agency, reconcile_identity, sheet_origin
 from govreport_kit.inputs import selfcheck
 from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.inputs.encoding import display_path
 from govreport_kit.core.errors import InputError, Location
-from govreport_kit.inputs.longform import PLACEHOLDER_CODE, PLACEHOLDER_NAME
 from govreport_kit.inputs.template import t2_sections as _sections
-from govreport_kit.core.model import Agency, AgencyYear, agency_code_problem
+from govreport_kit.core.model import Agency, AgencyYear
 
 TYPO_CUTOFF = 0.6
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
@@ -317,7 +316,7 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
     info = read_agency_sheet(Sheet.of(wb[fmt.AGENCY_SHEET], name) if fmt.AGENCY_SHEET in wb.sheetnames else None, name)
     notes: list[str] = []
     given = agency
-    agency, year = _reconcile(info, agency, year, name, notes)
+    agency, year = reconcile_identity(info, agency, year, name, notes)
     if given is not None:
         agency, origin, agency_notes = merge_agency(given, info, params_file)
     else:
@@ -389,43 +388,3 @@ def read_agency_sheet(sheet: Sheet | None, name: str) -> dict[str, Any]:
         value = sheet.values.get((r, c + 1))
         out[code] = (value, sheet.where(r, c + 1, key=code))
     return out
-
-
-def _reconcile(info: dict[str, Any], agency: Agency | None, year: int | None, name: str,
-               notes: list[str]) -> tuple[Agency, int]:
-    def text(code: str) -> str:
-        v = info.get(code, (None, None))[0]
-        return "" if v is None else str(v).strip()
-
-    code_in_sheet = text("code")
-    if code_in_sheet:
-        problem = agency_code_problem(code_in_sheet)
-        if problem:
-            raise InputError(problem, info["code"][1], "例如 xishan-edu")
-    raw_year, year_where = info.get("year", (None, Location(file=name, sheet=fmt.AGENCY_SHEET)))
-    sheet_year = None
-    if raw_year is not None:
-        try:
-            sheet_year = int(str(raw_year).strip().removesuffix("年").removesuffix(".0"))
-        except ValueError:
-            raise InputError(f"报告年度“{raw_year}”不是年份", year_where, "请填四位数字，例如 2023") from None
-    if agency is not None:
-        if code_in_sheet and code_in_sheet != agency.code:
-            raise InputError(f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致", info["code"][1],
-                             "请确认参数文件指向的是这家机构的工作簿")
-    if year is not None:
-        if sheet_year is not None and sheet_year != year:
-            raise InputError(f"工作簿的报告年度是 {sheet_year}，参数文件是 {year}", year_where,
-                             "请确认没有误用其他年度的工作簿，或修改报告年度")
-    if agency is None:
-        fields = {code: text(code) for code, _ in fmt.AGENCY_FIELDS}
-        if not fields["name"] or not fields["code"]:
-            fields["name"] = fields["name"] or PLACEHOLDER_NAME
-            fields["code"] = fields["code"] or PLACEHOLDER_CODE
-            notes.append(f"{name} 的“{fmt.AGENCY_SHEET}”缺少机构名称或代码，检查时使用占位值“{fields['name']}”/“{fields['code']}”")
-        agency = Agency(**fields)
-    if year is None:
-        if sheet_year is None:
-            raise InputError("工作簿的“机构信息”缺少报告年度", year_where, "请填写四位数字的年度，例如 2023")
-        year = sheet_year
-    return agency, year
