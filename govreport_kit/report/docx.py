@@ -53,8 +53,8 @@ COLUMN_MM = {
     "table3": (9, 9, 61) + (11,) * 6 + (11,),
     "table4": (10.4,) * 15,
 }
-#: Tables kept on one page (with their heading): short enough to fit; table 三 may break (its header repeats).
-KEEP_TOGETHER = ("table2", "table4")
+# No "keep with next" on table rows: LibreOffice 7.4 (headless) then dropped every paragraph after
+# the document's last table (parts 五 and 六 vanished from its PDF). Rows only refuse to split.
 #: The group labels of table 三 run top to bottom, characters upright (as the form prints them).
 VERTICAL_TEXT = "tbRl"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -366,8 +366,6 @@ def table_docx(doc, model, table: str) -> None:
                 align = WD_ALIGN_PARAGRAPH.LEFT if slot.role == L.LABEL else WD_ALIGN_PARAGRAPH.CENTER
             _cell_par(cell, text, slot.role, size, align)
             _cell_props(cell, slot.vertical)
-            if table in KEEP_TOGETHER and i < len(lay.rows) - 1:
-                cell.paragraphs[0].paragraph_format.keep_with_next = True
 
 
 # ------------------------------------------------------------------------------------ the document
