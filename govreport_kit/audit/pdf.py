@@ -45,6 +45,7 @@ NO_TEXT_FIX = ("本工具不做文字识别（OCR）：请使用报告的 Word �
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.、])")
 _SENTENCE_END = "。；;！？!?"
+_NUMBER = re.compile(r"^[-+]?\d[\d,.]*(?:万元|元|件|个|项|条|次)?$|^[/／—–-]$")
 
 
 @dataclass
@@ -136,7 +137,8 @@ def _lines(words: list[dict]) -> list[Line]:
         pieces, cells = [g[0]["text"]], False
         for a, b in zip(g, g[1:]):
             gap = b["x0"] - a["x1"]
-            if gap > CELL_GAP_CHARS * size:
+            numbers = _NUMBER.match(a["text"]) and _NUMBER.match(b["text"])
+            if gap > CELL_GAP_CHARS * size or (numbers and gap > 0.5 * size):
                 pieces.append(" | ")
                 cells = True
             elif gap > 0.15 * size:
@@ -145,6 +147,34 @@ def _lines(words: list[dict]) -> list[Line]:
         text = "".join(pieces)
         out.append(Line("| " + text + " |" if cells else text, min(w["top"] for w in g), max(w["bottom"] for w in g),
                         g[0]["x0"], g[-1]["x1"], size, cells))
+    return out
+
+
+def _rejoin_wrapped_labels(items: list) -> list:
+    """A row label wrapped over two or three lines around its row of numbers (a table without
+    lines): the label's pieces above and below, left of the numbers, go back in front of them."""
+    out = list(items)
+    i = 0
+    while i < len(out):
+        row = out[i]
+        if isinstance(row, Line) and row.cells and _NUMBER.match(row.text.strip("| ").split(" | ")[0]):
+            pitch = 1.8 * row.size
+            above = out[i - 1] if i else None
+            below = out[i + 1] if i + 1 < len(out) else None
+            parts = []
+            if isinstance(above, Line) and not above.cells and above.x1 < row.x0 and row.top - above.bottom < pitch:
+                parts.append(above)
+            if parts and isinstance(below, Line) and not below.cells and below.x1 < row.x0 \
+                    and below.top - row.bottom < pitch:
+                parts.append(below)
+            if parts:
+                label = "".join(p.text for p in parts)
+                out[i] = Line("| " + label + " " + row.text[2:], parts[0].top, max(row.bottom, parts[-1].bottom),
+                              parts[0].x0, row.x1, row.size, True)
+                for p in parts:
+                    out.remove(p)
+                i = out.index(next(x for x in out if x.top == parts[0].top and x.cells))
+        i += 1
     return out
 
 
@@ -166,7 +196,7 @@ def _page_items(page) -> PageItems:
     words = src.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False)
     lines = _lines(words)
     right = max((ln.x1 for ln in lines if not ln.cells), default=page.width)
-    items = sorted([*lines, *tables], key=lambda it: it.top)
+    items = _rejoin_wrapped_labels(sorted([*lines, *tables], key=lambda it: it.top))
     return PageItems(page.height, right, items)
 
 
