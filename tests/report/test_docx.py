@@ -187,3 +187,30 @@ def test_libreoffice_opens_it_as_the_form(tmp_path):
     assert res.kind == "pdf"
     assert same_cells(res.model, m) == []
     assert not res.unreadable
+
+
+@pytest.mark.kernel
+def test_govreport_run_docx_writes_it_beside_the_html(tmp_path, capsys):
+    """``govreport run --docx``: report.docx with the other outputs; it reads back as the model."""
+    assert cli.main(["run", "--docx", "--outputs", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out.split()
+    docx_path = Path(printed[-1])
+    assert docx_path.name == "report.docx" and docx_path.parent == Path(printed[0]).parent
+    assert oct(docx_path.stat().st_mode & 0o777) == "0o644"
+    assert not list(docx_path.parent.glob(".*.tmp"))
+    assert docx_path.read_bytes() == document_for(_the_sample())  # the same model and narrative as the HTML
+    res = _read_back(docx_path)
+    assert same_cells(res.model, _the_sample()) == []
+
+
+def test_batch_docx_reaches_the_runner_and_the_fingerprint(tmp_path):
+    from govreport_kit.authoring.synth import write_agencies
+    from govreport_kit.batch.run import discover, plan
+
+    write_agencies(tmp_path / "params", 1, seed=2)
+    jobs = discover(tmp_path / "params").jobs
+    kw = dict(changed_only=False, audience="review", timeout=None, notebook=None)
+    (with_docx,), _ = plan(jobs, str(tmp_path / "out"), docx=True, **kw)
+    (without,), _ = plan(jobs, str(tmp_path / "out"), **kw)
+    assert with_docx.docx and not without.docx
+    assert with_docx.fingerprint != without.fingerprint  # --changed-only reruns a report that lacks its .docx
