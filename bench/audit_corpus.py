@@ -192,7 +192,9 @@ def document_rows(expected: dict, seconds: float, workdir: Path) -> dict:
             res = audit_parsed([parse_file(path)])[0]
             t, ok, wrong, unread, diffs = compare_cells(res, exp)
             totals.update(cells_total=t, cells_correct=ok, cells_wrong=wrong, cells_unread=unread)
-            print(f"== {path.name}: 单元格 {ok}/{t} 读对，{wrong} 读错，{unread} 未读出" + "".join(f"\n     {d}" for d in diffs[:5]))
+            print(f"== {path.name}: 单元格 {ok}/{t} 读对，{wrong} 读错，{unread} 未读出")
+            for d in diffs[:5]:
+                print(f"     {d}")
         n, t0 = 0, time.perf_counter()
         while files and time.perf_counter() - t0 < seconds:
             for path, _ in files:

@@ -39,7 +39,8 @@ def report_html(model, *, header: str = "政府信息公开专栏", footer: str 
         else:
             parts.append(str(render.part_html(p.code, narrative.get(p.code, "本部分内容从略。"))))
     css = CSS.replace("HEADER", header).replace("FOOTER", FOOTERS[footer])
-    return f'<html lang="zh-CN"><head><meta charset="utf-8"><style>{css}</style></head><body>{"".join(parts)}</body></html>'
+    head = f'<html lang="zh-CN"><head><meta charset="utf-8"><style>{css}</style></head>'
+    return head + f'<body>{"".join(parts)}</body></html>'
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -105,7 +106,7 @@ def same_cells(got, want) -> list[str]:
     return diffs
 
 
-def libreoffice_pdf(docx_path, out_dir) -> "Path":
+def libreoffice_pdf(docx_path, out_dir):
     """``soffice --headless --convert-to pdf`` with a fresh profile; the PDF's path."""
     import subprocess
     import tempfile

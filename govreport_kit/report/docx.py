@@ -21,31 +21,16 @@ the same bytes.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from datetime import datetime, timezone
 from typing import Mapping
 
 from govreport_kit.core import format as fmt
 from govreport_kit.report import layout as L
-from govreport_kit.report.render import UNFILLED_END, UNFILLED_START, format_value
+from govreport_kit.report.docx_text import (BODY_LINE_PT, FONT_NOTE, FONTS, SIZES, add_run, add_text, body_paragraph,
+                                            markdown_to_docx, part_heading, set_font, xml_safe)
+from govreport_kit.report.render import format_value
 
-#: East Asian fonts: (name in the document, alternatives in order). The first name is what a
-#: Windows machine with Office has; the chain goes on to macOS (ST*) and Linux (Noto CJK).
-FONTS = {
-    "title": ("方正小标宋简体", ("华文中宋", "STZhongsong", "宋体", "Noto Serif CJK SC")),
-    "heading": ("黑体", ("SimHei", "STHeiti", "Noto Sans CJK SC")),
-    "subhead": ("楷体", ("楷体_GB2312", "KaiTi", "STKaiti", "Noto Serif CJK SC")),
-    "body": ("仿宋", ("仿宋_GB2312", "FangSong", "STFangsong", "Noto Serif CJK SC")),
-    "table": ("宋体", ("SimSun", "STSong", "Noto Serif CJK SC")),
-}
-LATIN_FONT = "Times New Roman"
-#: The fallback chains, stated in the document's comments (docProps/core.xml, at most 255 characters).
-FONT_NOTE = "字体（缺少时依次替代）：" + "；".join(f"{role} {'、'.join((name, *alts))}" for role, (name, alts) in (
-    ("标题", FONTS["title"]), ("一级标题", FONTS["heading"]), ("二级标题", FONTS["subhead"]), ("正文", FONTS["body"]),
-    ("表格", FONTS["table"])))
-SIZES = {"title": 22, "heading": 16, "subhead": 16, "body": 16, "table2": 10.5, "table3": 9, "table4": 9}
-BODY_LINE_PT = 28  # fixed line pitch of the body (GB/T 9704: 22 lines on a page)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 #: Column widths (mm) of each table's grid; the text block is 210 − 28 − 26 = 156 mm wide.
 COLUMN_MM = {
@@ -58,46 +43,6 @@ COLUMN_MM = {
 #: The group labels of table 三 run top to bottom, characters upright (as the form prints them).
 VERTICAL_TEXT = "tbRl"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _safe(text: str) -> str:
-    """Text Word can hold (control characters dropped; lxml refuses them)."""
-    return _XML_UNSAFE.sub("", text or "")
-
-
-# ------------------------------------------------------------------------------------ runs and fonts
-def _font(run_or_style, role: str, size: float | None = None, bold: bool | None = None) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    f = run_or_style.font
-    f.name = LATIN_FONT
-    rpr = run_or_style.element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), FONTS[role][0])
-    fonts.set(qn("w:hint"), "eastAsia")
-    if size is not None:
-        f.size = Pt(size)
-    if bold is not None:
-        f.bold = bold
-
-
-def _run(par, text: str, role: str, size: float, bold: bool | None = None, highlight: bool = False):
-    run = par.add_run(_safe(text))
-    _font(run, role, size, bold)
-    if highlight:
-        from docx.enum.text import WD_COLOR_INDEX
-
-        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    return run
-
-
-def _add_text(par, text: str, role: str, size: float, bold: bool | None = None) -> None:
-    """Runs for ``text``; a placeholder that could not be filled is highlighted (review reports)."""
-    for k, piece in enumerate(re.split(f"[{UNFILLED_START}{UNFILLED_END}]", text)):
-        if piece:
-            _run(par, piece, role, size, bold, highlight=k % 2 == 1)
 
 
 # ------------------------------------------------------------------------------------ document setup
@@ -113,7 +58,7 @@ def _setup(doc, model) -> None:
     sec.left_margin, sec.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
     sec.footer_distance = Mm(20)
     normal = doc.styles["Normal"]
-    _font(normal, "body", SIZES["body"])
+    set_font(normal, "body", SIZES["body"])
     rpr = normal.element.get_or_add_rPr()
     lang = rpr.find(qn("w:lang"))
     if lang is None:
@@ -128,7 +73,7 @@ def _setup(doc, model) -> None:
     fixed = datetime(int(model.year) + 1, 1, 1, tzinfo=timezone.utc)
     props.created = props.modified = props.last_printed = fixed
     props.author = props.last_modified_by = "govreport_kit"
-    props.title = _safe(model.report_title)
+    props.title = xml_safe(model.report_title)
     props.subject = "政府信息公开工作年度报告"
     props.comments = FONT_NOTE
     props.keywords = props.category = ""
@@ -146,8 +91,8 @@ def _page_number_footer(sec) -> None:
 
     par = sec.footer.paragraphs[0]
     par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(par, "— ", "body", 14)
-    run = _run(par, "", "body", 14)
+    add_run(par, "— ", "body", 14)
+    run = add_run(par, "", "body", 14)
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
         if kind:
             el = OxmlElement("w:fldChar")
@@ -160,7 +105,7 @@ def _page_number_footer(sec) -> None:
             el.set(qn("xml:space"), "preserve")
             el.text = text
         run._r.append(el)
-    _run(par, " —", "body", 14)
+    add_run(par, " —", "body", 14)
 
 
 def _drop_thumbnail(doc) -> None:
@@ -189,66 +134,6 @@ def _declare_fonts(doc) -> None:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-# ------------------------------------------------------------------------------------ prose
-def _paragraph(doc, role: str = "body", indent: bool = True, align=None):
-    from docx.shared import Pt
-
-    par = doc.add_paragraph()
-    pf = par.paragraph_format
-    pf.line_spacing = Pt(BODY_LINE_PT)
-    if indent:
-        pf.first_line_indent = Pt(SIZES["body"] * 2)
-    if align is not None:
-        par.alignment = align
-    return par
-
-
-def _heading(doc, text: str) -> None:
-    par = _paragraph(doc, indent=True)
-    par.paragraph_format.keep_with_next = True
-    _add_text(par, text, "heading", SIZES["heading"])
-
-
-def markdown_to_docx(doc, text: str) -> None:
-    """Narrative Markdown as paragraphs: headings as 楷体 sub-heads, lists and quotes as plain
-    paragraphs, **bold** kept; raw HTML stays text (the same parser as the HTML report)."""
-    from govreport_kit.report.render import _MD
-
-    tokens = _MD.parse(text or "")
-    role, bold, item = "body", False, []
-    for i, tok in enumerate(tokens):
-        if tok.type == "heading_open":
-            role = "subhead"
-        elif tok.type == "heading_close":
-            role = "body"
-        elif tok.type in ("ordered_list_open", "bullet_list_open"):
-            item.append([tok.type.startswith("ordered"), int(tok.attrs.get("start", 1) or 1) - 1])
-        elif tok.type in ("ordered_list_close", "bullet_list_close"):
-            item.pop()
-        elif tok.type in ("inline", "code_block", "fence"):
-            par = _paragraph(doc)
-            if role == "subhead":
-                par.paragraph_format.keep_with_next = True
-            prefix = ""
-            if item and tokens[i - 1].type == "paragraph_open" and tokens[i - 2].type == "list_item_open":
-                item[-1][1] += 1
-                prefix = f"{item[-1][1]}. " if item[-1][0] else "• "
-            if prefix:
-                _add_text(par, prefix, role, SIZES[role])
-            if tok.type != "inline":
-                _add_text(par, tok.content.rstrip("\n"), role, SIZES[role])
-                continue
-            for child in tok.children or ():
-                if child.type == "strong_open":
-                    bold = True
-                elif child.type == "strong_close":
-                    bold = False
-                elif child.type in ("softbreak", "hardbreak"):
-                    par.add_run().add_break()
-                elif child.type in ("text", "code_inline", "html_inline"):
-                    _add_text(par, child.content, role, SIZES[role], bold or None)
-
-
 # ------------------------------------------------------------------------------------ tables
 def _cell_par(cell, text: str, role: str, size: float, align) -> None:
     from docx.shared import Pt
@@ -258,7 +143,7 @@ def _cell_par(cell, text: str, role: str, size: float, align) -> None:
     pf.first_line_indent = Pt(0)
     pf.line_spacing = 1.0
     par.alignment = align
-    _add_text(par, text, "table", size, bold=True if role == L.CAPTION else None)
+    add_text(par, text, "table", size, bold=True if role == L.CAPTION else None)
 
 
 def _cell_props(cell, vertical: bool) -> None:
@@ -278,7 +163,6 @@ def _cell_props(cell, vertical: bool) -> None:
 
 def _row_props(row, header: bool) -> None:
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     trpr = row._tr.get_or_add_trPr()
     trpr.append(OxmlElement("w:cantSplit"))
@@ -377,13 +261,13 @@ def build_document(model, narrative: Mapping[str, str]):
 
     doc = docx.Document()
     _setup(doc, model)
-    title = _paragraph(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    title = body_paragraph(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     title.paragraph_format.space_after = Pt(BODY_LINE_PT)
     title.paragraph_format.line_spacing = Pt(SIZES["title"] * 1.5)
-    _add_text(title, model.report_title, "title", SIZES["title"])
+    add_text(title, model.report_title, "title", SIZES["title"])
     markdown_to_docx(doc, narrative.get("preamble", ""))
     for part in fmt.PARTS[1:]:
-        _heading(doc, part.title)
+        part_heading(doc, part.title)
         if part.kind == "table":
             table_docx(doc, model, part.code)
         else:
@@ -391,7 +275,7 @@ def build_document(model, narrative: Mapping[str, str]):
             if body.strip():
                 markdown_to_docx(doc, body)
             else:
-                _add_text(_paragraph(doc), "（未填写）", "body", SIZES["body"])
+                add_text(body_paragraph(doc), "（未填写）", "body", SIZES["body"])
     return doc
 
 

@@ -91,7 +91,8 @@ class RunResult:
 
 def run_report(params_path: str | Path | None = None, *, audience: str | None = "review",
                outputs_root: str | Path | None = None, timeout: float | None = None, kernel=None,
-               notebook: str | Path | None = None, check_in_kernel: bool | None = None, docx: bool = False) -> RunResult:
+               notebook: str | Path | None = None, check_in_kernel: bool | None = None,
+               docx: bool = False) -> RunResult:
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or

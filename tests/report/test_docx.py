@@ -130,8 +130,8 @@ def test_layout_of_the_form_in_the_xml():
     assert sum(r.find(f"{W}trPr/{W}tblHeader") is not None for r in rows) == len(fmt.T3_HEADER)
     lay = layout.table3_layout()
     for tr in rows:
-        assert sum(int((tc.find(f"{W}tcPr/{W}gridSpan") is not None and
-                        tc.find(f"{W}tcPr/{W}gridSpan").get(f"{W}val")) or 1) for tc in tr.findall(f"{W}tc")) == lay.width
+        spans = [tc.find(f"{W}tcPr/{W}gridSpan") for tc in tr.findall(f"{W}tc")]
+        assert sum(1 if g is None else int(g.get(f"{W}val")) for g in spans) == lay.width
     # A4, East Asian fonts named on the runs, the fallback chain in the font table
     sz = root.find(f".//{W}sectPr/{W}pgSz")
     assert (int(sz.get(f"{W}w")), int(sz.get(f"{W}h"))) == (11906, 16838)
