@@ -64,11 +64,11 @@ def _binary_kind(path: Path) -> str | None:
             head = f.read(1024)
     except OSError:
         return None  # read_text reports it
-    if PDF_MAGIC in head:
+    suffix = path.suffix.lower()
+    if head.startswith(PDF_MAGIC) or (suffix in PDF_SUFFIXES and PDF_MAGIC in head):  # junk may precede %PDF-
         return "pdf"
     if sniff(head) is not None:
         return "docx"
-    suffix = path.suffix.lower()
     return "pdf" if suffix in PDF_SUFFIXES else "docx" if suffix in (".docx", ".docm") else None
 
 
