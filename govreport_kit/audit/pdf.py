@@ -171,9 +171,9 @@ def _rejoin_wrapped_labels(items: list) -> list:
                 label = "".join(p.text for p in parts)
                 out[i] = Line("| " + label + " " + row.text[2:], parts[0].top, max(row.bottom, parts[-1].bottom),
                               parts[0].x0, row.x1, row.size, True)
-                for p in parts:
-                    out.remove(p)
-                i = out.index(next(x for x in out if x.top == parts[0].top and x.cells))
+                del out[i + 1:i + len(parts)]  # the label below, if it was taken
+                del out[i - 1]  # the label above
+                i -= 1
         i += 1
     return out
 
