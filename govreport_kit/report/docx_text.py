@@ -29,6 +29,7 @@ SIZES = {"title": 22, "heading": 16, "subhead": 16, "body": 16, "table2": 10.5, 
 BODY_LINE_PT = 28  # fixed line pitch of the body (GB/T 9704: 22 lines on a page)
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
+
 def xml_safe(text: str) -> str:
     """Text Word can hold (control characters dropped; lxml refuses them)."""
     return _XML_UNSAFE.sub("", text or "")
