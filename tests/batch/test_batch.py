@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from govreport_kit.batch import run as batch, progress as batch_progress
-from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, Job, JobResult
+from govreport_kit.batch.jobs import EMPTY, FAILED, FINDINGS, OK, SKIPPED, Job, JobResult
 
 
 # --------------------------------------------------------------------------- a fake job (no kernel)
@@ -103,7 +103,7 @@ def test_every_job_ends_with_a_status_and_failures_do_not_stop_others(tree):
     rec = json.loads((outputs / "ok-a" / "2023" / "batch.json").read_text(encoding="utf-8"))
     assert rec["status"] == OK and len(rec["fingerprint"]) == 64 and "ok-a/2023.yaml" in rec["inputs"]
     man = json.loads((outputs / "manifest.json").read_text(encoding="utf-8"))
-    assert man["totals"] == {"jobs": 5, OK: 3, FINDINGS: 1, FAILED: 1, SKIPPED: 0, "errors": 2, "warnings": 4}
+    assert man["totals"] == {"jobs": 5, OK: 3, FINDINGS: 1, EMPTY: 0, FAILED: 1, SKIPPED: 0, "errors": 2, "warnings": 4}
     assert [j["agency"] for j in man["jobs"]] == ["bad-d", "ok-a", "ok-a", "ok-b", "warn-c"]
     assert all("notebook" in j["inputs"] and "package" in j["inputs"] for j in man["jobs"])
     assert "papermill" in man["versions"] and "govreport_kit" in man["versions"]

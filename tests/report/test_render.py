@@ -105,7 +105,7 @@ def test_blank_not_applicable_zero_and_decimal_are_distinct():
     assert text["table2.fees_wan_yuan.value"] == "103.3879"
 
 
-def test_findings_errors_first_linked_to_highlighted_cells(model):
+def test_findings_in_form_order_linked_to_highlighted_cells(model):
     fs = [
         Finding("R-SEC5", "info", "第五部分为空", expected=None, found=None),
         Finding("R-X-CARRY", "warning", "上年结转与上年结转下年度不一致", "table3", "carried", "total", 1, 0),
@@ -113,9 +113,10 @@ def test_findings_errors_first_linked_to_highlighted_cells(model):
     ]
     section = parse(render.findings_html(fs))
     items = section.xpath("//li[contains(@class,'finding')]")
-    assert [li.get("class").split()[-1] for li in items] == ["sev-error", "sev-warning", "sev-info"]
+    # form order: 表三 row 二 (上年结转), then its （七）总计 row, then part 五
+    assert [li.get("class").split()[-1] for li in items] == ["sev-warning", "sev-error", "sev-info"]
     assert "错误 1 项" in section.text_content()
-    href = items[0].xpath(".//a/@href")[0]
+    href = items[1].xpath(".//a/@href")[0]
     assert href == "#cell-table3-total-natural_person"
     table = parse(render.table3_html(model, fs))
     target = table.xpath(f"//*[@id='{href[1:]}']")[0]
