@@ -19,7 +19,7 @@ from govreport_kit import __version__
 
 # Modules that never change a report's bytes: editing them must not re-run every report.
 _NOT_REPORT_CODE = {"__main__.py"}
-_NOT_REPORT_DIRS = {"audit", "batch", "authoring", "cli", "templates", "__pycache__"}
+_NOT_REPORT_DIRS = {"audit", "batch", "authoring", "cli", "mail", "templates", "__pycache__"}
 _LIBRARIES = ("papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client", "pandas", "pandera",
               "jinja2", "nh3", "markdown-it-py")
 
