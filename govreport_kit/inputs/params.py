@@ -20,6 +20,9 @@ Schema (every key not listed is an error; ``*`` = required)::
     report:                      #   report options
       audience: review           #   review (default) or publish
       title: null                #   a title that replaces “<name><year>年政府信息公开工作年度报告”
+    mail:                        #   who gets the report by ``govreport mail`` (docs/mail.md)
+      to: [bgs@example.gov.cn]   #   a list of e-mail addresses (validated)
+      cc: []
 
 Paths are relative to the params file (absolute paths work; URLs do not). The YAML is read by
 :mod:`govreport_kit.inputs.strict_yaml`: no tags, no implicit conversions (quote ``"0101"``, ``"no"``).
@@ -30,6 +33,7 @@ The agency code is validated before anything else is done with it.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -55,7 +59,7 @@ _TYPE_NAMES = {str: "文字", int: "整数", bool: "true/false", dict: "键值�
 class Spec:
     """What one key may hold."""
 
-    kind: str  # "text", "int", "choice", "path", "map"
+    kind: str  # "text", "int", "choice", "path", "map", "emails" (a list of e-mail addresses)
     required: bool = False
     nullable: bool = False
     choices: tuple[Any, ...] = ()
@@ -70,6 +74,8 @@ REPORT_SPEC: dict[str, Spec] = {
     "title": Spec("text", nullable=True),
 }
 REPORT_DEFAULTS: dict[str, Any] = {"audience": "review", "title": None}
+#: Recipients of ``govreport mail`` for this agency-year.
+MAIL_SPEC: dict[str, Spec] = {"to": Spec("emails", nullable=True), "cc": Spec("emails", nullable=True)}
 SCHEMA: dict[str, Spec] = {
     "agency": Spec("map", required=True, children=AGENCY_SPEC),
     "year": Spec("int", required=True),
@@ -78,7 +84,19 @@ SCHEMA: dict[str, Spec] = {
     "narrative": Spec("path"),
     "previous": Spec("path", nullable=True),
     "report": Spec("map", children=REPORT_SPEC),
+    "mail": Spec("map", children=MAIL_SPEC),
 }
+_EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+
+def email_problem(address: Any) -> str | None:
+    """Why ``address`` is not a plain e-mail address (``name@example.gov.cn``), or None."""
+    if not isinstance(address, str):
+        return f"邮箱地址应为文字，实际是{_type_name(address)}"
+    if len(address) > 254 or not _EMAIL_RE.match(address) or ".." in address:
+        return f"“{address}”不是有效的邮箱地址"
+    return None
 
 
 @dataclass(frozen=True)
@@ -93,7 +111,8 @@ class Params:
     narrative: Path | None
     previous: Path | None
     report: dict[str, Any]
-    raw: dict[str, Any] = field(repr=False)  # the file's content, validated, paths as written
+    raw: dict[str, Any] = field(repr=False)
+    mail: dict[str, list[str]] = field(default_factory=dict)  # {"to": [...], "cc": [...]}  # the file's content, validated, paths as written
 
     def to_dict(self) -> dict[str, Any]:
         """The file's content as plain JSON types (str, int, bool, None, dict)."""
@@ -198,6 +217,13 @@ def _check_value(value: Any, spec: Spec, path: str, fail) -> Any:
         if spec.nullable:
             return None
         fail(f"键“{path}”不能为空", path, "请填写一个值，或删除这一行" if not spec.required else "请填写一个值")
+    if spec.kind == "emails":
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            problem = email_problem(item)
+            if problem:
+                fail(f"键“{path}”的第 {i + 1} 项：{problem}", path, "写成 name@example.gov.cn 形式，多个地址写成列表 [a@x.cn, b@y.cn]")
+        return list(items)
     if spec.kind == "map":
         if not isinstance(value, dict):
             fail(f"键“{path}”应为下一级的“键: 值”，实际是{_type_name(value)}", path)
@@ -260,7 +286,8 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
         previous = sibling if sibling.is_file() else None
     agency = Agency(**{k: v or "" for k, v in raw["agency"].items()})
     return Params(path=p, agency=agency, year=year, format=raw["format"], data=data, narrative=narrative,
-                  previous=previous, report=dict(raw["report"]), raw=raw)
+                  previous=previous, report=dict(raw["report"]), raw=raw,
+                  mail={k: list(v or []) for k, v in raw.get("mail", {}).items()})
 
 
 # ------------------------------------------------------------------------------------- writing
@@ -272,7 +299,10 @@ def dump_params(params: Params | Mapping[str, Any]) -> str:
         if key not in raw:
             continue
         value = raw[key]
-        if isinstance(value, dict):
+        if key == "mail":
+            lines.append("mail:")
+            lines.extend(f"  {sub}: {json.dumps(value[sub] or [], ensure_ascii=False)}" for sub in MAIL_SPEC if sub in value)
+        elif isinstance(value, dict):
             lines.append(f"{key}:")
             order = ["code", "name", *(k for k, _ in fmt.AGENCY_FIELDS if k not in ("code", "name"))] \
                 if key == "agency" else list(REPORT_SPEC)
