@@ -27,6 +27,7 @@ from __future__ import annotations
 import difflib
 import os
 import string
+from decimal import Decimal
 from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from pathlib import Path
@@ -78,8 +79,8 @@ class MailConfig:
 
 
 _KEYS = {"host": str, "port": int, "starttls": bool, "ssl": bool, "ca_file": str, "user": str, "from": str,
-         "reply_to": str, "cc": list, "subject": str, "max_bytes": int, "attach": list, "timeout": (int, float),
-         "retries": int, "backoff": (int, float)}
+         "reply_to": str, "cc": list, "subject": str, "max_bytes": int, "attach": list, "timeout": (int, float, Decimal),
+         "retries": int, "backoff": (int, float, Decimal)}
 
 
 def load_config(path: str | os.PathLike | None) -> MailConfig:
