@@ -241,3 +241,47 @@ def test_starttls_with_a_self_signed_certificate_the_test_trusts(project, tmp_pa
         run = mail_reports([str(project / "params" / "xishan-edu")])
         assert run.exit_code == 0, run.summary()
     assert len(srv.handler.received) == 1 and srv.handler.tls_sessions == 1
+
+
+@pytest.mark.browser
+def test_received_html_body_is_laid_out_without_style_elements(project):
+    """What Gmail shows in the views that drop <style>: the body from the server, <style> removed."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Debian's chromium is not installed")
+    with Server() as srv:
+        assert mail_reports([str(project / "params" / "xishan-edu")], smtp=srv.address).exit_code == 0
+    (msg,) = srv.handler.messages()
+    body = msg.get_body(("html",)).get_content()
+    stripped = re.sub(r"<style\b.*?</style\s*>", "", body, flags=re.S | re.I)
+    out = Path(__file__).resolve().parents[1] / "output" / "test_received_html_body_is_laid_out"
+    out.mkdir(parents=True, exist_ok=True)
+    page_file = out / "body.html"
+    page_file.write_text(stripped, encoding="utf-8")
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"]
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=args, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 800, "height": 900}, locale="zh-CN")
+            requests = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(page_file.as_uri(), wait_until="load")
+            assert page.evaluate("document.querySelectorAll('style,script,link,img').length") == 0
+            rows = page.evaluate("""() => [...document.querySelectorAll('table.figures tr')].map(tr =>
+                [...tr.children].map(c => { const r = c.getBoundingClientRect();
+                    return {x: r.left, y: r.top, w: r.width, h: r.height, text: c.innerText.trim()}; }))""")
+            table = page.evaluate("(() => { const r = document.querySelector('table.figures').getBoundingClientRect();"
+                                  " return {w: r.width, h: r.height}; })()")
+            page.screenshot(path=str(out / "body.png"), full_page=True)
+        finally:
+            browser.close()
+    assert requests == [page_file.as_uri()]
+    assert [c["text"] for c in rows[0]] == ["指标", "2023 年", "上年", "变化"]
+    assert len(rows) == 7 and all(len(r) == 4 for r in rows)
+    for r in rows:  # a grid: the cells of a row side by side on one line, same columns in every row
+        assert len({round(c["y"]) for c in r}) == 1
+        assert [c["x"] for c in r] == sorted(c["x"] for c in r) and all(c["w"] > 40 for c in r)
+        assert [round(c["x"]) for c in r] == [round(c["x"]) for c in rows[0]]
+    assert table["w"] > 500 and rows[1][0]["text"] == "本年新收申请（件）"
