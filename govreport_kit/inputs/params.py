@@ -33,7 +33,6 @@ The agency code is validated before anything else is done with it.
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -301,7 +300,10 @@ def dump_params(params: Params | Mapping[str, Any]) -> str:
         value = raw[key]
         if key == "mail":
             lines.append("mail:")
-            lines.extend(f"  {sub}: {json.dumps(value[sub] or [], ensure_ascii=False)}" for sub in MAIL_SPEC if sub in value)
+            for sub in (k for k in MAIL_SPEC if k in value):
+                items = value[sub] or []
+                lines.append(f"  {sub}:" + ("" if items else " []"))
+                lines.extend(f"    - {strict_yaml.dump_scalar(a)}" for a in items)
         elif isinstance(value, dict):
             lines.append(f"{key}:")
             order = ["code", "name", *(k for k, _ in fmt.AGENCY_FIELDS if k not in ("code", "name"))] \
