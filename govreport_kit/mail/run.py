@@ -116,6 +116,8 @@ def _one(params_file: Path, box: Outbox, root: Path, config: MailConfig, passwor
         return Outcome(str(params_file), BAD_INPUT, f"{params_file}：{e.message}")
     except _RenderFailed as e:
         return Outcome(str(params_file), FAIL, f"{params_file}：报告生成失败：{e}")
+    except Exception as e:  # a bug or a damaged output file: this message fails, the others go on
+        return Outcome(str(params_file), FAIL, f"{params_file}：内部错误（{type(e).__name__}）：{e}")
     made = C.compose(item, sender=config.sender, subject_template=config.subject, reply_to=config.reply_to, date=time.time())
     path = box.eml_path(item.agency_code, item.year, item.audience, made.content_hash)
     box.write_eml(path, made.eml)
