@@ -69,6 +69,9 @@ def load(agency_code: str, year: int, params_path: str = ""):
         raise ParamsError(
             f"参数文件属于 {model.agency.code} {model.year} 年，而 notebook 参数是 {agency_code} {year} 年",
             where=Location(file=str(path)), fix="把 agency_code 和 year 改成与参数文件一致")
+    from govreport_kit.inputs.load import load_history
+
+    model.history = load_history(params)
     model.options.setdefault("params_path", str(path))
     if params.narrative is not None:
         model.options.setdefault("narrative_path", str(params.narrative))
