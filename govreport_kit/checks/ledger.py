@@ -33,7 +33,9 @@ APPLICANT_COLUMNS = fmt.T3_COMPONENT_COLUMNS
 
 def usable(row: Any, year: int) -> bool:
     """Whether a parsed ledger row can be counted (see the module docstring)."""
-    lo, hi = _dt.date.fromisoformat(fmt.LEDGER_EARLIEST), _dt.date(year + 1, 12, 31)
+    from govreport_kit.checks.ledger_schema import date_range
+
+    lo, hi = date_range(year)
     received, closed = row["received"], row["closed"]
     if received is None or not lo <= received <= hi or row["applicant"] is None:
         return False

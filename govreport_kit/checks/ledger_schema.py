@@ -7,7 +7,8 @@ fix (the nearest valid label for an unknown 申请人类型, 办理结果 or 申
 not be parsed at all already has its problem from the reader and is not reported twice.
 
 Dates must lie between :data:`govreport_kit.core.format.LEDGER_EARLIEST` (the first 条例) and
-the end of the year after the report year: a ledger of year Y holds no later date.
+the end of year Y + :data:`LATEST_YEARS_AFTER` (a ledger may run on past the report year: one file
+kept over several years serves each year's report; a date further out is a typo such as 2204).
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ from govreport_kit.core import format as fmt
 from govreport_kit.inputs.ledger import Ledger, RowProblem, nearest_label
 
 
+LATEST_YEARS_AFTER = 5
+
+
 def date_range(year: int) -> tuple[_dt.date, _dt.date]:
-    return _dt.date.fromisoformat(fmt.LEDGER_EARLIEST), _dt.date(year + 1, 12, 31)
+    """The dates a ledger used for the report of ``year`` may hold."""
+    return _dt.date.fromisoformat(fmt.LEDGER_EARLIEST), _dt.date(year + LATEST_YEARS_AFTER, 12, 31)
 
 
 def _checks(year: int) -> dict[str, tuple[str | None, Callable[[Any], Any]]]:

@@ -101,6 +101,9 @@ def compute_findings(model) -> list[Finding]:
 
 
 def _previous(model):
+    history = getattr(model, "history", None) or {}
+    if model.year - 1 in history:  # loaded with the model (report.load)
+        return history[model.year - 1]
     path = model.options.get("params_path")
     if not path:
         return None
