@@ -22,6 +22,8 @@ from typing import Any, Iterable
 
 from govreport_kit import __version__
 from govreport_kit.core import format as fmt
+from markupsafe import Markup
+
 from govreport_kit.report import render
 from govreport_kit.core.errors import Location, ParamsError, RunError
 from govreport_kit.checks.findings import Finding, has_errors, sort_findings
@@ -226,6 +228,35 @@ def show_table(model, table: str, findings: Iterable[Finding] = (), audience: st
     return show(render.table_section_html(model, table, findings if audience == "review" else ()))
 
 
+def show_appendix(model, audience: str = "review"):
+    """After part 六: last year beside this year, reply periods (ledger) and charts.
+
+    In the review copy by default; in the publish copy only when the params ask
+    (``report.compare`` / ``report.charts`` true); false hides them in both. matplotlib is
+    imported only when charts are drawn.
+    """
+    from govreport_kit.report import extras
+
+    compare = extras.wanted(model.options.get("compare"), audience)
+    draw = extras.wanted(model.options.get("charts"), audience)
+    comparison = extras.comparison_html(model) if compare else Markup("")
+    ledger = extras.ledger_html(model) if compare else Markup("")
+    charts = Markup("")
+    if draw:
+        from govreport_kit.report.charts import report_charts
+
+        charts = extras.charts_html(report_charts(model))
+    html = extras.appendix_html(comparison, ledger, charts)
+    return show(html) if html else None
+
+
+def frames(model) -> dict:
+    """The three tables as labelled DataFrames, to explore in the notebook (nothing is displayed)."""
+    from govreport_kit.report.frames import table_frame
+
+    return {fmt.TABLE_TITLES[t]: table_frame(model, t) for t in fmt.TABLE_CODES}
+
+
 # -------------------------------------------------------------------------------------------
 # The end marker
 
@@ -297,4 +328,4 @@ def finish(model, findings: Iterable[Finding], **parameters: Any):
 
 __all__ = ["MARKER_MIME", "ReportRefused", "load", "check", "compute_findings", "findings_payload",
            "refuse_unpublishable", "refusal_message", "show_title", "show_findings", "show_part", "show_table",
-           "finish", "marker", "has_errors"]
+           "show_appendix", "frames", "finish", "marker", "has_errors"]
