@@ -94,13 +94,14 @@ def ledger_csv(rows: list[dict], encoding: str = "utf-8") -> bytes:
 
 def write_project(root: Path, year: int, ledger_rows: list[dict] | None, *, code: str = "ledger-test",
                   table3: dict[tuple[str, str], int] | None = None, ledger_name: str | None = None,
-                  ledger_bytes: bytes | None = None, previous: bool = True) -> Path:
+                  ledger_bytes: bytes | None = None, previous: bool = True,
+                  table4: dict[tuple[str, str], int] | None = None, report: str = "") -> Path:
     """params/<code>/<year>.yaml with a long-form data file (tables 二, 四, optional 三) and a ledger."""
     folder = root / "params" / code
     folder.mkdir(parents=True, exist_ok=True)
     lines = ["table,row,column,value"]
     lines += [f"table2,{r},{c},0" for r, c in fmt.cells("table2")]
-    lines += [f"table4,{r},{c},0" for r, c in fmt.cells("table4")]
+    lines += [f"table4,{r},{c},{(table4 or {}).get((r, c), 0)}" for r, c in fmt.cells("table4")]
     for (r, c), v in (table3 or {}).items():
         lines.append(f"table3,{r},{c},{v}")
     (folder / f"{year}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -114,6 +115,8 @@ def write_project(root: Path, year: int, ledger_rows: list[dict] | None, *, code
         params.append(f"ledger: {name}")
     if not previous:
         params.append("previous: null")
+    if report:
+        params.append("report:\n" + report)
     path = folder / f"{year}.yaml"
     path.write_text("\n".join(params) + "\n", encoding="utf-8")
     return path

@@ -76,7 +76,7 @@ REPORT_SPEC: dict[str, Spec] = {
     "charts": Spec("bool", nullable=True),
     "compare": Spec("bool", nullable=True),
 }
-REPORT_DEFAULTS: dict[str, Any] = {"audience": "review", "title": None, "charts": None, "compare": None}
+REPORT_DEFAULTS: dict[str, Any] = {"audience": "review", "title": None}  # charts, compare: absent = None
 #: report options written by dump_params only when set (files written before they existed stay as they were)
 OPTIONAL_REPORT_KEYS = ("charts", "compare")
 SCHEMA: dict[str, Spec] = {

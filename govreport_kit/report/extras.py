@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from govreport_kit.core import format as fmt
 
 APPENDIX_ID = "appendix"
+LATE_SHOWN = 10  # late applications named in the page; the findings list every one
 
 
 def wanted(option, audience: str) -> bool:
@@ -80,8 +81,10 @@ def ledger_html(model) -> Markup:
         items.append(Markup("{} 件的期限跨入工作日历尚未公布的年份，无法判断是否超期").format(len(s.undecided)))
     late = ""
     if s.late:
-        late = Markup("<p>超期的申请：{}</p>\n").format(Markup("、").join(
-            Markup("{}（{} 个工作日，期限 {}）").format(x.id, x.used, x.limit) for x in s.late))
+        shown = Markup("、").join(Markup("{}（{} 个工作日，期限 {}）").format(x.id, x.used, x.limit)
+                                 for x in s.late[:LATE_SHOWN])
+        more = Markup("等 {} 件（全部见检查结果 R-LEDGER-LATE）").format(len(s.late)) if len(s.late) > LATE_SHOWN else ""
+        late = Markup("<p>超期的申请：{}{}。</p>\n").format(shown, more)
     return Markup('<section class="extra" id="ledger">\n<h3>依申请公开办理时限（依台账 {} 件申请统计）</h3>\n'
                   '<ul>\n{}\n</ul>\n{}</section>\n').format(
         s.applications, Markup("\n").join(Markup("<li>{}。</li>").format(i) for i in items), late)
