@@ -106,6 +106,7 @@ def write_project(root: Path, year: int, ledger_rows: list[dict] | None, *, code
         lines.append(f"table3,{r},{c},{v}")
     (folder / f"{year}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     name = ledger_name or f"{year}-ledger.csv"
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
     if ledger_bytes is not None:
         (folder / name).write_bytes(ledger_bytes)
     elif ledger_rows is not None:

@@ -94,8 +94,9 @@ def apply_ledger(model: AgencyYear, ledger_path: Path) -> None:
     from govreport_kit.inputs.ledger import read_ledger
 
     summary = summarize(read_ledger(ledger_path), model.year)
-    hand = {(r, c): model.value_or_zero("table3", r, c) for r, c in fmt.cells("table3")
-            if model.state("table3", r, c) is None}
+    import pandas as pd
+
+    hand = {(r, c): v for r, c in fmt.cells("table3") if (v := model.get("table3", r, c)) is not pd.NA and v is not None}
     if hand:  # R-LEDGER findings point at the hand-typed cells
         summary.differences = compare({k: hand.get(k) for k in summary.table3}, summary.table3)
         summary.hand_sources = {(r, c): model.sources[("table3", r, c)] for r, c, _, _ in summary.differences
