@@ -17,9 +17,17 @@ def table_frame(model, table: str):
                  model.get("table2", r, c)) for r, c in fmt.cells("table2", model.format)]
         return pd.DataFrame(rows, columns=["信息内容", "栏目", "数值"])
     df = model.table(table).copy()
-    df.index = [fmt.row_label(table, r, model.format) for r in df.index]
+    df.index = [_row_label(table, r, model.format) for r in df.index]
     df.columns = [fmt.column_label(table, c, fmt=model.format) for c in df.columns]
     return df
+
+
+def _row_label(table: str, row: str, form: str) -> str:
+    """The official label; table 三's numbered outcome rows with their group (“（三）1.属于国家秘密”)."""
+    label = fmt.row_label(table, row, form)
+    if table == "table3" and label[0].isdigit() and row in fmt.T3_OUTCOME_ROWS:
+        return fmt.ledger_outcome_choice(row)
+    return label
 
 
 def tables_text(model) -> str:

@@ -32,7 +32,8 @@ from govreport_kit.core.paths import params_dir, project_root
 MARKER_MIME = "application/vnd.govreport.report+json"
 AUDIENCES = ("review", "publish")
 #: Packages whose versions the footer records (those that shape the output).
-VERSIONED_PACKAGES = ("pandas", "nbconvert", "papermill", "nbclient", "ipykernel", "markdown-it-py", "nh3")
+VERSIONED_PACKAGES = ("pandas", "nbconvert", "papermill", "nbclient", "ipykernel", "markdown-it-py", "nh3",
+                      "matplotlib", "chinese-calendar")
 
 
 class ReportRefused(RunError):

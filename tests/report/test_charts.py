@@ -146,3 +146,16 @@ def test_charts_in_chromium_and_byte_identical_runs(project, tmp_path):
 
     img = Image.open(out / "outcomes.png").convert("L")
     assert sum(img.histogram()[:128]) > 500
+
+
+@pytest.mark.kernel
+def test_sample_review_report_has_charts_and_stays_under_150_kb():
+    from _report_support import sample_run
+
+    res = sample_run()
+    assert res.status == "ok", res.message
+    html = Path(res.html_path).read_text(encoding="utf-8")
+    assert 'id="chart-outcomes"' in html and 'id="chart-applicants"' in html
+    assert res.html_bytes < 150_000
+    publish = sample_run("publish", audience="publish")
+    assert publish.status == "ok" and "chart-" not in Path(publish.html_path).read_text(encoding="utf-8")
