@@ -152,7 +152,7 @@ def ledger_findings(model) -> list[Finding]:
     for p in row_problems(lg, s.year):
         where = lg.cell(p.line, p.column)
         ident = f"（编号 {p.id}）" if p.id else ""
-        text = f"台账 {where}{ident}：{p.what}。{p.fix}。"
+        text = f"{where}{ident}：{p.what}。{p.fix}。"
         counted = usable(lg.frame.loc[p.line], s.year) if p.line in lg.frame.index else False
         if p.severity == fmt.ERROR and not counted:
             text += "这一行未计入表三。"
@@ -168,12 +168,12 @@ def ledger_findings(model) -> list[Finding]:
     for x in s.late:
         state = (f"{x.used} 个工作日后才答复" if x.replied else f"到 {s.year}年12月31日已 {x.used} 个工作日仍未答复")
         out.append(Finding("R-LEDGER-LATE", fmt.WARNING,
-                           f"台账 {lg.cell(x.line)}（编号 {x.id}）：{state}，超过法定期限 {x.limit} 个工作日"
+                           f"{lg.cell(x.line)}（编号 {x.id}）：{state}，超过法定期限 {x.limit} 个工作日"
                            f"（应于 {x.due.isoformat()} 前答复）：请核对日期，或在报告中说明逾期原因。",
                            found=x.id, source=lg.location(x.line)))
     for line, ident in s.undecided:
         out.append(Finding("R-LEDGER-CAL", fmt.INFO,
-                           f"台账 {lg.cell(line)}（编号 {ident}）：答复期限跨入工作日历尚未公布的年份，"
+                           f"{lg.cell(line)}（编号 {ident}）：答复期限跨入工作日历尚未公布的年份，"
                            f"无法判断是否超期：待国务院公布该年节假日安排并更新 chinese-calendar 后再检查。",
                            found=ident, source=lg.location(line)))
     return out

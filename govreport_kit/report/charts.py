@@ -8,6 +8,7 @@ only when a chart is drawn so that ``govreport check`` stays fast. Every chart i
 * text as paths (``svg.fonttype = "path"``): the SVG holds no ``<text>`` and needs no font on the
   reader's machine; its labels are the format's own (:mod:`govreport_kit.core.format`) and counts,
   never text from an input file;
+* inline, namespace-free (HTML parses ``<svg>`` into the SVG namespace by itself) and free of URLs;
 * self-contained inside the page: every ``id`` (glyphs, clip paths) gets the chart's prefix, so
   several SVGs in one HTML page never share an id.
 
@@ -113,6 +114,11 @@ def _svg(fig, key: str) -> str:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     text = buf.getvalue()
     text = text[text.index("<svg"):]
+    # Inline SVG in HTML needs no namespaces, and the page names no URL at all (it is offline):
+    # drop the xmlns declarations and the RDF metadata, use SVG 2's plain ``href``.
+    text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text, count=2)
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    text = text.replace("xlink:href=", "href=")
     text = _ID_RE.sub(lambda m: f'id="{key}-{m.group(1)}"', text)
     text = _REF_RE.sub(lambda m: f"{m.group(1)}{key}-{m.group(2)}", text)
     return re.sub(r"\n\s*", "\n", text).strip() + "\n"
