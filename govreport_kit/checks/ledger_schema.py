@@ -86,7 +86,8 @@ def failures(ledger: Ledger, year: int) -> list[tuple[str, int]]:
         if index is None or index != index:
             continue
         out.add((str(check), int(index)))
-    return sorted(out, key=lambda x: (x[1], list(_checks(year)).index(x[0]) if x[0] in _checks(year) else 99))
+    order = {name: i for i, name in enumerate(_checks(year))}
+    return sorted(out, key=lambda x: (x[1], order.get(x[0], len(order))))
 
 
 def row_problems(ledger: Ledger, year: int) -> list[RowProblem]:
@@ -115,7 +116,7 @@ def _message(name: str, row, lo: _dt.date, hi: _dt.date) -> tuple[str, str, str]
     if name in ("applicant_known", "outcome_known", "channel_known"):
         col = name.removesuffix("_known")
         label = {"applicant": "申请人类型", "outcome": "办理结果", "channel": "申请方式"}[col]
-        text = row[f"{col}_text"] if col != "applicant" else _applicant_text(row)
+        text = row[f"{col}_text"]
         if not text:
             return f"{label}为空", f"请填写{label}（" + "、".join(fmt.LEDGER_APPLICANTS) + "）", fmt.ERROR
         near = nearest_label(text, col)
@@ -143,6 +144,3 @@ def _message(name: str, row, lo: _dt.date, hi: _dt.date) -> tuple[str, str, str]
     what, fix = texts[name]
     return what, fix, fmt.ERROR
 
-
-def _applicant_text(row) -> str:
-    return row["applicant_text"]
