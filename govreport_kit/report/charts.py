@@ -21,9 +21,10 @@ from __future__ import annotations
 import html
 import io
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from govreport_kit.core import format as fmt
 
@@ -129,13 +130,14 @@ def _style(ax) -> None:
     ax.tick_params(length=0)
 
 
-def _hbar(key: str, title: str, items: list[tuple[str, int]]) -> Chart:
+def hbar_chart(key: str, title: str, items: list[tuple[str, float]], unit: str = "件") -> Chart:
+    """A horizontal bar chart, labelled with each value and ``unit`` (call inside :func:`chart_style`)."""
     fig = _figure(6.4, 0.42 * len(items) + 0.6)
     ax = fig.add_subplot()
     labels = [x[0] for x in items][::-1]
     values = [x[1] for x in items][::-1]
     bars = ax.barh(labels, values, color=COLORS[0])
-    ax.bar_label(bars, labels=[f"{v}件" for v in values], padding=3, fontsize=10)
+    ax.bar_label(bars, labels=[f"{v:g}{unit}" for v in values], padding=3, fontsize=10)
     ax.set_xlim(0, max(values + [1]) * 1.18)
     ax.xaxis.set_visible(False)
     _style(ax)
@@ -148,7 +150,7 @@ def outcome_chart(model) -> Chart | None:
     total = sum(v for _, v in items)
     if not total:
         return None
-    return _hbar("outcomes", f"本年度办理结果（共{total}件）", items)
+    return hbar_chart("outcomes", f"本年度办理结果（共{total}件）", items)
 
 
 def applicant_chart(model) -> Chart | None:
@@ -156,7 +158,7 @@ def applicant_chart(model) -> Chart | None:
     total = sum(v for _, v in items)
     if not total:
         return None
-    return _hbar("applicants", f"本年新收申请的申请人类型（共{total}件）", items)
+    return hbar_chart("applicants", f"本年新收申请的申请人类型（共{total}件）", items)
 
 
 def trend_chart(model) -> Chart | None:
@@ -208,11 +210,13 @@ def review_chart(model) -> Chart | None:
     return Chart("reviews", f"行政复议{total}件、行政诉讼{lit}件的结果", _svg(fig, "reviews"))
 
 
-def report_charts(model) -> list[Chart]:
-    """Every chart that has something to show, in report order; [] without a CJK font."""
+@contextmanager
+def chart_style() -> Iterator[bool]:
+    """The charts' matplotlib settings (CJK font, text as paths); yields False when no CJK font is installed."""
     font = font_file()
     if font is None:
-        return []
+        yield False
+        return
     import matplotlib
     from matplotlib import font_manager
 
@@ -221,6 +225,14 @@ def report_charts(model) -> list[Chart]:
     rc: dict[str, Any] = {"font.family": "sans-serif", "font.sans-serif": [FONT_FAMILY], "axes.unicode_minus": False,
                           "font.size": 10, "svg.fonttype": "path"}
     with matplotlib.rc_context(rc):
+        yield True
+
+
+def report_charts(model) -> list[Chart]:
+    """Every chart that has something to show, in report order; [] without a CJK font."""
+    with chart_style() as ok:
+        if not ok:
+            return []
         charts = [outcome_chart(model), applicant_chart(model), trend_chart(model), review_chart(model)]
     return [c for c in charts if c is not None]
 
