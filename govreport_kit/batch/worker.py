@@ -202,6 +202,8 @@ def _run_once(job: Job, km) -> JobResult:
         kwargs["pdf"] = True
     if job.notebook:
         kwargs["notebook"] = job.notebook
+    if job.docx:
+        kwargs["docx"] = True
     try:
         try:
             rr = run_report(job.params_path, **kwargs)

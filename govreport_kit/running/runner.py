@@ -39,7 +39,8 @@ from govreport_kit.core.errors import GovReportError, Location, ParamsError
 OK, FINDINGS, FAILED = "ok", "findings", "failed"
 TEMPLATES_DIR = paths.TEMPLATES_DIR
 TEMPLATE_NAME = "govreport"
-OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json", "pdf": "report.pdf"}
+OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json", "docx": "report.docx",
+                "pdf": "report.pdf"}
 FAILED_NOTEBOOK = "report.failed.ipynb"
 FILE_MODE = 0o644  # mkstemp creates 0600; reports are meant to be shared
 
@@ -64,6 +65,7 @@ class RunResult:
     findings_path: str | None = None
     pdf_path: str | None = None
     failed_notebook_path: str | None = None
+    docx_path: str | None = None  # report.docx, when asked for (``docx=True``)
     errors: int = 0
     warnings: int = 0
     infos: int = 0
@@ -92,7 +94,8 @@ class RunResult:
 
 def run_report(params_path: str | Path | None = None, *, audience: str | None = "review",
                outputs_root: str | Path | None = None, timeout: float | None = None, kernel=None,
-               notebook: str | Path | None = None, check_in_kernel: bool | None = None, pdf: bool = False) -> RunResult:
+               notebook: str | Path | None = None, check_in_kernel: bool | None = None,
+               docx: bool = False, pdf: bool = False) -> RunResult:
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or
@@ -114,6 +117,8 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
     None: True for a review run on a kernel started here, else False. A publish run is always
     checked here first, so that it can be refused before anything is executed.
 
+    ``docx``: also write ``report.docx`` (:mod:`govreport_kit.report.docx`, from the same model and
+    narrative), with the other outputs, all or none.
     ``pdf``: also write ``report.pdf`` from the same HTML (:mod:`govreport_kit.report.pdf`, timed
     as ``pdf``); without it, a ``report.pdf`` left by an earlier run is removed (it would no
     longer match the HTML).
@@ -147,7 +152,7 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
 
         from govreport_kit.report import notebook as report
 
-        precomputed, findings = "", None
+        precomputed, findings, model = "", None, None
         if not check_in_kernel:
             model = report.load(code, year, str(params_file))
             checked = report.compute_findings(model)
@@ -183,7 +188,13 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
         warm.join()
         html = execute.export_html(nb)
         t.lap("export")
-        texts = {"html": html, "notebook": execute.notebook_text(nb), "findings": findings_json(code, year, findings, audience, marker)}
+        texts = {"html": html, "notebook": execute.notebook_text(nb),
+                 "findings": findings_json(code, year, findings, audience, marker)}
+        if docx:
+            from govreport_kit.report.docx import document_for
+
+            texts["docx"] = document_for(model or report.load(code, year, str(params_file)), audience)
+            t.lap("docx")
         if pdf:
             from govreport_kit.report.pdf import html_to_pdf, source_date
 
@@ -197,6 +208,7 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
         else:
             (out_dir / OUTPUT_FILES["pdf"]).unlink(missing_ok=True)
         res.html_path, res.notebook_path, res.findings_path = (str(written[k]) for k in ("html", "notebook", "findings"))
+        res.docx_path = str(written["docx"]) if "docx" in written else None
         res.html_bytes = len(html.encode("utf-8"))
         res.status = FINDINGS if res.errors else OK
         if res.errors:
