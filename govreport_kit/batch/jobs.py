@@ -25,6 +25,7 @@ class Job:
     docx: bool = False  # also write report.docx
     inputs: dict[str, str] = field(default_factory=dict)  # input name -> sha256
     fingerprint: str = ""
+    pdf: bool = False  # also write report.pdf
 
     @property
     def key(self) -> str:

@@ -199,6 +199,8 @@ def _run_once(job: Job, km) -> JobResult:
     remote = batch_store.is_url(job.outputs_root)
     local_root = tempfile.mkdtemp(prefix="govreport-out-") if remote else job.outputs_root
     kwargs: dict[str, Any] = {"audience": job.audience, "outputs_root": local_root, "timeout": job.timeout, "kernel": km}
+    if getattr(job, "pdf", False):
+        kwargs["pdf"] = True
     if job.notebook:
         kwargs["notebook"] = job.notebook
     if job.docx:

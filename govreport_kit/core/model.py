@@ -114,6 +114,10 @@ class AgencyYear:
     input_notes: list[InputNote] = field(default_factory=list)
     #: where each agency field's value came from (params key or workbook cell), when known
     agency_origin: dict[str, Location] = field(default_factory=dict)
+    #: a ``checks.ledger.LedgerSummary`` when table 三 was derived from the application ledger
+    ledger: Any = None
+    #: earlier years of the same agency, {year: AgencyYear}, when loaded for the report (yoy, trends)
+    history: dict[int, Any] = field(default_factory=dict)
 
     def __post_init__(self):
         for t in fmt.TABLE_CODES:

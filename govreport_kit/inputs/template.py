@@ -342,8 +342,9 @@ def write_workbook(path: str | os.PathLike, model: AgencyYear) -> Path:
 
 
 def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
-                  form: str | None = "2021", params_file: str | None = None) -> AgencyYear:
+                  form: str | None = "2021", optional: tuple[str, ...] = (),
+                  params_file: str | None = None) -> AgencyYear:
     """Read a filled workbook into the model; see :func:`govreport_kit.inputs.workbook.read_workbook`."""
     from govreport_kit.inputs.workbook import read_workbook as _read
 
-    return _read(path, agency=agency, year=year, form=form, params_file=params_file)
+    return _read(path, agency=agency, year=year, form=form, optional=optional, params_file=params_file)

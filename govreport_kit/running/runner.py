@@ -39,7 +39,8 @@ from govreport_kit.core.errors import GovReportError, Location, ParamsError
 OK, FINDINGS, FAILED = "ok", "findings", "failed"
 TEMPLATES_DIR = paths.TEMPLATES_DIR
 TEMPLATE_NAME = "govreport"
-OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json", "docx": "report.docx"}
+OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json", "docx": "report.docx",
+                "pdf": "report.pdf"}
 FAILED_NOTEBOOK = "report.failed.ipynb"
 FILE_MODE = 0o644  # mkstemp creates 0600; reports are meant to be shared
 
@@ -62,6 +63,7 @@ class RunResult:
     html_path: str | None = None
     notebook_path: str | None = None
     findings_path: str | None = None
+    pdf_path: str | None = None
     failed_notebook_path: str | None = None
     docx_path: str | None = None  # report.docx, when asked for (``docx=True``)
     errors: int = 0
@@ -72,6 +74,7 @@ class RunResult:
     message: str = ""
     retryable: bool = False
     html_bytes: int = 0
+    pdf_bytes: int = 0
     output_dir: str | None = None
     detail: str = ""  # a traceback for ``internal`` failures
     timings: dict[str, float] = field(default_factory=dict)
@@ -93,7 +96,7 @@ class RunResult:
 def run_report(params_path: str | Path | None = None, *, audience: str | None = "review",
                outputs_root: str | Path | None = None, timeout: float | None = None, kernel=None,
                notebook: str | Path | None = None, check_in_kernel: bool | None = None,
-               docx: bool = False) -> RunResult:
+               docx: bool = False, pdf: bool = False) -> RunResult:
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or
@@ -117,6 +120,9 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
 
     ``docx``: also write ``report.docx`` (:mod:`govreport_kit.report.docx`, from the same model and
     narrative), with the other outputs, all or none.
+    ``pdf``: also write ``report.pdf`` from the same HTML (:mod:`govreport_kit.report.pdf`, timed
+    as ``pdf``); without it, a ``report.pdf`` left by an earlier run is removed (it would no
+    longer match the HTML).
     """
     from govreport_kit.running import kernels
 
@@ -190,8 +196,18 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
 
             texts["docx"] = document_for(model or report.load(code, year, str(params_file)), audience)
             t.lap("docx")
+        if pdf:
+            from govreport_kit.report.pdf import html_to_pdf, source_date
+
+            texts["pdf"] = html_to_pdf(html, created=source_date())
+            res.pdf_bytes = len(texts["pdf"])
+            t.lap("pdf")
         written = _write_all(out_dir, texts)
         (out_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
+        if pdf:
+            res.pdf_path = str(written["pdf"])
+        else:
+            (out_dir / OUTPUT_FILES["pdf"]).unlink(missing_ok=True)
         res.html_path, res.notebook_path, res.findings_path = (str(written[k]) for k in ("html", "notebook", "findings"))
         res.docx_path = str(written["docx"]) if "docx" in written else None
         res.html_bytes = len(html.encode("utf-8"))
