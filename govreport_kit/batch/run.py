@@ -20,14 +20,17 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
-from govreport_kit.batch import fingerprint as batch_inputs, store as batch_store
+from govreport_kit.batch import fingerprint as batch_inputs
+from govreport_kit.batch import store as batch_store
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUSES, Job, JobResult
+from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import ParamsError
 from govreport_kit.core.model import agency_code_problem
 
@@ -95,7 +98,7 @@ def discover(params_dir: str | os.PathLike) -> Discovery:
             if f.name.startswith(".") or not f.is_file() or f.suffix.lower() not in (".yaml", ".yml"):
                 continue
             m = YEAR_FILE_RE.match(f.name)
-            if not m or not 1990 <= int(m.group(1)) <= 2100:
+            if not m or fmt.year_problem(int(m.group(1))):
                 problems.append(f"已忽略 {d.name}/{f.name}：参数文件应命名为 <年度>.yaml，例如 2023.yaml")
                 continue
             jobs.append(Job(agency=d.name, year=int(m.group(1)), params_path=str(f)))
@@ -132,7 +135,8 @@ def _worker_job_fn() -> JobFn:
     return execute_job
 
 
-def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: Callable[[JobResult], None]) -> int:
+def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: Callable[[JobResult], None],
+               kernel_start: str | None = None) -> int:
     """Run on a pool of spawned worker processes; returns the number of workers started.
 
     A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole pool:
@@ -153,7 +157,8 @@ def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: C
         nonlocal started
         started += n
         broken: list[Job] = []
-        ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init)
+        ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init,
+                                 initargs=(kernel_start,) if init is not None else ())
         try:
             futures = {ex.submit(fn, job): job for job in batch_jobs}
             not_done = set(futures)
@@ -213,16 +218,18 @@ def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: 
 
 # ------------------------------------------------------------------------------------ the run
 def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str | os.PathLike | None = None,
-              workers: int | None = None, changed_only: bool = False, audience: str = "review",
+              workers: int | None = None, changed_only: bool = False, audience: str = fmt.REVIEW,
               timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
               observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True,
-              docx: bool = False, pdf: bool = False) -> BatchResult:
+              docx: bool = False, pdf: bool = False, kernel_start: str | None = None) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
 
     ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
     ``notebook`` replaces the report notebook (e.g. the test notebook with injected faults);
     ``pdf``: also write each ``report.pdf`` (part of the fingerprint, so ``changed_only`` re-runs a report that has none).
     ``job_fn`` replaces the worker function (tests only; it must be picklable for the pool).
+    ``kernel_start``: ``fork``, ``spawn`` or ``auto`` (see :mod:`govreport_kit.running.forkserver`);
+    None: ``GOVREPORT_KERNEL_START`` in the workers' environment, else ``auto``.
     """
     from govreport_kit.core import paths
 
@@ -234,6 +241,8 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
     found = discover(params_dir)
     to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb,
                            docx=docx, pdf=pdf)
+    if kernel_start:
+        to_run = [replace(j, kernel_start=kernel_start) for j in to_run]
     observers = list(observers)
     for o in observers:
         o.batch_started(total=len(found.jobs), to_run=len(to_run), problems=found.problems)
@@ -254,7 +263,7 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
         if scheduler:
             started = _run_dask(to_run, scheduler, job_fn, on_result)
         else:
-            started = _run_local(to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result)
+            started = _run_local(to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result, kernel_start)
     order = {(j.agency, j.year): i for i, j in enumerate(found.jobs)}
     results.sort(key=lambda r: order.get((r.agency, r.year), 0))
     out = BatchResult(results, found.problems, time.perf_counter() - t0, workers_started=started,

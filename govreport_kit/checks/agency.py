@@ -10,9 +10,9 @@
 
 from __future__ import annotations
 
+from govreport_kit.checks.findings import Finding
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import Location
-from govreport_kit.checks.findings import Finding
 
 AGENCY_LABELS = dict(fmt.AGENCY_FIELDS)
 

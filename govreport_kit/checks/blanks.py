@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from govreport_kit.core import format as fmt
 from govreport_kit.checks.findings import Finding
+from govreport_kit.core import format as fmt
 
 NOT_APPLICABLE = "na"  # == model.NOT_APPLICABLE
 MAX_RANGES = 8  # ranges named in a message; the rest is “等”
@@ -25,7 +25,8 @@ _REF_RE = re.compile(r"^([A-Z]+)([0-9]+)$")
 def blank_findings(model, tables=fmt.TABLE_CODES, empty_is_error: bool = True) -> list[Finding]:
     """R-EMPTY, R-BLANK-TOTAL and R-BLANK summaries for the given (well-shaped, read) tables."""
     from govreport_kit.checks import schemas
-    from govreport_kit.checks.rules import make_finding, place
+    from govreport_kit.checks.rules import make_finding
+    from govreport_kit.checks.wording import cell_place as place
 
     out = []
     for table in tables:
@@ -40,7 +41,7 @@ def blank_findings(model, tables=fmt.TABLE_CODES, empty_is_error: bool = True) -
             if schemas.plain(values[(row, column)]) is not None:
                 continue
             na = model.state(table, row, column) == NOT_APPLICABLE
-            sums = [(i, schemas.evaluate(i, lambda r, c: values[(r, c)])) for i in totals.get((row, column), [])]
+            sums = [(i, schemas.evaluate(i, lambda r, c, v=values: v[(r, c)])) for i in totals.get((row, column), [])]
             nonzero = [(i, s) for i, s in sums if s]
             if nonzero:
                 ident, total = nonzero[0]

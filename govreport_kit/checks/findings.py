@@ -12,7 +12,8 @@ Prose-versus-table findings (R-N-*) belong to part 一, where the prose is; R-SE
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -81,7 +82,7 @@ class Finding:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], form: str = "2021") -> "Finding":
+    def from_dict(cls, d: dict[str, Any], form: str = "2021") -> Finding:
         """The inverse of :meth:`to_dict` (``form``: the format of the model it belongs to)."""
         src = d.get("source")
         return cls(rule=d["rule"], severity=d["severity"], message=d["message"], table=d.get("table"),
@@ -151,5 +152,19 @@ def sort_findings(findings) -> list[Finding]:
     return sorted(findings, key=form_order_key)
 
 
-def has_errors(findings) -> bool:
-    return any(f.severity == fmt.ERROR for f in findings)
+def severity_of(f: Finding | Mapping[str, Any]) -> str:
+    """A finding's severity, whether a :class:`Finding` or its ``to_dict()`` form."""
+    return f["severity"] if isinstance(f, Mapping) else f.severity
+
+
+def count_by_severity(findings: Iterable[Finding | Mapping[str, Any]]) -> dict[str, int]:
+    """``{"error": n, "warning": n, "info": n}`` (always all three keys, in that order)."""
+    counts = dict.fromkeys(SEVERITY_ORDER, 0)
+    for f in findings:
+        sev = severity_of(f)
+        counts[sev] = counts.get(sev, 0) + 1
+    return counts
+
+
+def has_errors(findings: Iterable[Finding | Mapping[str, Any]]) -> bool:
+    return any(severity_of(f) == fmt.ERROR for f in findings)

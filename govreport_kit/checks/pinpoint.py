@@ -13,8 +13,8 @@ does, an R-T3-CELL finding names it (sorted before the findings it explains, see
 
 from __future__ import annotations
 
-from govreport_kit.core import format as fmt
 from govreport_kit.checks.findings import Finding
+from govreport_kit.core import format as fmt
 
 #: How each identity is named in the message.
 IDENTITY_NAMES = {"R-T3-ROW": "行合计", "R-T3-COL": "列合计", "R-T3-BAL": "该列的结转下年度", "R-T4-SUM": "组合计"}
@@ -23,7 +23,8 @@ IDENTITY_NAMES = {"R-T3-ROW": "行合计", "R-T3-COL": "列合计", "R-T3-BAL": 
 def pinpoint_findings(model, findings: list[Finding]) -> list[Finding]:
     """At most one R-T3-CELL finding for table 三, from its identity findings."""
     from govreport_kit.checks import schemas
-    from govreport_kit.checks.rules import place, show
+    from govreport_kit.checks.rules import show
+    from govreport_kit.checks.wording import cell_place as place
 
     table = "table3"
     failed: dict[tuple[str, tuple[str, str]], object] = {}

@@ -21,7 +21,7 @@ from typing import Any
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError, Location
-from govreport_kit.core.model import Agency, InputNote, agency_code_problem
+from govreport_kit.core.model import Agency, InputNote, require_agency_code
 from govreport_kit.inputs.longform import PLACEHOLDER_CODE, PLACEHOLDER_NAME
 
 LABELS = dict(fmt.AGENCY_FIELDS)
@@ -49,7 +49,7 @@ def merge_agency(params_agency: Agency, sheet: dict[str, tuple[Any, Location]],
     values: dict[str, str] = {}
     origin: dict[str, Location] = {}
     notes: list[InputNote] = []
-    for code, label in fmt.AGENCY_FIELDS:
+    for code, _label in fmt.AGENCY_FIELDS:
         mine = (getattr(params_agency, code, "") or "").strip()
         raw, cell = sheet.get(code, (None, None))
         theirs = cell_text(raw)
@@ -80,7 +80,7 @@ def sheet_origin(sheet: dict[str, tuple[Any, Location]], agency: Agency) -> dict
 
 
 def reconcile_identity(info: dict[str, Any], agency: Agency | None, year: int | None, name: str,
-               notes: list[str]) -> tuple[Agency, int]:
+                       notes: list[str]) -> tuple[Agency, int]:
     """The agency and year of a workbook: from params when given (a sheet naming another code or year is an
     InputError), else from the 机构信息 sheet (placeholders for a missing name or code, listed in ``notes``)."""
     def text(code: str) -> str:
@@ -89,9 +89,7 @@ def reconcile_identity(info: dict[str, Any], agency: Agency | None, year: int | 
 
     code_in_sheet = text("code")
     if code_in_sheet:
-        problem = agency_code_problem(code_in_sheet)
-        if problem:
-            raise InputError(problem, info["code"][1], "例如 xishan-edu")
+        require_agency_code(code_in_sheet, info["code"][1], InputError)
     raw_year, year_where = info.get("year", (None, Location(file=name, sheet=fmt.AGENCY_SHEET)))
     sheet_year = None
     if raw_year is not None:
@@ -99,14 +97,12 @@ def reconcile_identity(info: dict[str, Any], agency: Agency | None, year: int | 
             sheet_year = int(str(raw_year).strip().removesuffix("年").removesuffix(".0"))
         except ValueError:
             raise InputError(f"报告年度“{raw_year}”不是年份", year_where, "请填四位数字，例如 2023") from None
-    if agency is not None:
-        if code_in_sheet and code_in_sheet != agency.code:
-            raise InputError(f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致", info["code"][1],
-                             "请确认参数文件指向的是这家机构的工作簿")
-    if year is not None:
-        if sheet_year is not None and sheet_year != year:
-            raise InputError(f"工作簿的报告年度是 {sheet_year}，参数文件是 {year}", year_where,
-                             "请确认没有误用其他年度的工作簿，或修改报告年度")
+    if agency is not None and code_in_sheet and code_in_sheet != agency.code:
+        raise InputError(f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致", info["code"][1],
+                         "请确认参数文件指向的是这家机构的工作簿")
+    if year is not None and sheet_year is not None and sheet_year != year:
+        raise InputError(f"工作簿的报告年度是 {sheet_year}，参数文件是 {year}", year_where,
+                         "请确认没有误用其他年度的工作簿，或修改报告年度")
     if agency is None:
         fields = {code: text(code) for code, _ in fmt.AGENCY_FIELDS}
         if not fields["name"] or not fields["code"]:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,22 +21,17 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from govreport_kit.core import format as fmt
-from govreport_kit.inputs.agency import merge_agency, reconcile_identity, sheet_origin
+from govreport_kit.core.errors import InputError, Location
+from govreport_kit.core.model import Agency, AgencyYear
+from govreport_kit.core.normalize import label_key
 from govreport_kit.inputs import selfcheck
+from govreport_kit.inputs.agency import merge_agency, reconcile_identity, sheet_origin
 from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.inputs.encoding import display_path
-from govreport_kit.core.errors import InputError, Location
-from govreport_kit.inputs.template import t2_sections as _sections
-from govreport_kit.core.model import Agency, AgencyYear
 
 TYPO_CUTOFF = 0.6
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
-
-
-def norm(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    t = re.sub(r"\s+", "", t)
-    return re.sub(r"^([0-9]+)、", r"\1.", t)
+#: Labels are compared by their :func:`govreport_kit.core.normalize.label_key`.
+norm = label_key
 
 
 @dataclass
@@ -52,7 +45,7 @@ class Sheet:
     used: set[tuple[int, int]] = field(default_factory=set)  # cells recognised as labels or values
 
     @classmethod
-    def of(cls, ws, file: str) -> "Sheet":
+    def of(cls, ws, file: str) -> Sheet:
         values = {}
         for row in ws.iter_rows():
             for c in row:
@@ -155,7 +148,7 @@ def check_leftovers(sheet: Sheet, known: list[str], value_cells: set[tuple[int, 
 
 # ---------------------------------------------------------------------------------- the tables
 def t2_sections(form: str):
-    return [(caption, rows, cols) for caption, _, rows, cols in _sections(form)]
+    return [(s.caption, s.rows, s.columns) for s in fmt.spec(form).t2_sections]
 
 
 def t2_labels(form: str) -> list[str]:
@@ -188,7 +181,7 @@ def locate_table2(sheet: Sheet, form: str) -> dict[tuple[str, str], tuple[int, i
 
 
 def t3_labels(form: str) -> list[str]:
-    groups = fmt.T3_ROW_GROUPS if form == "2021" else fmt.T3_ROW_GROUPS_2019
+    groups = fmt.spec(form).t3_row_groups
     heads = [c.label for row in fmt.T3_HEADER for c in row]
     return list(dict.fromkeys([fmt.TABLE_TITLES["table3"], *heads, *(g.label for g in groups),
                                *(r.label for r in fmt.table_rows("table3", form))]))
@@ -218,7 +211,7 @@ def locate_table4(sheet: Sheet) -> dict[tuple[str, str], tuple[int, int]]:
     groups = {g.code: locate_label(sheet, g.label, "列标题", cands) for g in fmt.T4_GROUPS}
     starts = sorted(p[1] for p in groups.values())
     result_row = None
-    for (r, c), t in sorted(sheet.texts().items()):
+    for (r, _c), t in sorted(sheet.texts().items()):
         if r > max(p[0] for p in groups.values()) and t in {norm(x.label) for x in fmt.T4_RESULTS}:
             result_row = r
             break
@@ -281,13 +274,6 @@ def _open(path: Path, name: str, data_only: bool):
                          "请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”；旧版 .xls 和加密文件不能读取") from None
 
 
-def expected_format(form: str | None, year: int) -> str | None:
-    """``form`` as given; "auto" means 2021 for reports from 2021 on, either format before."""
-    if form == "auto":
-        return "2021" if year >= 2021 else None
-    return form
-
-
 def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
                   form: str | None = "2021", optional: tuple[str, ...] = (),
                   params_file: str | None = None) -> AgencyYear:
@@ -296,8 +282,8 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
     Agency details are merged field by field (:mod:`govreport_kit.inputs.agency`: the params file
     wins, the sheet fills what it leaves empty, a disagreement is an R-AGENCY-CONFLICT note);
     ``params_file`` names the params file in those notes. ``form`` is the expected format ("2021",
-    "2019"), None to accept the one detected, or "auto" (2021 for years from 2021 on). ``optional``: tables whose sheet may be missing (left blank),
-    e.g. table 三 when an application ledger stands in for it.
+    "2019"), None to accept the one detected, or "auto" (2021 for years from 2021 on). ``optional``:
+    tables whose sheet may be missing (left blank), e.g. table 三 when an application ledger stands in for it.
     """
     p = Path(path)
     name = display_path(p)
@@ -306,6 +292,31 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
     if p.is_file() and p.stat().st_size == 0:
         raise InputError("文件为空", Location(file=name), "请确认选对了文件，并且文件已在 Excel 中保存")
     wb = _open(p, name, data_only=True)
+    sheets = _table_sheets(wb, name, optional)
+    found, why = detect_format(sheets["table2"], sheets.get("table3"))
+    info = read_agency_sheet(Sheet.of(wb[fmt.AGENCY_SHEET], name) if fmt.AGENCY_SHEET in wb.sheetnames else None, name)
+    notes: list[str] = []
+    given = agency
+    agency, year = reconcile_identity(info, agency, year, name, notes)
+    if given is not None:
+        agency, origin, agency_notes = merge_agency(given, info, params_file)
+    else:
+        origin, agency_notes = sheet_origin(info, agency), []
+    form = fmt.expected_format(form, year)
+    if form and found != form:
+        raise InputError(f"这是 {found} 年版格式的工作簿（{why or '表头与 ' + form + ' 年版不符'}），这里需要 {form} 年版格式",
+                         Location(file=name, sheet=fmt.TABLE_SHORT_NAMES["table2"]),
+                         f"请用 govreport template 生成 {form} 年版模板并重新填写；不同版本的栏目不能一一对应")
+    model = AgencyYear(agency=agency, year=year, format=found, agency_origin=origin,
+                       input_notes=list(agency_notes))
+    if notes:
+        model.options["notes"] = notes
+    _read_cells(model, sheets, p, name)
+    return model
+
+
+def _table_sheets(wb, name: str, optional: tuple[str, ...]) -> dict[str, Sheet]:
+    """{table: Sheet} of the table sheets present; InputError for a missing one not in ``optional``."""
     sheets = {}
     for t in fmt.TABLE_CODES:
         title = fmt.TABLE_SHORT_NAMES[t]
@@ -316,28 +327,16 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
             raise InputError(f"缺少工作表“{title}”（现有：{'、'.join(wb.sheetnames)}）", Location(file=name),
                              f"请把工作表“{near[0]}”改名为“{title}”" if near else "请使用 govreport template 生成的模板")
         sheets[t] = Sheet.of(wb[title], name)
-    found, why = detect_format(sheets["table2"], sheets.get("table3"))
-    info = read_agency_sheet(Sheet.of(wb[fmt.AGENCY_SHEET], name) if fmt.AGENCY_SHEET in wb.sheetnames else None, name)
-    notes: list[str] = []
-    given = agency
-    agency, year = reconcile_identity(info, agency, year, name, notes)
-    if given is not None:
-        agency, origin, agency_notes = merge_agency(given, info, params_file)
-    else:
-        origin, agency_notes = sheet_origin(info, agency), []
-    form = expected_format(form, year)
-    if form and found != form:
-        raise InputError(f"这是 {found} 年版格式的工作簿（{why or '表头与 ' + form + ' 年版不符'}），这里需要 {form} 年版格式",
-                         Location(file=name, sheet=fmt.TABLE_SHORT_NAMES["table2"]),
-                         f"请用 govreport template 生成 {form} 年版模板并重新填写；不同版本的栏目不能一一对应")
-    model = AgencyYear(agency=agency, year=year, format=found, agency_origin=origin,
-                       input_notes=list(agency_notes))
-    if notes:
-        model.options["notes"] = notes
+    return sheets
+
+
+def _read_cells(model: AgencyYear, sheets: dict[str, Sheet], p: Path, name: str) -> None:
+    """Set every value cell of ``sheets`` in ``model``; every unreadable cell is reported together."""
+    found = model.format
     formulas = None
     locate = {"table2": lambda s: locate_table2(s, found), "table3": lambda s: locate_table3(s, found),
               "table4": locate_table4}
-    bad: list[InputError] = []  # every unreadable cell, reported together
+    bad: list[InputError] = []
     for t in (t for t in fmt.TABLE_CODES if t in sheets):
         sheet = sheets[t]
         for (row, col), (r, c) in locate[t](sheet).items():
@@ -358,7 +357,6 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
             model.set(t, row, col, value, source=where, state=state)
     if bad:
         raise bad[0] if len(bad) == 1 else unreadable_cells(bad, name)
-    return model
 
 
 def unreadable_cells(errors: list[InputError], file: str) -> InputError:

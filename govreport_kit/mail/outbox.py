@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from govreport_kit.core.files import atomic_write
 
@@ -50,15 +51,17 @@ class Record:
     refused: dict[str, str] = field(default_factory=dict)  # recipient -> server reply
     attempts: int = 0
     time: str = ""
+    errors: int = 0  # findings of the report the message carries (the office's tracker shows 已退回 from them)
+    warnings: int = 0
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Record":
+    def from_dict(cls, d: dict[str, Any]) -> Record:
         names = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in names})
 
 
 def now_iso() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 class Outbox:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from govreport_kit.core.errors import GovReportError, Location
 from govreport_kit.mail import compose as C
@@ -125,7 +125,8 @@ def _one(params_file: Path, box: Outbox, root: Path, config: MailConfig, passwor
     rel = path.relative_to(box.root).as_posix()
     known = box.read().get(made.message_id)
     rec = known or Record(made.message_id, item.agency_code, item.year, item.audience, list(item.to), list(item.cc),
-                          made.subject, made.content_hash, rel, len(data), WRITTEN)
+                          made.subject, made.content_hash, rel, len(data), WRITTEN,
+                          errors=item.counts.get("error", 0), warnings=item.counts.get("warning", 0))
     out = Outcome(str(params_file), DRY, "", item.agency_code, item.year, str(path), rec)
     if dry_run:
         if known is None:
@@ -202,9 +203,9 @@ def _prepare(params_file: Path, root: Path, config: MailConfig, *, to, audience:
 
 def _ensure_rendered(params_file: Path, root: Path, code: str, year: int, audience: str, progress, label: str) -> Path:
     """``<root>/<code>/<year>``, rendered now (HTML + PDF) unless its batch record is current."""
-    from govreport_kit.batch import fingerprint as F, store
-    from govreport_kit.batch.jobs import Job
-    from govreport_kit.batch.worker import from_run_result
+    from govreport_kit.batch import fingerprint as F
+    from govreport_kit.batch import store
+    from govreport_kit.batch.jobs import EMPTY, FINDINGS, OK, Job, JobResult
     from govreport_kit.running.runner import output_dir, run_report
 
     out_dir = output_dir(root, code, year)
@@ -212,7 +213,7 @@ def _ensure_rendered(params_file: Path, root: Path, code: str, year: int, audien
     inputs, name = F.job_inputs(params_file, F.common_inputs())
     fp = F.fingerprint(inputs, audience=audience, pdf=True)
     last = store.read_record(sroot, code, year)
-    current = (last is not None and last.fingerprint == fp and last.status in ("ok", "findings")
+    current = (last is not None and last.fingerprint == fp and last.status in (OK, FINDINGS, EMPTY)
                and all((out_dir / n).is_file() for n in ("report.html", "report.pdf", "findings.json")))
     if current:
         return out_dir
@@ -220,7 +221,7 @@ def _ensure_rendered(params_file: Path, root: Path, code: str, year: int, audien
     rr = run_report(params_file, audience=audience, outputs_root=root, pdf=True)
     job = Job(code, year, str(params_file), name=name, outputs_root=sroot, audience=audience, inputs=inputs,
               fingerprint=fp, pdf=True)
-    store.write_record(sroot, from_run_result(job, rr))
+    store.write_record(sroot, JobResult.from_run(job, rr))
     if not rr.pdf_path:
         if rr.reason == "input":
             raise MailConfigError(rr.message, Location(file=str(params_file)))

@@ -4,9 +4,9 @@ findings in form order everywhere, and a batch that shows an unfilled agency-yea
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
-from _inputs_support import T3_SHEET, T4_SHEET, edit_workbook, run_cli, varied_model
 
 from govreport_kit.batch.jobs import EMPTY, STATUS_LABELS
 from govreport_kit.checks.findings import Finding, form_order_key, sort_findings
@@ -16,7 +16,7 @@ from govreport_kit.inputs.template import write_workbook
 PART_ORDER = {p.code: i for i, p in enumerate(fmt.PARTS)}
 
 
-def test_check_of_a_fresh_template_exits_1_with_未填写_for_every_table(tmp_path):
+def test_check_of_a_fresh_template_exits_1_with_未填写_for_every_table(run_cli, tmp_path):
     out = tmp_path / "blank.xlsx"
     assert run_cli("template", "--agency", "blank-a", "--year", "2023", "--out", str(out)).returncode == 0
     res = run_cli("check", str(out))
@@ -33,9 +33,9 @@ def test_check_of_a_fresh_template_exits_1_with_未填写_for_every_table(tmp_pa
                                               "column_label": "自然人", "cell": "表三!D5", "state": "blank"}
 
 
-def test_blank_cells_are_one_summary_per_table_with_their_ranges_and_cells_in_json(tmp_path):
+def test_blank_cells_are_one_summary_per_table_with_their_ranges_and_cells_in_json(SHEETS, edit_workbook, run_cli, varied_model, tmp_path):
     good = write_workbook(tmp_path / "good.xlsx", varied_model())  # 表三 E7 is “/”, 表四 D5 blank
-    wb = edit_workbook(good, tmp_path / "blanks.xlsx", T3_SHEET, D10=None, E10=None, F10=None, D11=None, E11=None,
+    wb = edit_workbook(good, tmp_path / "blanks.xlsx", SHEETS.t3, D10=None, E10=None, F10=None, D11=None, E11=None,
                        F11=None)
     res = run_cli("check", "--json", str(wb))
     findings = json.loads(res.stdout)
@@ -50,10 +50,10 @@ def test_blank_cells_are_one_summary_per_table_with_their_ranges_and_cells_in_js
     assert text.count("R-BLANK ") == 2
 
 
-def test_findings_are_listed_in_form_order_in_the_terminal_and_in_json(tmp_path):
+def test_findings_are_listed_in_form_order_in_the_terminal_and_in_json(SHEETS, edit_workbook, run_cli, varied_model, tmp_path):
     good = write_workbook(tmp_path / "good.xlsx", varied_model())
-    wb = edit_workbook(good, tmp_path / "a.xlsx", T4_SHEET, E5=99)  # 表四 复议 总计
-    wb = edit_workbook(wb, tmp_path / "b.xlsx", T3_SHEET, J5=3)  # 表三 新收 总计
+    wb = edit_workbook(good, tmp_path / "a.xlsx", SHEETS.t4, E5=99)  # 表四 复议 总计
+    wb = edit_workbook(wb, tmp_path / "b.xlsx", SHEETS.t3, J5=3)  # 表三 新收 总计
     findings = json.loads(run_cli("check", "--json", str(wb)).stdout)
     assert [(f["rule"], f["table"]) for f in findings] == [
         ("R-BLANK", "table3"), ("R-T3-CELL", "table3"), ("R-T3-ROW", "table3"),  # 三: table-wide, then J5 …
@@ -74,7 +74,9 @@ def test_the_report_and_the_audit_page_list_findings_in_the_same_form_order():
           Finding("R-N-T3", "warning", "正文", "table3", "new", "total"), Finding("R-EMPTY", "error", "空", "table3")]
     rules = ["R-META", "R-N-T3", "R-X-STOCK", "R-EMPTY", "R-T3-ROW", "R-T4-SUM", "R-SEC5"]  # report, 一, 二, 三, 四, 五
     assert [f.rule for f in sort_findings(fs)] == rules
-    for html in (str(render.findings_html(fs)), str(render_html._finding_list(fs, "r1-"))):
+    audited = SimpleNamespace(findings=fs, format="2021", format_reason=None, unread_cells=(), source="a.docx",
+                              title=None, agency=None, year=None, unreadable=[], model=None)
+    for html in (str(render.findings_html(fs)), render_html.render_page([audited])):
         at = [html.index(f"<code>{rule}</code>") for rule in rules]
         assert at == sorted(at)
     # the order survives the JSON round trip the notebook uses
@@ -83,7 +85,7 @@ def test_the_report_and_the_audit_page_list_findings_in_the_same_form_order():
 
 @pytest.mark.kernel
 @pytest.mark.slow
-def test_batch_shows_an_unfilled_agency_year_as_未填写_not_正常(tmp_path):
+def test_batch_shows_an_unfilled_agency_year_as_未填写_not_正常(run_cli, tmp_path):
     params, outputs = tmp_path / "params", tmp_path / "outputs"
     params.mkdir()
     res = run_cli("new", "blank-b", "--year", "2024", "--name", "某区某局", "--params-dir", str(params))

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 
-from _inputs_support import T3_SHEET, edit_workbook, run_cli, value_cell, varied_model
-
 from govreport_kit.inputs.template import write_workbook
 
 
-def test_check_names_the_crossing_cell_first_when_a_row_and_a_column_total_are_off_by_the_same_amount(tmp_path):
+def test_check_names_the_crossing_cell_first_when_a_row_and_a_column_total_are_off_by_the_same_amount(SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path):
     model = varied_model()
     old = model.get("table3", "partial", "commercial")
     good = write_workbook(tmp_path / "good.xlsx", model)
     ref = value_cell("table3", "partial", "commercial")
-    bad = edit_workbook(good, tmp_path / "bad.xlsx", T3_SHEET, **{ref: old + 3})
+    bad = edit_workbook(good, tmp_path / "bad.xlsx", SHEETS.t3, **{ref: old + 3})
     res = run_cli("check", str(bad))
     assert res.returncode == 1, res.stdout + res.stderr
     table = [line for line in res.stdout.splitlines() if line.startswith(("错误", "警告", "提示"))]
@@ -29,11 +27,11 @@ def test_check_names_the_crossing_cell_first_when_a_row_and_a_column_total_are_o
     assert rules.index("R-T3-CELL") < rules.index("R-T3-ROW") and rules.index("R-T3-CELL") < rules.index("R-T3-COL")
 
 
-def test_two_mistyped_cells_name_no_single_cell(tmp_path):
+def test_two_mistyped_cells_name_no_single_cell(SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path):
     model = varied_model()
     good = write_workbook(tmp_path / "good.xlsx", model)
     a, b = value_cell("table3", "partial", "commercial"), value_cell("table3", "granted", "research")
-    bad = edit_workbook(good, tmp_path / "bad.xlsx", T3_SHEET, **{a: 7, b: 9})
+    bad = edit_workbook(good, tmp_path / "bad.xlsx", SHEETS.t3, **{a: 7, b: 9})
     findings = json.loads(run_cli("check", "--json", str(bad)).stdout)
     assert "R-T3-CELL" not in {f["rule"] for f in findings}
     assert {"R-T3-ROW", "R-T3-COL"} <= {f["rule"] for f in findings}

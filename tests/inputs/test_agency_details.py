@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import re
 
-from _inputs_support import edit_workbook, run_cli
-
 from govreport_kit.core import format as fmt
 from govreport_kit.inputs.load import load_agency_year
 from govreport_kit.inputs.params import load_params
@@ -15,7 +13,7 @@ from govreport_kit.inputs.params import load_params
 ROW = {code: i for i, (code, _) in enumerate(fmt.AGENCY_FIELDS, 1)}  # 机构信息: label in A, value in B
 
 
-def _new(tmp_path, code="info-a"):
+def _new(run_cli, tmp_path, code="info-a"):
     params = tmp_path / "params"
     params.mkdir()
     res = run_cli("new", code, "--year", "2024", "--name", "某区某局", "--params-dir", str(params))
@@ -23,8 +21,8 @@ def _new(tmp_path, code="info-a"):
     return params / code / "2024.yaml"
 
 
-def test_new_writes_every_agency_key_with_a_comment_and_check_names_the_empty_ones(tmp_path):
-    path = _new(tmp_path)
+def test_new_writes_every_agency_key_with_a_comment_and_check_names_the_empty_ones(run_cli, tmp_path):
+    path = _new(run_cli, tmp_path)
     text = path.read_text(encoding="utf-8")
     for code, label in fmt.AGENCY_FIELDS:
         line = re.search(rf"^  {code}:(.*)$", text, re.M)
@@ -43,8 +41,8 @@ def test_new_writes_every_agency_key_with_a_comment_and_check_names_the_empty_on
     assert "通信地址”未填写" in res.stdout and "agency.address" in res.stdout
 
 
-def test_the_params_file_wins_the_workbook_fills_the_gaps_and_a_conflict_is_a_warning(tmp_path):
-    path = _new(tmp_path)
+def test_the_params_file_wins_the_workbook_fills_the_gaps_and_a_conflict_is_a_warning(edit_workbook, run_cli, tmp_path):
+    path = _new(run_cli, tmp_path)
     path.write_text(re.sub(r"^  phone:.*$", "  phone: 0871-1111111", path.read_text(encoding="utf-8"), flags=re.M),
                     encoding="utf-8")
     book = path.with_suffix(".xlsx")
@@ -65,8 +63,8 @@ def test_the_params_file_wins_the_workbook_fills_the_gaps_and_a_conflict_is_a_wa
     assert [f["source"]["key"] for f in findings if f["rule"] == "R-AGENCY-EMPTY"] == ["agency.email"]
 
 
-def test_the_same_detail_written_twice_is_no_conflict(tmp_path):
-    path = _new(tmp_path)
+def test_the_same_detail_written_twice_is_no_conflict(edit_workbook, run_cli, tmp_path):
+    path = _new(run_cli, tmp_path)
     path.write_text(re.sub(r"^  phone:.*$", "  phone: 0871-1111111", path.read_text(encoding="utf-8"), flags=re.M),
                     encoding="utf-8")
     book = path.with_suffix(".xlsx")

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _inputs_support import T3_SHEET, T4_SHEET, edit_workbook, run_cli, value_cell, varied_model
 from openpyxl import load_workbook
 
 from govreport_kit.checks import schemas
@@ -18,7 +17,7 @@ from govreport_kit.inputs.selfcheck import check_layout, ref
 from govreport_kit.inputs.template import write_workbook
 
 
-def test_template_has_instructions_and_a_locked_check_pair_per_identity_and_stays_byte_identical(tmp_path):
+def test_template_has_instructions_and_a_locked_check_pair_per_identity_and_stays_byte_identical(run_cli, value_cell, tmp_path):
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     for out in (a, b):
         assert run_cli("template", "--agency", "self-a", "--year", "2023", "--out", str(out)).returncode == 0
@@ -61,14 +60,14 @@ def _recalculate(src: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_libreoffice_recalculated_check_cells_agree_with_govreport_check(tmp_path):
+def test_libreoffice_recalculated_check_cells_agree_with_govreport_check(SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path):
     model = varied_model()
     good = write_workbook(tmp_path / "good.xlsx", model)
     edits = {value_cell("table3", "granted", "natural_person"): 40,  # one inner cell: row and column
              value_cell("table3", "carried_forward", "research"): 5,  # 结转下年度: R-T3-BAL and its row
              value_cell("table3", "not_processed_duplicate", "total"): 9}  # a row total
-    bad = edit_workbook(good, tmp_path / "a.xlsx", T3_SHEET, **edits)
-    bad = edit_workbook(bad, tmp_path / "broken.xlsx", T4_SHEET, **{value_cell("table4", "litigation_direct", "total"): 4})
+    bad = edit_workbook(good, tmp_path / "a.xlsx", SHEETS.t3, **edits)
+    bad = edit_workbook(bad, tmp_path / "broken.xlsx", SHEETS.t4, **{value_cell("table4", "litigation_direct", "total"): 4})
     done = _recalculate(bad, tmp_path)
     wb = load_workbook(done, data_only=True)
     failing, expected = set(), {}
@@ -89,11 +88,11 @@ def test_libreoffice_recalculated_check_cells_agree_with_govreport_check(tmp_pat
     assert len(failing) >= 6
 
 
-def test_every_unreadable_cell_is_reported_at_once(tmp_path):
+def test_every_unreadable_cell_is_reported_at_once(SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path):
     good = write_workbook(tmp_path / "good.xlsx", varied_model())
     cells = {value_cell("table3", "new", "natural_person"): "两件", value_cell("table3", "granted", "research"): -1,
              value_cell("table3", "total", "total"): "很多"}
-    bad = edit_workbook(good, tmp_path / "bad.xlsx", T3_SHEET, **cells)
+    bad = edit_workbook(good, tmp_path / "bad.xlsx", SHEETS.t3, **cells)
     bad = edit_workbook(bad, bad, fmt.TABLE_SHORT_NAMES["table2"], **{value_cell("table2", "fees_wan_yuan", "value"): "大约"})
     res = run_cli("check", str(bad))
     assert res.returncode == 2 and "Traceback" not in res.stderr
@@ -105,13 +104,13 @@ def test_every_unreadable_cell_is_reported_at_once(tmp_path):
     assert "（一）予以公开 / 科研机构" in res.stderr  # the label of each cell
 
 
-def test_a_count_typed_with_its_unit_is_read_with_a_warning_naming_the_cell(tmp_path):
+def test_a_count_typed_with_its_unit_is_read_with_a_warning_naming_the_cell(SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path):
     model = varied_model()
     good = write_workbook(tmp_path / "good.xlsx", model)
     cell = value_cell("table3", "new", "natural_person")
     value = model.get("table3", "new", "natural_person")
     full_width = "".join(chr(ord(d) + 0xFEE0) for d in str(value)) + "件"
-    bad = edit_workbook(good, tmp_path / "units.xlsx", T3_SHEET, **{cell: full_width})
+    bad = edit_workbook(good, tmp_path / "units.xlsx", SHEETS.t3, **{cell: full_width})
     res = run_cli("check", "--json", str(bad))
     assert res.returncode == 0, res.stdout + res.stderr  # a warning, and the arithmetic still holds
     findings = json.loads(res.stdout)

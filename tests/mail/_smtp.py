@@ -64,7 +64,7 @@ class Server:
         kw = {"tls_context": tls_context, "require_starttls": True} if tls_context else {}
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kw)
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         self.controller.start()
         return self
 
@@ -102,11 +102,12 @@ timeout: 10
 """
 
 
-def make_project(root: Path) -> Path:
-    """A project with three agency-years (the sample's data, different names and recipients)."""
-    import json
+def make_project(root: Path, write_agency) -> Path:
+    """A project with three agency-years (the sample's data, different names and recipients).
 
-    from _report_support import write_agency
+    ``write_agency``: the conftest fixture of that name.
+    """
+    import json
 
     for code, (name, to, cc) in AGENCIES.items():
         params = write_agency(root, code, name=name)

@@ -12,8 +12,8 @@ import re
 import shutil
 import ssl
 from email.header import decode_header, make_header
-from urllib.parse import unquote
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -28,8 +28,8 @@ pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("mailproj"))
+def rendered(tmp_path_factory, write_agency):
+    root = make_project(tmp_path_factory.mktemp("mailproj"), write_agency)
     import os
 
     old = os.environ.get("GOVREPORT_PROJECT")

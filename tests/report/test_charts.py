@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -11,8 +10,6 @@ from pathlib import Path
 import pytest
 from _ledger_support import synth_ledger, write_project
 
-from govreport_kit.inputs.load import load_history
-from govreport_kit.inputs.params import load_params
 from govreport_kit.report import charts, notebook
 from govreport_kit.report.notebook import load
 
@@ -149,8 +146,7 @@ def test_charts_in_chromium_and_byte_identical_runs(project, tmp_path):
 
 
 @pytest.mark.kernel
-def test_sample_review_report_has_charts_and_stays_under_150_kb():
-    from _report_support import sample_run
+def test_sample_review_report_has_charts_and_stays_under_150_kb(sample_run):
 
     res = sample_run()
     assert res.status == "ok", res.message
