@@ -57,12 +57,18 @@ def validate_table(table: str, df: pd.DataFrame, form: str):
     return out
 
 
-def check(model: AgencyYear, previous: AgencyYear | None = None, unread_tables=(),
-          empty_tables_are_errors: bool = True) -> list[Finding]:
+def check(
+    model: AgencyYear, previous: AgencyYear | None = None, unread_tables=(), empty_tables_are_errors: bool = True
+) -> list[Finding]:
     """Same findings as ``checks.check(model, previous)``, with the plain-Python table validation.
 
     ``unread_tables``: tables of which no cell was read (a truncated report); their blank-cell
     findings, which the audit would drop anyway, are not built.
     """
-    return checks.check(model, previous, validate=validate_table, unread_tables=unread_tables,
-                        empty_tables_are_errors=empty_tables_are_errors)
+    return checks.check(
+        model,
+        previous,
+        validate=validate_table,
+        unread_tables=unread_tables,
+        empty_tables_are_errors=empty_tables_are_errors,
+    )

@@ -20,8 +20,20 @@ AGENCY_LABELS = dict(fmt.AGENCY_FIELDS)
 def input_findings(model) -> list[Finding]:
     out = []
     for note in getattr(model, "input_notes", ()):
-        out.append(Finding(note.rule, fmt.RULE_BY_ID[note.rule].severity, note.message, note.table, note.row,
-                           note.column, note.expected, note.found, note.source, form=model.format))
+        out.append(
+            Finding(
+                note.rule,
+                fmt.RULE_BY_ID[note.rule].severity,
+                note.message,
+                note.table,
+                note.row,
+                note.column,
+                note.expected,
+                note.found,
+                note.source,
+                form=model.format,
+            )
+        )
     return out
 
 
@@ -45,10 +57,20 @@ def empty_agency_findings(model, fields: dict[str, str]) -> list[Finding]:
     for field, part in fields.items():
         origin = model.agency_origin.get(field) or Location(key=f"agency.{field}")
         params = f"参数文件 {origin.file} 的" if origin.file and not origin.sheet else "参数文件的"
-        message = (f"机构信息“{AGENCY_LABELS[field]}”未填写，而正文用到了 {{{{ agency.{field} }}}}："
-                   f"请在{params} agency.{field} 填写（也可填在工作簿“{fmt.AGENCY_SHEET}”表），"
-                   f"或从正文中删去它。")
-        out.append(Finding("R-AGENCY-EMPTY", fmt.RULE_BY_ID["R-AGENCY-EMPTY"].severity, message,
-                           expected=AGENCY_LABELS[field], source=Location(file=origin.file, key=f"agency.{field}"),
-                           form=model.format, part=part))
+        message = (
+            f"机构信息“{AGENCY_LABELS[field]}”未填写，而正文用到了 {{{{ agency.{field} }}}}："
+            f"请在{params} agency.{field} 填写（也可填在工作簿“{fmt.AGENCY_SHEET}”表），"
+            f"或从正文中删去它。"
+        )
+        out.append(
+            Finding(
+                "R-AGENCY-EMPTY",
+                fmt.RULE_BY_ID["R-AGENCY-EMPTY"].severity,
+                message,
+                expected=AGENCY_LABELS[field],
+                source=Location(file=origin.file, key=f"agency.{field}"),
+                form=model.format,
+                part=part,
+            )
+        )
     return out

@@ -46,8 +46,19 @@ def blank_findings(model, tables=fmt.TABLE_CODES, empty_is_error: bool = True) -
             if nonzero:
                 ident, total = nonzero[0]
                 axis = {"R-T3-ROW": "行", "R-T3-COL": "列", "R-T4-SUM": "组"}[ident.rule]
-                out.append(make_finding(model, "R-BLANK-TOTAL", table, row, column, total, None,
-                                        place=place(table, row, column, model.format), axis=axis))
+                out.append(
+                    make_finding(
+                        model,
+                        "R-BLANK-TOTAL",
+                        table,
+                        row,
+                        column,
+                        total,
+                        None,
+                        place=place(table, row, column, model.format),
+                        axis=axis,
+                    )
+                )
             else:
                 blanks.append(_cell_dict(model, table, row, column, na))
         if not blanks:
@@ -55,26 +66,51 @@ def blank_findings(model, tables=fmt.TABLE_CODES, empty_is_error: bool = True) -
         name = fmt.TABLE_SHORT_NAMES[table]
         where = describe_cells(blanks, table, model.format)
         if empty_is_error and len(blanks) == len(all_cells) and not any(c["state"] == NOT_APPLICABLE for c in blanks):
-            message = (f"{name}未填写：全部 {len(blanks)} 个单元格都是空白（{where}）："
-                       f"请填写该表；没有发生的事项填 0，不适用的填“/”。")
+            message = (
+                f"{name}未填写：全部 {len(blanks)} 个单元格都是空白（{where}）："
+                f"请填写该表；没有发生的事项填 0，不适用的填“/”。"
+            )
             rule = "R-EMPTY"
         else:
             n_na = sum(c["state"] == NOT_APPLICABLE for c in blanks)
-            counts = "、".join(x for x in (f"{len(blanks) - n_na} 个单元格为空白" if len(blanks) > n_na else "",
-                                           f"{n_na} 个填为“不适用”" if n_na else "") if x)
+            counts = "、".join(
+                x
+                for x in (
+                    f"{len(blanks) - n_na} 个单元格为空白" if len(blanks) > n_na else "",
+                    f"{n_na} 个填为“不适用”" if n_na else "",
+                )
+                if x
+            )
             message = f"{name}有 {counts}（{where}），检查时按 0 计：如该数确为 0，请填写 0。"
             rule = "R-BLANK"
-        out.append(Finding(rule, fmt.RULE_BY_ID[rule].severity, message, table, None, None, None, None,
-                           form=model.format, cells=tuple(blanks)))
+        out.append(
+            Finding(
+                rule,
+                fmt.RULE_BY_ID[rule].severity,
+                message,
+                table,
+                None,
+                None,
+                None,
+                None,
+                form=model.format,
+                cells=tuple(blanks),
+            )
+        )
     return out
 
 
 def _cell_dict(model, table: str, row: str, column: str, na: bool) -> dict[str, Any]:
     src = model.sources.get((table, row, column))
     ref = f"{src.sheet}!{src.cell}" if src is not None and src.sheet and src.cell else None
-    return {"row": row, "column": column, "row_label": fmt.row_label(table, row, model.format),
-            "column_label": fmt.column_label(table, column, row, model.format), "cell": ref,
-            "state": NOT_APPLICABLE if na else "blank"}
+    return {
+        "row": row,
+        "column": column,
+        "row_label": fmt.row_label(table, row, model.format),
+        "column_label": fmt.column_label(table, column, row, model.format),
+        "cell": ref,
+        "state": NOT_APPLICABLE if na else "blank",
+    }
 
 
 def _cell_values(model, table: str) -> dict[tuple[str, str], Any]:

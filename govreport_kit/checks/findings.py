@@ -41,7 +41,6 @@ class Finding:
     #: row, column, row_label, column_label, cell (“表三!D7” when read from a workbook) and state
     cells: tuple = ()
 
-
     @property
     def row_label(self) -> str | None:
         if self.table and self.row:
@@ -85,10 +84,20 @@ class Finding:
     def from_dict(cls, d: dict[str, Any], form: str = "2021") -> Finding:
         """The inverse of :meth:`to_dict` (``form``: the format of the model it belongs to)."""
         src = d.get("source")
-        return cls(rule=d["rule"], severity=d["severity"], message=d["message"], table=d.get("table"),
-                   row=d.get("row"), column=d.get("column"), expected=d.get("expected"), found=d.get("found"),
-                   source=Location(**src) if src else None, form=d.get("form", form), part=d.get("part"),
-                   cells=tuple(d.get("cells") or ()))
+        return cls(
+            rule=d["rule"],
+            severity=d["severity"],
+            message=d["message"],
+            table=d.get("table"),
+            row=d.get("row"),
+            column=d.get("column"),
+            expected=d.get("expected"),
+            found=d.get("found"),
+            source=Location(**src) if src else None,
+            form=d.get("form", form),
+            part=d.get("part"),
+            cells=tuple(d.get("cells") or ()),
+        )
 
 
 def _jsonable(v: Any) -> Any:
@@ -104,8 +113,14 @@ def _jsonable(v: Any) -> Any:
 _PART_INDEX = {p.code: i + 1 for i, p in enumerate(fmt.PARTS)}  # 0: the report as a whole
 _RULE_INDEX = {r.id: i for i, r in enumerate(fmt.RULES)}
 #: Rules about a narrative part rather than a table (their table/row/column, if any, is what the prose cites).
-RULE_PARTS = {"R-SEC5": "problems", "R-N-T3": "overview", "R-N-SUB": "overview", "R-N-T4": "overview",
-              "R-N-T2": "overview", "R-N-UNIT": "overview"}
+RULE_PARTS = {
+    "R-SEC5": "problems",
+    "R-N-T3": "overview",
+    "R-N-SUB": "overview",
+    "R-N-T4": "overview",
+    "R-N-T2": "overview",
+    "R-N-UNIT": "overview",
+}
 #: Table-wide rules, listed before the table's cells (in this order).
 TABLE_WIDE = ("R-EMPTY", "R-SHAPE", "R-INT", "R-BLANK")
 
@@ -136,8 +151,14 @@ def form_order_key(f: Finding) -> tuple:
         return (section, 0, _AGENCY_INDEX.get(f.source.key if f.source else None, 0), "", rule, f.message)
     positions = _cell_positions(part, f.form)
     if f.row is None:
-        return (section, 0, TABLE_WIDE.index(f.rule) if f.rule in TABLE_WIDE else len(TABLE_WIDE),
-                str(f.column or ""), rule, f.message)
+        return (
+            section,
+            0,
+            TABLE_WIDE.index(f.rule) if f.rule in TABLE_WIDE else len(TABLE_WIDE),
+            str(f.column or ""),
+            rule,
+            f.message,
+        )
     if f.column is None:  # a whole row (R-SHAPE): before its first cell
         first = min((i for (r, _), i in positions.items() if r == f.row), default=len(positions))
         return (section, 1, first, str(f.row), -1, f.message)

@@ -62,7 +62,21 @@ def pinpoint_findings(model, findings: list[Finding]) -> list[Finding]:
     where = place(table, row, column, model.format)
     src = model.sources.get((table, row, column))
     ref = f"{src.sheet}!{src.cell} " if src is not None and src.sheet and src.cell else ""
-    message = (f"{ref}可能填错（{where}）：{what}都相差 {show(abs(shift))}；此格若为 {show(want)}，"
-               f"这 {len(failed)} 处核对都相符。请先核对这一格。")
-    return [Finding("R-T3-CELL", fmt.RULE_BY_ID["R-T3-CELL"].severity, message, table, row, column, want,
-                    schemas.plain(model.get(table, row, column)), src, form=model.format)]
+    message = (
+        f"{ref}可能填错（{where}）：{what}都相差 {show(abs(shift))}；此格若为 {show(want)}，"
+        f"这 {len(failed)} 处核对都相符。请先核对这一格。"
+    )
+    return [
+        Finding(
+            "R-T3-CELL",
+            fmt.RULE_BY_ID["R-T3-CELL"].severity,
+            message,
+            table,
+            row,
+            column,
+            want,
+            schemas.plain(model.get(table, row, column)),
+            src,
+            form=model.format,
+        )
+    ]

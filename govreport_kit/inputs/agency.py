@@ -43,8 +43,9 @@ def same(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def merge_agency(params_agency: Agency, sheet: dict[str, tuple[Any, Location]],
-                 params_file: str | None = None) -> tuple[Agency, dict[str, Location], list[InputNote]]:
+def merge_agency(
+    params_agency: Agency, sheet: dict[str, tuple[Any, Location]], params_file: str | None = None
+) -> tuple[Agency, dict[str, Location], list[InputNote]]:
     """(merged agency, where each field came from, conflict notes); see the module docstring."""
     values: dict[str, str] = {}
     origin: dict[str, Location] = {}
@@ -69,8 +70,10 @@ def conflict(code: str, kept: str, kept_where: Location, other: str, other_where
     params = f"参数文件 {kept_where.file} 的" if kept_where.file else "参数文件的"
     cell = f"{other_where.sheet}!{other_where.cell}" if other_where and other_where.cell else fmt.AGENCY_SHEET
     book = f"工作簿 {other_where.file} 的 {cell}" if other_where and other_where.file else f"工作簿的 {cell}"
-    message = (f"机构信息“{LABELS[code]}”两处不一致：{params} agency.{code} 为“{kept}”，{book} 为“{other}”；"
-               f"报告采用参数文件的值。请改正错的一处，使两处一致。")
+    message = (
+        f"机构信息“{LABELS[code]}”两处不一致：{params} agency.{code} 为“{kept}”，{book} 为“{other}”；"
+        f"报告采用参数文件的值。请改正错的一处，使两处一致。"
+    )
     return InputNote("R-AGENCY-CONFLICT", message, expected=kept, found=other, source=other_where or kept_where)
 
 
@@ -79,10 +82,12 @@ def sheet_origin(sheet: dict[str, tuple[Any, Location]], agency: Agency) -> dict
     return {code: sheet[code][1] for code, _ in fmt.AGENCY_FIELDS if code in sheet and getattr(agency, code, "")}
 
 
-def reconcile_identity(info: dict[str, Any], agency: Agency | None, year: int | None, name: str,
-                       notes: list[str]) -> tuple[Agency, int]:
+def reconcile_identity(
+    info: dict[str, Any], agency: Agency | None, year: int | None, name: str, notes: list[str]
+) -> tuple[Agency, int]:
     """The agency and year of a workbook: from params when given (a sheet naming another code or year is an
     InputError), else from the 机构信息 sheet (placeholders for a missing name or code, listed in ``notes``)."""
+
     def text(code: str) -> str:
         v = info.get(code, (None, None))[0]
         return "" if v is None else str(v).strip()
@@ -98,17 +103,25 @@ def reconcile_identity(info: dict[str, Any], agency: Agency | None, year: int | 
         except ValueError:
             raise InputError(f"报告年度“{raw_year}”不是年份", year_where, "请填四位数字，例如 2023") from None
     if agency is not None and code_in_sheet and code_in_sheet != agency.code:
-        raise InputError(f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致", info["code"][1],
-                         "请确认参数文件指向的是这家机构的工作簿")
+        raise InputError(
+            f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致",
+            info["code"][1],
+            "请确认参数文件指向的是这家机构的工作簿",
+        )
     if year is not None and sheet_year is not None and sheet_year != year:
-        raise InputError(f"工作簿的报告年度是 {sheet_year}，参数文件是 {year}", year_where,
-                         "请确认没有误用其他年度的工作簿，或修改报告年度")
+        raise InputError(
+            f"工作簿的报告年度是 {sheet_year}，参数文件是 {year}",
+            year_where,
+            "请确认没有误用其他年度的工作簿，或修改报告年度",
+        )
     if agency is None:
         fields = {code: text(code) for code, _ in fmt.AGENCY_FIELDS}
         if not fields["name"] or not fields["code"]:
             fields["name"] = fields["name"] or PLACEHOLDER_NAME
             fields["code"] = fields["code"] or PLACEHOLDER_CODE
-            notes.append(f"{name} 的“{fmt.AGENCY_SHEET}”缺少机构名称或代码，检查时使用占位值“{fields['name']}”/“{fields['code']}”")
+            notes.append(
+                f"{name} 的“{fmt.AGENCY_SHEET}”缺少机构名称或代码，检查时使用占位值“{fields['name']}”/“{fields['code']}”"
+            )
         agency = Agency(**fields)
     if year is None:
         if sheet_year is None:

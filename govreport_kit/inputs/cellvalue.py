@@ -37,8 +37,9 @@ def describe_cell(table: str, row: str, column: str, form: str = "2021") -> str:
     return f"{fmt.row_label(table, row, form)} / {fmt.column_label(table, column, row, form)}"
 
 
-def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
-               form: str = "2021", notes: list | None = None) -> tuple[Any, str | None]:
+def parse_cell(
+    raw: Any, table: str, row: str, column: str, where: Location, form: str = "2021", notes: list | None = None
+) -> tuple[Any, str | None]:
     """(value, state): a number and None, or None and BLANK / NOT_APPLICABLE; InputError otherwise.
 
     ``notes``: when given, a number typed with its unit (“12件” in a count cell, “103.5万元” in a
@@ -51,8 +52,9 @@ def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
     shown = raw
 
     def bad(what: str) -> InputError:
-        return InputError(f"{what}（{fmt.TABLE_SHORT_NAMES[table]} {label}）", where,
-                          AMOUNT_FIX if decimal else COUNT_FIX)
+        return InputError(
+            f"{what}（{fmt.TABLE_SHORT_NAMES[table]} {label}）", where, AMOUNT_FIX if decimal else COUNT_FIX
+        )
 
     if raw is None:
         return None, BLANK
@@ -98,8 +100,10 @@ def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
 
 def _unit_note(shown: str, value: Any, table: str, row: str, column: str, where: Location, label: str) -> InputNote:
     cell = f"{where.sheet}!{where.cell}" if where.sheet and where.cell else where.describe()
-    message = (f"{cell}（{fmt.TABLE_SHORT_NAMES[table]} {label}）填的是“{shown}”，已按数字 {value} 读取："
-               f"请只填数字，单位已在表头。")
+    message = (
+        f"{cell}（{fmt.TABLE_SHORT_NAMES[table]} {label}）填的是“{shown}”，已按数字 {value} 读取："
+        f"请只填数字，单位已在表头。"
+    )
     return InputNote("R-CELL-UNIT", message, table, row, column, expected=value, found=shown, source=where)
 
 

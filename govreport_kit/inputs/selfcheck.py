@@ -145,21 +145,27 @@ def check_layout(table: str, form: str = "2021") -> tuple[tuple[CheckCell, ...],
             e_col, s_col = next_col, next_col + 1
             next_col += 2
             span = first_value_row - header_top
-            out_labels += [CheckLabel(header_top, e_col, expected_label(rule, form), rowspan=span),
-                           CheckLabel(header_top, s_col, status_label(rule), rowspan=span)]
+            out_labels += [
+                CheckLabel(header_top, e_col, expected_label(rule, form), rowspan=span),
+                CheckLabel(header_top, s_col, status_label(rule), rowspan=span),
+            ]
             places = {i.target: ((cells[i.target][0], e_col), (cells[i.target][0], s_col)) for i in idents}
         else:  # targets along one row: two check rows
             e_row, s_row = next_row, next_row + 1
             next_row += 2
             if label_cols:
-                out_labels += [CheckLabel(e_row, 1, expected_label(rule, form), colspan=label_cols),
-                               CheckLabel(s_row, 1, status_label(rule), colspan=label_cols)]
+                out_labels += [
+                    CheckLabel(e_row, 1, expected_label(rule, form), colspan=label_cols),
+                    CheckLabel(s_row, 1, status_label(rule), colspan=label_cols),
+                ]
             else:  # table 四: a label over the cells left of each group's 总计
                 for i in idents:
                     col = cells[i.target][1]
                     width = len(i.terms)
-                    out_labels += [CheckLabel(e_row, col - width, expected_label(rule, form), colspan=width),
-                                   CheckLabel(s_row, col - width, status_label(rule), colspan=width)]
+                    out_labels += [
+                        CheckLabel(e_row, col - width, expected_label(rule, form), colspan=width),
+                        CheckLabel(s_row, col - width, status_label(rule), colspan=width),
+                    ]
             places = {i.target: ((e_row, cells[i.target][1]), (s_row, cells[i.target][1])) for i in idents}
         for i in idents:
             e_at, s_at = places[i.target]
@@ -172,8 +178,12 @@ def check_layout(table: str, form: str = "2021") -> tuple[tuple[CheckCell, ...],
     return tuple(out), tuple(out_labels)
 
 
-def check_area(positions: dict[tuple[int, int], str], label_texts: set[str], header_rows: int,
-               merged: dict[tuple[int, int], tuple[int, int]]) -> tuple[set[int], set[int]]:
+def check_area(
+    positions: dict[tuple[int, int], str],
+    label_texts: set[str],
+    header_rows: int,
+    merged: dict[tuple[int, int], tuple[int, int]],
+) -> tuple[set[int], set[int]]:
     """(rows, columns) a reader must ignore: those of the check labels found on the sheet.
 
     A check label in the header rows claims its column(s); one below them claims its row(s).

@@ -18,10 +18,16 @@ import sys
 from pathlib import Path
 
 #: Imported in the kernel at start-up: what the notebook's cells import anyway (pandas, openpyxl).
-PREWARM_MODULES = ("govreport_kit.report.notebook", "govreport_kit.inputs.load", "govreport_kit.inputs.template",
-                   "govreport_kit.inputs.workbook", "govreport_kit.inputs.narrative",
-                   # the review copy's charts (report/charts.py imports matplotlib only when it draws)
-                   "matplotlib.figure", "matplotlib.backends.backend_svg")
+PREWARM_MODULES = (
+    "govreport_kit.report.notebook",
+    "govreport_kit.inputs.load",
+    "govreport_kit.inputs.template",
+    "govreport_kit.inputs.workbook",
+    "govreport_kit.inputs.narrative",
+    # the review copy's charts (report/charts.py imports matplotlib only when it draws)
+    "matplotlib.figure",
+    "matplotlib.backends.backend_svg",
+)
 #: Imported as well when the kernel runs the checks itself (pandera, ~0.5 s).
 CHECK_MODULES = ("govreport_kit.checks.rules", "govreport_kit.checks.schemas")
 KERNEL_NAME = "python3"
@@ -41,8 +47,14 @@ def kernel_arguments(prewarm: bool | str = True) -> list[str]:
     return args
 
 
-def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, kernel_name: str = KERNEL_NAME,
-                 start: str | None = None, default_start: str = "spawn"):
+def start_kernel(
+    cwd: str | Path | None = None,
+    *,
+    prewarm: bool | str = True,
+    kernel_name: str = KERNEL_NAME,
+    start: str | None = None,
+    default_start: str = "spawn",
+):
     """Launch a kernel and return its ``jupyter_client.KernelManager`` without waiting for it.
 
     IPC transport (Unix sockets) where available: no TCP port to race for between parallel
@@ -73,8 +85,9 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
         km.ip = str(Path(tempfile.mkdtemp(prefix="govreport-kernel-")) / "kernel")
     log = tempfile.TemporaryFile(prefix="govreport-kernel-")  # noqa: SIM115 - lives as long as the kernel (closed by dispose_kernel)
     km.govreport_log = log
-    km.start_kernel(extra_arguments=kernel_arguments(prewarm), cwd=str(cwd) if cwd else None,
-                    stdout=log, stderr=subprocess.STDOUT)
+    km.start_kernel(
+        extra_arguments=kernel_arguments(prewarm), cwd=str(cwd) if cwd else None, stdout=log, stderr=subprocess.STDOUT
+    )
     return km
 
 

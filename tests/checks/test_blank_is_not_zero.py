@@ -29,36 +29,59 @@ def test_check_of_a_fresh_template_exits_1_with_未填写_for_every_table(run_cl
     empty = {f["table"]: f for f in findings if f["rule"] == "R-EMPTY"}
     assert set(empty) == set(fmt.TABLE_CODES) and all(f["severity"] == "error" for f in empty.values())
     cells = empty["table3"]["cells"]
-    assert len(cells) == 175 and cells[0] == {"row": "new", "column": "natural_person", "row_label": fmt.T3_ROWS[0].label,
-                                              "column_label": "自然人", "cell": "表三!D5", "state": "blank"}
+    assert len(cells) == 175 and cells[0] == {
+        "row": "new",
+        "column": "natural_person",
+        "row_label": fmt.T3_ROWS[0].label,
+        "column_label": "自然人",
+        "cell": "表三!D5",
+        "state": "blank",
+    }
 
 
-def test_blank_cells_are_one_summary_per_table_with_their_ranges_and_cells_in_json(SHEETS, edit_workbook, run_cli, varied_model, tmp_path):
+def test_blank_cells_are_one_summary_per_table_with_their_ranges_and_cells_in_json(
+    SHEETS, edit_workbook, run_cli, varied_model, tmp_path
+):
     good = write_workbook(tmp_path / "good.xlsx", varied_model())  # 表三 E7 is “/”, 表四 D5 blank
-    wb = edit_workbook(good, tmp_path / "blanks.xlsx", SHEETS.t3, D10=None, E10=None, F10=None, D11=None, E11=None,
-                       F11=None)
+    wb = edit_workbook(
+        good, tmp_path / "blanks.xlsx", SHEETS.t3, D10=None, E10=None, F10=None, D11=None, E11=None, F11=None
+    )
     res = run_cli("check", "--json", str(wb))
     findings = json.loads(res.stdout)
     blank = [f for f in findings if f["rule"] == "R-BLANK"]
     assert [f["table"] for f in blank] == ["table3", "table4"]  # one per table, in form order
     t3 = blank[0]
     assert (t3["severity"], t3["row"], t3["column"]) == ("info", None, None)
-    assert [c["cell"] for c in t3["cells"]] == ["表三!E7", "表三!D10", "表三!E10", "表三!F10", "表三!D11", "表三!E11",
-                                                 "表三!F11"]
+    assert [c["cell"] for c in t3["cells"]] == [
+        "表三!E7",
+        "表三!D10",
+        "表三!E10",
+        "表三!F10",
+        "表三!D11",
+        "表三!E11",
+        "表三!F11",
+    ]
     assert "表三!E7、表三!D10:F11" in t3["message"] and "6 个单元格为空白、1 个填为“不适用”" in t3["message"]
     text = run_cli("check", str(wb)).stdout
     assert text.count("R-BLANK ") == 2
 
 
-def test_findings_are_listed_in_form_order_in_the_terminal_and_in_json(SHEETS, edit_workbook, run_cli, varied_model, tmp_path):
+def test_findings_are_listed_in_form_order_in_the_terminal_and_in_json(
+    SHEETS, edit_workbook, run_cli, varied_model, tmp_path
+):
     good = write_workbook(tmp_path / "good.xlsx", varied_model())
     wb = edit_workbook(good, tmp_path / "a.xlsx", SHEETS.t4, E5=99)  # 表四 复议 总计
     wb = edit_workbook(wb, tmp_path / "b.xlsx", SHEETS.t3, J5=3)  # 表三 新收 总计
     findings = json.loads(run_cli("check", "--json", str(wb)).stdout)
     assert [(f["rule"], f["table"]) for f in findings] == [
-        ("R-BLANK", "table3"), ("R-T3-CELL", "table3"), ("R-T3-ROW", "table3"),  # 三: table-wide, then J5 …
+        ("R-BLANK", "table3"),
+        ("R-T3-CELL", "table3"),
+        ("R-T3-ROW", "table3"),  # 三: table-wide, then J5 …
         ("R-T3-BAL", "table3"),  # … then row 四
-        ("R-BLANK", "table4"), ("R-T4-SUM", "table4"), ("R-SEC5", None)]  # 四, then part 五
+        ("R-BLANK", "table4"),
+        ("R-T4-SUM", "table4"),
+        ("R-SEC5", None),
+    ]  # 四, then part 五
     text = run_cli("check", str(wb)).stdout
     positions = [text.index(needle) for needle in ("R-T3-CELL", "R-T3-ROW", "R-T3-BAL", "R-T4-SUM")]
     assert positions == sorted(positions)
@@ -68,14 +91,29 @@ def test_the_report_and_the_audit_page_list_findings_in_the_same_form_order():
     from govreport_kit.audit import render_html
     from govreport_kit.report import render
 
-    fs = [Finding("R-SEC5", "info", "五"), Finding("R-T4-SUM", "error", "四", "table4", "review", "total"),
-          Finding("R-META", "error", "标题"), Finding("R-T3-ROW", "error", "三", "table3", "new", "total"),
-          Finding("R-X-STOCK", "warning", "二", "table2", "regulations", "in_force"),
-          Finding("R-N-T3", "warning", "正文", "table3", "new", "total"), Finding("R-EMPTY", "error", "空", "table3")]
+    fs = [
+        Finding("R-SEC5", "info", "五"),
+        Finding("R-T4-SUM", "error", "四", "table4", "review", "total"),
+        Finding("R-META", "error", "标题"),
+        Finding("R-T3-ROW", "error", "三", "table3", "new", "total"),
+        Finding("R-X-STOCK", "warning", "二", "table2", "regulations", "in_force"),
+        Finding("R-N-T3", "warning", "正文", "table3", "new", "total"),
+        Finding("R-EMPTY", "error", "空", "table3"),
+    ]
     rules = ["R-META", "R-N-T3", "R-X-STOCK", "R-EMPTY", "R-T3-ROW", "R-T4-SUM", "R-SEC5"]  # report, 一, 二, 三, 四, 五
     assert [f.rule for f in sort_findings(fs)] == rules
-    audited = SimpleNamespace(findings=fs, format="2021", format_reason=None, unread_cells=(), source="a.docx",
-                              title=None, agency=None, year=None, unreadable=[], model=None)
+    audited = SimpleNamespace(
+        findings=fs,
+        format="2021",
+        format_reason=None,
+        unread_cells=(),
+        source="a.docx",
+        title=None,
+        agency=None,
+        year=None,
+        unreadable=[],
+        model=None,
+    )
     for html in (str(render.findings_html(fs)), render_html.render_page([audited])):
         at = [html.index(f"<code>{rule}</code>") for rule in rules]
         assert at == sorted(at)

@@ -7,7 +7,9 @@ import json
 from govreport_kit.inputs.template import write_workbook
 
 
-def test_check_names_the_crossing_cell_first_when_a_row_and_a_column_total_are_off_by_the_same_amount(SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path):
+def test_check_names_the_crossing_cell_first_when_a_row_and_a_column_total_are_off_by_the_same_amount(
+    SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path
+):
     model = varied_model()
     old = model.get("table3", "partial", "commercial")
     good = write_workbook(tmp_path / "good.xlsx", model)

@@ -43,14 +43,27 @@ def test_new_writes_every_agency_key_with_a_comment_and_check_names_the_empty_on
 
 def test_the_params_file_wins_the_workbook_fills_the_gaps_and_a_conflict_is_a_warning(edit_workbook, run_cli, tmp_path):
     path = _new(run_cli, tmp_path)
-    path.write_text(re.sub(r"^  phone:.*$", "  phone: 0871-1111111", path.read_text(encoding="utf-8"), flags=re.M),
-                    encoding="utf-8")
+    path.write_text(
+        re.sub(r"^  phone:.*$", "  phone: 0871-1111111", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+    )
     book = path.with_suffix(".xlsx")
-    edit_workbook(book, book, fmt.AGENCY_SHEET, **{f"B{ROW['address']}": "某市某路1号",
-                                                    f"B{ROW['phone']}": "0871-2222222",
-                                                    f"B{ROW['email']}": "  ", f"B{ROW['region']}": "某省某市"})
+    edit_workbook(
+        book,
+        book,
+        fmt.AGENCY_SHEET,
+        **{
+            f"B{ROW['address']}": "某市某路1号",
+            f"B{ROW['phone']}": "0871-2222222",
+            f"B{ROW['email']}": "  ",
+            f"B{ROW['region']}": "某省某市",
+        },
+    )
     model = load_agency_year(path)
-    assert (model.agency.address, model.agency.phone, model.agency.region) == ("某市某路1号", "0871-1111111", "某省某市")
+    assert (model.agency.address, model.agency.phone, model.agency.region) == (
+        "某市某路1号",
+        "0871-1111111",
+        "某省某市",
+    )
     assert model.agency_origin["address"].cell == f"B{ROW['address']}"
     assert model.agency_origin["phone"].key == "agency.phone"
     findings = json.loads(run_cli("check", "--json", str(path)).stdout)
@@ -65,8 +78,9 @@ def test_the_params_file_wins_the_workbook_fills_the_gaps_and_a_conflict_is_a_wa
 
 def test_the_same_detail_written_twice_is_no_conflict(edit_workbook, run_cli, tmp_path):
     path = _new(run_cli, tmp_path)
-    path.write_text(re.sub(r"^  phone:.*$", "  phone: 0871-1111111", path.read_text(encoding="utf-8"), flags=re.M),
-                    encoding="utf-8")
+    path.write_text(
+        re.sub(r"^  phone:.*$", "  phone: 0871-1111111", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+    )
     book = path.with_suffix(".xlsx")
     edit_workbook(book, book, fmt.AGENCY_SHEET, **{f"B{ROW['phone']}": " ０８７１-1111111 "})
     findings = json.loads(run_cli("check", "--json", str(path)).stdout)

@@ -9,7 +9,9 @@ from govreport_kit.inputs.load import load_any
 from govreport_kit.inputs.longform import write_longform_csv
 
 
-def test_tables_json_is_the_audit_tables_shape_for_params_workbook_and_csv(SAMPLE_PARAMS, SAMPLE_XLSX, run_cli, tmp_path):
+def test_tables_json_is_the_audit_tables_shape_for_params_workbook_and_csv(
+    SAMPLE_PARAMS, SAMPLE_XLSX, run_cli, tmp_path
+):
     model, _ = load_any(SAMPLE_PARAMS)
     expected = model.tables_to_dict()
     csv = write_longform_csv(tmp_path / "sample.csv", model)

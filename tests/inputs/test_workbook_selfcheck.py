@@ -17,7 +17,9 @@ from govreport_kit.inputs.selfcheck import check_layout, ref
 from govreport_kit.inputs.template import write_workbook
 
 
-def test_template_has_instructions_and_a_locked_check_pair_per_identity_and_stays_byte_identical(run_cli, value_cell, tmp_path):
+def test_template_has_instructions_and_a_locked_check_pair_per_identity_and_stays_byte_identical(
+    run_cli, value_cell, tmp_path
+):
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     for out in (a, b):
         assert run_cli("template", "--agency", "self-a", "--year", "2023", "--out", str(out)).returncode == 0
@@ -52,22 +54,41 @@ def _recalculate(src: Path, tmp_path: Path) -> Path:
         pytest.skip("LibreOffice (soffice) is not installed")
     profile, out = tmp_path / "lo-profile", tmp_path / "lo-out"
     out.mkdir()
-    res = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--calc",
-                          "--convert-to", "xlsx", "--outdir", str(out), str(src)],
-                         capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stderr
     return out / src.name
 
 
 @pytest.mark.slow
-def test_libreoffice_recalculated_check_cells_agree_with_govreport_check(SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path):
+def test_libreoffice_recalculated_check_cells_agree_with_govreport_check(
+    SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path
+):
     model = varied_model()
     good = write_workbook(tmp_path / "good.xlsx", model)
-    edits = {value_cell("table3", "granted", "natural_person"): 40,  # one inner cell: row and column
-             value_cell("table3", "carried_forward", "research"): 5,  # 结转下年度: R-T3-BAL and its row
-             value_cell("table3", "not_processed_duplicate", "total"): 9}  # a row total
+    edits = {
+        value_cell("table3", "granted", "natural_person"): 40,  # one inner cell: row and column
+        value_cell("table3", "carried_forward", "research"): 5,  # 结转下年度: R-T3-BAL and its row
+        value_cell("table3", "not_processed_duplicate", "total"): 9,
+    }  # a row total
     bad = edit_workbook(good, tmp_path / "a.xlsx", SHEETS.t3, **edits)
-    bad = edit_workbook(bad, tmp_path / "broken.xlsx", SHEETS.t4, **{value_cell("table4", "litigation_direct", "total"): 4})
+    bad = edit_workbook(
+        bad, tmp_path / "broken.xlsx", SHEETS.t4, **{value_cell("table4", "litigation_direct", "total"): 4}
+    )
     done = _recalculate(bad, tmp_path)
     wb = load_workbook(done, data_only=True)
     failing, expected = set(), {}
@@ -90,10 +111,15 @@ def test_libreoffice_recalculated_check_cells_agree_with_govreport_check(SHEETS,
 
 def test_every_unreadable_cell_is_reported_at_once(SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path):
     good = write_workbook(tmp_path / "good.xlsx", varied_model())
-    cells = {value_cell("table3", "new", "natural_person"): "两件", value_cell("table3", "granted", "research"): -1,
-             value_cell("table3", "total", "total"): "很多"}
+    cells = {
+        value_cell("table3", "new", "natural_person"): "两件",
+        value_cell("table3", "granted", "research"): -1,
+        value_cell("table3", "total", "total"): "很多",
+    }
     bad = edit_workbook(good, tmp_path / "bad.xlsx", SHEETS.t3, **cells)
-    bad = edit_workbook(bad, bad, fmt.TABLE_SHORT_NAMES["table2"], **{value_cell("table2", "fees_wan_yuan", "value"): "大约"})
+    bad = edit_workbook(
+        bad, bad, fmt.TABLE_SHORT_NAMES["table2"], **{value_cell("table2", "fees_wan_yuan", "value"): "大约"}
+    )
     res = run_cli("check", str(bad))
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "工作簿中有 4 个单元格无法读取" in res.stderr
@@ -104,7 +130,9 @@ def test_every_unreadable_cell_is_reported_at_once(SHEETS, edit_workbook, run_cl
     assert "（一）予以公开 / 科研机构" in res.stderr  # the label of each cell
 
 
-def test_a_count_typed_with_its_unit_is_read_with_a_warning_naming_the_cell(SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path):
+def test_a_count_typed_with_its_unit_is_read_with_a_warning_naming_the_cell(
+    SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path
+):
     model = varied_model()
     good = write_workbook(tmp_path / "good.xlsx", model)
     cell = value_cell("table3", "new", "natural_person")
@@ -116,7 +144,11 @@ def test_a_count_typed_with_its_unit_is_read_with_a_warning_naming_the_cell(SHEE
     findings = json.loads(res.stdout)
     units = [f for f in findings if f["rule"] == "R-CELL-UNIT"]
     assert len(units) == 1 and units[0]["severity"] == "warning"
-    assert (units[0]["row"], units[0]["column"], units[0]["expected"], units[0]["found"]) == \
-        ("new", "natural_person", value, full_width)
+    assert (units[0]["row"], units[0]["column"], units[0]["expected"], units[0]["found"]) == (
+        "new",
+        "natural_person",
+        value,
+        full_width,
+    )
     assert units[0]["message"].startswith(f"表三!{cell}") and units[0]["source"]["cell"] == cell
     assert not [f for f in findings if f["severity"] == "error"]
