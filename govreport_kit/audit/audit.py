@@ -54,7 +54,7 @@ def read_source(path: str | Path) -> tuple[str, str | None, str]:
     """(report text, title hint, "html" | "text") of a file."""
     from govreport_kit.inputs.encoding import read_text
 
-    raw = read_text(path)
+    raw = read_text(path, "report")
     head = raw[:2000].lstrip().lower()
     if Path(path).suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html", "<?xml")):
         page = parse_html(raw)

@@ -118,7 +118,7 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
         agency = Agency(**{**prev_params.agency.to_dict(), "name": name, "code": code})
         if prev_params.narrative is not None and prev_params.narrative.is_file():
             from govreport_kit.inputs.encoding import read_text
-            narrative = skeleton_from(read_text(prev_params.narrative))
+            narrative = skeleton_from(read_text(prev_params.narrative, "narrative"))
         out.previous = prev_path
         out.notes.append(f"已从 {year - 1} 年度沿用机构信息和正文结构，表三“上年结转”已按上年“结转下年度继续办理”填好")
     model = AgencyYear(agency=agency, year=year, format=form)

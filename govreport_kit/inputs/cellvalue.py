@@ -16,10 +16,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core import limits
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.core.model import BLANK, NOT_APPLICABLE
 
 MAX_DECIMALS = 6
+_TOO_LARGE = 10 ** limits.NUMBER_DIGITS.value
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 _GROUPED_RE = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
 _DEC_RE = re.compile(r"^[+-]?([0-9]+\.[0-9]*|\.[0-9]+)$")
@@ -56,6 +58,8 @@ def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
             return None, BLANK
         if text in fmt.NOT_APPLICABLE_MARKS or raw.strip() in fmt.NOT_APPLICABLE_MARKS:
             return None, NOT_APPLICABLE
+        if len(text) > 4 * limits.NUMBER_DIGITS.value:  # before any regex or int(): 5,000 digits stay cheap
+            raise bad(f"“{limits.excerpt(text, 20)}”有 {len(text):,} 个字符，不是合理的数字（{limits.NUMBER_DIGITS.describe()}）")
         if _GROUPED_RE.match(text):
             text = text.replace(",", "")
         if _INT_RE.match(text):
@@ -70,6 +74,8 @@ def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
         raw = Decimal(repr(raw))
     if not isinstance(raw, (int, Decimal)):
         raise bad(f"“{shown}”不是数字")
+    if abs(raw) >= _TOO_LARGE:
+        raise bad(f"数字 {limits.excerpt(str(shown), 24)} 太大，超过{limits.NUMBER_DIGITS.describe()}")
     if raw < 0 and not signed:
         raise bad(f"{'金额' if decimal else '件数'}不能为负数（填的是 {shown}）")
     if decimal:

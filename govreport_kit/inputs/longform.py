@@ -166,7 +166,7 @@ def read_longform_csv(path: str | os.PathLike, agency: Agency | None = None, yea
     """Read a long-form CSV; ``agency``/``year`` (from params) take precedence over ``meta`` rows."""
     p = Path(path)
     name = display_path(p)
-    text = read_text(p)
+    text = read_text(p, "csv")
     reader = csv.reader(io.StringIO(text, newline=""))
     header_seen = False
     records: list[Record] = []
@@ -238,7 +238,7 @@ def read_yaml_data(path: str | os.PathLike, agency: Agency | None = None, year: 
     p = Path(path)
     name = display_path(p)
     try:
-        doc = strict_yaml.load(read_text(p))
+        doc = strict_yaml.load(read_text(p, "data_yaml"))
     except strict_yaml.YamlProblem as e:
         raise InputError(e.what, Location(file=name, line=e.line, key=e.key), e.fix) from None
     data = doc.data

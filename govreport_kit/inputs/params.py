@@ -116,7 +116,7 @@ def load_params(path: str | os.PathLike) -> Params:
     if p.suffix.lower() not in (".yaml", ".yml"):
         raise ParamsError("参数文件必须是 .yaml 文件", Location(file=name))
     try:
-        text = read_text(p)
+        text = read_text(p, "params")
     except GovReportError as e:
         raise ParamsError(e.what, e.where, e.fix) from None
     try:

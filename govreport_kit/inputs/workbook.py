@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from govreport_kit.core import format as fmt
@@ -28,6 +27,7 @@ from govreport_kit.inputs.encoding import display_path
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.inputs.longform import PLACEHOLDER_CODE, PLACEHOLDER_NAME
 from govreport_kit.inputs.template import t2_sections as _sections
+from govreport_kit.inputs.xlsx import open_workbook, present_cells
 from govreport_kit.core.model import Agency, AgencyYear, agency_code_problem
 
 TYPO_CUTOFF = 0.6
@@ -53,12 +53,10 @@ class Sheet:
     @classmethod
     def of(cls, ws, file: str) -> "Sheet":
         values = {}
-        for row in ws.iter_rows():
-            for c in row:
-                v = c.value
-                if v is None or (isinstance(v, str) and not v.strip()):
-                    continue
-                values[(c.row, c.column)] = v
+        for r, c, v in present_cells(ws, file):  # the stored cells only: never a walk of the used range
+            if v is None or (isinstance(v, str) and not v.strip()):
+                continue
+            values[(r, c)] = v
         merged = {(m.min_row, m.min_col): (m.max_row, m.max_col) for m in ws.merged_cells.ranges}
         return cls(file, ws.title, values, merged)
 
@@ -260,13 +258,7 @@ def detect_format(t2: Sheet | None, t3: Sheet | None) -> tuple[str, str]:
 
 # ---------------------------------------------------------------------------------- the workbook
 def _open(path: Path, name: str, data_only: bool):
-    try:
-        return load_workbook(path, data_only=data_only)
-    except FileNotFoundError:
-        raise InputError("文件不存在", Location(file=name), "请检查路径和文件名") from None
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds (zip, XML, key, value) for a broken file
-        raise InputError(f"不是有效的 Excel .xlsx 文件（{type(e).__name__}）", Location(file=name),
-                         "请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”；旧版 .xls 和加密文件不能读取") from None
+    return open_workbook(path, name, data_only=data_only)
 
 
 def expected_format(form: str | None, year: int) -> str | None:
