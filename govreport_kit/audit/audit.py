@@ -278,11 +278,25 @@ def parse_file_reports(path: str | Path, display: str | None = None) -> list[Par
     return out
 
 
+def is_audit_page(path: Path) -> bool:
+    """True for a page written by ``audit --html`` (it carries our generator ``<meta>`` near the top)."""
+    from govreport_kit.audit.render_html import GENERATOR
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return f'<meta name="generator" content="{GENERATOR}">'.encode() in head
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to audit: files as given; in a folder, report-like files that are not our own audit pages."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES))
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES
+                              and not is_audit_page(f)))
         else:
             out.append(p)
     return out

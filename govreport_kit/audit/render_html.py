@@ -17,8 +17,12 @@ from markupsafe import Markup, escape
 from govreport_kit.core import format as fmt
 from govreport_kit.report import render
 from govreport_kit.checks.findings import sort_findings
+from govreport_kit.core import limits
 from govreport_kit.audit.result import AuditResult
 from govreport_kit.audit.summary import FORMAT_NAMES
+
+#: Marks our own audit pages: ``audit FOLDER`` skips files carrying it (see ``audit.is_audit_page``).
+GENERATOR = "govreport_kit audit"
 
 CSS = """
 body{font-family:""" + render.FONT_STACK + """;margin:1.5em auto;max-width:1180px;padding:0 1em;color:#222;line-height:1.5}
@@ -73,13 +77,18 @@ def _findings(res: AuditResult, prefix: str) -> Markup:
 
 def _finding_list(findings, prefix: str) -> Markup:
     items = []
-    for f in sort_findings(findings):
+    ordered = sort_findings(findings)
+    shown = ordered[:limits.FINDINGS_SHOWN.value]
+    for f in shown:
         target = render.finding_target(f)
         place = escape(_place(f))
         if target and target.startswith(("cell-", "row-", "part-table")):
             place = Markup('<a href="#{}{}">{}</a>').format(prefix, target, _place(f))
         items.append(Markup('<li class="sev-{}"><span class="badge">{}</span><code>{}</code> {}：{}</li>').format(
             f.severity, fmt.SEVERITY_LABELS.get(f.severity, f.severity), f.rule, place, f.message))
+    more = len(ordered) - len(shown)
+    if more:
+        items.append(Markup('<li class="more">另有 {} 项未显示（{}）</li>').format(more, limits.FINDINGS_SHOWN.describe()))
     return Markup('<ul class="findings">{}</ul>').format(Markup("").join(items))
 
 
@@ -126,7 +135,8 @@ def render_page(results: Iterable[AuditResult]) -> str:
     body = Markup("\n").join(report_html(r, i) for i, r in enumerate(results, 1))
     page = Markup('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
                   '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                  '<meta name="generator" content="{}">\n'
                   "<title>政府信息公开工作年度报告审核结果</title>\n<style>{}</style>\n</head>\n<body>\n"
                   "<h1>政府信息公开工作年度报告审核结果</h1>\n<p>共 {} 份报告。</p>\n<nav><ol>{}</ol></nav>\n{}\n"
-                  "</body>\n</html>\n").format(Markup(CSS), len(results), toc, body)
+                  "</body>\n</html>\n").format(GENERATOR, Markup(CSS), len(results), toc, body)
     return str(page)

@@ -284,7 +284,7 @@ def _cell_values(model: AgencyYear, table: str) -> dict[tuple[str, str], Any]:
 
 # ------------------------------------------------------------------------------ report-level rules
 
-TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+TITLE_YEAR_RE = re.compile(r"(?<![0-9])([0-9]{4})\s*年")
 
 
 def meta_findings(model: AgencyYear) -> list[Finding]:

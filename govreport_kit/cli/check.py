@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from govreport_kit.cli.common import print_json
+from govreport_kit.cli.common import print_json, require_paths
 from govreport_kit.core.errors import Location, ParamsError
 
 
@@ -17,7 +17,8 @@ def cmd_check(args) -> int:
     from govreport_kit.checks.wording import format_findings
     from govreport_kit.inputs.load import load_any
 
-    path = Path(args.path) if args.path else paths.sample_params()
+    require_paths(args.path, "要检查的文件")
+    path = Path(args.path) if args.path is not None else paths.sample_params()
     model, previous = load_any(path)
     findings = sort_findings(check(model, previous))
     for note in model.options.get("notes", []):
@@ -36,6 +37,7 @@ def cmd_template(args) -> int:
     from govreport_kit.inputs.params import YEAR_RANGE
     from govreport_kit.inputs.template import write_template
 
+    require_paths(args.out, "--out", "--out")
     problem = agency_code_problem(args.agency)
     if problem:
         raise ParamsError(problem, Location(key="--agency"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")

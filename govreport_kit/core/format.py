@@ -254,6 +254,9 @@ T3_OUTCOME_ROWS_2019: tuple[str, ...] = tuple(r.code for r in T3_ROWS_2019[2:21]
 T3_ROW_GROUPS_2019: tuple[RowGroup, ...] = T3_ROW_GROUPS[:4]
 
 FORMATS = ("2021", "2019")
+#: Report years the toolkit accepts everywhere (params, templates, CSV, outputs, batch discovery):
+#: the regulations took effect in 2008. The one range: import it, never retype it.
+YEAR_RANGE = (2008, 2100)
 
 # --------------------------------------------------------------------------------------------
 # Rules (format-2021.md §5)

@@ -49,6 +49,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core import limits
 from govreport_kit.inputs import strict_yaml
 from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.inputs.encoding import atomic_write, display_path, read_text
@@ -142,6 +143,8 @@ def _agency_year(meta: dict[str, tuple[Any, Location]], name: str, agency: Agenc
         if not re.fullmatch(r"[0-9]{4}", text["year"]):
             raise InputError(f"年度“{text['year']}”不是四位数字的年份", meta["year"][1], "例如 2023")
         meta_year = int(text["year"])
+        if not fmt.YEAR_RANGE[0] <= meta_year <= fmt.YEAR_RANGE[1]:
+            raise InputError(f"年度 {meta_year} 不在 {fmt.YEAR_RANGE[0]}–{fmt.YEAR_RANGE[1]} 之间", meta["year"][1], "例如 2023")
         if year is not None and meta_year != year:
             raise InputError(f"数据中的年度 {meta_year} 与参数文件的 {year} 不一致", meta["year"][1],
                              "请确认没有误用其他年度的数据")
@@ -155,8 +158,11 @@ def _agency_year(meta: dict[str, tuple[Any, Location]], name: str, agency: Agenc
         year = meta_year
         if year is None:
             m = re.search(r"(?<![0-9])(20[0-9]{2})(?![0-9])", stem)
-            year = int(m.group(1)) if m else 0
-            notes.append(f"{name} 没有年度（meta 行 year），" + (f"按文件名取 {year} 年" if m else "年度按 0 处理"))
+            if not m or not fmt.YEAR_RANGE[0] <= int(m.group(1)) <= fmt.YEAR_RANGE[1]:
+                raise InputError("数据没有报告年度（meta 行 year），文件名中也没有年份", Location(file=name),
+                                 "请加一行 meta,year,,2023，或把文件命名为 <年度>.csv")
+            year = int(m.group(1))
+            notes.append(f"{name} 没有年度（meta 行 year），按文件名取 {year} 年")
     return agency, year, notes
 
 
@@ -171,9 +177,20 @@ def read_longform_csv(path: str | os.PathLike, agency: Agency | None = None, yea
     header_seen = False
     records: list[Record] = []
     meta: dict[str, tuple[Any, Location]] = {}
+    lines = text.splitlines()
+    start = 1  # the line the current record starts on
+
+    def unclosed_quote(at: int) -> InputError:
+        shown = limits.excerpt(lines[at - 1] if 0 < at <= len(lines) else "")
+        return InputError(f"CSV 格式错误：这一行的英文双引号没有配对（“{shown}”）", Location(file=name, line=at),
+                          "请补上配对的引号，或删除多余的引号")
+
     try:
         for fields in reader:
-            line = reader.line_num
+            line = start
+            start = reader.line_num + 1
+            if any("\n" in f or "\r" in f for f in fields):  # a quote left open swallowed the lines after it
+                raise unclosed_quote(line)
             if not any(f.strip() for f in fields):
                 continue
             where = Location(file=name, line=line)
@@ -201,7 +218,9 @@ def read_longform_csv(path: str | os.PathLike, agency: Agency | None = None, yea
                 continue
             records.append((table, row, column, value, Location(file=name, line=line, row=row, column=column)))
     except csv.Error as e:
-        raise InputError(f"CSV 格式错误：{e}", Location(file=name, line=reader.line_num), "检查引号是否成对") from None
+        if "quot" in str(e) or "end of data" in str(e):
+            raise unclosed_quote(start) from None
+        raise InputError(f"CSV 格式错误：{e}", Location(file=name, line=start), "检查引号是否成对") from None
     if not header_seen:
         raise InputError("文件中只有空行", Location(file=name), "第一行应为表头 table,row,column,value")
     return build_model(records, meta, name, agency=agency, year=year, form=form, source_stem=p.stem)

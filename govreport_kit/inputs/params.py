@@ -46,7 +46,7 @@ DATA_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
 NARRATIVE_SUFFIXES = (".md", ".markdown", ".txt")
 PREVIOUS_SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
 AUDIENCES = ("review", "publish")
-YEAR_RANGE = (2008, 2100)
+YEAR_RANGE = fmt.YEAR_RANGE  # re-exported for older imports
 _URL_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+:|//|\\\\)")
 _TYPE_NAMES = {str: "文字", int: "整数", bool: "true/false", dict: "键值（下一级缩进）", type(None): "空值"}
 

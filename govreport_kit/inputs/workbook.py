@@ -22,6 +22,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core import limits
 from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.inputs.encoding import display_path
 from govreport_kit.core.errors import InputError, Location
@@ -360,9 +361,13 @@ def _reconcile(info: dict[str, Any], agency: Agency | None, year: int | None, na
     sheet_year = None
     if raw_year is not None:
         try:
-            sheet_year = int(str(raw_year).strip().removesuffix("年").removesuffix(".0"))
+            text = str(raw_year).strip().removesuffix("年").removesuffix(".0")
+            sheet_year = int(text) if len(text) <= 6 else None
         except ValueError:
-            raise InputError(f"报告年度“{raw_year}”不是年份", year_where, "请填四位数字，例如 2023") from None
+            sheet_year = None
+        if sheet_year is None or not fmt.YEAR_RANGE[0] <= sheet_year <= fmt.YEAR_RANGE[1]:
+            raise InputError(f"报告年度“{limits.excerpt(str(raw_year), 20)}”不是 {fmt.YEAR_RANGE[0]}–{fmt.YEAR_RANGE[1]} 之间的年份",
+                             year_where, "请填四位数字，例如 2023")
     if agency is not None:
         if code_in_sheet and code_in_sheet != agency.code:
             raise InputError(f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致", info["code"][1],

@@ -123,6 +123,9 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
         if check_in_kernel is None:
             check_in_kernel = kernel is None and audience != "publish"
         params_file = (Path(params_path) if params_path else paths.sample_params()).absolute()
+        if params_file.is_dir():
+            raise ParamsError("给出的是一个文件夹，不是参数文件", where=Location(file=str(params_file)),
+                              fix="请给出其中的参数文件，例如 params/<机构代码>/<年度>.yaml；整个文件夹请用 govreport batch")
         if not params_file.is_file():
             raise ParamsError("找不到参数文件", where=Location(file=str(params_file)),
                               fix="检查路径；参数文件一般是 params/<机构代码>/<年度>.yaml")
@@ -137,6 +140,7 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
         check_in_kernel = check_in_kernel and audience == "review"  # a publish run is refused before execution
         out_dir = output_dir(outputs_root, code, year)
         res.output_dir = str(out_dir)
+        check_output_dir(out_dir)
         t.lap("validate")
 
         from govreport_kit.report import notebook as report
@@ -212,17 +216,29 @@ def warm_up() -> None:
 
 
 def output_dir(outputs_root: str | Path | None, agency_code: str, year: int) -> Path:
-    """``<outputs_root>/<agency_code>/<year>``, refusing anything that resolves outside the root."""
-    from govreport_kit.core.model import agency_code_problem
+    """``<outputs_root>/<agency_code>/<year>``, refusing anything that resolves outside the root
+    (:func:`govreport_kit.core.paths.job_output_dir`, shared with the batch record writer)."""
+    return paths.job_output_dir(outputs_root, agency_code, year)
 
-    problem = agency_code_problem(agency_code)
-    if problem or not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2999:
-        raise ParamsError(problem or f"年度“{year}”无效", where=Location(key="agency.code" if problem else "year"))
-    root = Path(outputs_root or paths.outputs_dir()).resolve()
-    out = (root / agency_code / str(year)).resolve()
-    if not out.is_relative_to(root) or out == root:
-        raise ParamsError(f"输出目录 {out} 不在输出根目录 {root} 之内", where=Location(key="agency.code"))
-    return out
+
+def check_output_dir(out_dir: Path) -> None:
+    """Create ``out_dir`` and prove it writable now, before a kernel executes anything."""
+    from govreport_kit.core.errors import InputError
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in (*OUTPUT_FILES.values(), FAILED_NOTEBOOK):
+            if (out_dir / name).is_dir():
+                raise InputError(f"输出位置被占用：{name} 是一个文件夹", Location(file=str(out_dir / name)),
+                                 "请删除或移走它")
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except (FileExistsError, NotADirectoryError):
+        raise InputError("输出位置被占用：这里已有一个同名文件，不是文件夹", Location(file=str(out_dir)),
+                         "请删除或移走这个文件，或用 --outputs 换一个输出根目录") from None
+    except OSError as e:
+        raise InputError(f"输出文件夹不能写入（{e.strerror}）", Location(file=str(out_dir)),
+                         "请检查文件夹的权限和磁盘空间，或用 --outputs 换一个输出根目录") from None
 
 
 def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], audience: str) -> str:
