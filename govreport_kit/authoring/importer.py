@@ -99,29 +99,67 @@ def target_paths(params_dir: Path, code: str, year: int) -> tuple[Path, Path, Pa
     return folder / f"{year}.yaml", folder / f"{year}.xlsx", folder / f"{year}.md"
 
 
+def _single_report(report: str | Path) -> Path:
+    """The one report file to import: a file as given, or the only report file in a folder."""
+    from govreport_kit.audit.audit import expand_paths
+    from govreport_kit.inputs.encoding import display_path
+
+    p = Path(report)
+    if not p.is_dir():
+        return p
+    files = expand_paths([p])
+    if not files:
+        raise InputError("文件夹中没有报告文件（.html、.htm、.txt、.md）", Location(file=str(p)),
+                         "请给出一份已发布报告的文件")
+    if len(files) > 1:
+        shown = "、".join(display_path(f) for f in files[:10]) + ("……" if len(files) > 10 else "")
+        raise InputError(f"文件夹中有 {len(files)} 份报告文件，不知道导入哪一份：{shown}", Location(file=str(p)),
+                         "请给出其中一个文件（一次导入一份报告）")
+    return files[0]
+
+
+def _writable_params_dir(params_dir: Path) -> None:
+    if params_dir.exists() and not params_dir.is_dir():
+        raise InputError("--params-dir 指向的是一个文件，不是文件夹", Location(file=str(params_dir)),
+                         "请给出参数目录（一般是 params/）")
+
+
 def import_report(report: str | Path, code: str, params_dir: str | Path, overwrite: bool = False) -> ImportResult:
-    """Write params, workbook and narrative for the year of ``report``; see the module doc."""
-    from govreport_kit.inputs.encoding import atomic_write
-    from govreport_kit.inputs.params import dump_params, load_params
-    from govreport_kit.inputs.template import write_workbook
+    """Write params, workbook and narrative for the year of ``report``; see the module doc.
+
+    Everything is read and validated first (the params included); then the three files are
+    written all or none (:func:`govreport_kit.core.files.atomic_write_many`): a failure leaves
+    the agency-year as it was.
+    """
     from govreport_kit.audit.audit import audit_paths
+    from govreport_kit.core.files import atomic_write_many
+    from govreport_kit.core.errors import GovReportError
+    from govreport_kit.inputs.params import dump_params, validate_params
+    from govreport_kit.inputs.template import build_workbook, workbook_bytes
 
     problem = agency_code_problem(code)  # before the code is used in any path
     if problem:
         raise ParamsError(problem, Location(key="--agency"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")
-    res = audit_paths([report])[0]
+    _writable_params_dir(Path(params_dir))
+    source = _single_report(report)
+    results = audit_paths([source])
+    if not results:
+        raise InputError("没有读出任何报告", Location(file=str(source)), "请给出一份已发布报告的网页或文本文件")
+    if len(results) > 1:
+        raise InputError(f"这个文件里有 {len(results)} 份报告，不知道导入哪一份", Location(file=str(source)),
+                         "请把要导入的那一份单独保存为一个文件")
+    res = results[0]
     if res.model is None or not res.readable:
         why = "；".join(u.message for u in res.unreadable) or "没有读出任何表格"
-        raise InputError(f"无法从报告中读出表格：{why}", Location(file=str(report)))
+        raise InputError(f"无法从报告中读出表格：{why}", Location(file=str(source)))
     if not res.year:
-        raise InputError("无法确定报告年度（标题和统计期限里都没有找到）", Location(file=str(report)))
+        raise InputError("无法确定报告年度（标题和统计期限里都没有找到）", Location(file=str(source)))
     params_path, workbook_path, narrative_path = target_paths(Path(params_dir), code, res.year)
     existing = [p for p in (params_path, workbook_path, narrative_path) if p.exists()]
     if existing and not overwrite:
         names = "、".join(str(p) for p in existing)
         raise InputError(f"文件已存在，不会覆盖：{names}", Location(file=str(existing[0])),
                          "如确需用本报告的内容替换它们，请加 --force；或先把已有文件改名或移走")
-    params_path.parent.mkdir(parents=True, exist_ok=True)
     preamble = res.model.narrative.get("preamble", "")
     contact = contact_details(preamble)
     name = res.agency or code
@@ -133,8 +171,17 @@ def import_report(report: str | Path, code: str, params_dir: str | Path, overwri
            "data": workbook_path.name, "narrative": narrative_path.name,
            "report": {"audience": "review", "title": res.title if res.title and res.title != default_title else None}}
     model.title = None if raw["report"]["title"] is None else res.title
-    write_workbook(workbook_path, model)
-    atomic_write(narrative_path, narrative_markdown(model.narrative).encode("utf-8"))
-    atomic_write(params_path, dump_params(raw).encode("utf-8"))
-    load_params(params_path)  # the written file must load: fail loudly here, not next year
+    try:
+        validate_params(raw, file="（从报告中读出的参数）")  # everything checked before anything is written
+    except GovReportError as e:
+        raise ParamsError(f"从报告中读出的内容不能用作参数：{e.what}", Location(file=str(source), key=e.where.key),
+                          "没有写入任何文件；请在报告中修正这一项，或用 govreport new 新建后手工填写") from None
+    files = {workbook_path: workbook_bytes(build_workbook(model.agency, model.year, model)),
+             narrative_path: narrative_markdown(model.narrative), params_path: dump_params(raw)}
+    try:
+        params_path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_many(files)
+    except OSError as e:
+        raise InputError(f"无法写入参数目录（{e.strerror}），没有写入任何文件", Location(file=str(params_path.parent)),
+                         "请检查文件夹的权限和磁盘空间，或用 --params-dir 换一个目录") from None
     return ImportResult(params_path, workbook_path, narrative_path, res, existing)
