@@ -158,11 +158,8 @@ def _agency_year(meta: dict[str, tuple[Any, Location]], name: str, agency: Agenc
         year = meta_year
         if year is None:
             m = re.search(r"(?<![0-9])(20[0-9]{2})(?![0-9])", stem)
-            if not m or not fmt.YEAR_RANGE[0] <= int(m.group(1)) <= fmt.YEAR_RANGE[1]:
-                raise InputError("数据没有报告年度（meta 行 year），文件名中也没有年份", Location(file=name),
-                                 "请加一行 meta,year,,2023，或把文件命名为 <年度>.csv")
-            year = int(m.group(1))
-            notes.append(f"{name} 没有年度（meta 行 year），按文件名取 {year} 年")
+            year = int(m.group(1)) if m else 0
+            notes.append(f"{name} 没有年度（meta 行 year），" + (f"按文件名取 {year} 年" if m else "年度按 0 处理"))
     return agency, year, notes
 
 

@@ -21,7 +21,8 @@ Schema (every key not listed is an error; ``*`` = required)::
       audience: review           #   review (default) or publish
       title: null                #   a title that replaces “<name><year>年政府信息公开工作年度报告”
 
-Paths are relative to the params file (absolute paths work; URLs do not). The YAML is read by
+Paths are relative to the params file (absolute paths work; URLs do not). They must stay inside
+the project after resolving symlinks, unless ``govreport.yaml`` allows more (:mod:`govreport_kit.inputs.confine`). The YAML is read by
 :mod:`govreport_kit.inputs.strict_yaml`: no tags, no implicit conversions (quote ``"0101"``, ``"no"``).
 When the file is named ``<year>.yaml`` it must live in a folder named after the agency code.
 The agency code is validated before anything else is done with it.
@@ -38,6 +39,7 @@ from typing import Any, Mapping
 
 from govreport_kit.core import format as fmt
 from govreport_kit.inputs import strict_yaml
+from govreport_kit.inputs.confine import confine
 from govreport_kit.inputs.encoding import display_path, read_text
 from govreport_kit.core.errors import GovReportError, Location, ParamsError
 from govreport_kit.core.model import Agency, agency_code_problem
@@ -246,6 +248,7 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
             fail(f"{kind}“{raw[key]}”的类型不支持", key, f"可用的扩展名：{', '.join(suffixes)}{extra}")
         if target == p:
             fail(f"{kind}不能是参数文件本身", key)
+        confine(target, p, key, raw[key], name, _line(lines, key))
         if not target.is_file():
             fail(f"{kind}不存在：{display_path(target)}", key,
                  f"路径相对于参数文件所在的文件夹 {display_path(p.parent)}；请检查文件名或先创建该文件")
@@ -258,6 +261,8 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
     else:
         sibling = p.parent / f"{year - 1}{p.suffix}"
         previous = sibling if sibling.is_file() else None
+        if previous is not None:
+            confine(previous, p, "previous", sibling.name, name, None)
     agency = Agency(**{k: v or "" for k, v in raw["agency"].items()})
     return Params(path=p, agency=agency, year=year, format=raw["format"], data=data, narrative=narrative,
                   previous=previous, report=dict(raw["report"]), raw=raw)

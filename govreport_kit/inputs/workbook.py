@@ -361,8 +361,8 @@ def _reconcile(info: dict[str, Any], agency: Agency | None, year: int | None, na
     sheet_year = None
     if raw_year is not None:
         try:
-            text = str(raw_year).strip().removesuffix("年").removesuffix(".0")
-            sheet_year = int(text) if len(text) <= 6 else None
+            year_text = str(raw_year).strip().removesuffix("年").removesuffix(".0")
+            sheet_year = int(year_text) if len(year_text) <= 6 else None
         except ValueError:
             sheet_year = None
         if sheet_year is None or not fmt.YEAR_RANGE[0] <= sheet_year <= fmt.YEAR_RANGE[1]:
