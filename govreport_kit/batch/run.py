@@ -17,8 +17,10 @@ One job's failure never stops the others. Progress is reported to observers
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -28,7 +30,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 from govreport_kit.batch import fingerprint as batch_inputs, store as batch_store
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUSES, Job, JobResult
-from govreport_kit.core.errors import ParamsError
+from govreport_kit.core import limits
+from govreport_kit.core.errors import GovReportError, InputError, Location, ParamsError
 from govreport_kit.core.format import YEAR_RANGE
 from govreport_kit.core.model import agency_code_problem
 
@@ -38,7 +41,9 @@ __all__ = ["Job", "JobResult", "BatchResult", "Discovery", "discover", "plan", "
 YEAR_FILE_RE = re.compile(r"^(\d{4})\.yaml$")
 #: Seconds a report may take when no timeout is given: a report takes about a second, so a job
 #: still running after ten minutes is hung, and must not hold its worker for the rest of the batch.
-DEFAULT_TIMEOUT = 600.0
+DEFAULT_TIMEOUT = float(limits.REPORT_SECONDS.value)
+#: The largest --timeout accepted (a day): beyond it a number is a typo, and timers overflow.
+MAX_TIMEOUT = 86400.0
 
 
 @dataclass
@@ -145,7 +150,10 @@ def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: C
 
     fn = job_fn or batch_worker.execute_job
     init = batch_worker.init_worker if job_fn is None else None  # an injected job needs no kernels
+    from govreport_kit.running import scratch
+
     ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+    scratch.run_dir()  # before the workers start: they and their kernels inherit it
     started = 0
 
     def run_pool(batch_jobs: list[Job], n: int) -> list[Job]:
@@ -181,11 +189,22 @@ def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: C
     return started
 
 
-def _abandon(ex: ProcessPoolExecutor) -> None:
+def _abandon(ex: ProcessPoolExecutor, grace: float = 5.0) -> None:
+    """Stop the workers now: SIGTERM (each kills its kernels, see ``worker.init_worker``), then SIGKILL."""
+    procs = list((getattr(ex, "_processes", None) or {}).values())
     ex.shutdown(wait=False, cancel_futures=True)
-    for proc in list((getattr(ex, "_processes", None) or {}).values()):  # their kernels exit with them
+    for proc in procs:
         try:
             proc.terminate()
+        except Exception:
+            pass
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        try:
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1.0)
         except Exception:
             pass
 
@@ -211,6 +230,30 @@ def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: 
 
 
 # ------------------------------------------------------------------------------------ the run
+def validate_timeout(timeout: Any) -> float:
+    """Seconds per report: a positive, finite number (int or float); None means the default."""
+    if timeout is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
+            or not 0 < timeout <= MAX_TIMEOUT:
+        raise ParamsError(f"--timeout 应为 0 到 {MAX_TIMEOUT:g} 之间的正数（秒），而不是“{timeout}”", Location(key="--timeout"),
+                          f"例如 --timeout 120 或 --timeout 30.5；不写则为 {DEFAULT_TIMEOUT:g} 秒")
+    return float(timeout)
+
+
+def check_outputs_root(root: Path) -> None:
+    """The outputs root is a folder we can write into, checked before any job runs."""
+    try:
+        if root.exists() and not root.is_dir():
+            raise InputError("输出根目录是一个文件，不是文件夹", Location(file=str(root)), "请用 --outputs 指定一个文件夹")
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as e:
+        raise InputError(f"输出根目录不能写入（{e.strerror}）", Location(file=str(root)),
+                         "请检查文件夹的权限和磁盘空间，或用 --outputs 换一个文件夹") from None
+
+
 def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str | os.PathLike | None = None,
               workers: int | None = None, changed_only: bool = False, audience: str = "review",
               timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
@@ -227,8 +270,15 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
     params_dir = Path(params_dir) if params_dir else paths.params_dir()
     root = batch_store.normalise_root(outputs_root if outputs_root is not None else paths.outputs_dir())
     nb = str(Path(notebook).resolve()) if notebook else None
-    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    timeout = validate_timeout(timeout)
     found = discover(params_dir)
+    if not found.jobs:  # e.g. an agency folder given instead of params/: keep the outputs as they are
+        extra = "；" + "；".join(found.problems) if found.problems else ""
+        raise ParamsError(f"在 {params_dir} 中没有找到任何参数文件（<机构代码>/<年度>.yaml）{extra}",
+                          Location(file=str(params_dir)),
+                          "batch 需要参数目录（一般是 params/），不是某个机构的文件夹；输出文件夹没有改动")
+    if not batch_store.is_url(root):
+        check_outputs_root(Path(root))
     to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb)
     observers = list(observers)
     for o in observers:
@@ -238,7 +288,11 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
 
     def on_result(r: JobResult) -> None:
         if r.status != SKIPPED:
-            batch_store.write_record(root, r)
+            try:
+                batch_store.write_record(root, r)
+            except (GovReportError, OSError) as e:  # a record that cannot be written fails its job, not the batch
+                why = e.message if isinstance(e, GovReportError) else f"无法写入 batch.json（{e.strerror}）"
+                r.status, r.reason, r.cause = FAILED, why, "input"
         results.append(r)
         for o in observers:
             o.job_finished(r, results)
@@ -257,7 +311,11 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
                       kernels_started=sum(r.kernels_started for r in results))
     if write_index:
         from govreport_kit.batch import index_page
-        out.index_path, out.manifest_path = index_page.write_outputs(root, results, params_dir=str(params_dir))
+        try:
+            out.index_path, out.manifest_path = index_page.write_outputs(root, results, params_dir=str(params_dir))
+        except OSError as e:
+            raise InputError(f"无法写入索引页 index.html 或 manifest.json（{e.strerror}）；原有的索引页保持不变",
+                             Location(file=str(root)), "请检查磁盘空间和文件夹权限，然后重新运行") from None
     out.seconds = time.perf_counter() - t0
     for o in observers:
         o.batch_finished(out)

@@ -14,6 +14,7 @@ keeps one job per process at a time (papermill changes the process's working dir
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -74,8 +75,10 @@ class KernelPool:
 
     def __init__(self, overlap: bool = False):
         self.overlap = overlap
-        self.runtime_dir = tempfile.mkdtemp(prefix="grk-")  # the kernels' working directory
+        from govreport_kit.running import scratch
+        self.runtime_dir = scratch.mkdtemp("grk-")  # the kernels' working directory
         self._ready: deque = deque()
+        self.active: set = set()  # kernels handed out and not yet discarded
         self.started = 0
 
     def _start(self):
@@ -101,6 +104,7 @@ class KernelPool:
                 self.discard(cand)
         if km is None:
             km = self._start()
+        self.active.add(km)
         if self.overlap:
             self.refill()
         return km
@@ -108,6 +112,7 @@ class KernelPool:
     def discard(self, km) -> None:
         """Kill a kernel now and remove its connection and socket files."""
         from govreport_kit.running.kernels import dispose_kernel
+        self.active.discard(km)
         try:
             dispose_kernel(km)
         except Exception:
@@ -116,6 +121,15 @@ class KernelPool:
     def close(self) -> None:
         while self._ready:
             self.discard(self._ready.popleft())
+        for km in list(self.active):
+            self.discard(km)
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
+
+    def kill_all(self) -> None:
+        """At once, from a signal handler: SIGKILL every kernel this worker started, remove its folder."""
+        from govreport_kit.running.kernels import kill_kernel
+        for km in [*self._ready, *self.active]:
+            kill_kernel(km)
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
 
 
@@ -153,8 +167,21 @@ def _state() -> _WorkerState:
         return _STATE
 
 
+def _on_terminate(signum, frame) -> None:  # pragma: no cover - runs in a worker being stopped
+    """SIGTERM (the batch was stopped): kill this worker's kernels, then leave at once."""
+    if _STATE is not None:
+        try:
+            _STATE.pool.kill_all()
+        except Exception:
+            pass
+    os._exit(128 + signum)
+
+
 def init_worker() -> None:
-    """Process-pool initializer: import the heavy modules and start the first kernel now."""
+    """Process-pool initializer: stop cleanly on SIGTERM, import the heavy modules, start the first kernel."""
+    import signal
+    signal.signal(signal.SIGTERM, _on_terminate)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     _state()
 
 
@@ -193,16 +220,20 @@ def execute_job(job: Job) -> JobResult:
 def _run_once(job: Job, km) -> JobResult:
     from govreport_kit.batch import store as batch_store
     from govreport_kit.core.errors import GovReportError
+    from govreport_kit.running import scratch
     from govreport_kit.running.runner import FAILED_NOTEBOOK, run_report
 
     remote = batch_store.is_url(job.outputs_root)
-    local_root = tempfile.mkdtemp(prefix="govreport-out-") if remote else job.outputs_root
+    local_root = scratch.mkdtemp("govreport-out-") if remote else job.outputs_root
     kwargs: dict[str, Any] = {"audience": job.audience, "outputs_root": local_root, "timeout": job.timeout, "kernel": km}
     if job.notebook:
         kwargs["notebook"] = job.notebook
     try:
         try:
-            rr = run_report(job.params_path, **kwargs)
+            with _whole_job_deadline(job.timeout):
+                rr = run_report(job.params_path, **kwargs)
+        except JobTimeout:
+            return JobResult.failure(job, f"报告超时（超过 {job.timeout:g} 秒，含读取和检查数据），未完成", cause="timeout")
         except GovReportError as e:  # bad input: a data error, never retried
             return JobResult.failure(job, e.message, cause="input")
         except Exception as e:
@@ -218,6 +249,36 @@ def _run_once(job: Job, km) -> JobResult:
     finally:
         if remote:
             shutil.rmtree(local_root, ignore_errors=True)
+
+
+class JobTimeout(BaseException):
+    """Raised by the alarm when a job outlives its --timeout (loading and checking included)."""
+
+
+#: Seconds past ``--timeout`` before the alarm fires: the notebook's own timeout (which covers the
+#: execution) reports first; the alarm bounds what it does not cover (loading, checking, export).
+ALARM_GRACE = 5.0
+
+
+@contextlib.contextmanager
+def _whole_job_deadline(timeout: float | None):
+    import signal
+    import threading
+
+    if not timeout or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise JobTimeout()
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, float(timeout) + ALARM_GRACE)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def _rel(path: Any, job: Job) -> str | None:

@@ -6,6 +6,7 @@ Imports papermill, nbclient and nbconvert: import it inside
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -84,7 +85,7 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], km, *, timeout:
 
     try:
         ReportEngine.execute_notebook(nb, "python3", output_path=None, progress_bar=False, km=km, deadline=deadline,
-                                      start_timeout=min(START_TIMEOUT, timeout or START_TIMEOUT), on_ready=on_ready)
+                                      start_timeout=max(1, math.ceil(min(START_TIMEOUT, timeout or START_TIMEOUT))), on_ready=on_ready)
     except DeadKernelError as e:
         failure = ("dead_kernel", f"内核意外退出，报告未完成：{e}", True)
     except TimeoutError:

@@ -12,6 +12,7 @@ same modules the notebook's first cell imports, and binds no name in the user na
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -49,11 +50,16 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
 
     from jupyter_client import KernelManager
 
+    from govreport_kit.running import scratch
+
     transport = "tcp" if sys.platform.startswith("win") else "ipc"
     km = KernelManager(kernel_name=kernel_name, transport=transport)
+    # The connection file and the IPC socket files live in a private folder inside the run's
+    # scratch folder, which a later run removes if this process is killed before it can.
+    folder = Path(scratch.mkdtemp("govreport-kernel-"))
+    km.connection_file = str(folder / "kernel.json")
     if transport == "ipc":
-        # IPC socket files live beside the connection file, in a private temporary folder.
-        km.ip = str(Path(tempfile.mkdtemp(prefix="govreport-kernel-")) / "kernel")
+        km.ip = str(folder / "kernel")
     log = tempfile.TemporaryFile(prefix="govreport-kernel-")
     km.govreport_log = log
     km.start_kernel(extra_arguments=kernel_arguments(prewarm), cwd=str(cwd) if cwd else None,
@@ -81,12 +87,9 @@ def dispose_kernel(km) -> None:
         km.cleanup_resources()
     except Exception:
         pass
-    if km.transport == "ipc":
-        folder = Path(km.ip).parent
-        if folder.name.startswith("govreport-kernel-"):
-            for f in folder.glob("*"):
-                f.unlink(missing_ok=True)
-            folder.rmdir() if not any(folder.iterdir()) else None
+    folder = Path(km.connection_file).parent
+    if folder.name.startswith("govreport-kernel-"):
+        shutil.rmtree(folder, ignore_errors=True)
     log = getattr(km, "govreport_log", None)
     if log is not None:
         log.close()
