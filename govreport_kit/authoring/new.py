@@ -95,6 +95,9 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
     name = (name or "").strip()
     if not name:
         raise ParamsError("机构名称为空", Location(key="name"), "用 --name 给出报告标题中的全称")
+    bad = name_problem(name)
+    if bad:
+        raise ParamsError(f"机构名称含有{bad}", Location(key="--name"), "机构名称只写一行可见的文字，例如“昆明市西山区教育体育局”")
     root = Path(params_dir) if params_dir else paths.params_dir()
     folder = (root / code).resolve()
     if not folder.is_relative_to(root.resolve()):
@@ -127,18 +130,39 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
             v = previous.get("table3", "carried_forward", col)
             model.set("table3", "carried", col, None if v is None or v is pd.NA else int(v))
 
-    folder.mkdir(parents=True, exist_ok=True)
+    from govreport_kit.core.errors import InputError
     from govreport_kit.inputs.template import write_template, write_workbook
 
-    if previous is not None:
-        write_workbook(out.workbook, model)
-    else:
-        write_template(out.workbook, agency, year, form)
-    _write_new(out.narrative, narrative)
     raw = {"agency": _agency_dict(agency), "year": year, "format": form, "data": out.workbook.name,
            "narrative": out.narrative.name}
-    _write_new(out.params, dump_params(raw))
+    params_text = dump_params(raw)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if previous is not None:
+            write_workbook(out.workbook, model)
+        else:
+            write_template(out.workbook, agency, year, form)
+        _write_new(out.narrative, narrative)
+        _write_new(out.params, params_text)
+    except OSError as e:
+        raise InputError(f"参数目录不能写入（{e.strerror}）", Location(file=str(folder)),
+                         "请检查文件夹的权限和磁盘空间，或用 --params-dir 换一个目录") from None
     return out
+
+
+#: Characters a name must not hold: line breaks, tabs and other controls, bidirectional overrides
+#: (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F), private-use characters (U+E000–U+F8FF).
+_BAD_NAME_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ue000-\uf8ff]")
+_BAD_NAME_WHAT = {"\n": "换行", "\r": "回车", "\t": "制表符（Tab）"}
+
+
+def name_problem(name: str) -> str | None:
+    """None for a name that is one line of visible text, else what it holds (Chinese)."""
+    m = _BAD_NAME_CHARS.search(name)
+    if m is None:
+        return None
+    ch = m.group(0)
+    return _BAD_NAME_WHAT.get(ch) or f"不可见的控制字符 U+{ord(ch):04X}"
 
 
 def _write_new(path: Path, text: str) -> None:

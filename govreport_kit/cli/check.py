@@ -50,7 +50,11 @@ def cmd_template(args) -> int:
         raise InputError("文件已存在，不会覆盖", Location(file=str(out)), "请用 --out 指定另一个文件名，或先把已有文件改名或移走")
     if not out.parent.is_dir():
         raise InputError("输出文件夹不存在", Location(file=str(out.parent)), "请先创建该文件夹")
-    write_template(out, Agency(name=args.name or "", code=args.agency), args.year)
+    try:
+        write_template(out, Agency(name=args.name or "", code=args.agency), args.year)
+    except OSError as e:
+        raise InputError(f"输出文件夹不能写入（{e.strerror}）", Location(file=str(out.parent)),
+                         "请检查文件夹的权限和磁盘空间，或用 --out 换一个位置") from None
     sys.stdout.write(f"{out}\n")
     return 0
 
