@@ -41,7 +41,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from govreport_kit.core import format as fmt
-from govreport_kit.core.errors import InputError
+from govreport_kit.core.errors import InputError, Location
 from govreport_kit.checks.findings import Finding, sort_findings
 
 if TYPE_CHECKING:  # the model imports pandas; a CLI that only lists rules should not pay for it
@@ -122,7 +122,8 @@ def check(model: AgencyYear, previous: AgencyYear | None = None, *, validate=Non
 
 def placeholder_findings(model: AgencyYear) -> list[Finding]:
     """R-PLACEHOLDER: every unknown or malformed placeholder in the narrative parts."""
-    from govreport_kit.inputs.narrative import placeholder_problems, placeholder_values
+    from govreport_kit.core.limits import FINDINGS_SHOWN
+    from govreport_kit.inputs.narrative import count_placeholder_problems, placeholder_problems, placeholder_values
 
     if not any("{{" in (text or "") for text in model.narrative.values()):
         return []
@@ -134,8 +135,15 @@ def placeholder_findings(model: AgencyYear) -> list[Finding]:
     for part, text in model.narrative.items():
         origin = model.narrative_origin.get(part)
         where = {"file": origin.file, "first_line": origin.line or 1} if origin else {}
-        for e in placeholder_problems(text, model, part=part, values=values, **where):
+        room = max(0, FINDINGS_SHOWN.value - len(findings))
+        listed = placeholder_problems(text, model, part=part, values=values, limit=room, **where)
+        for e in listed:
             findings.append(Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity, e.message, source=e.where))
+        rest = count_placeholder_problems(text or "", values) - len(listed) if len(listed) >= room else 0
+        if rest > 0:
+            findings.append(Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity,
+                                    f"另有 {rest} 处占位符有问题，未逐一列出（{FINDINGS_SHOWN.describe()}）",
+                                    source=Location(file=origin.file if origin else None)))
     return findings
 
 

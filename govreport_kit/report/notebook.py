@@ -178,7 +178,8 @@ def narrative_text(model, part: str, *, tolerant: bool = False) -> str:
 
     origin = getattr(model, "narrative_origin", {}).get(part)
     where = {"file": origin.file, "first_line": origin.line or 1} if origin else {}
-    values = placeholder_values(model)
+    # values are data: escaped so that a name cannot forge a heading or markup in the prose
+    values = {k: render.md_text(v) for k, v in placeholder_values(model).items()}
     if not tolerant:
         return fill(raw, model, part=part, values=values, **where)
     from govreport_kit.core.errors import PlaceholderError
@@ -188,7 +189,7 @@ def narrative_text(model, part: str, *, tolerant: bool = False) -> str:
         try:
             return fill(m.group(0), model, part=part, values=values)
         except PlaceholderError:
-            return render.UNFILLED_START + m.group(0) + render.UNFILLED_END
+            return render.unfilled_token(m.group(0))
 
     return TOKEN_RE.sub(one, render.strip_unfilled_marks(raw))
 
