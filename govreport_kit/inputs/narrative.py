@@ -220,7 +220,7 @@ def fill(text: str, model, *, part: str | None = None, file: str | None = None, 
     return TOKEN_RE.sub(replace, text)
 
 
-def _is_problem(m: re.Match, values: dict[str, str]) -> bool:
+def token_problem(m: re.Match, values: dict[str, str]) -> bool:
     """Cheaply: would ``fill`` refuse this token?"""
     if m.group(0) == "\\{{":
         return False
@@ -243,7 +243,7 @@ def placeholder_problems(text: str, model, *, part: str | None = None, file: str
     for m in TOKEN_RE.finditer(text):
         if limit is not None and len(problems) >= limit:
             break
-        if not _is_problem(m, values):
+        if not token_problem(m, values):
             continue
         try:
             fill(m.group(0), model, part=part, file=file, values=values,
@@ -255,7 +255,7 @@ def placeholder_problems(text: str, model, *, part: str | None = None, file: str
 
 def count_placeholder_problems(text: str, values: dict[str, str]) -> int:
     """How many tokens of ``text`` ``fill`` would refuse (no messages built: linear and cheap)."""
-    return sum(1 for m in TOKEN_RE.finditer(text) if _is_problem(m, values))
+    return sum(1 for m in TOKEN_RE.finditer(text) if token_problem(m, values))
 
 
 def fill_narrative(markdown: str, model, file: str | None = None) -> dict[str, str]:

@@ -182,14 +182,12 @@ def narrative_text(model, part: str, *, tolerant: bool = False) -> str:
     values = {k: render.md_text(v) for k, v in placeholder_values(model).items()}
     if not tolerant:
         return fill(raw, model, part=part, values=values, **where)
-    from govreport_kit.core.errors import PlaceholderError
-    from govreport_kit.inputs.narrative import TOKEN_RE
+    from govreport_kit.inputs.narrative import TOKEN_RE, token_problem
 
-    def one(m):
-        try:
-            return fill(m.group(0), model, part=part, values=values)
-        except PlaceholderError:
+    def one(m):  # a bad token is shown as typed; no "did you mean" search here (the findings have it)
+        if token_problem(m, values):
             return render.unfilled_token(m.group(0))
+        return fill(m.group(0), model, part=part, values=values)
 
     return TOKEN_RE.sub(one, render.strip_unfilled_marks(raw))
 
