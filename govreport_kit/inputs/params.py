@@ -42,7 +42,7 @@ from govreport_kit.inputs import strict_yaml
 from govreport_kit.inputs.confine import confine
 from govreport_kit.inputs.encoding import display_path, read_text
 from govreport_kit.core.errors import GovReportError, Location, ParamsError
-from govreport_kit.core.model import Agency, agency_code_problem
+from govreport_kit.core.model import Agency, agency_code_problem, name_problem
 
 DATA_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
 NARRATIVE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -162,6 +162,10 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
         fail(f"电子邮箱“{email}”缺少 @", "agency.email")
     if not out["agency"]["name"].strip():
         fail("机构名称为空", "agency.name")
+    for key, value in out["agency"].items():  # one line of visible text: no line breaks, bidi overrides
+        bad = name_problem(value) if isinstance(value, str) else None
+        if bad:
+            fail(f"agency.{key} 含有{bad}", f"agency.{key}", "只写一行可见的文字")
     report = {**REPORT_DEFAULTS, **out.get("report", {})}
     out["report"] = report
     return out
