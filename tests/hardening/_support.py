@@ -40,7 +40,7 @@ def cli(*args: str, cwd: Path, timeout: float = 60, memory: int | None = None, e
         **kw) -> subprocess.CompletedProcess:
     """``python -m govreport_kit.cli ARGS`` in ``cwd`` (the project is found from there)."""
     full_env = {k: v for k, v in os.environ.items() if k != "GOVREPORT_PROJECT"}
-    full_env.update({"PYTHONIOENCODING": "utf-8", **(env or {})})
+    full_env.update({"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT), **(env or {})})  # this checkout's package
     return subprocess.run([sys.executable, "-m", "govreport_kit.cli", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout,
                           preexec_fn=_limit_memory(memory) if memory else None, **kw)

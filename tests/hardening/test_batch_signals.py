@@ -12,14 +12,14 @@ import time
 import psutil
 import pytest
 
-from tests.hardening._support import make_project
+from tests.hardening._support import ROOT, make_project
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="signals and psutil process trees as on Linux")
 
 
 def _start_batch(project, tmp):
     env = {k: v for k, v in os.environ.items() if k not in ("GOVREPORT_PROJECT", "GOVREPORT_RUN_TMP")}
-    env.update({"PYTHONIOENCODING": "utf-8", "TMPDIR": str(tmp)})
+    env.update({"PYTHONIOENCODING": "utf-8", "TMPDIR": str(tmp), "PYTHONPATH": str(ROOT)})
     return subprocess.Popen([sys.executable, "-m", "govreport_kit.cli", "batch", "--workers", "1", "--timeout", "120"],
                             cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -77,7 +77,7 @@ def test_kill_9_leaves_a_scratch_folder_that_the_next_run_removes(setup):
     assert [p.name.split("-")[0] for p in stale] == [str(proc.pid)]
     # the next run removes the dead run's folder
     env = {k: v for k, v in os.environ.items() if k not in ("GOVREPORT_PROJECT", "GOVREPORT_RUN_TMP")}
-    env.update({"PYTHONIOENCODING": "utf-8", "TMPDIR": str(tmp)})
+    env.update({"PYTHONIOENCODING": "utf-8", "TMPDIR": str(tmp), "PYTHONPATH": str(ROOT)})
     run = subprocess.run([sys.executable, "-m", "govreport_kit.cli", "run"], cwd=project, env=env,
                          capture_output=True, timeout=180)
     assert run.returncode in (0, 1), run.stderr.decode()[-2000:]
