@@ -12,7 +12,20 @@ def cmd_mail(args) -> int:
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
 
-    run = mail_reports(args.paths or None, dry_run=args.dry_run, to=args.to, smtp=args.smtp, resend=args.resend,
+    paths = args.paths or None
+    if args.region is not None or args.only_failing:
+        from govreport_kit.core.errors import Location, ParamsError
+        from govreport_kit.office.workflow import region_params
+
+        if args.paths:
+            raise ParamsError("--region 与参数文件路径不能同时使用", Location(key="--region"), "二选一")
+        if args.year is None:
+            raise ParamsError("按地区发送时需要 --year", Location(key="--year"), "例如 --region city --year 2024")
+        paths = [str(p) for p in region_params(args.region, args.year, only_failing=args.only_failing)]
+        if not paths:
+            sys.stdout.write("该地区没有需要发送的机构年度（未建立、未填写的不发送；--only-failing 时只发有错误的）。\n")
+            return 0
+    run = mail_reports(paths, dry_run=args.dry_run, to=args.to, smtp=args.smtp, resend=args.resend,
                        audience=args.audience, outputs_root=args.outputs, progress=progress)
     if args.dry_run:
         for o in run.outcomes:
@@ -31,4 +44,7 @@ def register(sub) -> None:
     s.add_argument("--resend", action="store_true", help="已发送过的也重新发送")
     s.add_argument("--audience", choices=["review", "publish"], default="review", help="审阅稿（默认）或发布稿")
     s.add_argument("--outputs", help="输出根目录（默认 outputs/）")
+    s.add_argument("--region", help="发给该地区（params/regions.yaml）的每个成员；需要 --year")
+    s.add_argument("--year", type=int, help="与 --region 一起使用：报告年度")
+    s.add_argument("--only-failing", action="store_true", help="只发给检查有错误的成员")
     s.set_defaults(func=cmd_mail)

@@ -50,6 +50,8 @@ class Record:
     refused: dict[str, str] = field(default_factory=dict)  # recipient -> server reply
     attempts: int = 0
     time: str = ""
+    errors: int = 0  # findings of the report the message carries (the office's tracker shows 已退回 from them)
+    warnings: int = 0
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Record":

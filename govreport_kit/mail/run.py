@@ -125,7 +125,8 @@ def _one(params_file: Path, box: Outbox, root: Path, config: MailConfig, passwor
     rel = path.relative_to(box.root).as_posix()
     known = box.read().get(made.message_id)
     rec = known or Record(made.message_id, item.agency_code, item.year, item.audience, list(item.to), list(item.cc),
-                          made.subject, made.content_hash, rel, len(data), WRITTEN)
+                          made.subject, made.content_hash, rel, len(data), WRITTEN,
+                          errors=item.counts.get("error", 0), warnings=item.counts.get("warning", 0))
     out = Outcome(str(params_file), DRY, "", item.agency_code, item.year, str(path), rec)
     if dry_run:
         if known is None:
