@@ -110,14 +110,16 @@ def discover(params_dir: str | os.PathLike) -> Discovery:
 
 # ------------------------------------------------------------------------------------ planning
 def plan(jobs: Sequence[Job], outputs_root: str, *, changed_only: bool, audience: str, timeout: float | None,
-         notebook: str | None) -> tuple[list[Job], list[JobResult]]:
+         notebook: str | None, docx: bool = False, pdf: bool = False) -> tuple[list[Job], list[JobResult]]:
     """Fingerprint every job; return (jobs to run, results of the jobs skipped as unchanged)."""
     to_run, skipped = [], []
     common = batch_inputs.common_inputs(notebook)
     for job in jobs:
-        job = replace(job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook)
+        job = replace(job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook, docx=docx, pdf=pdf)
         inputs, name = batch_inputs.job_inputs(job.params_path, common)
-        job = replace(job, inputs=inputs, name=name, fingerprint=batch_inputs.fingerprint(inputs, audience=audience))
+        # without --docx / --pdf: fingerprints as before
+        options = {"audience": audience, **({"docx": True} if docx else {}), **({"pdf": True} if pdf else {})}
+        job = replace(job, inputs=inputs, name=name, fingerprint=batch_inputs.fingerprint(inputs, **options))
         if changed_only:
             last = batch_store.read_record(outputs_root, job.agency, job.year)
             if batch_inputs.unchanged(last, job.fingerprint) and batch_store.has_report(outputs_root, job.agency, job.year):
@@ -257,11 +259,13 @@ def check_outputs_root(root: Path) -> None:
 def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str | os.PathLike | None = None,
               workers: int | None = None, changed_only: bool = False, audience: str = "review",
               timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
-              observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True) -> BatchResult:
+              observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True,
+              docx: bool = False, pdf: bool = False) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
 
     ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
     ``notebook`` replaces the report notebook (e.g. the test notebook with injected faults);
+    ``pdf``: also write each ``report.pdf`` (part of the fingerprint, so ``changed_only`` re-runs a report that has none).
     ``job_fn`` replaces the worker function (tests only; it must be picklable for the pool).
     """
     from govreport_kit.core import paths
@@ -279,7 +283,8 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
                           "batch 需要参数目录（一般是 params/），不是某个机构的文件夹；输出文件夹没有改动")
     if not batch_store.is_url(root):
         check_outputs_root(Path(root))
-    to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb)
+    to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb,
+                           docx=docx, pdf=pdf)
     observers = list(observers)
     for o in observers:
         o.batch_started(total=len(found.jobs), to_run=len(to_run), problems=found.problems)

@@ -226,8 +226,12 @@ def _run_once(job: Job, km) -> JobResult:
     remote = batch_store.is_url(job.outputs_root)
     local_root = scratch.mkdtemp("govreport-out-") if remote else job.outputs_root
     kwargs: dict[str, Any] = {"audience": job.audience, "outputs_root": local_root, "timeout": job.timeout, "kernel": km}
+    if getattr(job, "pdf", False):
+        kwargs["pdf"] = True
     if job.notebook:
         kwargs["notebook"] = job.notebook
+    if job.docx:
+        kwargs["docx"] = True
     try:
         try:
             with _whole_job_deadline(job.timeout):
