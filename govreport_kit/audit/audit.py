@@ -76,6 +76,9 @@ def read_source(path: str | Path) -> tuple[str, str | None, str]:
     """(report text, title hint, "html" | "text" | "pdf" | "docx") of a file."""
     from govreport_kit.inputs.encoding import read_text
 
+    from govreport_kit.core.files import require_regular_file
+
+    require_regular_file(path)  # before sniffing: a FIFO or /dev/zero must not block or be read
     binary = _binary_kind(Path(path))
     if binary == "pdf":
         from govreport_kit.audit.pdf import read_pdf

@@ -127,6 +127,7 @@ def require_regular_file(path: str | os.PathLike, name: str | None = None) -> No
     except OSError:
         return  # the reader reports a missing file in its own words
     if not stat.S_ISREG(st.st_mode):
-        what = "文件夹" if stat.S_ISDIR(st.st_mode) else "命名管道（FIFO）" if stat.S_ISFIFO(st.st_mode) else "特殊文件"
+        what = "文件夹" if stat.S_ISDIR(st.st_mode) else "命名管道（FIFO）" if stat.S_ISFIFO(st.st_mode) else \
+            "设备文件" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "特殊文件"
         raise InputError(f"这不是普通文件，而是{what}，不会读取", Location(file=name or str(path)),
                          "请给出保存在磁盘上的普通文件")
