@@ -57,9 +57,9 @@ def report_notebook() -> Path:
 
 
 def packaged_notebook(name: str) -> Path:
-    """A notebook shipped with the package (the source checkout's ``notebooks/`` until it is packaged)."""
-    shipped = PACKAGE_DIR / "report" / "notebooks" / name
-    return shipped if shipped.is_file() else PACKAGE_DIR.parent / "notebooks" / name
+    """A notebook shipped with the package (``govreport_kit/report/notebooks/``; the repository's
+    top-level ``notebooks/`` holds an identical copy, checked by a test)."""
+    return PACKAGE_DIR / "report" / "notebooks" / name
 
 
 def sample_params() -> Path:

@@ -1,8 +1,13 @@
 """What ``notebooks/report.ipynb`` calls: load, check, show each part, and write the end marker.
 
-Each ``show_*`` function displays one HTML fragment built by :mod:`govreport_kit.report.render` as a
-``text/html``-only output (no ``text/plain`` fallback, so nothing such as a memory address can
-leak into the report). Outside IPython they return the HTML instead.
+Each ``show_*`` function displays one HTML fragment built by :mod:`govreport_kit.report.render`
+in two forms and no ``text/plain`` fallback (so nothing such as a memory address can leak into
+the report): :data:`FRAGMENT_MIME`, the fragment itself, which the nbconvert template puts in the
+report; and ``text/html``, the same with the report's styles inlined (JupyterLab and VS Code show
+no ``<style>`` from outputs) and, for tables, the table as a DataFrame under a collapsed
+``<details>``. Outside IPython they return the fragment instead. In the Lab,
+:func:`~govreport_kit.report.lab.use_chinese_errors` shows bad input as one Chinese line and
+:func:`~govreport_kit.report.lab.export_html` writes what ``govreport run`` writes.
 
 The notebook ends with :func:`finish`, which displays the *end marker*: an output of mimetype
 :data:`MARKER_MIME` whose data carries the title, ``<meta>`` tags, footer and finding counts.
@@ -26,8 +31,11 @@ from govreport_kit.report import render
 from govreport_kit.core.errors import Location, ParamsError, RunError
 from govreport_kit.checks.findings import Finding, has_errors, sort_findings
 from govreport_kit.core.paths import params_dir, project_root
+from govreport_kit.report.frames import table_frame, tables
+from govreport_kit.report.lab import export_html, use_chinese_errors
 
 MARKER_MIME = "application/vnd.govreport.report+json"
+FRAGMENT_MIME = "application/vnd.govreport.fragment+html"
 AUDIENCES = ("review", "publish")
 #: Packages whose versions the footer records (those that shape the output).
 VERSIONED_PACKAGES = ("pandas", "nbconvert", "papermill", "nbclient", "ipykernel", "markdown-it-py", "nh3")
@@ -148,8 +156,11 @@ def refuse_unpublishable(findings: Iterable[Finding], audience: str) -> None:
 # Showing the parts
 
 
-def show(html: str) -> str | None:
-    """Display ``html`` as a text/html-only output; outside IPython, return it."""
+def show(html: str, extra: str = "") -> str | None:
+    """Display the report fragment ``html`` (see the module docstring); outside IPython, return it.
+
+    ``extra``: HTML shown in the notebook after the styled fragment, never in the report.
+    """
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -157,7 +168,9 @@ def show(html: str) -> str | None:
         return str(html)
     if get_ipython() is None:
         return str(html)
-    display({"text/html": str(html)}, raw=True)
+    from govreport_kit.report.style import inline_styles
+
+    display({"text/html": inline_styles(html) + str(extra), FRAGMENT_MIME: str(html)}, raw=True)
     return None
 
 
@@ -217,7 +230,10 @@ def show_part(model, part: str, audience: str = "review"):
 
 def show_table(model, table: str, findings: Iterable[Finding] = (), audience: str = "review"):
     """Table 二, 三 or 四 in the official layout; cells with findings highlighted in review."""
-    return show(render.table_section_html(model, table, findings if audience == "review" else ()))
+    frame = table_frame(model, table).to_html(na_rep="", border=1)
+    extra = render.Markup('<details class="govreport-frame"><summary>表格数据（DataFrame：<code>report.table_frame(model, '
+                          '"{}")</code>）</summary>{}</details>').format(table, render.Markup(frame))
+    return show(render.table_section_html(model, table, findings if audience == "review" else ()), extra)
 
 
 # -------------------------------------------------------------------------------------------
@@ -269,8 +285,11 @@ def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, A
         "warnings": sum(f.severity == fmt.WARNING for f in fs),
         "infos": sum(f.severity == fmt.INFO for f in fs),
         "meta_html": str(render.meta_html(info)),
-        "footer_html": str(render.footer_html(info)),
+        # The publish copy's visible page has no technical footer: hashes, versions and parameters
+        # stay in the <meta> tags and in findings.json.
+        "footer_html": "" if parameters.get("audience") == "publish" else str(render.footer_html(info)),
         "findings": [f.to_dict() for f in sort_findings(fs)],
+        "provenance": info,
     }
 
 
@@ -291,4 +310,5 @@ def finish(model, findings: Iterable[Finding], **parameters: Any):
 
 __all__ = ["MARKER_MIME", "ReportRefused", "load", "check", "compute_findings", "findings_payload",
            "refuse_unpublishable", "refusal_message", "show_title", "show_findings", "show_part", "show_table",
-           "finish", "marker", "has_errors"]
+           "finish", "marker", "has_errors", "table_frame", "tables", "use_chinese_errors", "export_html",
+           "FRAGMENT_MIME"]

@@ -21,7 +21,7 @@ from papermill.iorw import load_notebook_node
 from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
 from papermill.parameterize import parameterize_notebook
 
-from govreport_kit.report import render
+from govreport_kit.report import style
 from govreport_kit.report.notebook import MARKER_MIME
 
 Failure = tuple[str, str, bool]  # (reason code, Chinese message, retryable)
@@ -221,5 +221,5 @@ def warm_exporter_in_background() -> threading.Thread:
 def export_html(nb) -> str:
     """The offline HTML of an executed report notebook."""
     with _EXPORT_LOCK:
-        body, _ = exporter().from_notebook_node(nb, resources={"font_stack": render.FONT_STACK})
+        body, _ = exporter().from_notebook_node(nb, resources={"report_css": style.report_css()})
     return body

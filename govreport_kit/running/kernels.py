@@ -12,6 +12,7 @@ same modules the notebook's first cell imports, and binds no name in the user na
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -38,8 +39,12 @@ def kernel_arguments(prewarm: bool | str = True) -> list[str]:
     return args
 
 
-def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, kernel_name: str = KERNEL_NAME):
+def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, kernel_name: str = KERNEL_NAME,
+                 project: str | Path | None = None):
     """Launch a kernel and return its ``jupyter_client.KernelManager`` without waiting for it.
+
+    The kernel gets ``GOVREPORT_PROJECT`` set to ``project`` (default: this process's project
+    root), so it finds the same ``params/`` and ``outputs/`` whatever its working directory.
 
     IPC transport (Unix sockets) where available: no TCP port to race for between parallel
     kernels, and no plain-TCP warning. The kernel's stdout/stderr go to a temporary file kept
@@ -56,8 +61,11 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
         km.ip = str(Path(tempfile.mkdtemp(prefix="govreport-kernel-")) / "kernel")
     log = tempfile.TemporaryFile(prefix="govreport-kernel-")
     km.govreport_log = log
+    from govreport_kit.core import paths
+
+    env = {**os.environ, paths.PROJECT_ENV: str(Path(project) if project else paths.project_root())}
     km.start_kernel(extra_arguments=kernel_arguments(prewarm), cwd=str(cwd) if cwd else None,
-                    stdout=log, stderr=subprocess.STDOUT)
+                    stdout=log, stderr=subprocess.STDOUT, env=env)
     return km
 
 

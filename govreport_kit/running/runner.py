@@ -9,7 +9,7 @@ phases, timed in :attr:`RunResult.timings`:
    the report module on the other core while this process goes on.
 3. ``check``: load the data and run every check here, so the kernel needs no pandera; the
    findings go to the notebook as the plain-JSON parameter ``precomputed``.
-4. ``execute``: papermill parameterizes ``notebooks/report.ipynb`` and runs it with its nbclient
+4. ``execute``: papermill parameterizes the report notebook (:func:`paths.report_notebook`) and runs it with its nbclient
    engine on that kernel, which is killed as soon as the notebook ends.
 5. ``export``: a reused ``HTMLExporter`` with the package's ``govreport`` template, after
    normalising what varies between runs (cell ids, timestamps, durations).
@@ -128,7 +128,7 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
                               fix="检查路径；参数文件一般是 params/<机构代码>/<年度>.yaml")
         notebook_path = Path(notebook).absolute() if notebook else paths.report_notebook()
         if km is None:
-            km = kernels.start_kernel(cwd=notebook_path.parent, prewarm="checks" if check_in_kernel else True)
+            km = kernels.start_kernel(cwd=paths.project_root(), prewarm="checks" if check_in_kernel else True)
         t.lap("kernel_start")
 
         code, year, default_audience = _validated_identity(params_file)
@@ -177,7 +177,8 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
         warm.join()
         html = execute.export_html(nb)
         t.lap("export")
-        texts = {"html": html, "notebook": execute.notebook_text(nb), "findings": findings_json(code, year, findings, audience)}
+        texts = {"html": html, "notebook": execute.notebook_text(nb), "findings": findings_json(code, year, findings, audience,
+                                                                                       marker.get("provenance"))}
         written = _write_all(out_dir, texts)
         (out_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
         res.html_path, res.notebook_path, res.findings_path = (str(written[k]) for k in ("html", "notebook", "findings"))
@@ -225,10 +226,14 @@ def output_dir(outputs_root: str | Path | None, agency_code: str, year: int) -> 
     return out
 
 
-def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], audience: str) -> str:
-    """``findings.json``: counts and every finding (the keys of ``govreport check --json``)."""
+def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], audience: str,
+                  provenance: dict[str, Any] | None = None) -> str:
+    """``findings.json``: counts, every finding (the keys of ``govreport check --json``) and the
+    provenance (parameters, input SHA-256, package versions; the publish page shows none of it)."""
     counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
     doc = {"agency_code": agency_code, "year": int(year), "audience": audience, "counts": counts, "findings": findings}
+    if provenance:
+        doc["provenance"] = provenance
     return json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n"
 
 
