@@ -62,9 +62,14 @@ def params_file(agency_code: str, year: int, params_path: str = "") -> Path:
 
 
 def load(agency_code: str, year: int, params_path: str = ""):
-    """Load the agency-year named by the notebook's parameters (an :class:`AgencyYear`)."""
+    """Load the agency-year named by the notebook's parameters (an :class:`AgencyYear`).
+
+    First, in IPython, bad input from here on is shown as one Chinese line instead of a
+    traceback (:func:`~govreport_kit.report.lab.use_chinese_errors`; the cell still fails).
+    """
     from govreport_kit.inputs.load import load_agency_year
 
+    use_chinese_errors()
     path = params_file(agency_code, year, params_path)
     if not path.is_file():
         raise ParamsError("找不到参数文件", where=Location(file=str(path)),
