@@ -8,6 +8,7 @@ each table 二 section kept on one page with its caption, headings kept with wha
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from govreport_kit.report.render import FONT_STACK
@@ -43,6 +44,14 @@ footer.provenance ul{margin:0;padding-left:1.5em}
 .figure{text-align:center}.figure img{max-width:100%%}
 """
 
+#: Notebook outputs only: JupyterLab's sanitiser (untrusted outputs) and VS Code drop ``writing-mode``,
+#: so a row-group label is stacked one character per line (``<br>`` between characters) instead.
+INLINE_OVERRIDES = """\
+table.form th.group{writing-mode:horizontal-tb;white-space:nowrap;letter-spacing:0;line-height:1.3}
+"""
+_GROUP_TH = re.compile(r'(<th[^>]*class="group"[^>]*>)([^<]*)(</th>)')
+_CHAR = re.compile(r"&[#\w]+;|.", re.S)
+
 #: What only a whole page can use (pseudo-classes, page boxes, print).
 PAGE_CSS = """\
 :target{box-shadow:inset 0 0 0 3px #1565c0}
@@ -72,7 +81,8 @@ def inline_styles(fragment: str) -> str:
     The body's font and colours go on an enclosing ``div.govreport``, so the fragment reads like
     the report whatever the notebook's theme.
     """
-    inlined = _inliner().inline_fragment(str(fragment), SCREEN_CSS % {"font": FONT_STACK})
+    inlined = _inliner().inline_fragment(str(fragment), SCREEN_CSS % {"font": FONT_STACK} + INLINE_OVERRIDES)
+    inlined = _GROUP_TH.sub(lambda m: m.group(1) + "<br>".join(_CHAR.findall(m.group(2))) + m.group(3), inlined)
     body = f"font-family:{FONT_STACK};color:#111;background:#fff;line-height:1.75;font-size:15px;padding:.2em .6em"
     return f'<div class="govreport" style="{_attr(body)}">{inlined}</div>'
 
