@@ -121,13 +121,23 @@ def open_notebook(browser, lab, name: str):
             r.abort()
 
     page.route("**/*", route)
-    page.goto(f"{lab['base']}/lab/tree/notebooks/{name}?token={lab['token']}")
+    page.goto(f"{lab['base']}/lab/tree/notebooks/{name}?token={lab['token']}&reset")  # reset: no restored tabs
     page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-NotebookPanel .jp-Cell')",
                            timeout=60_000)
     page.wait_for_function("""() => { const w = window.jupyterapp.shell.currentWidget;
         return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel
                && w.sessionContext.session.kernel.status === 'idle'; }""", timeout=60_000)
     return context, page, outside
+
+
+def shutdown_kernels(lab) -> None:
+    """Stop every kernel of the server (two cores are shared: an idle kernel still costs)."""
+    url = f"{lab['base']}/api/kernels?token={lab['token']}"
+    with urllib.request.urlopen(url, timeout=10) as r:
+        kernels = json.loads(r.read())
+    for k in kernels:
+        req = urllib.request.Request(f"{lab['base']}/api/kernels/{k['id']}?token={lab['token']}", method="DELETE")
+        urllib.request.urlopen(req, timeout=30).close()
 
 
 def run_all(page) -> None:
@@ -182,7 +192,7 @@ def test_run_all_in_jupyterlab_shows_the_styled_report(browser, lab, request):
     context, page, outside = open_notebook(browser, lab, "report.ipynb")
     try:
         run_all(page)
-        page.get_by_text("报告已生成：错误").wait_for(timeout=90_000)
+        page.get_by_text("报告已生成：错误").wait_for(timeout=120_000)
         assert_styled(page)
         page.locator(".jp-OutputArea details.govreport-frame").nth(1).locator("summary").click()
         page.screenshot(path=str(out / "lab.png"), full_page=True)
@@ -190,6 +200,7 @@ def test_run_all_in_jupyterlab_shows_the_styled_report(browser, lab, request):
         page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000)
     finally:
         context.close()
+        shutdown_kernels(lab)
     assert outside == []
 
     saved = nbformat.read(str(lab["project"] / "notebooks" / "report.ipynb"), as_version=4)
@@ -219,6 +230,7 @@ def test_untrusted_outputs_keep_the_styling(browser, lab, request):
         page.screenshot(path=str(out / "untrusted.png"), full_page=True)
     finally:
         context.close()
+        shutdown_kernels(lab)
     assert outside == []
 
 
@@ -229,14 +241,19 @@ def test_bad_parameter_is_one_chinese_line_in_jupyterlab(browser, lab, request):
     try:
         run_all(page)
         stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-        stderr.first.wait_for(timeout=90_000)
+        try:
+            stderr.first.wait_for(timeout=120_000)
+        finally:
+            page.screenshot(path=str(out / "error.png"), full_page=True)
+            (out / "outputs.html").write_text(page.evaluate(
+                "() => [...document.querySelectorAll('.jp-OutputArea')].map(e => e.outerHTML).join('\\n')"))
         page.wait_for_function("""() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status
                                   === 'idle'""", timeout=30_000)
         page.screenshot(path=str(out / "error.png"), full_page=True)
         assert stderr.count() == 1
         line = stderr.first.inner_text().strip()
         assert "\n" not in line and line.startswith("错误：") and "找不到参数文件" in line, line
-        visible = page.locator(".jp-Notebook").inner_text()
+        visible = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.node.innerText")
         assert "Traceback" not in visible and "ParamsError" not in visible
         details = page.locator(".jp-OutputArea details.govreport-error")
         assert details.count() == 1 and details.get_attribute("open") is None
@@ -246,4 +263,5 @@ def test_bad_parameter_is_one_chinese_line_in_jupyterlab(browser, lab, request):
         page.screenshot(path=str(out / "error-details.png"), full_page=True)
     finally:
         context.close()
+        shutdown_kernels(lab)
     assert outside == []
