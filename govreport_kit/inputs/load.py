@@ -7,7 +7,9 @@
 * :func:`load_previous` — the same agency's previous year, when there is one;
 * :func:`load_any` — what ``govreport check PATH`` reads: a params file, a YAML data file, a
   workbook or a long-form CSV. A bare workbook takes agency and year from its 机构信息 sheet; a
-  bare CSV or YAML without them gets placeholders, listed in ``model.options["notes"]``.
+  bare CSV or YAML without them gets placeholders, listed in ``model.options["notes"]``. A
+  finished report as Word (.docx) or PDF is read by the audit reader (:mod:`govreport_kit.audit`):
+  its tables, prose, agency and year as published; cells it could not read are listed in the notes.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from govreport_kit.inputs.params import Params, load_params
 from govreport_kit.inputs import strict_yaml
 
 DATA_READERS = {".xlsx": "workbook", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}
+#: Finished reports, read with the audit's reader (.doc is refused there, with the fix).
+REPORT_DOCUMENTS = (".docx", ".docm", ".doc", ".pdf")
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -55,7 +59,8 @@ def read_data(path: str | os.PathLike, *, agency: Agency | None = None, year: in
                      f"可用：参数文件 .yaml、工作簿 .xlsx、长表 .csv{hint}")
 
 
-def _inputs(params: Params) -> dict[str, str]:
+def input_hashes(params: Params) -> dict[str, str]:
+    """{path relative to the params folder: sha256} of the params file, its data and its narrative."""
     root = params.path.parent.parent
     files = [params.path, params.data] + ([params.narrative] if params.narrative else [])
     return {Path(os.path.relpath(f, root)).as_posix(): sha256_file(f) for f in files}
@@ -72,7 +77,7 @@ def load_agency_year(params_path: str | os.PathLike | Params) -> AgencyYear:
                                                                       display_path(params.narrative))
     model.options = {**dict(params.report), **model.options}
     model.title = params.report.get("title") or None
-    model.inputs = _inputs(params)
+    model.inputs = input_hashes(params)
     return model
 
 
@@ -115,6 +120,27 @@ def load_any(path: str | os.PathLike) -> tuple[AgencyYear, AgencyYear | None]:
     if suffix in (".yaml", ".yml") and _is_params_file(p):
         params = load_params(p)
         return load_agency_year(params), load_previous(params)
+    if suffix in REPORT_DOCUMENTS:
+        return read_report_document(p), None
     model = read_data(p, form="auto")
     model.inputs = {p.name: sha256_file(p)}
     return model, None
+
+
+def read_report_document(path: Path) -> AgencyYear:
+    """The model of a finished report (.docx, .pdf) as the audit reads it."""
+    from govreport_kit.audit.audit import audit_paths
+
+    res = audit_paths([path])[0]
+    if res.model is None or not res.readable:
+        why = "；".join(u.message for u in res.unreadable) or "没有读出任何表格"
+        raise InputError(f"无法从报告中读出表格：{why}", Location(file=display_path(path)),
+                         "请确认这是一份年度报告；也可以检查它的数据文件（工作簿 .xlsx 或参数文件）")
+    model = res.model
+    notes = list(model.options.get("notes", []))
+    if res.unread_cells:
+        notes.append(f"{len(res.unread_cells)} 个单元格未能从报告中读出，按空白检查")
+    notes += [u.message for u in res.unreadable]
+    model.options = {**model.options, "notes": notes}
+    model.inputs = {path.name: sha256_file(path)}
+    return model

@@ -39,7 +39,7 @@ from govreport_kit.core.errors import GovReportError, Location, ParamsError
 OK, FINDINGS, FAILED = "ok", "findings", "failed"
 TEMPLATES_DIR = paths.TEMPLATES_DIR
 TEMPLATE_NAME = "govreport"
-OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json"}
+OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json", "docx": "report.docx"}
 FAILED_NOTEBOOK = "report.failed.ipynb"
 FILE_MODE = 0o644  # mkstemp creates 0600; reports are meant to be shared
 
@@ -63,6 +63,7 @@ class RunResult:
     notebook_path: str | None = None
     findings_path: str | None = None
     failed_notebook_path: str | None = None
+    docx_path: str | None = None  # report.docx, when asked for (``docx=True``)
     errors: int = 0
     warnings: int = 0
     infos: int = 0
@@ -90,7 +91,8 @@ class RunResult:
 
 def run_report(params_path: str | Path | None = None, *, audience: str | None = "review",
                outputs_root: str | Path | None = None, timeout: float | None = None, kernel=None,
-               notebook: str | Path | None = None, check_in_kernel: bool | None = None) -> RunResult:
+               notebook: str | Path | None = None, check_in_kernel: bool | None = None,
+               docx: bool = False) -> RunResult:
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or
@@ -111,6 +113,9 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
     JupyterLab (best for one cold run: pandera loads in the kernel, on the other core).
     None: True for a review run on a kernel started here, else False. A publish run is always
     checked here first, so that it can be refused before anything is executed.
+
+    ``docx``: also write ``report.docx`` (:mod:`govreport_kit.report.docx`, from the same model and
+    narrative), with the other outputs, all or none.
     """
     from govreport_kit.running import kernels
 
@@ -141,7 +146,7 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
 
         from govreport_kit.report import notebook as report
 
-        precomputed, findings = "", None
+        precomputed, findings, model = "", None, None
         if not check_in_kernel:
             model = report.load(code, year, str(params_file))
             checked = report.compute_findings(model)
@@ -177,11 +182,17 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
         warm.join()
         html = execute.export_html(nb)
         t.lap("export")
-        texts = {"html": html, "notebook": execute.notebook_text(nb), "findings": findings_json(code, year, findings, audience,
-                                                                                       marker.get("provenance"))}
+        texts = {"html": html, "notebook": execute.notebook_text(nb),
+                 "findings": findings_json(code, year, findings, audience, marker)}
+        if docx:
+            from govreport_kit.report.docx import document_for
+
+            texts["docx"] = document_for(model or report.load(code, year, str(params_file)), audience)
+            t.lap("docx")
         written = _write_all(out_dir, texts)
         (out_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
         res.html_path, res.notebook_path, res.findings_path = (str(written[k]) for k in ("html", "notebook", "findings"))
+        res.docx_path = str(written["docx"]) if "docx" in written else None
         res.html_bytes = len(html.encode("utf-8"))
         res.status = FINDINGS if res.errors else OK
         if res.errors:
@@ -227,13 +238,15 @@ def output_dir(outputs_root: str | Path | None, agency_code: str, year: int) -> 
 
 
 def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], audience: str,
-                  provenance: dict[str, Any] | None = None) -> str:
-    """``findings.json``: counts, every finding (the keys of ``govreport check --json``) and the
-    provenance (parameters, input SHA-256, package versions; the publish page shows none of it)."""
+                  marker: dict[str, Any] | None = None) -> str:
+    """``findings.json``: counts and every finding (the keys of ``govreport check --json``), and
+    what the report was made from: its tables (canonical codes), its input files' SHA-256, and the
+    provenance (parameters, input SHA-256 by project path, package versions; the publish page shows none of it)."""
     counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
     doc = {"agency_code": agency_code, "year": int(year), "audience": audience, "counts": counts, "findings": findings}
-    if provenance:
-        doc["provenance"] = provenance
+    for key in ("agency_name", "tables", "inputs", "provenance"):
+        if marker and key in marker:
+            doc[key] = marker[key]
     return json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n"
 
 
@@ -268,25 +281,14 @@ def _write_text(path: Path, text: str) -> Path:
     return path
 
 
-def _write_all(out_dir: Path, texts: dict[str, str]) -> dict[str, Path]:
+def _write_all(out_dir: Path, texts: dict[str, str | bytes]) -> dict[str, Path]:
     """Write every file to a temporary name first, then rename them all into place."""
+    from govreport_kit.core.files import atomic_write_many
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    temps: dict[str, str] = {}
-    try:
-        for key, text in texts.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{OUTPUT_FILES[key]}.", suffix=".tmp", dir=out_dir)
-            temps[key] = tmp
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-            os.chmod(tmp, FILE_MODE)
-        final = {}
-        for key, tmp in temps.items():
-            final[key] = out_dir / OUTPUT_FILES[key]
-            os.replace(tmp, final[key])
-        return final
-    finally:
-        for tmp in temps.values():
-            Path(tmp).unlink(missing_ok=True)
+    final = {key: out_dir / OUTPUT_FILES[key] for key in texts}
+    atomic_write_many({final[key]: data for key, data in texts.items()}, mode=FILE_MODE)
+    return final
 
 
 @contextmanager
