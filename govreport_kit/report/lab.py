@@ -67,13 +67,14 @@ def export_html(agency_code: str, year: int, params_path: str = "", audience: st
     Returns the :class:`~govreport_kit.running.runner.RunResult`. Raises a :class:`GovReportError`
     (shown as one Chinese line) when the run fails.
     """
-    from govreport_kit.core.errors import RunError
+    from govreport_kit.core.errors import ParamsError, RunError
     from govreport_kit.report.notebook import params_file, show
     from govreport_kit.running.runner import run_report
 
     res = run_report(params_file(agency_code, year, params_path), audience=audience, outputs_root=outputs_root)
     if not res.html_path:
-        raise RunError(res.message or "报告未生成", fix="改正后重新运行本单元格")
+        error = ParamsError if res.reason == "input" else RunError
+        raise error(res.message or "报告未生成", fix="改正后重新运行本单元格")
     note = f"（{res.message}）" if res.message else ""
     show(Markup('<p style="{}">报告已写入 <code>{}</code>{}</p>').format(
         "color:#1b5e20" if res.status == "ok" else ERROR_STYLE, res.html_path, note))

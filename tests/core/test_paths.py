@@ -27,11 +27,14 @@ def govreport(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Comp
                           encoding="utf-8", env={**base, **(env or {})}, timeout=300)
 
 
-def test_shipped_notebook_is_the_top_level_copy():
-    shipped = paths.PACKAGE_DIR / "report" / "notebooks" / "report.ipynb"
-    assert shipped.read_bytes() == (REPO / "notebooks" / "report.ipynb").read_bytes(), \
-        "notebooks/report.ipynb and govreport_kit/report/notebooks/report.ipynb differ: copy one over the other"
-    assert paths.packaged_notebook("report.ipynb") == shipped
+def test_shipped_notebooks_are_the_top_level_copies():
+    top = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
+    assert "report.ipynb" in top
+    assert sorted(p.name for p in (paths.PACKAGE_DIR / "report" / "notebooks").glob("*.ipynb")) == top
+    for name in top:
+        shipped = paths.packaged_notebook(name)
+        assert shipped.read_bytes() == (REPO / "notebooks" / name).read_bytes(), \
+            f"notebooks/{name} and {shipped} differ: copy one over the other"
 
 
 def test_project_is_found_from_a_subfolder(tmp_path, monkeypatch):
