@@ -203,7 +203,7 @@ def filter_readings(readings: list[Reading], keep: Callable[[Reading], bool]) ->
 # ------------------------------------------------------------------ identities across rows (表三)
 def t3_constraints(form: str) -> list[list[tuple[str, int]]]:
     """R-T3-BAL and R-T3-COL as signed row sums that must be 0 in every column."""
-    outcomes = fmt.T3_OUTCOME_ROWS if form == "2021" else fmt.T3_OUTCOME_ROWS_2019
+    outcomes = fmt.spec(form).t3_outcome_rows
     bal = [("new", 1), ("carried", 1), ("total", -1), ("carried_forward", -1)]
     col = [("total", 1), *((r, -1) for r in outcomes)]
     return [bal, col]

@@ -101,7 +101,7 @@ def target_paths(params_dir: Path, code: str, year: int) -> tuple[Path, Path, Pa
 
 def import_report(report: str | Path, code: str, params_dir: str | Path, overwrite: bool = False) -> ImportResult:
     """Write params, workbook and narrative for the year of ``report``; see the module doc."""
-    from govreport_kit.inputs.encoding import atomic_write
+    from govreport_kit.core.files import atomic_write
     from govreport_kit.inputs.params import dump_params, load_params
     from govreport_kit.inputs.template import write_workbook
     from govreport_kit.audit.audit import audit_paths

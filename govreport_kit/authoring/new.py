@@ -85,13 +85,14 @@ def _agency_dict(agency: Agency) -> dict[str, str | None]:
 def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLike | None = None) -> Scaffold:
     """Create ``<params_dir>/<code>/<year>.yaml``, ``<year>.xlsx`` and ``<year>.md``; see the module doc."""
     from govreport_kit.core import paths
-    from govreport_kit.inputs.params import YEAR_RANGE, dump_params, load_params
+    from govreport_kit.inputs.params import dump_params, load_params
 
     problem = agency_code_problem(code)
     if problem:
         raise ParamsError(problem, Location(key="code"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")
-    if not isinstance(year, int) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-        raise ParamsError(f"年度“{year}”无效", Location(key="year"), f"应在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间")
+    year_problem = fmt.year_problem(year)
+    if year_problem:
+        raise ParamsError(year_problem, Location(key="year"), "用 --year 给出四位数字的报告年度，例如 2024")
     name = (name or "").strip()
     if not name:
         raise ParamsError("机构名称为空", Location(key="name"), "用 --name 给出报告标题中的全称")
@@ -104,7 +105,7 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
     if existing:
         raise ParamsError(f"文件已存在，不会覆盖：{'、'.join(str(p) for p in existing)}", Location(file=str(existing[0])),
                           "换一个年度，或先把已有文件改名或移走")
-    form = "2021" if year >= 2021 else "2019"
+    form = fmt.format_for_year(year)
 
     prev_path = folder / f"{year - 1}.yaml"
     previous: AgencyYear | None = None

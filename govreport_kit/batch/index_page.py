@@ -170,11 +170,11 @@ def render_index(results: Sequence[JobResult], title: str = "政府信息公开�
 
 
 def manifest(results: Sequence[JobResult], *, params_dir: str | None = None) -> dict[str, Any]:
-    from govreport_kit.batch.fingerprint import library_versions
+    from govreport_kit.core.versions import package_versions
 
     return {
         "schema": MANIFEST_SCHEMA,
-        "versions": library_versions(),
+        "versions": package_versions(),
         "params_dir": params_dir,
         "totals": totals(results),
         "jobs": [r.to_dict() for r in results],

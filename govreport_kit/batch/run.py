@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from govreport_kit.batch import fingerprint as batch_inputs, store as batch_store
+from govreport_kit.core import format as fmt
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUSES, Job, JobResult
 from govreport_kit.core.errors import ParamsError
 from govreport_kit.core.model import agency_code_problem
@@ -95,7 +96,7 @@ def discover(params_dir: str | os.PathLike) -> Discovery:
             if f.name.startswith(".") or not f.is_file() or f.suffix.lower() not in (".yaml", ".yml"):
                 continue
             m = YEAR_FILE_RE.match(f.name)
-            if not m or not 1990 <= int(m.group(1)) <= 2100:
+            if not m or fmt.year_problem(int(m.group(1))):
                 problems.append(f"已忽略 {d.name}/{f.name}：参数文件应命名为 <年度>.yaml，例如 2023.yaml")
                 continue
             jobs.append(Job(agency=d.name, year=int(m.group(1)), params_path=str(f)))

@@ -13,7 +13,7 @@ def cmd_audit(args) -> int:
     from govreport_kit.audit import audit_paths
     from govreport_kit.audit.render_html import render_page
     from govreport_kit.audit.summary import summarize_all
-    from govreport_kit.inputs.encoding import atomic_write
+    from govreport_kit.core.files import atomic_write
     from govreport_kit.core.errors import InputError
 
     results = audit_paths(args.paths)

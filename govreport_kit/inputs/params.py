@@ -11,7 +11,7 @@ Schema (every key not listed is an error; ``*`` = required)::
       phone: 0871-68226567
       email: kmxsjyjbgs@126.com
       website: null
-    year: 2023                   # * the report year (2008–2100); must equal the file name <year>.yaml
+    year: 2023                   # * the report year (format.YEAR_RANGE: 2008–2100); must equal the file name <year>.yaml
     format: "2021"               #   "2021" (default) or "2019" (reports for 2019 and 2020)
     data: 2023.xlsx              # * tables: .xlsx workbook, long-form .csv or .yaml data file
     narrative: 2023.md           #   Markdown prose of parts 一, 五, 六 (placeholders allowed)
@@ -46,7 +46,6 @@ DATA_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
 NARRATIVE_SUFFIXES = (".md", ".markdown", ".txt")
 PREVIOUS_SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
 AUDIENCES = ("review", "publish")
-YEAR_RANGE = (2008, 2100)
 _URL_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+:|//|\\\\)")
 _TYPE_NAMES = {str: "文字", int: "整数", bool: "true/false", dict: "键值（下一级缩进）", type(None): "空值"}
 
@@ -149,9 +148,9 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
             fail(problem, "agency.code", "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”，最长 64 个字符）")
     out = _check_map(data, SCHEMA, "", fail)
     out["format"] = str(out.get("format") or "2021")
-    lo, hi = YEAR_RANGE
-    if not lo <= out["year"] <= hi:
-        fail(f"年度 {out['year']} 不在 {lo}–{hi} 之间", "year")
+    year_problem = fmt.year_problem(out["year"])
+    if year_problem:
+        fail(year_problem, "year")
     postcode = out["agency"].get("postcode")
     if postcode and not re.fullmatch(r"[0-9]{6}", postcode):
         fail(f"邮政编码“{postcode}”应为 6 位数字", "agency.postcode")

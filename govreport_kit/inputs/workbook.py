@@ -178,7 +178,7 @@ def locate_table2(sheet: Sheet, form: str) -> dict[tuple[str, str], tuple[int, i
 
 
 def t3_labels(form: str) -> list[str]:
-    groups = fmt.T3_ROW_GROUPS if form == "2021" else fmt.T3_ROW_GROUPS_2019
+    groups = fmt.spec(form).t3_row_groups
     heads = [c.label for row in fmt.T3_HEADER for c in row]
     return list(dict.fromkeys([fmt.TABLE_TITLES["table3"], *heads, *(g.label for g in groups),
                                *(r.label for r in fmt.table_rows("table3", form))]))
@@ -269,13 +269,6 @@ def _open(path: Path, name: str, data_only: bool):
                          "请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”；旧版 .xls 和加密文件不能读取") from None
 
 
-def expected_format(form: str | None, year: int) -> str | None:
-    """``form`` as given; "auto" means 2021 for reports from 2021 on, either format before."""
-    if form == "auto":
-        return "2021" if year >= 2021 else None
-    return form
-
-
 def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
                   form: str | None = "2021") -> AgencyYear:
     """Read a workbook; ``agency``/``year`` (from params) take precedence over its 机构信息 sheet.
@@ -302,7 +295,7 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
     info = read_agency_sheet(Sheet.of(wb[fmt.AGENCY_SHEET], name) if fmt.AGENCY_SHEET in wb.sheetnames else None, name)
     notes: list[str] = []
     agency, year = _reconcile(info, agency, year, name, notes)
-    form = expected_format(form, year)
+    form = fmt.expected_format(form, year)
     if form and found != form:
         raise InputError(f"这是 {found} 年版格式的工作簿（{why or '表头与 ' + form + ' 年版不符'}），这里需要 {form} 年版格式",
                          Location(file=name, sheet=fmt.TABLE_SHORT_NAMES["table2"]),

@@ -26,11 +26,10 @@ from govreport_kit.report import render
 from govreport_kit.core.errors import Location, ParamsError, RunError
 from govreport_kit.checks.findings import Finding, has_errors, sort_findings
 from govreport_kit.core.paths import params_dir, project_root
+from govreport_kit.core.versions import package_versions
 
 MARKER_MIME = "application/vnd.govreport.report+json"
 AUDIENCES = ("review", "publish")
-#: Packages whose versions the footer records (those that shape the output).
-VERSIONED_PACKAGES = ("pandas", "nbconvert", "papermill", "nbclient", "ipykernel", "markdown-it-py", "nh3")
 
 
 class ReportRefused(RunError):
@@ -242,18 +241,6 @@ def _display_path(path: str, base: Path) -> str:
         except ValueError:
             continue
     return p.name
-
-
-def package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"govreport_kit": __version__, "python": sys.version.split()[0]}
-    for name in VERSIONED_PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return out
 
 
 def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, Any]:

@@ -136,7 +136,7 @@ def table2_html(model, findings: Iterable[Finding] = ()) -> Markup:
     """Table 二 as printed: per section a caption row over the grid, a header row, data rows."""
     by_cell = _by_cell(findings)
     grid = fmt.T2_GRID_COLUMNS
-    sections = fmt.T2_SECTIONS if model.format == "2021" else fmt.T2_2019_SECTIONS
+    sections = fmt.spec(model.format).t2_sections
     bodies = []
     for s in sections:
         header = s.header
@@ -160,7 +160,7 @@ def table3_html(model, findings: Iterable[Finding] = ()) -> Markup:
     """Table 三: three header rows, a three-column label block with vertical group labels."""
     by_cell = _by_cell(findings)
     rows_def = fmt.table_rows("table3", model.format)
-    groups = fmt.T3_ROW_GROUPS if model.format == "2021" else fmt.T3_ROW_GROUPS_2019
+    groups = fmt.spec(model.format).t3_row_groups
     index = {r.code: i for i, r in enumerate(rows_def)}
     spans = [(g, index[g.first], index[g.last]) for g in groups]
     out = []

@@ -24,24 +24,23 @@ top) is kept as ``report.failed.ipynb`` and the previous outputs are left untouc
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from govreport_kit.core import format as fmt
 from govreport_kit.core import paths
 from govreport_kit.core.errors import GovReportError, Location, ParamsError
+from govreport_kit.core.files import atomic_write, atomic_write_many
 
 OK, FINDINGS, FAILED = "ok", "findings", "failed"
 TEMPLATES_DIR = paths.TEMPLATES_DIR
 TEMPLATE_NAME = "govreport"
 OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json"}
 FAILED_NOTEBOOK = "report.failed.ipynb"
-FILE_MODE = 0o644  # mkstemp creates 0600; reports are meant to be shared
 
 
 @dataclass
@@ -168,7 +167,7 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
         if failure is not None:
             reason, message, retryable = failure
             res.reason, res.message, res.retryable = reason, message, retryable
-            res.failed_notebook_path = str(_write_text(out_dir / FAILED_NOTEBOOK, execute.notebook_text(nb)))
+            res.failed_notebook_path = str(atomic_write(out_dir / FAILED_NOTEBOOK, execute.notebook_text(nb), mkdir=True))
             return res
         if findings is None:
             findings = marker.get("findings", [])
@@ -204,20 +203,14 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
         res.timings = t.laps
 
 
-def warm_up() -> None:
-    """Import papermill, nbclient, nbconvert and build the exporter now (once per batch worker)."""
-    with _fast_jupyter_imports():
-        from govreport_kit.running import execute
-    execute.warm_exporter_in_background().join()
-
-
 def output_dir(outputs_root: str | Path | None, agency_code: str, year: int) -> Path:
     """``<outputs_root>/<agency_code>/<year>``, refusing anything that resolves outside the root."""
     from govreport_kit.core.model import agency_code_problem
 
     problem = agency_code_problem(agency_code)
-    if problem or not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2999:
-        raise ParamsError(problem or f"年度“{year}”无效", where=Location(key="agency.code" if problem else "year"))
+    problem = problem or fmt.year_problem(year)
+    if problem:
+        raise ParamsError(problem, where=Location(key="year" if agency_code_problem(agency_code) is None else "agency.code"))
     root = Path(outputs_root or paths.outputs_dir()).resolve()
     out = (root / agency_code / str(year)).resolve()
     if not out.is_relative_to(root) or out == root:
@@ -249,39 +242,11 @@ def _count(res: RunResult, findings: list[dict[str, Any]]) -> None:
     res.infos = sum(f["severity"] == "info" for f in findings)
 
 
-def _write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def _write_all(out_dir: Path, texts: dict[str, str]) -> dict[str, Path]:
-    """Write every file to a temporary name first, then rename them all into place."""
+    """Write every output file to a temporary name first, then rename them all into place."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    temps: dict[str, str] = {}
-    try:
-        for key, text in texts.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{OUTPUT_FILES[key]}.", suffix=".tmp", dir=out_dir)
-            temps[key] = tmp
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-            os.chmod(tmp, FILE_MODE)
-        final = {}
-        for key, tmp in temps.items():
-            final[key] = out_dir / OUTPUT_FILES[key]
-            os.replace(tmp, final[key])
-        return final
-    finally:
-        for tmp in temps.values():
-            Path(tmp).unlink(missing_ok=True)
+    atomic_write_many({out_dir / OUTPUT_FILES[key]: text for key, text in texts.items()})
+    return {key: out_dir / OUTPUT_FILES[key] for key in texts}
 
 
 @contextmanager
