@@ -16,7 +16,8 @@ from markupsafe import Markup, escape
 
 from govreport_kit.core import format as fmt
 from govreport_kit.report import render
-from govreport_kit.checks.findings import sort_findings
+from govreport_kit.checks.findings import count_by_severity, sort_findings
+from govreport_kit.checks.wording import place_text
 from govreport_kit.audit.result import AuditResult
 from govreport_kit.audit.summary import FORMAT_NAMES
 
@@ -50,17 +51,6 @@ def _mark_unread(markup: str, res: AuditResult) -> str:
     return markup
 
 
-def _place(f) -> str:
-    if f.table in fmt.TABLE_CODES and f.row and f.column:
-        try:
-            return fmt.cell_label(f.table, f.row, f.column)
-        except KeyError:
-            return fmt.TABLE_SHORT_NAMES[f.table]
-    if f.table in fmt.TABLE_CODES:
-        return fmt.TABLE_SHORT_NAMES[f.table]
-    return "正文" if f.rule.startswith("R-N-") else "整份报告"
-
-
 def _findings(res: AuditResult, prefix: str) -> Markup:
     main = [f for f in res.findings if f.severity != fmt.INFO]
     infos = [f for f in res.findings if f.severity == fmt.INFO]
@@ -75,9 +65,9 @@ def _finding_list(findings, prefix: str) -> Markup:
     items = []
     for f in sort_findings(findings):
         target = render.finding_target(f)
-        place = escape(_place(f))
+        place = escape(place_text(f, source=False))
         if target and target.startswith(("cell-", "row-", "part-table")):
-            place = Markup('<a href="#{}{}">{}</a>').format(prefix, target, _place(f))
+            place = Markup('<a href="#{}{}">{}</a>').format(prefix, target, place_text(f, source=False))
         items.append(Markup('<li class="sev-{}"><span class="badge">{}</span><code>{}</code> {}：{}</li>').format(
             f.severity, fmt.SEVERITY_LABELS.get(f.severity, f.severity), f.rule, place, f.message))
     return Markup('<ul class="findings">{}</ul>').format(Markup("").join(items))
@@ -120,8 +110,8 @@ def render_page(results: Iterable[AuditResult]) -> str:
     results = list(results)
     toc = Markup("").join(
         Markup('<li><a href="#report-{}">{}</a>：{}</li>').format(
-            i, r.source, f"错误 {sum(f.severity == fmt.ERROR for f in r.findings)} 项，"
-                         f"警告 {sum(f.severity == fmt.WARNING for f in r.findings)} 项，未能读出 {len(r.unreadable)} 项")
+            i, r.source, "错误 {error} 项，警告 {warning} 项，".format(**count_by_severity(r.findings))
+            + f"未能读出 {len(r.unreadable)} 项")
         for i, r in enumerate(results, 1))
     body = Markup("\n").join(report_html(r, i) for i, r in enumerate(results, 1))
     page = Markup('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'

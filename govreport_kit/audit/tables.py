@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 from govreport_kit.core import format as fmt
-from govreport_kit.audit.normalize import has_cjk, label_key, squeeze, strip_enum
+from govreport_kit.core.normalize import has_cjk, label_key, squeeze, strip_enum
 from govreport_kit.audit.split import Reading, RowReadings
-from govreport_kit.audit.text import VALUE, Piece, segment_pieces
+from govreport_kit.audit.text import Piece, segment_pieces
 
 FUZZY_LABEL_MIN = 0.6
 TYPO_REPORT_MIN = 0.75
@@ -372,7 +372,3 @@ def _t4_group_rows(stream: str, words: str, n: int) -> tuple[list[Piece], int] |
         pieces += row
         pos = end = hit[1]
     return pieces, end
-
-
-def values_count(pieces: list[Piece]) -> int:
-    return sum(1 for p in pieces if p.kind == VALUE)

@@ -13,9 +13,13 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govreport_kit.core.versions import package_versions
+from govreport_kit.running.result import OK
+
+if TYPE_CHECKING:
+    from govreport_kit.batch.jobs import JobResult
 from govreport_kit.core.files import sha256_bytes, sha256_file
 
 # Modules that never change a report's bytes: editing them must not re-run every report.
@@ -94,6 +98,6 @@ def fingerprint(inputs: dict[str, str], **options: Any) -> str:
     return sha256_bytes(blob)
 
 
-def unchanged(last: Any, fp: str) -> bool:
+def unchanged(last: JobResult | None, fp: str) -> bool:
     """True when the last recorded run of a job ended ``ok`` with this very fingerprint."""
-    return last is not None and getattr(last, "status", None) == "ok" and getattr(last, "fingerprint", None) == fp
+    return last is not None and last.status == OK and last.fingerprint == fp

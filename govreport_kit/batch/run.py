@@ -212,7 +212,7 @@ def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: 
 
 # ------------------------------------------------------------------------------------ the run
 def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str | os.PathLike | None = None,
-              workers: int | None = None, changed_only: bool = False, audience: str = "review",
+              workers: int | None = None, changed_only: bool = False, audience: str = fmt.REVIEW,
               timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
               observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.

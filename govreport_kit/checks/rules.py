@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError
 from govreport_kit.checks.findings import Finding, sort_findings
+from govreport_kit.checks.wording import cell_place
 
 if TYPE_CHECKING:  # the model imports pandas; a CLI that only lists rules should not pay for it
     from govreport_kit.core.model import AgencyYear
@@ -166,50 +167,6 @@ def show(v: Any, blank: str = "空白") -> str:
     return str(v)
 
 
-def _row_groups(form: str) -> dict[str, str]:
-    """Row code -> the vertical label over it (（三）不予公开 …) for table 三's numbered sub-rows."""
-    rows = [r.code for r in fmt.table_rows("table3", form)]
-    groups = fmt.spec(form).t3_row_groups
-    out = {}
-    for g in groups[1:]:  # groups[0] is 三、本年度办理结果, over every outcome row
-        for code in rows[rows.index(g.first): rows.index(g.last) + 1]:
-            out[code] = g.label
-    return out
-
-
-def place(table: str, row: str | None, column: str | None, form: str = "2021") -> str:
-    """The cell as an analyst finds it in the form, e.g. 表三“（七）总计”行“自然人”列."""
-    name = fmt.TABLE_SHORT_NAMES[table]
-    if table == "table2":
-        if row is None:
-            return f"{name}的数值列"
-        rl = fmt.row_label(table, row, form)
-        return f"{name}“{rl}”的“{fmt.column_label(table, column, row, form)}”" if column else f"{name}“{rl}”行"
-    if table == "table4":
-        rl = cl = None
-        if row:
-            rl = fmt.row_label(table, row, form)
-            if row in fmt.T4_SUBTOTALS["litigation"][1]:
-                rl = f"{fmt.T4_LITIGATION_LABEL}／{rl}"
-        if column:
-            cl = fmt.column_label(table, column, fmt=form)
-        if rl and cl:
-            return f"{name}“{rl}”的“{cl}”"
-        return f"{name}“{rl}”组" if rl else f"{name}“{cl}”列"
-    rl = cl = None
-    if row:
-        rl = fmt.row_label(table, row, form)
-        group = _row_groups(form).get(row)
-        rl = f"{group} {rl}" if group else rl
-    if column:
-        cl = fmt.column_label(table, column, fmt=form)
-        if column in fmt.T3_ORG_COLUMNS:
-            cl = f"{cl}（{fmt.T3_HEADER[1][1].label}）" if column == "other_org" else cl
-    if rl and cl:
-        return f"{name}“{rl}”行“{cl}”列"
-    return f"{name}“{rl}”行" if rl else f"{name}“{cl}”列"
-
-
 def _from_failure(model: AgencyYear, f) -> Finding:
     from govreport_kit.checks import schemas
 
@@ -228,12 +185,12 @@ def _from_failure(model: AgencyYear, f) -> Finding:
                             table_name=fmt.TABLE_SHORT_NAMES[f.table], problem=what.format(**labels), fix=fix)
     if f.rule == schemas.INT:
         if f.problem == "dtype":
-            where = place(f.table, None, f.column, form) + "的数据类型"
+            where = cell_place(f.table, None, f.column, form) + "的数据类型"
             kind = f"{'整数' if f.expected == 'Int64' else '对象'}类型（{f.expected}）"
             return make_finding(model, f.rule, f.table, None, f.column, f.expected, f.found, place=where, kind=kind)
         kind = schemas.cell_kind(f.table, f.row, f.column, form)
         return make_finding(model, f.rule, f.table, f.row, f.column, KIND_TEXT[kind], f.found,
-                            place=place(f.table, f.row, f.column, form), kind=KIND_TEXT[kind])
+                            place=cell_place(f.table, f.row, f.column, form), kind=KIND_TEXT[kind])
     df = model.table(f.table)
     ident = schemas.identity_at(f.table, f.rule, f.row, f.column, form)
     expected = schemas.evaluate(ident, lambda r, c: df.at[r, c])
@@ -241,7 +198,7 @@ def _from_failure(model: AgencyYear, f) -> Finding:
     if f.rule == "R-T3-BAL":
         extra = {key: show(schemas.as_number(df.at[key, f.column])) for key in ("new", "carried", "total")}
     return make_finding(model, f.rule, f.table, f.row, f.column, expected, f.found,
-                        place=place(f.table, f.row, f.column, form), **extra)
+                        place=cell_place(f.table, f.row, f.column, form), **extra)
 
 
 # ------------------------------------------------------------------------------ blank cells
@@ -264,7 +221,7 @@ def blank_findings(model: AgencyYear, tables=fmt.TABLE_CODES) -> list[Finding]:
             state = model.state(table, row, column)
             sums = [(i, schemas.evaluate(i, lambda r, c: values[(r, c)])) for i in totals.get((row, column), [])]
             nonzero = [(i, s) for i, s in sums if s]
-            where = place(table, row, column, model.format)
+            where = cell_place(table, row, column, model.format)
             if nonzero:
                 ident, total = nonzero[0]
                 axis = {"R-T3-ROW": "行", "R-T3-COL": "列", "R-T4-SUM": "组"}[ident.rule]
@@ -348,7 +305,7 @@ def carry_findings(model: AgencyYear, previous: AgencyYear) -> list[Finding]:
         have = schemas.as_number(raw)
         if want is not None and have is not None and want != have:
             out.append(make_finding(model, "R-X-CARRY", "table3", "carried", c.code, want, schemas.plain(raw),
-                                    place=place("table3", "carried", c.code, model.format),
+                                    place=cell_place("table3", "carried", c.code, model.format),
                                     prev_year=previous.year, cf_label=label))
     return out
 
@@ -372,6 +329,6 @@ def stock_findings(model: AgencyYear, previous: AgencyYear) -> list[Finding]:
         want = prev + issued - repealed
         if want != have:
             out.append(make_finding(model, "R-X-STOCK", "table2", row, "in_force", want, schemas.plain(raw),
-                                    place=place("table2", row, "in_force"), prev_year=previous.year,
+                                    place=cell_place("table2", row, "in_force"), prev_year=previous.year,
                                     prev=show(prev), issued=show(issued), repealed=show(repealed)))
     return out

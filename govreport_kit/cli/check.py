@@ -32,13 +32,11 @@ def cmd_check(args) -> int:
 
 def cmd_template(args) -> int:
     from govreport_kit.core.errors import InputError
-    from govreport_kit.core.model import Agency, agency_code_problem
+    from govreport_kit.core.model import Agency, require_agency_code
     from govreport_kit.core.format import year_problem
     from govreport_kit.inputs.template import write_template
 
-    problem = agency_code_problem(args.agency)
-    if problem:
-        raise ParamsError(problem, Location(key="--agency"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")
+    require_agency_code(args.agency, Location(key="--agency"))
     if year_problem(args.year):
         raise ParamsError(year_problem(args.year), Location(key="--year"))
     out = Path(args.out) if args.out else Path(f"{args.agency}-{args.year}.xlsx")

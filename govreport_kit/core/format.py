@@ -10,7 +10,7 @@ so that a kernel or a CLI that only needs labels starts fast.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterator
 
 # --------------------------------------------------------------------------------------------
@@ -300,6 +300,12 @@ def expected_format(form: str | None, year: int) -> str | None:
         return "2021" if format_for_year(year) == "2021" else None
     return form
 
+
+# --------------------------------------------------------------------------------------------
+# Report editions: ``review`` lists the findings on top; ``publish`` is refused while errors stand.
+
+REVIEW, PUBLISH = "review", "publish"
+AUDIENCES = (REVIEW, PUBLISH)
 
 # --------------------------------------------------------------------------------------------
 # Report years: one valid range for params, data files, workbooks, output folders and R-META.

@@ -16,7 +16,6 @@ from pathlib import Path
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.core.paths import project_root
 
-ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 

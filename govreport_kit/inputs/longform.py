@@ -54,7 +54,7 @@ from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.core.files import atomic_write
 from govreport_kit.inputs.encoding import display_path, read_text
 from govreport_kit.core.errors import InputError, Location
-from govreport_kit.core.model import BLANK, NOT_APPLICABLE, Agency, AgencyYear, agency_code_problem
+from govreport_kit.core.model import BLANK, NOT_APPLICABLE, Agency, AgencyYear, require_agency_code
 
 HEADER = ("table", "row", "column", "value")
 META_KEYS = tuple(code for code, _ in fmt.AGENCY_FIELDS) + ("year", "format")
@@ -132,9 +132,7 @@ def _agency_year(meta: dict[str, tuple[Any, Location]], name: str, agency: Agenc
     notes: list[str] = []
     text = {k: ("" if v is None else str(v).strip()) for k, (v, _) in meta.items()}
     if text.get("code"):
-        problem = agency_code_problem(text["code"])
-        if problem:
-            raise InputError(problem, meta["code"][1], "例如 xishan-edu")
+        require_agency_code(text["code"], meta["code"][1], InputError)
         if agency is not None and text["code"] != agency.code:
             raise InputError(f"数据中的机构代码“{text['code']}”与参数文件的“{agency.code}”不一致", meta["code"][1],
                              "请确认参数文件指向的是这家机构的数据")

@@ -40,12 +40,11 @@ from govreport_kit.core import format as fmt
 from govreport_kit.inputs import strict_yaml
 from govreport_kit.inputs.encoding import display_path, read_text
 from govreport_kit.core.errors import GovReportError, Location, ParamsError
-from govreport_kit.core.model import Agency, agency_code_problem
+from govreport_kit.core.model import AGENCY_CODE_HINT, Agency, agency_code_problem
 
 DATA_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
 NARRATIVE_SUFFIXES = (".md", ".markdown", ".txt")
 PREVIOUS_SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
-AUDIENCES = ("review", "publish")
 _URL_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+:|//|\\\\)")
 _TYPE_NAMES = {str: "文字", int: "整数", bool: "true/false", dict: "键值（下一级缩进）", type(None): "空值"}
 
@@ -65,10 +64,10 @@ AGENCY_SPEC = {code: Spec("text", required=code in ("code", "name"), nullable=co
                for code, _ in fmt.AGENCY_FIELDS}
 #: Report options; add a key here (with a default in REPORT_DEFAULTS) to offer a new option.
 REPORT_SPEC: dict[str, Spec] = {
-    "audience": Spec("choice", choices=AUDIENCES),
+    "audience": Spec("choice", choices=fmt.AUDIENCES),
     "title": Spec("text", nullable=True),
 }
-REPORT_DEFAULTS: dict[str, Any] = {"audience": "review", "title": None}
+REPORT_DEFAULTS: dict[str, Any] = {"audience": fmt.REVIEW, "title": None}
 SCHEMA: dict[str, Spec] = {
     "agency": Spec("map", required=True, children=AGENCY_SPEC),
     "year": Spec("int", required=True),
@@ -134,7 +133,7 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
     lines = lines or {}
 
     def fail(what: str, key: str | None, fix: str | None = None):
-        raise ParamsError(what, Location(file=file, line=_line(lines, key), key=key), fix)
+        raise ParamsError(what, Location(file=file, line=strict_yaml.key_line(lines, key), key=key), fix)
 
     if data is None:
         fail("参数文件没有内容", None, "参考内置示例 params/xishan-edu/2023.yaml 填写")
@@ -145,7 +144,7 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
     if isinstance(agency, dict) and "code" in agency:
         problem = agency_code_problem(agency["code"])
         if problem:
-            fail(problem, "agency.code", "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”，最长 64 个字符）")
+            fail(problem, "agency.code", AGENCY_CODE_HINT)
     out = _check_map(data, SCHEMA, "", fail)
     out["format"] = str(out.get("format") or "2021")
     year_problem = fmt.year_problem(out["year"])
@@ -162,14 +161,6 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
     report = {**REPORT_DEFAULTS, **out.get("report", {})}
     out["report"] = report
     return out
-
-
-def _line(lines: Mapping[str, int], key: str | None) -> int | None:
-    while key:
-        if key in lines:
-            return lines[key]
-        key = key.rpartition(".")[0]
-    return None
 
 
 def _check_map(data: dict, schema: Mapping[str, Spec], prefix: str, fail) -> dict[str, Any]:
@@ -229,7 +220,7 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
     code, year = raw["agency"]["code"], raw["year"]
 
     def fail(what: str, key: str | None, fix: str | None = None):
-        raise ParamsError(what, Location(file=name, line=_line(lines, key), key=key), fix)
+        raise ParamsError(what, Location(file=name, line=strict_yaml.key_line(lines, key), key=key), fix)
 
     if p.stem.isdigit():  # the params/<code>/<year>.yaml convention
         if int(p.stem) != year:

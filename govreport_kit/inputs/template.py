@@ -30,6 +30,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.files import atomic_write
+from govreport_kit.core.grid import place_spans
 from govreport_kit.core.model import Agency, AgencyYear
 
 FONT_NAME = "宋体"
@@ -52,18 +53,9 @@ class Placed:
 
 
 def place_header(header: tuple[tuple[fmt.HeaderCell, ...], ...], top: int, left: int) -> list[Placed]:
-    """Lay out header rows with row/col spans the way an HTML table does."""
-    taken: set[tuple[int, int]] = set()
-    out = []
-    for i, cells in enumerate(header):
-        col = left
-        for cell in cells:
-            while (top + i, col) in taken:
-                col += 1
-            out.append(Placed(top + i, col, cell.label, cell.rowspan, cell.colspan))
-            taken.update((top + i + dr, col + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
-            col += cell.colspan
-    return out
+    """Lay out header rows with row/col spans the way an HTML table does (:func:`core.grid.place_spans`)."""
+    return [Placed(top + i, left + c, cell.label, cell.rowspan, cell.colspan)
+            for i, row in enumerate(place_spans(header)) for cell, c in row]
 
 
 def t2_sections(form: str) -> list[tuple[str, tuple[str, ...], tuple[fmt.Row, ...], tuple[fmt.Column, ...]]]:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,16 +26,12 @@ from govreport_kit.inputs.encoding import display_path
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.inputs.longform import PLACEHOLDER_CODE, PLACEHOLDER_NAME
 from govreport_kit.inputs.template import t2_sections as _sections
-from govreport_kit.core.model import Agency, AgencyYear, agency_code_problem
+from govreport_kit.core.model import Agency, AgencyYear, require_agency_code
+from govreport_kit.core.normalize import label_key
 
 TYPO_CUTOFF = 0.6
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
-
-
-def norm(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    t = re.sub(r"\s+", "", t)
-    return re.sub(r"^([0-9]+)、", r"\1.", t)
+#: Labels are compared by their :func:`govreport_kit.core.normalize.label_key`.
+norm = label_key
 
 
 @dataclass
@@ -354,9 +348,7 @@ def _reconcile(info: dict[str, Any], agency: Agency | None, year: int | None, na
 
     code_in_sheet = text("code")
     if code_in_sheet:
-        problem = agency_code_problem(code_in_sheet)
-        if problem:
-            raise InputError(problem, info["code"][1], "例如 xishan-edu")
+        require_agency_code(code_in_sheet, info["code"][1], InputError)
     raw_year, year_where = info.get("year", (None, Location(file=name, sheet=fmt.AGENCY_SHEET)))
     sheet_year = None
     if raw_year is not None:

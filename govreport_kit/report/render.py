@@ -23,7 +23,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from govreport_kit.core import format as fmt
-from govreport_kit.checks.findings import SEVERITY_ORDER, Finding, sort_findings
+from govreport_kit.checks.findings import SEVERITY_ORDER, Finding, count_by_severity, sort_findings
+from govreport_kit.checks.wording import place_text
 from govreport_kit.core.model import NOT_APPLICABLE
 
 #: Chinese fonts found on Windows, macOS and Linux, no web fonts; SC named so Noto picks Simplified shapes.
@@ -278,12 +279,12 @@ def title_html(model) -> Markup:
 def findings_html(findings: Iterable[Finding]) -> Markup:
     """The review section: counts, then every finding (errors first), each linked to its place."""
     fs = sort_findings(findings)
-    counts = {s: sum(1 for f in fs if f.severity == s) for s in (fmt.ERROR, fmt.WARNING, fmt.INFO)}
+    counts = count_by_severity(fs)
     summary = "，".join(f"{fmt.SEVERITY_LABELS[s]} {n} 项" for s, n in counts.items())
     items = []
     for i, f in enumerate(fs, 1):
         target = finding_target(f)
-        where = _finding_place(f)
+        where = place_text(f, source=False)
         place = (Markup('<a href="#{}">{}</a>').format(target, where or "查看") if target
                  else Markup("{}").format(where))
         extra = Markup("")
@@ -299,18 +300,6 @@ def findings_html(findings: Iterable[Finding]) -> Markup:
         Markup('<p class="ok">未发现问题。</p>')
     return Markup('<section class="findings" id="findings">\n<h2>检查结果（审阅用，发布版不含本节）</h2>\n'
                   '<p class="summary">{}。</p>\n{}\n</section>').format(summary, body)
-
-
-def _finding_place(f: Finding) -> str:
-    if f.table in fmt.TABLE_CODES and f.row and f.column:
-        try:
-            return fmt.cell_label(f.table, f.row, f.column, getattr(f, "form", "2021"))
-        except KeyError:
-            pass
-    if f.table in fmt.TABLE_CODES:
-        label = fmt.TABLE_SHORT_NAMES[f.table]
-        return f"{label} {f.row_label}" if f.row_label else label
-    return fmt.RULE_BY_ID[f.rule].title if f.rule in fmt.RULE_BY_ID else ""
 
 
 # -------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from govreport_kit.audit import audit_paths, audit_text
-from govreport_kit.audit.normalize import normalize_text
+from govreport_kit.core.normalize import normalize_text
 from govreport_kit.audit.prose import cn_counts, cn_number
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
