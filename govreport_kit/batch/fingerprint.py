@@ -51,7 +51,7 @@ def common_inputs(notebook: str | None = None) -> dict[str, str]:
     nb = Path(notebook) if notebook else report_notebook()
     return {
         "notebook": sha256_file(nb) if nb.is_file() else "missing",
-        "template": _tree_digest(paths.TEMPLATES_DIR),
+        "template": _tree_digest(paths.TEMPLATES_DIR, skip_dirs={"pages"}),  # pages/: index and audit pages
         "package": _tree_digest(paths.PACKAGE_DIR, _NOT_REPORT_CODE, _NOT_REPORT_DIRS),
         "versions": sha256_bytes(json.dumps(package_versions(), sort_keys=True)),
     }

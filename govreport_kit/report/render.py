@@ -15,6 +15,7 @@ here touches files, kernels or the clock, so the same inputs give the same bytes
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
@@ -33,6 +34,22 @@ FONT_STACK = ('"Microsoft YaHei","微软雅黑","PingFang SC","Hiragino Sans GB"
 
 # -------------------------------------------------------------------------------------------
 # Cell addresses
+
+
+@dataclass(frozen=True)
+class TableView:
+    """How the tables are shown on a page that holds more than one report (the audit page).
+
+    ``prefix`` goes before every id (``r2-cell-table3-…``), ``unread`` cells (table, row, column)
+    are shown as “？” and marked, ``heading`` is the tag of each table part's title.
+    """
+
+    prefix: str = ""
+    unread: frozenset[tuple[str, str, str]] = frozenset()
+    heading: str = "h2"
+
+
+REPORT_VIEW = TableView()
 
 
 def cell_code(table: str, row: str, column: str) -> str:
@@ -99,7 +116,8 @@ def _attrs(**attrs: Any) -> Markup:
                           if v is not None and v is not False))
 
 
-def _value_td(model, table: str, row: str, column: str, by_cell, colspan: int = 1) -> Markup:
+def _value_td(model, table: str, row: str, column: str, by_cell, colspan: int = 1,
+              view: TableView = REPORT_VIEW) -> Markup:
     fs = by_cell.get((table, row, column), ())
     classes = "v"
     title = None
@@ -108,7 +126,9 @@ def _value_td(model, table: str, row: str, column: str, by_cell, colspan: int = 
         classes += f" flag flag-{worst}"
         title = "\n".join(f"{fmt.SEVERITY_LABELS.get(f.severity, f.severity)} {f.rule}：{f.message}" for f in fs)
     text = format_value(model.get(table, row, column), model.state(table, row, column))
-    attrs = _attrs(id=cell_id(table, row, column), data_cell=cell_code(table, row, column), class_=classes,
+    if view.unread and (table, row, column) in view.unread and not text:
+        classes, text, title = "v unread" + classes[1:], "？", title or "未能读出"
+    attrs = _attrs(id=view.prefix + cell_id(table, row, column), data_cell=cell_code(table, row, column), class_=classes,
                    colspan=colspan if colspan > 1 else None, title=title)
     return Markup(f"<td{attrs}>{escape(text)}</td>")
 
@@ -125,15 +145,16 @@ def _header_rows(header: tuple[tuple[fmt.HeaderCell, ...], ...]) -> Markup:
     return Markup("<thead>{}</thead>").format(Markup("\n").join(rows))
 
 
-def _table(table: str, body: Markup, class_: str) -> Markup:
-    return Markup('<table class="form {}" id="table-{}" data-table="{}">\n{}\n</table>').format(class_, table, table, body)
+def _table(table: str, body: Markup, class_: str, view: TableView) -> Markup:
+    return Markup('<table class="form {}" id="{}table-{}" data-table="{}">\n{}\n</table>').format(
+        class_, view.prefix, table, table, body)
 
 
 # -------------------------------------------------------------------------------------------
 # Tables
 
 
-def table2_html(model, findings: Iterable[Finding] = ()) -> Markup:
+def table2_html(model, findings: Iterable[Finding] = (), view: TableView = REPORT_VIEW) -> Markup:
     """Table 二 as printed: per section a caption row over the grid, a header row, data rows."""
     by_cell = _by_cell(findings)
     grid = fmt.T2_GRID_COLUMNS
@@ -146,10 +167,12 @@ def table2_html(model, findings: Iterable[Finding] = ()) -> Markup:
         rows.append(Markup("<tr>{}{}</tr>").format(
             _th(header[0], scope="col"), Markup("").join(_th(h, colspan=n, scope="col") for h, n in zip(header[1:], spans))))
         for r in s.rows:
-            tds = Markup("").join(_value_td(model, "table2", r.code, c.code, by_cell, n) for c, n in zip(s.columns, spans))
-            rows.append(Markup("<tr{}>{}{}</tr>").format(_attrs(id=row_id("table2", r.code)), _th(r.label, scope="row"), tds))
+            tds = Markup("").join(_value_td(model, "table2", r.code, c.code, by_cell, n, view)
+                                  for c, n in zip(s.columns, spans))
+            rows.append(Markup("<tr{}>{}{}</tr>").format(_attrs(id=view.prefix + row_id("table2", r.code)),
+                                                         _th(r.label, scope="row"), tds))
         bodies.append(Markup("<tbody>{}</tbody>").format(Markup("\n").join(rows)))
-    return _table("table2", Markup("\n").join(bodies), "t2")
+    return _table("table2", Markup("\n").join(bodies), "t2", view)
 
 
 def _spans(n: int, width: int) -> list[int]:
@@ -157,7 +180,7 @@ def _spans(n: int, width: int) -> list[int]:
     return [1] * (n - 1) + [width - (n - 1)] if n else []
 
 
-def table3_html(model, findings: Iterable[Finding] = ()) -> Markup:
+def table3_html(model, findings: Iterable[Finding] = (), view: TableView = REPORT_VIEW) -> Markup:
     """Table 三: three header rows, a three-column label block with vertical group labels."""
     by_cell = _by_cell(findings)
     rows_def = fmt.table_rows("table3", model.format)
@@ -174,28 +197,29 @@ def table3_html(model, findings: Iterable[Finding] = ()) -> Markup:
                 if i == first:
                     cells.append(_th(g.label, rowspan=last - first + 1, class_="group", scope="rowgroup"))
         cells.append(_th(r.label, colspan=fmt.T3_LABEL_COLUMNS - depth, class_="label", scope="row"))
-        cells.extend(_value_td(model, "table3", r.code, c.code, by_cell) for c in fmt.T3_COLUMNS)
-        out.append(Markup("<tr{}>{}</tr>").format(_attrs(id=row_id("table3", r.code)), Markup("").join(cells)))
+        cells.extend(_value_td(model, "table3", r.code, c.code, by_cell, 1, view) for c in fmt.T3_COLUMNS)
+        out.append(Markup("<tr{}>{}</tr>").format(_attrs(id=view.prefix + row_id("table3", r.code)), Markup("").join(cells)))
     body = Markup("{}\n<tbody>\n{}\n</tbody>").format(_header_rows(fmt.T3_HEADER), Markup("\n").join(out))
-    return _table("table3", body, "t3")
+    return _table("table3", body, "t3", view)
 
 
-def table4_html(model, findings: Iterable[Finding] = ()) -> Markup:
+def table4_html(model, findings: Iterable[Finding] = (), view: TableView = REPORT_VIEW) -> Markup:
     """Table 四: three header rows (复议 / 诉讼 split in two groups) over one row of 15 values."""
     by_cell = _by_cell(findings)
-    tds = Markup("").join(_value_td(model, "table4", g.code, c.code, by_cell) for g in fmt.T4_GROUPS for c in fmt.T4_RESULTS)
+    tds = Markup("").join(_value_td(model, "table4", g.code, c.code, by_cell, 1, view)
+                          for g in fmt.T4_GROUPS for c in fmt.T4_RESULTS)
     body = Markup("{}\n<tbody><tr>{}</tr></tbody>").format(_header_rows(fmt.T4_HEADER), tds)
-    return _table("table4", body, "t4")
+    return _table("table4", body, "t4", view)
 
 
 TABLE_RENDERERS = {"table2": table2_html, "table3": table3_html, "table4": table4_html}
 
 
-def table_section_html(model, table: str, findings: Iterable[Finding] = ()) -> Markup:
+def table_section_html(model, table: str, findings: Iterable[Finding] = (), view: TableView = REPORT_VIEW) -> Markup:
     """One table part (二, 三 or 四) with its official heading."""
     title = fmt.TABLE_TITLES[table]
-    return Markup('<section class="part part-table" id="{}">\n<h2>{}</h2>\n{}\n</section>').format(
-        part_id(table), title, TABLE_RENDERERS[table](model, findings))
+    return Markup('<section class="part part-table" id="{}{}">\n<{}>{}</{}>\n{}\n</section>').format(
+        view.prefix, part_id(table), view.heading, title, view.heading, TABLE_RENDERERS[table](model, findings, view))
 
 
 # -------------------------------------------------------------------------------------------

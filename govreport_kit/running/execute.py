@@ -208,7 +208,9 @@ def _build_exporter():
 
         from govreport_kit.core.paths import TEMPLATES_DIR
 
+        # extra_template_paths: the template includes shared/style.css.j2 (shared with the index and audit pages).
         _EXPORTER = HTMLExporter(template_name="govreport", extra_template_basedirs=[str(TEMPLATES_DIR)],
+                                 extra_template_paths=[str(TEMPLATES_DIR)],
                                  exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     return _EXPORTER
 
