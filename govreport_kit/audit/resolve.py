@@ -78,6 +78,11 @@ def resolve_table(tr: TableRead, facts: dict | None = None, prev_stock: dict | N
         for rr in tr.rows:
             if rr.spec.code in solved:
                 rr.candidates = solved[rr.spec.code]
+    _settle(tr)
+
+
+def _settle(tr: TableRead) -> None:
+    """A row with one candidate reading takes it; every other row says why it stays unread."""
     for rr in tr.rows:
         if len(rr.candidates) == 1 and not rr.readings.too_many:
             rr.values = rr.candidates[0]

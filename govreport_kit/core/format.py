@@ -13,6 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+# Report years and editions (review/publish) live in core/editions.py; imported here so that
+# ``fmt.YEAR_RANGE``, ``fmt.year_problem`` and ``fmt.AUDIENCES`` are found with the rest of the format.
+from govreport_kit.core.editions import AUDIENCES, PUBLISH, REVIEW, UNKNOWN_YEAR, YEAR_RANGE, YEAR_RULES, year_problem  # noqa: F401,E501
+
 # --------------------------------------------------------------------------------------------
 # Building blocks
 
@@ -300,32 +304,6 @@ def expected_format(form: str | None, year: int) -> str | None:
         return "2021" if format_for_year(year) == "2021" else None
     return form
 
-
-# --------------------------------------------------------------------------------------------
-# Report editions: ``review`` lists the findings on top; ``publish`` is refused while errors stand.
-
-REVIEW, PUBLISH = "review", "publish"
-AUDIENCES = (REVIEW, PUBLISH)
-
-# --------------------------------------------------------------------------------------------
-# Report years: one valid range for params, data files, workbooks, output folders and R-META.
-
-#: Valid report years, inclusive: the disclosure regulations (条例) took effect in 2008.
-YEAR_RANGE = (2008, 2100)
-#: The year of a data file that names none (long-form CSV without meta rows): rules that need a
-#: year (:data:`YEAR_RULES`) are not run on it.
-UNKNOWN_YEAR = 0
-YEAR_RULES = ("R-META", "R-FMT")
-
-
-def year_problem(year: object) -> str | None:
-    """None for a valid report year (an ``int`` in :data:`YEAR_RANGE`), else a Chinese sentence why not."""
-    lo, hi = YEAR_RANGE
-    if isinstance(year, bool) or not isinstance(year, int):
-        return f"年度“{year}”不是整数"
-    if not lo <= year <= hi:
-        return f"年度 {year} 不在 {lo}–{hi} 之间"
-    return None
 
 # --------------------------------------------------------------------------------------------
 # Rules (format-2021.md §5)
