@@ -198,7 +198,7 @@ def _cells(p: Parsed, res: AuditResult) -> tuple[list[tuple[str, str, str, Any]]
                 if value is None and state == NOT_APPLICABLE:
                     states[(t, row, column)] = NOT_APPLICABLE
         fuzzy = [rr.found for rr in tr.rows if rr.found is not None and not rr.exact]
-        for frag, nearest, ratio in tr.label_issues:
+        for frag, nearest, _ratio in tr.label_issues:
             if any(frag in f for f in fuzzy):
                 continue
             res.unreadable.append(Unreadable(UNKNOWN_LABEL, f"{NAMES[table]}中的“{frag}”不是官方用语，最接近的是“{nearest}”",
@@ -233,7 +233,7 @@ def finalize(p: Parsed, previous: AuditResult | None = None) -> AuditResult:
         return res
     facts = t2_facts(p.narrative.get("overview", ""), p.form)
     prev_stock = _stock(previous)
-    for table, tr in p.reads.items():
+    for tr in p.reads.values():
         resolve_table(tr, facts, prev_stock)
     cells, states = _cells(p, res)
     agency = Agency(name=p.meta.agency or "", code=agency_code(p.meta.agency))

@@ -70,7 +70,8 @@ def resolve_table(tr: TableRead, facts: dict | None = None, prev_stock: dict | N
                 if want:
                     readings = filter_readings(readings, lambda r, j=j, want=want: r[j][0] in want) or readings
         if tr.table == "table2" and prev_stock and rr.spec.code in prev_stock and tr.form == "2021":
-            readings = filter_readings(readings, lambda r: _stock_ok(r, prev_stock[rr.spec.code])) or readings
+            stock = prev_stock[rr.spec.code]
+            readings = filter_readings(readings, lambda r, stock=stock: _stock_ok(r, stock)) or readings
         rr.candidates = readings
     if tr.table == "table3":
         cands = {rr.spec.code: rr.candidates for rr in tr.rows if rr.candidates}

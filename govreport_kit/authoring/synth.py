@@ -199,7 +199,7 @@ def synth_agency_years(n: int, seed: int = 0, years: Iterable[int] = (2023,),
 def narrative_markdown(model: AgencyYear) -> str:
     """The preamble and parts 一, 五, 六 in Markdown, every number from the tables a placeholder."""
     def ph(name: str) -> str:
-        return "{{ %s }}" % name
+        return "{{ " + name + " }}"
 
     def t2(row: str, col: str | None = None) -> str:
         return ph(f"table2.{row}.{col}" if col else f"table2.{row}")

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError
@@ -136,8 +136,8 @@ def placeholder_findings(model: AgencyYear) -> list[Finding]:
     findings = []
     for part, text in model.narrative.items():
         origin = model.narrative_origin.get(part)
-        where = {"file": origin.file, "first_line": origin.line or 1} if origin else {}
-        for e in placeholder_problems(text, model, part=part, values=values, **where):
+        file, first_line = (origin.file, origin.line or 1) if origin else (None, 1)
+        for e in placeholder_problems(text, model, part=part, values=values, file=file, first_line=first_line):
             findings.append(Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity, e.message, source=e.where))
     return findings
 
@@ -165,6 +165,11 @@ def show(v: Any, blank: str = "空白") -> str:
     if isinstance(v, str):
         return f"“{v}”"
     return str(v)
+
+
+def _lookup(values: dict[tuple[str, str], Any]) -> Callable[[str, str], Any]:
+    """``values`` as the ``value(row, column)`` function :func:`schemas.evaluate` takes."""
+    return lambda r, c: values[(r, c)]
 
 
 def _from_failure(model: AgencyYear, f) -> Finding:
@@ -219,7 +224,7 @@ def blank_findings(model: AgencyYear, tables=fmt.TABLE_CODES) -> list[Finding]:
             if schemas.plain(values[(row, column)]) is not None:
                 continue
             state = model.state(table, row, column)
-            sums = [(i, schemas.evaluate(i, lambda r, c: values[(r, c)])) for i in totals.get((row, column), [])]
+            sums = [(i, schemas.evaluate(i, _lookup(values))) for i in totals.get((row, column), [])]
             nonzero = [(i, s) for i, s in sums if s]
             where = cell_place(table, row, column, model.format)
             if nonzero:
@@ -324,7 +329,7 @@ def stock_findings(model: AgencyYear, previous: AgencyYear) -> list[Finding]:
         issued, repealed = (schemas.as_number(model.get("table2", row, c)) for c in ("issued", "repealed"))
         raw = model.get("table2", row, "in_force")
         have = schemas.as_number(raw)
-        if None in (prev, issued, repealed, have):
+        if prev is None or issued is None or repealed is None or have is None:
             continue
         want = prev + issued - repealed
         if want != have:

@@ -244,7 +244,7 @@ def _value_check(table: str, form: str):
         return lambda cls, s: pd.Series([value_ok(v, COUNT) for v in s.tolist()], index=s.index, dtype=bool)
 
     def check(cls, s: pd.Series) -> pd.Series:
-        return pd.Series([value_ok(v, cell_kind(table, *key, form) if isinstance(key, tuple) else COUNT)
+        return pd.Series([value_ok(v, cell_kind(table, key[0], key[1], form) if isinstance(key, tuple) else COUNT)
                           for key, v in s.items()], index=s.index, dtype=bool)
 
     return check
@@ -254,7 +254,7 @@ def _value_check(table: str, form: str):
 def table_model(table: str, form: str = "2021") -> type[pa.DataFrameModel]:
     """The pandera ``DataFrameModel`` of a table in the given format version."""
     columns = expected_columns(table, form)
-    dtype = object if table == "table2" else pd.Int64Dtype
+    dtype: Any = object if table == "table2" else pd.Int64Dtype
     attrs: dict[str, Any] = {"__annotations__": {c: Series[dtype] for c in columns}, "__module__": __name__}
     for c in columns:
         attrs[c] = pa.Field(nullable=True)

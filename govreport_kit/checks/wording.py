@@ -46,13 +46,14 @@ def _row_groups(form: str) -> dict[str, str]:
 def cell_place(table: str, row: str | None, column: str | None, form: str = "2021") -> str:
     """The cell as an analyst finds it in the form, e.g. 表三“（七）总计”行“自然人”列."""
     name = fmt.TABLE_SHORT_NAMES[table]
+    rl: str | None = None
+    cl: str | None = None
     if table == "table2":
         if row is None:
             return f"{name}的数值列"
         rl = fmt.row_label(table, row, form)
         return f"{name}“{rl}”的“{fmt.column_label(table, column, row, form)}”" if column else f"{name}“{rl}”行"
     if table == "table4":
-        rl = cl = None
         if row:
             rl = fmt.row_label(table, row, form)
             if row in fmt.T4_SUBTOTALS["litigation"][1]:
@@ -62,7 +63,6 @@ def cell_place(table: str, row: str | None, column: str | None, form: str = "202
         if rl and cl:
             return f"{name}“{rl}”的“{cl}”"
         return f"{name}“{rl}”组" if rl else f"{name}“{cl}”列"
-    rl = cl = None
     if row:
         rl = fmt.row_label(table, row, form)
         group = _row_groups(form).get(row)

@@ -92,9 +92,9 @@ class AgencyYear:
     agency: Agency
     year: int
     format: str = "2021"
-    table2: pd.DataFrame = None  # type: ignore[assignment]
-    table3: pd.DataFrame = None  # type: ignore[assignment]
-    table4: pd.DataFrame = None  # type: ignore[assignment]
+    table2: pd.DataFrame = None
+    table3: pd.DataFrame = None
+    table4: pd.DataFrame = None
     narrative: dict[str, str] = field(default_factory=dict)
     #: where each narrative part starts (file, line), so messages point at the analyst's file
     narrative_origin: dict[str, Location] = field(default_factory=dict)

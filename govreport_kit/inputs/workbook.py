@@ -201,7 +201,7 @@ def locate_table4(sheet: Sheet) -> dict[tuple[str, str], tuple[int, int]]:
     groups = {g.code: locate_label(sheet, g.label, "列标题", cands) for g in fmt.T4_GROUPS}
     starts = sorted(p[1] for p in groups.values())
     result_row = None
-    for (r, c), t in sorted(sheet.texts().items()):
+    for (r, _c), t in sorted(sheet.texts().items()):
         if r > max(p[0] for p in groups.values()) and t in {norm(x.label) for x in fmt.T4_RESULTS}:
             result_row = r
             break
@@ -356,14 +356,12 @@ def _reconcile(info: dict[str, Any], agency: Agency | None, year: int | None, na
             sheet_year = int(str(raw_year).strip().removesuffix("年").removesuffix(".0"))
         except ValueError:
             raise InputError(f"报告年度“{raw_year}”不是年份", year_where, "请填四位数字，例如 2023") from None
-    if agency is not None:
-        if code_in_sheet and code_in_sheet != agency.code:
-            raise InputError(f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致", info["code"][1],
-                             "请确认参数文件指向的是这家机构的工作簿")
-    if year is not None:
-        if sheet_year is not None and sheet_year != year:
-            raise InputError(f"工作簿的报告年度是 {sheet_year}，参数文件是 {year}", year_where,
-                             "请确认没有误用其他年度的工作簿，或修改报告年度")
+    if agency is not None and code_in_sheet and code_in_sheet != agency.code:
+        raise InputError(f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致", info["code"][1],
+                         "请确认参数文件指向的是这家机构的工作簿")
+    if year is not None and sheet_year is not None and sheet_year != year:
+        raise InputError(f"工作簿的报告年度是 {sheet_year}，参数文件是 {year}", year_where,
+                         "请确认没有误用其他年度的工作簿，或修改报告年度")
     if agency is None:
         fields = {code: text(code) for code, _ in fmt.AGENCY_FIELDS}
         if not fields["name"] or not fields["code"]:
