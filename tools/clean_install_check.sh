@@ -9,9 +9,13 @@ repo=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# Only the files git tracks (or would track): no stale build/ directory, no .venv.
+mkdir "$tmp/src"
+git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$tmp/src"
 python3 -m venv "$tmp/venv"
 "$tmp/venv/bin/python" -m pip install -q --upgrade pip
-"$tmp/venv/bin/python" -m pip install -q "$repo"
+"$tmp/venv/bin/python" -m pip install -q "$tmp/src" 2>&1 | grep -v "^WARNING: Location" || true
+"$tmp/venv/bin/python" -c "import govreport_kit" # the install above must have worked
 
 mkdir "$tmp/project"
 cp -r "$repo/params" "$tmp/project/params"

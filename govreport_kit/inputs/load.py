@@ -32,7 +32,7 @@ def read_data(path: str | os.PathLike, *, agency: Agency | None = None, year: in
     p = Path(path)
     kind = DATA_READERS.get(p.suffix.lower())
     if kind == "workbook":
-        from govreport_kit.inputs.template import read_workbook
+        from govreport_kit.inputs.workbook import read_workbook
 
         return read_workbook(p, agency=agency, year=year, form=form)
     if kind == "csv":

@@ -264,11 +264,3 @@ def write_template(path: str | os.PathLike, agency: Agency, year: int, form: str
 def write_workbook(path: str | os.PathLike, model: AgencyYear) -> Path:
     """Write the template filled with the model's values (“/” for not-applicable cells)."""
     return atomic_write(path, workbook_bytes(build_workbook(model.agency, model.year, model)))
-
-
-def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
-                  form: str | None = "2021") -> AgencyYear:
-    """Read a filled workbook into the model; see :func:`govreport_kit.inputs.workbook.read_workbook`."""
-    from govreport_kit.inputs.workbook import read_workbook as _read
-
-    return _read(path, agency=agency, year=year, form=form)

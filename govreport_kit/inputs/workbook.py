@@ -25,7 +25,6 @@ from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.inputs.encoding import display_path
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.inputs.longform import PLACEHOLDER_CODE, PLACEHOLDER_NAME
-from govreport_kit.inputs.template import t2_sections as _sections
 from govreport_kit.core.model import Agency, AgencyYear, require_agency_code
 from govreport_kit.core.normalize import label_key
 
@@ -139,7 +138,7 @@ def check_leftovers(sheet: Sheet, known: list[str], value_cells: set[tuple[int, 
 
 # ---------------------------------------------------------------------------------- the tables
 def t2_sections(form: str):
-    return [(caption, rows, cols) for caption, _, rows, cols in _sections(form)]
+    return [(s.caption, s.rows, s.columns) for s in fmt.spec(form).t2_sections]
 
 
 def t2_labels(form: str) -> list[str]:

@@ -237,7 +237,7 @@ def _write_all(out_dir: Path, texts: dict[str, str]) -> dict[str, Path]:
 
 @contextmanager
 def _fast_jupyter_imports():
-    """Import nbformat/papermill/nbconvert without jsonschema's ``rfc3987_syntax`` (pitfalls.md).
+    """Import nbformat/papermill/nbconvert without jsonschema's ``rfc3987_syntax`` (docs/pitfalls.md).
 
     With jupyterlab installed, jsonschema imports ``rfc3987_syntax``, which builds a grammar for
     1.1 s to check the ``iri`` format that no notebook schema uses. Blocking that one import

@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError
 from govreport_kit.core.model import BLANK, NOT_APPLICABLE, Agency, from_cells
-from govreport_kit.inputs.template import read_workbook, write_template, write_workbook
+from govreport_kit.inputs.template import write_template, write_workbook
+from govreport_kit.inputs.workbook import read_workbook
 
 
 @pytest.fixture(scope="module")
