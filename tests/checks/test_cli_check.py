@@ -76,3 +76,28 @@ def test_template_validates_the_code_first(tmp_path):
         res = run_cli("template", "--agency", code, "--year", "2024", cwd=tmp_path)
         assert res.returncode == 2 and "机构代码" in res.stderr and "Traceback" not in res.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def _tables_only_csv(tmp_path, name="tables.csv"):
+    """The sample's tables as long-form CSV without any meta row (no agency, no year)."""
+    lines = (INPUTS / "sample_tables.csv").read_text(encoding="utf-8-sig").splitlines()
+    path = tmp_path / name
+    path.write_text("\n".join(ln for ln in lines if not ln.startswith("meta,")) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_csv_without_a_year_is_checked_without_the_year_rules(tmp_path):
+    res = run_cli("check", str(_tables_only_csv(tmp_path)), "--json")
+    assert res.returncode == 0, (res.stdout, res.stderr)
+    rules = {f["rule"] for f in json.loads(res.stdout)}
+    assert "R-META" not in rules and "R-FMT" not in rules
+    notes = [ln for ln in res.stderr.splitlines() if "年度未知" in ln]
+    assert len(notes) == 1 and "R-META" in notes[0] and "--year" in notes[0]
+
+
+def test_check_takes_the_year_of_a_data_file_that_has_none(tmp_path):
+    res = run_cli("check", str(_tables_only_csv(tmp_path)), "--year", "2023")
+    assert res.returncode == 0 and "年度未知" not in res.stderr
+    assert " 2023 年（2021 年版格式）" in res.stdout  # checked as a 2023 report, year rules included
+    bad = run_cli("check", str(_tables_only_csv(tmp_path)), "--year", "1999")
+    assert bad.returncode == 2 and "2008–2100" in bad.stderr

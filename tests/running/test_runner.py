@@ -209,10 +209,12 @@ def test_timeout_is_a_failure_with_the_partial_notebook(tmp_path):
 
 
 def test_dead_kernel_is_detected(tmp_path):
-    nb = notebook_with_cell(tmp_path / "dies.ipynb", "import os\nos._exit(1)")
+    cell = "import os, sys\nsys.__stderr__.write('last words of the kernel\\n')\nsys.__stderr__.flush()\nos._exit(1)"
+    nb = notebook_with_cell(tmp_path / "dies.ipynb", cell)
     res = run_report(None, outputs_root=tmp_path, notebook=nb, timeout=60)
     assert (res.status, res.reason, res.retryable) == ("failed", "dead_kernel", True)
     assert "内核" in res.message and Path(res.failed_notebook_path).exists()
+    assert "内核最后的输出" in res.message and "last words of the kernel" in res.message  # the kernel's log tail
 
 
 def test_a_notebook_without_the_end_marker_is_not_a_success(tmp_path):
