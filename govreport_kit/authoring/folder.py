@@ -46,11 +46,13 @@ def agency_year_files(params_dir: str | os.PathLike, code: str, year: int, *, da
     return AgencyYearFiles(folder / f"{year}.yaml", folder / f"{year}{data_suffix}", folder / f"{year}.md")
 
 
-def params_dict(agency: Agency, year: int, form: str, files: AgencyYearFiles, *,
+def params_dict(agency: Agency, year: int, form: str, data_name: str, narrative_name: str | None = None, *,
                 report: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The params file's content: agency details (empty ones as null), year, format, the two file names."""
+    """The params file's content: agency details (empty ones as null), year, format, data and narrative file names."""
     raw: dict[str, Any] = {"agency": {k: (getattr(agency, k, "") or None) for k, _ in fmt.AGENCY_FIELDS},
-                           "year": year, "format": form, "data": files.data.name, "narrative": files.narrative.name}
+                           "year": year, "format": form, "data": data_name}
+    if narrative_name:
+        raw["narrative"] = narrative_name
     if report:
         raw["report"] = report
     return raw
@@ -82,7 +84,8 @@ def write_agency_year(files: AgencyYearFiles, model: AgencyYear, narrative: str,
     else:
         raise ValueError(f"data file must be .xlsx or .csv, not {files.data.name}")
     atomic_write(files.narrative, narrative)
-    atomic_write(files.params, dump_params(params_dict(model.agency, model.year, model.format, files, report=report)))
+    raw = params_dict(model.agency, model.year, model.format, files.data.name, files.narrative.name, report=report)
+    atomic_write(files.params, dump_params(raw))
     if validate:
         load_params(files.params)
     return files

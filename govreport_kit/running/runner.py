@@ -168,12 +168,12 @@ class _Run:
         warm.join()
         html = execute.export_html(nb)
         self.t.lap("export")
-        self.write(html, execute.notebook_text(nb))
+        self.write(html, execute.notebook_text(nb), marker)
 
-    def write(self, html: str, notebook_text: str) -> None:
+    def write(self, html: str, notebook_text: str, marker: dict[str, Any] | None) -> None:
         res = self.res
         texts = {"html": html, "notebook": notebook_text,
-                 "findings": findings_json(res.agency_code, res.year, self.findings, res.audience)}
+                 "findings": findings_json(res.agency_code, res.year, self.findings, res.audience, marker)}
         written = _write_all(self.out_dir, texts)
         (self.out_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
         res.html_path, res.notebook_path, res.findings_path = (str(written[k]) for k in ("html", "notebook", "findings"))
@@ -205,10 +205,15 @@ def output_dir(outputs_root: str | Path | None, agency_code: str, year: int) -> 
     return out
 
 
-def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], audience: str) -> str:
-    """``findings.json``: counts and every finding (the keys of ``govreport check --json``)."""
+def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], audience: str,
+                  marker: dict[str, Any] | None = None) -> str:
+    """``findings.json``: counts and every finding (the keys of ``govreport check --json``), and
+    what the report was made from: its tables (canonical codes) and its input files' SHA-256."""
     counts = count_by_severity(findings)
     doc = {"agency_code": agency_code, "year": int(year), "audience": audience, "counts": counts, "findings": findings}
+    for key in ("agency_name", "tables", "inputs"):
+        if marker and key in marker:
+            doc[key] = marker[key]
     return json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n"
 
 
