@@ -20,10 +20,9 @@ from govreport_kit.core.grid import place_spans, span_grid
 from govreport_kit.core.normalize import normalize_text
 
 BLOCK_TAGS = frozenset(
-    "p div br tr table tbody thead tfoot li ul ol h1 h2 h3 h4 h5 h6 section article header footer "
-    "blockquote pre dl dt dd form fieldset hr caption center".split()
+    ["p", "div", "br", "tr", "table", "tbody", "thead", "tfoot", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "blockquote", "pre", "dl", "dt", "dd", "form", "fieldset", "hr", "caption", "center"]
 )
-SKIP_TAGS = frozenset("script style noscript template head iframe object select option button".split())
+SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "head", "iframe", "object", "select", "option", "button"])
 #: Strings that mark a table of the report (table 二, 三 or 四).
 TABLE_MARKERS = ("第二十条", "本年新收", "上年结转", "结果维持", "行政复议", "信息内容")
 CONTENT_MARKERS = ("总体情况", "其他需要报告")

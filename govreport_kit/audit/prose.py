@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from govreport_kit.core import format as fmt
 from govreport_kit.checks.findings import Finding
+from govreport_kit.core import format as fmt
 from govreport_kit.core.normalize import normalize_text, squeeze
 
 _SENTENCE = re.compile(r"[^。!?\n]+")

@@ -10,7 +10,8 @@ highlighted and unread cells shown as “？”.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from govreport_kit.audit.result import AuditResult
 from govreport_kit.audit.summary import FORMAT_NAMES, candidates_text

@@ -5,7 +5,15 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from govreport_kit.audit.split import ROW_IDENTITY, ROW_TARGETS, Reading, enumerate_readings, filter_readings, solve_across_rows, t3_constraints
+from govreport_kit.audit.split import (
+    ROW_IDENTITY,
+    ROW_TARGETS,
+    Reading,
+    enumerate_readings,
+    filter_readings,
+    solve_across_rows,
+    t3_constraints,
+)
 from govreport_kit.audit.tables import RowRead, TableRead
 
 MAX_LISTED = 30

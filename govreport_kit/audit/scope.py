@@ -7,8 +7,8 @@ read as blank stay blank and are checked.)
 
 from __future__ import annotations
 
-from govreport_kit.core import format as fmt
 from govreport_kit.checks.findings import Finding
+from govreport_kit.core import format as fmt
 
 Cell = tuple[str, str, str]
 

@@ -16,12 +16,12 @@ several are reported as ambiguous and the cells stay empty. Nothing is guessed.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable, Sequence
 
-from govreport_kit.core import format as fmt
 from govreport_kit.audit.text import BLANK, NA, PAD, VALUE, Piece
+from govreport_kit.core import format as fmt
 
 #: Enumeration stops here; the row is then reported as ambiguous without listing readings.
 MAX_READINGS = 20000

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
-from govreport_kit.core import format as fmt
-from govreport_kit.checks.wording import format_findings
 from govreport_kit.audit.result import AuditResult
+from govreport_kit.checks.wording import format_findings
+from govreport_kit.core import format as fmt
 
 FORMAT_NAMES = {"2021": "2021 年版", "2019": "2019 年版（试行）", "older": "2019 年以前的旧版提纲", None: "无法识别"}
 

@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govreport_kit.audit.result import AuditResult
+from govreport_kit.authoring.folder import agency_year_files, write_agency_year
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.core.model import Agency
-from govreport_kit.authoring.folder import agency_year_files, write_agency_year
-from govreport_kit.audit.result import AuditResult
 
 CONTACT_PATTERNS = {
     "address": r"(?:联系)?地址\s*[:：]\s*([^,，;；。)）]{4,60})",

@@ -22,12 +22,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from govreport_kit.authoring.folder import agency_year_files, write_agency_year
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import Location, ParamsError
 from govreport_kit.core.model import Agency, AgencyYear
-from govreport_kit.authoring.folder import agency_year_files, write_agency_year
-
-import pandas as pd
 
 TO_FILL = "（待填写）"
 

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.model import Agency, AgencyYear, agency_code_problem, from_cells

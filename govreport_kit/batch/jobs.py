@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
 import os
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from govreport_kit.core.format import REVIEW
@@ -67,17 +67,17 @@ class JobResult:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "JobResult":
+    def from_dict(cls, d: dict[str, Any]) -> JobResult:
         names = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in names})
 
     @classmethod
-    def failure(cls, job: Job, reason: str, *, attempts: int = 1, retryable: bool = False, **kw: Any) -> "JobResult":
+    def failure(cls, job: Job, reason: str, *, attempts: int = 1, retryable: bool = False, **kw: Any) -> JobResult:
         return cls(job.agency, job.year, FAILED, name=job.name, reason=reason, attempts=attempts, fingerprint=job.fingerprint,
                    inputs=dict(job.inputs), retryable=retryable, **kw)
 
     @classmethod
-    def from_run(cls, job: Job, rr: RunResult) -> "JobResult":
+    def from_run(cls, job: Job, rr: RunResult) -> JobResult:
         """The batch record of the report runner's result (paths relative to the outputs root)."""
         status, reason = rr.status, rr.message or rr.reason
         if status not in RUN_STATUSES:
@@ -92,7 +92,7 @@ class JobResult:
         return res
 
     @classmethod
-    def skipped_from(cls, job: Job, last: "JobResult | None") -> "JobResult":
+    def skipped_from(cls, job: Job, last: JobResult | None) -> JobResult:
         """A job skipped as unchanged: it reuses the counts and outputs of its last ``ok`` run."""
         base = last or cls(job.agency, job.year, OK, name=job.name)
         return replace(base, status=SKIPPED, reason="输入未变化，沿用上次结果", attempts=0, seconds=0.0,

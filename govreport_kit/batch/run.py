@@ -20,15 +20,17 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
-from govreport_kit.batch import fingerprint as batch_inputs, store as batch_store
-from govreport_kit.core import format as fmt
+from govreport_kit.batch import fingerprint as batch_inputs
+from govreport_kit.batch import store as batch_store
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUSES, Job, JobResult
+from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import ParamsError
 from govreport_kit.core.model import agency_code_problem
 

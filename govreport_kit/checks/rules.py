@@ -37,13 +37,14 @@ is (None when blank); ``source`` is ``model.sources`` for the cell when known.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from govreport_kit.core import format as fmt
-from govreport_kit.core.errors import InputError
 from govreport_kit.checks.findings import Finding, sort_findings
 from govreport_kit.checks.wording import cell_place
+from govreport_kit.core import format as fmt
+from govreport_kit.core.errors import InputError
 
 if TYPE_CHECKING:  # the model imports pandas; a CLI that only lists rules should not pay for it
     from govreport_kit.core.model import AgencyYear

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
-from govreport_kit.core import format as fmt
 from govreport_kit.checks.findings import Finding, count_by_severity
+from govreport_kit.core import format as fmt
 
 HEADERS = ("级别", "规则", "位置", "应为", "实际")
 MAX_PLACE = 48

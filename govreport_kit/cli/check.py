@@ -10,11 +10,11 @@ from govreport_kit.core.errors import Location, ParamsError
 
 
 def cmd_check(args) -> int:
-    from govreport_kit.core import paths
-    from govreport_kit.checks.rules import check
-    from govreport_kit.inputs.encoding import display_path
     from govreport_kit.checks.findings import has_errors, sort_findings
+    from govreport_kit.checks.rules import check
     from govreport_kit.checks.wording import format_findings
+    from govreport_kit.core import paths
+    from govreport_kit.inputs.encoding import display_path
     from govreport_kit.inputs.load import load_any
 
     path = Path(args.path) if args.path else paths.sample_params()
@@ -32,8 +32,8 @@ def cmd_check(args) -> int:
 
 def cmd_template(args) -> int:
     from govreport_kit.core.errors import InputError
-    from govreport_kit.core.model import Agency, require_agency_code
     from govreport_kit.core.format import year_problem
+    from govreport_kit.core.model import Agency, require_agency_code
     from govreport_kit.inputs.template import write_template
 
     require_agency_code(args.agency, Location(key="--agency"))

@@ -26,8 +26,8 @@ def cmd_run(args) -> int:
     return res.exit_code
 
 def cmd_batch(args) -> int:
-    from govreport_kit.batch.run import run_batch
     from govreport_kit.batch.progress import default_observer, summary
+    from govreport_kit.batch.run import run_batch
 
     if args.workers is not None and args.workers < 1:
         raise ParamsError("--workers 至少为 1", where=Location(key="--workers"))

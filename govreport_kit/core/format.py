@@ -10,8 +10,8 @@ so that a kernel or a CLI that only needs labels starts fast.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 # Report years and editions (review/publish) live in core/editions.py; imported here so that
 # ``fmt.YEAR_RANGE``, ``fmt.year_problem`` and ``fmt.AUDIENCES`` are found with the rest of the format.

@@ -6,7 +6,8 @@ their rectangular grids.
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence, TypeVar
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 
 class Spanning(Protocol):

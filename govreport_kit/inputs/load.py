@@ -16,12 +16,12 @@ import os
 from pathlib import Path
 
 from govreport_kit.core import format as fmt
-from govreport_kit.core.files import sha256_file
-from govreport_kit.inputs.encoding import display_path, read_text
 from govreport_kit.core.errors import InputError, Location, ParamsError
+from govreport_kit.core.files import sha256_file
 from govreport_kit.core.model import Agency, AgencyYear
-from govreport_kit.inputs.params import Params, load_params
 from govreport_kit.inputs import strict_yaml
+from govreport_kit.inputs.encoding import display_path, read_text
+from govreport_kit.inputs.params import Params, load_params
 
 DATA_READERS = {".xlsx": "workbook", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}
 

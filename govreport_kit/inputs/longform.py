@@ -43,18 +43,19 @@ import difflib
 import io
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core.errors import InputError, Location
+from govreport_kit.core.files import atomic_write
+from govreport_kit.core.model import NOT_APPLICABLE, Agency, AgencyYear, from_cells, require_agency_code
 from govreport_kit.inputs import strict_yaml
 from govreport_kit.inputs.cellvalue import parse_cell
-from govreport_kit.core.files import atomic_write
 from govreport_kit.inputs.encoding import display_path, read_text
-from govreport_kit.core.errors import InputError, Location
-from govreport_kit.core.model import NOT_APPLICABLE, Agency, AgencyYear, from_cells, require_agency_code
 
 HEADER = ("table", "row", "column", "value")
 META_KEYS = tuple(code for code, _ in fmt.AGENCY_FIELDS) + ("year", "format")

@@ -32,15 +32,16 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from govreport_kit.core import format as fmt
-from govreport_kit.inputs import strict_yaml
-from govreport_kit.inputs.encoding import display_path, read_text
 from govreport_kit.core.errors import GovReportError, Location, ParamsError
 from govreport_kit.core.model import AGENCY_CODE_HINT, Agency, agency_code_problem
+from govreport_kit.inputs import strict_yaml
+from govreport_kit.inputs.encoding import display_path, read_text
 
 DATA_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
 NARRATIVE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -57,7 +58,7 @@ class Spec:
     required: bool = False
     nullable: bool = False
     choices: tuple[Any, ...] = ()
-    children: Mapping[str, "Spec"] | None = None
+    children: Mapping[str, Spec] | None = None
 
 
 AGENCY_SPEC = {code: Spec("text", required=code in ("code", "name"), nullable=code not in ("code", "name"))

@@ -21,12 +21,12 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from govreport_kit.core import format as fmt
-from govreport_kit.inputs.cellvalue import parse_cell
-from govreport_kit.inputs.encoding import display_path
 from govreport_kit.core.errors import InputError, Location
-from govreport_kit.inputs.longform import PLACEHOLDER_CODE, PLACEHOLDER_NAME
 from govreport_kit.core.model import Agency, AgencyYear, require_agency_code
 from govreport_kit.core.normalize import label_key
+from govreport_kit.inputs.cellvalue import parse_cell
+from govreport_kit.inputs.encoding import display_path
+from govreport_kit.inputs.longform import PLACEHOLDER_CODE, PLACEHOLDER_NAME
 
 TYPO_CUTOFF = 0.6
 #: Labels are compared by their :func:`govreport_kit.core.normalize.label_key`.
@@ -44,7 +44,7 @@ class Sheet:
     used: set[tuple[int, int]] = field(default_factory=set)  # cells recognised as labels or values
 
     @classmethod
-    def of(cls, ws, file: str) -> "Sheet":
+    def of(cls, ws, file: str) -> Sheet:
         values = {}
         for row in ws.iter_rows():
             for c in row:

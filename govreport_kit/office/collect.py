@@ -176,16 +176,20 @@ def collect_file(path: Path, params_dir: Path, *, year: int | None, force: bool,
     item.changes = _diff(old, model)
     item.outcome = FILED
     item.message = f"按{how}识别"
-    if dry_run:
-        return item
+    if not dry_run:
+        _file(path, target, item, params_path if params is None else None, model)
+    return item
+
+
+def _file(path: Path, target: Path, item: Collected, params_path: Path | None, model: AgencyYear) -> None:
+    """Put the received file in place (the replaced one kept as .bak); a params file when there is none."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_file():
         item.backup = target.with_name(target.name + ".bak")
         shutil.copy2(target, item.backup)
     atomic_write(target, path.read_bytes())
-    if params is None:
-        _write_params(params_path, model, code, y, target.name)
-    return item
+    if params_path is not None:
+        _write_params(params_path, model, item.agency, item.year, target.name)
 
 
 def _write_params(params_path: Path, model: AgencyYear, code: str, year: int, data_name: str) -> None:
@@ -228,7 +232,7 @@ def format_collect(res: CollectResult) -> str:
             lines.append(f"    旧文件保留为 {display_path(i.backup)}")
     n = {k: sum(1 for i in res.items if i.outcome == k) for k in LABELS}
     lines.append("")
-    lines.append("共 {} 个文件：".format(len(res.items)) + "，".join(f"{LABELS[k]} {v}" for k, v in n.items() if v))
+    lines.append(f"共 {len(res.items)} 个文件：" + "，".join(f"{LABELS[k]} {v}" for k, v in n.items() if v))
     if n[FILED]:
         lines.append("接着运行 govreport batch --changed-only 生成有变化的报告。")
     return "\n".join(lines) + "\n"

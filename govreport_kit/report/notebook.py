@@ -16,15 +16,16 @@ are computed here rather than handed in by ``govreport run`` (parameter ``precom
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from govreport_kit.core import format as fmt
-from govreport_kit.report import render
-from govreport_kit.core.errors import Location, ParamsError, RunError
 from govreport_kit.checks.findings import Finding, count_by_severity, has_errors, sort_findings
+from govreport_kit.core import format as fmt
+from govreport_kit.core.errors import Location, ParamsError, RunError
 from govreport_kit.core.paths import params_dir, project_root
 from govreport_kit.core.versions import package_versions
+from govreport_kit.report import render
 
 MARKER_MIME = "application/vnd.govreport.report+json"
 

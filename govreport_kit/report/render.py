@@ -15,17 +15,18 @@ here touches files, kernels or the clock, so the same inputs give the same bytes
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from govreport_kit.core import format as fmt
 from govreport_kit.checks.findings import SEVERITY_ORDER, Finding, count_by_severity, sort_findings
 from govreport_kit.checks.wording import place_text
+from govreport_kit.core import format as fmt
 from govreport_kit.core.model import NOT_APPLICABLE
 
 #: Chinese fonts found on Windows, macOS and Linux, no web fonts; SC named so Noto picks Simplified shapes.

@@ -20,9 +20,9 @@ from nbclient.exceptions import DeadKernelError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine
 from papermill.exceptions import PapermillExecutionError
-from papermill.iorw import load_notebook_node
 from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
 from papermill.inspection import inspect_notebook
+from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from govreport_kit.report import render

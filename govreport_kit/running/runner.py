@@ -30,11 +30,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from govreport_kit.checks.findings import count_by_severity
 from govreport_kit.core import format as fmt
 from govreport_kit.core import paths
 from govreport_kit.core.errors import GovReportError, Location, ParamsError
 from govreport_kit.core.files import atomic_write, atomic_write_many
-from govreport_kit.checks.findings import count_by_severity
 from govreport_kit.running.result import FAILED, FINDINGS, INPUT, OK, RunResult
 
 OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json"}

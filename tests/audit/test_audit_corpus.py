@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from govreport_kit.core import format as fmt
 from govreport_kit.audit import audit_paths
+from govreport_kit.core import format as fmt
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from govreport_kit.audit import audit_paths, audit_text
-from govreport_kit.core.normalize import normalize_text
 from govreport_kit.audit.prose import cn_counts, cn_number
+from govreport_kit.core.normalize import normalize_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
 
