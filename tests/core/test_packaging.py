@@ -61,16 +61,18 @@ def test_test_and_bench_tools_are_not_runtime_dependencies():
                           "distributed", "ruff", "mypy"}
 
 
-def test_the_notebook_ships_with_the_package_and_the_lab_copy_is_identical():
+def test_the_notebooks_ship_with_the_package_and_the_lab_copies_are_identical():
     from govreport_kit.core import paths
 
     shipped = paths.packaged_notebook("report.ipynb")
     assert shipped.is_relative_to(PACKAGE) and shipped.is_file()
     assert "report/notebooks/*.ipynb" in PYPROJECT["tool"]["setuptools"]["package-data"]["govreport_kit"]
-    lab_copy = ROOT / "notebooks" / "report.ipynb"
-    assert lab_copy.read_bytes() == shipped.read_bytes(), (
-        "notebooks/report.ipynb differs from the canonical govreport_kit/report/notebooks/report.ipynb: "
-        "edit one, then copy it over the other (cp notebooks/report.ipynb govreport_kit/report/notebooks/)")
+    lab_copies = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert lab_copies and {p.name for p in lab_copies} == {p.name for p in shipped.parent.glob("*.ipynb")}
+    for lab_copy in lab_copies:
+        assert lab_copy.read_bytes() == paths.packaged_notebook(lab_copy.name).read_bytes(), (
+            f"notebooks/{lab_copy.name} differs from the canonical govreport_kit/report/notebooks/{lab_copy.name}: "
+            "edit one, then copy it over the other (cp notebooks/*.ipynb govreport_kit/report/notebooks/)")
 
 
 def test_every_extra_and_the_runtime_have_a_hashed_lock():
