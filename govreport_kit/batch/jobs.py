@@ -24,6 +24,7 @@ class Job:
     audience: str = REVIEW
     timeout: float | None = None
     notebook: str | None = None  # None: the package's report notebook
+    docx: bool = False  # also write report.docx
     inputs: dict[str, str] = field(default_factory=dict)  # input name -> sha256
     fingerprint: str = ""
 

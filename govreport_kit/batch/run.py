@@ -107,14 +107,15 @@ def discover(params_dir: str | os.PathLike) -> Discovery:
 
 # ------------------------------------------------------------------------------------ planning
 def plan(jobs: Sequence[Job], outputs_root: str, *, changed_only: bool, audience: str, timeout: float | None,
-         notebook: str | None) -> tuple[list[Job], list[JobResult]]:
+         notebook: str | None, docx: bool = False) -> tuple[list[Job], list[JobResult]]:
     """Fingerprint every job; return (jobs to run, results of the jobs skipped as unchanged)."""
     to_run, skipped = [], []
     common = batch_inputs.common_inputs(notebook)
     for job in jobs:
-        job = replace(job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook)
+        job = replace(job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook, docx=docx)
         inputs, name = batch_inputs.job_inputs(job.params_path, common)
-        job = replace(job, inputs=inputs, name=name, fingerprint=batch_inputs.fingerprint(inputs, audience=audience))
+        options = {"audience": audience, **({"docx": True} if docx else {})}  # without --docx: fingerprints as before
+        job = replace(job, inputs=inputs, name=name, fingerprint=batch_inputs.fingerprint(inputs, **options))
         if changed_only:
             last = batch_store.read_record(outputs_root, job.agency, job.year)
             if batch_inputs.unchanged(last, job.fingerprint) and batch_store.has_report(outputs_root, job.agency, job.year):
@@ -216,7 +217,8 @@ def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: 
 def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str | os.PathLike | None = None,
               workers: int | None = None, changed_only: bool = False, audience: str = fmt.REVIEW,
               timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
-              observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True) -> BatchResult:
+              observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True,
+              docx: bool = False) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
 
     ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
@@ -231,7 +233,8 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
     nb = str(Path(notebook).resolve()) if notebook else None
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     found = discover(params_dir)
-    to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb)
+    to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb,
+                           docx=docx)
     observers = list(observers)
     for o in observers:
         o.batch_started(total=len(found.jobs), to_run=len(to_run), problems=found.problems)

@@ -197,6 +197,8 @@ def _run_once(job: Job, km) -> JobResult:
     kwargs: dict[str, Any] = {"audience": job.audience, "outputs_root": local_root, "timeout": job.timeout, "kernel": km}
     if job.notebook:
         kwargs["notebook"] = job.notebook
+    if job.docx:
+        kwargs["docx"] = True
     try:
         try:
             rr = run_report(job.params_path, **kwargs)

@@ -52,8 +52,8 @@ def cmd_template(args) -> int:
 
 
 def register(sub) -> None:
-    s = sub.add_parser("check", help="检查一份数据（参数文件、Excel 工作簿或长表 CSV），列出全部问题")
-    s.add_argument("path", nargs="?", help="参数文件 .yaml、工作簿 .xlsx 或长表 .csv；省略时检查内置示例")
+    s = sub.add_parser("check", help="检查一份数据（参数文件、Excel 工作簿、长表 CSV 或成稿 Word/PDF），列出全部问题")
+    s.add_argument("path", nargs="?", help="参数文件 .yaml、工作簿 .xlsx、长表 .csv 或报告 .docx/.pdf；省略时检查内置示例")
     s.add_argument("--json", action="store_true", help="以 JSON 输出问题列表")
     s.add_argument("--year", type=int, help="报告年度（数据文件中没有年度时使用；参数文件自带年度）")
     s.set_defaults(func=cmd_check)

@@ -1,12 +1,12 @@
 """Where cells with row and column spans land in a table grid, the way an HTML table places them.
 
-The one implementation behind the Excel template's headers, the HTML tables the audit reads and
-their rectangular grids.
+The one implementation behind the Excel template's headers, the report's table layout (HTML and
+Word), the HTML tables the audit reads and their rectangular grids.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol, TypeVar
 
 
@@ -21,24 +21,31 @@ class Spanning(Protocol):
 C = TypeVar("C", bound=Spanning)
 
 
-def place_spans(rows: Sequence[Sequence[C]]) -> list[list[tuple[C, int]]]:
-    """Each row's cells with the 0-based grid column each starts at.
+class SpanPlacer:
+    """Places rows one at a time: each cell at the first free column of its row, skipping positions
+    covered by cells above it with a rowspan; a cell covers ``rowspan`` × ``colspan`` positions."""
 
-    A cell starts at the first column of its row not covered by a cell above it with a rowspan,
-    and covers ``rowspan`` × ``colspan`` positions.
-    """
-    taken: set[tuple[int, int]] = set()
-    out = []
-    for r, row in enumerate(rows):
-        c, placed = 0, []
-        for cell in row:
-            while (r, c) in taken:
+    def __init__(self) -> None:
+        self.taken: set[tuple[int, int]] = set()
+        self.row = 0
+
+    def place_row(self, spans: Iterable[tuple[int, int]]) -> list[int]:
+        """The 0-based column each (rowspan, colspan) of the next row starts at."""
+        r, c, cols = self.row, 0, []
+        for rowspan, colspan in spans:
+            while (r, c) in self.taken:
                 c += 1
-            placed.append((cell, c))
-            taken.update((r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
-            c += cell.colspan
-        out.append(placed)
-    return out
+            cols.append(c)
+            self.taken.update((r + dr, c + dc) for dr in range(rowspan) for dc in range(colspan))
+            c += colspan
+        self.row += 1
+        return cols
+
+
+def place_spans(rows: Sequence[Sequence[C]]) -> list[list[tuple[C, int]]]:
+    """Each row's cells with the 0-based grid column each starts at (see :class:`SpanPlacer`)."""
+    placer = SpanPlacer()
+    return [list(zip(row, placer.place_row((cell.rowspan, cell.colspan) for cell in row))) for row in rows]
 
 
 def span_grid(rows: Sequence[Sequence[C]], value=lambda cell: cell) -> list[list]:

@@ -7,7 +7,9 @@
 * :func:`load_previous` — the same agency's previous year, when there is one;
 * :func:`load_any` — what ``govreport check PATH`` reads: a params file, a YAML data file, a
   workbook or a long-form CSV. A bare workbook takes agency and year from its 机构信息 sheet; a
-  bare CSV or YAML without them gets placeholders, listed in ``model.options["notes"]``.
+  bare CSV or YAML without them gets placeholders, listed in ``model.options["notes"]``. A
+  finished report as Word (.docx) or PDF is read by the audit reader (:mod:`govreport_kit.audit`):
+  its tables, prose, agency and year as published; cells it could not read are listed in the notes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from govreport_kit.inputs.encoding import display_path, read_text
 from govreport_kit.inputs.params import Params, load_params
 
 DATA_READERS = {".xlsx": "workbook", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}
+#: Finished reports, read with the audit's reader (.doc is refused there, with the fix).
+REPORT_DOCUMENTS = (".docx", ".docm", ".doc", ".pdf")
 
 
 def read_data(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
@@ -112,8 +116,29 @@ def load_any(path: str | os.PathLike, *, year: int | None = None) -> tuple[Agenc
     if suffix in (".yaml", ".yml") and _is_params_file(p):
         params = load_params(p)
         return load_agency_year(params), load_previous(params)
+    if suffix in REPORT_DOCUMENTS:
+        return read_report_document(p), None
     if year is not None and fmt.year_problem(year):
         raise ParamsError(fmt.year_problem(year), Location(key="--year"))
     model = read_data(p, year=year, form="auto")
     model.inputs = {p.name: sha256_file(p)}
     return model, None
+
+
+def read_report_document(path: Path) -> AgencyYear:
+    """The model of a finished report (.docx, .pdf) as the audit reads it."""
+    from govreport_kit.audit.audit import audit_paths
+
+    res = audit_paths([path])[0]
+    if res.model is None or not res.readable:
+        why = "；".join(u.message for u in res.unreadable) or "没有读出任何表格"
+        raise InputError(f"无法从报告中读出表格：{why}", Location(file=display_path(path)),
+                         "请确认这是一份年度报告；也可以检查它的数据文件（工作簿 .xlsx 或参数文件）")
+    model = res.model
+    notes = list(model.options.get("notes", []))
+    if res.unread_cells:
+        notes.append(f"{len(res.unread_cells)} 个单元格未能从报告中读出，按空白检查")
+    notes += [u.message for u in res.unreadable]
+    model.options = {**model.options, "notes": notes}
+    model.inputs = {path.name: sha256_file(path)}
+    return model

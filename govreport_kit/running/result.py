@@ -34,6 +34,7 @@ class RunResult:
     notebook_path: str | None = None
     findings_path: str | None = None
     failed_notebook_path: str | None = None
+    docx_path: str | None = None  # report.docx, when asked for (``docx=True``)
     errors: int = 0
     warnings: int = 0
     infos: int = 0

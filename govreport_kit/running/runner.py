@@ -37,7 +37,7 @@ from govreport_kit.core.errors import GovReportError, Location, ParamsError
 from govreport_kit.core.files import atomic_write, atomic_write_many
 from govreport_kit.running.result import FAILED, FINDINGS, INPUT, OK, RunResult
 
-OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json"}
+OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json", "docx": "report.docx"}
 FAILED_NOTEBOOK = "report.failed.ipynb"
 
 
@@ -46,7 +46,8 @@ FAILED_NOTEBOOK = "report.failed.ipynb"
 
 def run_report(params_path: str | Path | None = None, *, audience: str | None = fmt.REVIEW,
                outputs_root: str | Path | None = None, timeout: float | None = None, kernel=None,
-               notebook: str | Path | None = None, check_in_kernel: bool | None = None) -> RunResult:
+               notebook: str | Path | None = None, check_in_kernel: bool | None = None,
+               docx: bool = False) -> RunResult:
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or
@@ -67,8 +68,11 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
     JupyterLab (best for one cold run: pandera loads in the kernel, on the other core).
     None: True for a review run on a kernel started here, else False. A publish run is always
     checked here first, so that it can be refused before anything is executed.
+
+    ``docx``: also write ``report.docx`` (:mod:`govreport_kit.report.docx`, from the same model and
+    narrative), with the other outputs, all or none.
     """
-    run = _Run(RunResult(FAILED, audience=audience), _Timer(), kernel)
+    run = _Run(RunResult(FAILED, audience=audience), _Timer(), kernel, docx)
     try:
         if audience not in (*fmt.AUDIENCES, None):
             raise ParamsError(f"audience 只能是 review 或 publish，而不是“{audience}”", where=Location(key="audience"))
@@ -97,9 +101,10 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
 class _Run:
     """The state of one :func:`run_report` call, one method per phase."""
 
-    def __init__(self, res: RunResult, timer: _Timer, km):
-        self.res, self.t, self.km = res, timer, km
+    def __init__(self, res: RunResult, timer: _Timer, km, docx: bool = False):
+        self.res, self.t, self.km, self.docx = res, timer, km, docx
         self.findings: list[dict[str, Any]] | None = None
+        self.model = None  # loaded here when the checks run here (reused for report.docx)
         self.precomputed = ""
 
     def start(self, params_path, notebook, check_in_kernel: bool) -> None:
@@ -129,7 +134,7 @@ class _Run:
         from govreport_kit.report import notebook as report
 
         res = self.res
-        model = report.load(res.agency_code, res.year, str(self.params_file))
+        model = self.model = report.load(res.agency_code, res.year, str(self.params_file))
         checked = report.compute_findings(model)
         self.findings = [f.to_dict() for f in checked]
         _count(res, self.findings)
@@ -172,11 +177,20 @@ class _Run:
 
     def write(self, html: str, notebook_text: str, marker: dict[str, Any] | None) -> None:
         res = self.res
-        texts = {"html": html, "notebook": notebook_text,
-                 "findings": findings_json(res.agency_code, res.year, self.findings, res.audience, marker)}
+        texts: dict[str, str | bytes] = {
+            "html": html, "notebook": notebook_text,
+            "findings": findings_json(res.agency_code, res.year, self.findings, res.audience, marker)}
+        if self.docx:
+            from govreport_kit.report import notebook as report
+            from govreport_kit.report.docx import document_for
+
+            model = self.model or report.load(res.agency_code, res.year, str(self.params_file))
+            texts["docx"] = document_for(model, res.audience)
+            self.t.lap("docx")
         written = _write_all(self.out_dir, texts)
         (self.out_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
         res.html_path, res.notebook_path, res.findings_path = (str(written[k]) for k in ("html", "notebook", "findings"))
+        res.docx_path = str(written["docx"]) if "docx" in written else None
         res.html_bytes = len(html.encode("utf-8"))
         res.status = FINDINGS if res.errors else OK
         if res.errors:
@@ -233,7 +247,7 @@ def _count(res: RunResult, findings: list[dict[str, Any]]) -> None:
     res.errors, res.warnings, res.infos = counts[fmt.ERROR], counts[fmt.WARNING], counts[fmt.INFO]
 
 
-def _write_all(out_dir: Path, texts: dict[str, str]) -> dict[str, Path]:
+def _write_all(out_dir: Path, texts: dict[str, str | bytes]) -> dict[str, Path]:
     """Write every output file to a temporary name first, then rename them all into place."""
     out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_many({out_dir / OUTPUT_FILES[key]: text for key, text in texts.items()})
