@@ -20,14 +20,17 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
-from govreport_kit.batch import fingerprint as batch_inputs, store as batch_store
+from govreport_kit.batch import fingerprint as batch_inputs
+from govreport_kit.batch import store as batch_store
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUSES, Job, JobResult
+from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import ParamsError
 from govreport_kit.core.model import agency_code_problem
 
@@ -95,7 +98,7 @@ def discover(params_dir: str | os.PathLike) -> Discovery:
             if f.name.startswith(".") or not f.is_file() or f.suffix.lower() not in (".yaml", ".yml"):
                 continue
             m = YEAR_FILE_RE.match(f.name)
-            if not m or not 1990 <= int(m.group(1)) <= 2100:
+            if not m or fmt.year_problem(int(m.group(1))):
                 problems.append(f"已忽略 {d.name}/{f.name}：参数文件应命名为 <年度>.yaml，例如 2023.yaml")
                 continue
             jobs.append(Job(agency=d.name, year=int(m.group(1)), params_path=str(f)))
@@ -104,14 +107,15 @@ def discover(params_dir: str | os.PathLike) -> Discovery:
 
 # ------------------------------------------------------------------------------------ planning
 def plan(jobs: Sequence[Job], outputs_root: str, *, changed_only: bool, audience: str, timeout: float | None,
-         notebook: str | None, docx: bool = False) -> tuple[list[Job], list[JobResult]]:
+         notebook: str | None, docx: bool = False, pdf: bool = False) -> tuple[list[Job], list[JobResult]]:
     """Fingerprint every job; return (jobs to run, results of the jobs skipped as unchanged)."""
     to_run, skipped = [], []
     common = batch_inputs.common_inputs(notebook)
     for job in jobs:
-        job = replace(job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook, docx=docx)
+        job = replace(job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook, docx=docx, pdf=pdf)
         inputs, name = batch_inputs.job_inputs(job.params_path, common)
-        options = {"audience": audience, **({"docx": True} if docx else {})}  # without --docx: fingerprints as before
+        # without --docx / --pdf: fingerprints as before
+        options = {"audience": audience, **({"docx": True} if docx else {}), **({"pdf": True} if pdf else {})}
         job = replace(job, inputs=inputs, name=name, fingerprint=batch_inputs.fingerprint(inputs, **options))
         if changed_only:
             last = batch_store.read_record(outputs_root, job.agency, job.year)
@@ -212,14 +216,15 @@ def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: 
 
 # ------------------------------------------------------------------------------------ the run
 def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str | os.PathLike | None = None,
-              workers: int | None = None, changed_only: bool = False, audience: str = "review",
+              workers: int | None = None, changed_only: bool = False, audience: str = fmt.REVIEW,
               timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
               observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True,
-              docx: bool = False) -> BatchResult:
+              docx: bool = False, pdf: bool = False) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
 
     ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
     ``notebook`` replaces the report notebook (e.g. the test notebook with injected faults);
+    ``pdf``: also write each ``report.pdf`` (part of the fingerprint, so ``changed_only`` re-runs a report that has none).
     ``job_fn`` replaces the worker function (tests only; it must be picklable for the pool).
     """
     from govreport_kit.core import paths
@@ -231,7 +236,7 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     found = discover(params_dir)
     to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb,
-                           docx=docx)
+                           docx=docx, pdf=pdf)
     observers = list(observers)
     for o in observers:
         o.batch_started(total=len(found.jobs), to_run=len(to_run), problems=found.problems)

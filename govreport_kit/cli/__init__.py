@@ -18,12 +18,12 @@ import os
 import sys
 from pathlib import Path
 
-from govreport_kit.cli import audit, check, office, run
+from govreport_kit.cli import audit, check, mail, office, run, tables
 from govreport_kit.cli.chinese import ChineseArgumentParser
 from govreport_kit.core.errors import GovReportError, Location, ParamsError
 from govreport_kit.core.paths import PROJECT_ENV
 
-COMMAND_MODULES = (check, run, audit, office)
+COMMAND_MODULES = (check, run, audit, office, tables, mail)
 PROJECT_HELP = "项目文件夹（含 params/、outputs/）；默认从当前文件夹向上找含 params/ 的文件夹"
 
 

@@ -10,8 +10,12 @@ so that a kernel or a CLI that only needs labels starts fast.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# Report years and editions (review/publish) live in core/editions.py; imported here so that
+# ``fmt.YEAR_RANGE``, ``fmt.year_problem`` and ``fmt.AUDIENCES`` are found with the rest of the format.
+from govreport_kit.core.editions import AUDIENCES, PUBLISH, REVIEW, UNKNOWN_YEAR, YEAR_RANGE, YEAR_RULES, year_problem  # noqa: F401,E501
 
 # --------------------------------------------------------------------------------------------
 # Building blocks
@@ -255,6 +259,52 @@ T3_ROW_GROUPS_2019: tuple[RowGroup, ...] = T3_ROW_GROUPS[:4]
 
 FORMATS = ("2021", "2019")
 
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """What differs between the 2021 format and the 2019 (试行) one: look it up with :func:`spec`."""
+
+    code: str  # "2021" or "2019"
+    t2_sections: tuple[Table2Section, ...]
+    t2_cells: tuple[tuple[str, str], ...]
+    t2_decimal_cells: frozenset[tuple[str, str]]
+    t2_signed_columns: frozenset[str]  # table 二 columns that may be negative
+    t3_rows: tuple[Row, ...]
+    t3_outcome_rows: tuple[str, ...]  # the rows whose sum is （七）总计
+    t3_row_groups: tuple[RowGroup, ...]
+
+    @property
+    def t2_rows(self) -> tuple[Row, ...]:
+        return tuple(r for s in self.t2_sections for r in s.rows)
+
+
+FORMAT_SPECS: dict[str, FormatSpec] = {
+    "2021": FormatSpec("2021", T2_SECTIONS, T2_CELLS, T2_DECIMAL_CELLS, frozenset(), T3_ROWS, T3_OUTCOME_ROWS,
+                       T3_ROW_GROUPS),
+    "2019": FormatSpec("2019", T2_2019_SECTIONS, T2_2019_CELLS, T2_2019_DECIMAL_CELLS, T2_2019_SIGNED_COLUMNS,
+                       T3_ROWS_2019, T3_OUTCOME_ROWS_2019, T3_ROW_GROUPS_2019),
+}
+#: The first report year that must use the 2021 format (R-FMT); earlier years used the 2019 one.
+FIRST_2021_YEAR = 2021
+
+
+def spec(form: str | None) -> FormatSpec:
+    """The format's variant parts; anything but "2019" (None included) is the 2021 format."""
+    return FORMAT_SPECS["2019"] if form == "2019" else FORMAT_SPECS["2021"]
+
+
+def format_for_year(year: int) -> str:
+    """The format a report for ``year`` is written in: "2021" from 2021 on, else "2019"."""
+    return "2021" if year >= FIRST_2021_YEAR else "2019"
+
+
+def expected_format(form: str | None, year: int) -> str | None:
+    """The format a reader must find: ``form`` as given; "auto" means 2021 from 2021 on, either format before."""
+    if form == "auto":
+        return "2021" if format_for_year(year) == "2021" else None
+    return form
+
+
 # --------------------------------------------------------------------------------------------
 # Rules (format-2021.md §5)
 
@@ -291,6 +341,11 @@ RULES: tuple[Rule, ...] = (
     Rule("R-BLANK-TOTAL", WARNING, "总计为空白，而其各分项之和不为 0"),
     Rule("R-ROLLUP-SUM", ERROR, "地区本级汇总报告的每个单元格＝各成员报告之和"),
     Rule("R-PLACEHOLDER", ERROR, "正文中的占位符必须是有效名称（表格数字由数据填入）"),
+    # The application ledger (docs/ledger.md): table 三 derived from one row per application.
+    Rule("R-LEDGER-ROW", ERROR, "台账每一行：编号唯一、日期有效且先后合理、申请人类型和办理结果为官方选项"),
+    Rule("R-LEDGER", ERROR, "手填的表三与依台账统计的表三一致"),
+    Rule("R-LEDGER-LATE", WARNING, "依申请答复在法定期限内（20个工作日，延长后40个工作日）"),
+    Rule("R-LEDGER-CAL", INFO, "超出工作日历覆盖范围的日期，无法判断是否超期"),
 )
 RULE_BY_ID = {r.id: r for r in RULES}
 
@@ -301,9 +356,9 @@ RULE_BY_ID = {r.id: r for r in RULES}
 def table_rows(table: str, fmt: str = "2021") -> tuple[Row, ...]:
     """Data rows of a table in form order (table 二: its six rows; table 四: its three groups)."""
     if table == "table2":
-        return T2_ROWS if fmt == "2021" else tuple(r for s in T2_2019_SECTIONS for r in s.rows)
+        return spec(fmt).t2_rows
     if table == "table3":
-        return T3_ROWS if fmt == "2021" else T3_ROWS_2019
+        return spec(fmt).t3_rows
     if table == "table4":
         return T4_GROUPS
     raise KeyError(table)
@@ -316,7 +371,7 @@ def table_columns(table: str, row: str | None = None, fmt: str = "2021") -> tupl
     if table == "table4":
         return T4_RESULTS
     if table == "table2":
-        sections = T2_SECTIONS if fmt == "2021" else T2_2019_SECTIONS
+        sections = spec(fmt).t2_sections
         if row is None:
             seen: dict[str, Column] = {}
             for s in sections:
@@ -332,7 +387,7 @@ def table_columns(table: str, row: str | None = None, fmt: str = "2021") -> tupl
 def cells(table: str, fmt: str = "2021") -> Iterator[tuple[str, str]]:
     """Every numeric cell address (row, column) of a table, in form order."""
     if table == "table2":
-        yield from (T2_CELLS if fmt == "2021" else T2_2019_CELLS)
+        yield from spec(fmt).t2_cells
         return
     for r in table_rows(table, fmt):
         for c in table_columns(table, r.code, fmt):
@@ -362,7 +417,7 @@ def cell_label(table: str, row: str, column: str, fmt: str = "2021") -> str:
 def is_decimal_cell(table: str, row: str, column: str, fmt: str = "2021") -> bool:
     if table != "table2":
         return False
-    return (row, column) in (T2_DECIMAL_CELLS if fmt == "2021" else T2_2019_DECIMAL_CELLS)
+    return (row, column) in spec(fmt).t2_decimal_cells
 
 
 TABLE_SHORT_NAMES = {"table2": "表二", "table3": "表三", "table4": "表四"}
@@ -385,3 +440,63 @@ AGENCY_FIELDS: tuple[tuple[str, str], ...] = (
 YEAR_LABEL = "报告年度"
 #: Cell texts meaning “not applicable” (format-2021.md §6), with full-width and dash variants.
 NOT_APPLICABLE_MARKS = frozenset({"/", "-", "—", "／", "－", "–", "―", "——", "\\"})
+
+# --------------------------------------------------------------------------------------------
+# The application ledger (依申请公开登记台账): one row per application; table 三 is derived from it.
+
+
+@dataclass(frozen=True)
+class LedgerColumn:
+    code: str
+    label: str  # the header as a clerk writes it
+    required: bool = False
+
+
+LEDGER_SHEET = "台账"
+LEDGER_COLUMNS: tuple[LedgerColumn, ...] = (
+    LedgerColumn("id", "编号", True),
+    LedgerColumn("received", "收到日期", True),
+    LedgerColumn("applicant", "申请人类型", True),
+    LedgerColumn("channel", "申请方式"),
+    LedgerColumn("corrected", "补正完成日期"),
+    LedgerColumn("extended", "延长答复期限"),
+    LedgerColumn("closed", "办结日期", True),
+    LedgerColumn("outcome", "办理结果", True),
+    LedgerColumn("fee_yuan", "收费金额（元）"),
+    LedgerColumn("note", "备注"),
+)
+LEDGER_DATE_COLUMNS = ("received", "corrected", "closed")
+#: 申请人类型: table 三's six applicant columns, by label.
+LEDGER_APPLICANTS: dict[str, str] = {c.label: c.code for c in T3_COLUMNS if c.code != "total"}
+LEDGER_CHANNELS = ("当面", "邮寄", "网络", "传真", "电子邮件", "其他")
+LEDGER_YES, LEDGER_NO = "是", "否"
+#: Statutory reply periods in working days (条例 第三十三条): normal and extended.
+REPLY_DAYS, REPLY_DAYS_EXTENDED = 20, 40
+#: The 2019 条例 took effect on 2019-05-15; the first 条例 on 2008-05-01: no application is older.
+LEDGER_EARLIEST = "2008-05-01"
+
+
+def outcome_labels() -> dict[str, str]:
+    """Every accepted spelling of an outcome (label, label with its group prefix, code) -> row code."""
+    out: dict[str, str] = {}
+    groups = {g.first: g.label for g in T3_ROW_GROUPS[1:]}
+    prefix = ""
+    for r in T3_ROWS[2:23]:
+        if r.code in groups:
+            prefix = groups[r.code][:3]  # “（三）”
+        elif not r.label[0].isdigit():
+            prefix = ""
+        out[r.label] = r.code
+        out[r.code] = r.code
+        if prefix:
+            out[prefix + r.label] = r.code
+        if r.code == "partial":
+            out["（二）部分公开"] = out["部分公开"] = r.code
+        if r.code == "granted":
+            out["予以公开"] = r.code
+    return out
+
+
+def ledger_outcome_choice(code: str) -> str:
+    """The label a drop-down list offers for an outcome row: “（三）1.属于国家秘密”."""
+    return min((k for k, v in outcome_labels().items() if v == code and k.startswith("（")), key=len)

@@ -57,8 +57,11 @@ def report_notebook() -> Path:
 
 
 def packaged_notebook(name: str) -> Path:
-    """A notebook shipped with the package (``govreport_kit/report/notebooks/``; the repository's
-    top-level ``notebooks/`` holds an identical copy, checked by a test)."""
+    """A notebook shipped with the package: ``govreport_kit/report/notebooks/<name>`` (package data).
+
+    That copy is the canonical one; the checkout's top-level ``notebooks/report.ipynb`` (what
+    ``make lab`` opens) is kept identical to it by tests/core/test_packaging.py.
+    """
     return PACKAGE_DIR / "report" / "notebooks" / name
 
 

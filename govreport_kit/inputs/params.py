@@ -11,15 +11,22 @@ Schema (every key not listed is an error; ``*`` = required)::
       phone: 0871-68226567
       email: kmxsjyjbgs@126.com
       website: null
-    year: 2023                   # * the report year (2008–2100); must equal the file name <year>.yaml
+    year: 2023                   # * the report year (format.YEAR_RANGE: 2008–2100); must equal the file name <year>.yaml
     format: "2021"               #   "2021" (default) or "2019" (reports for 2019 and 2020)
     data: 2023.xlsx              # * tables: .xlsx workbook, long-form .csv or .yaml data file
     narrative: 2023.md           #   Markdown prose of parts 一, 五, 六 (placeholders allowed)
+    ledger: 2023-ledger.xlsx     #   the application ledger (.xlsx or .csv): table 三 is derived from it
+                                 #   (docs/ledger.md); the data file then needs only tables 二 and 四
     previous: 2022.yaml          #   last year's params file (or its .xlsx/.csv data); absent: the
                                  #   sibling <year-1>.yaml when it exists; null: no previous year
     report:                      #   report options
       audience: review           #   review (default) or publish
       title: null                #   a title that replaces “<name><year>年政府信息公开工作年度报告”
+      charts: null               #   charts: null = review copy only, true = publish copy too, false = none
+      compare: null              #   last year beside this year: same choices as charts
+    mail:                        #   who gets the report by ``govreport mail`` (docs/mail.md)
+      to: [bgs@example.gov.cn]   #   a list of e-mail addresses (validated)
+      cc: []
 
 Paths are relative to the params file (absolute paths work; URLs do not). The YAML is read by
 :mod:`govreport_kit.inputs.strict_yaml`: no tags, no implicit conversions (quote ``"0101"``, ``"no"``).
@@ -32,21 +39,21 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core.errors import GovReportError, Location, ParamsError
+from govreport_kit.core.model import AGENCY_CODE_HINT, Agency, agency_code_problem
 from govreport_kit.inputs import strict_yaml
 from govreport_kit.inputs.encoding import display_path, read_text
-from govreport_kit.core.errors import GovReportError, Location, ParamsError
-from govreport_kit.core.model import Agency, agency_code_problem
 
 DATA_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
+LEDGER_SUFFIXES = (".xlsx", ".csv")
 NARRATIVE_SUFFIXES = (".md", ".markdown", ".txt")
 PREVIOUS_SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
-AUDIENCES = ("review", "publish")
-YEAR_RANGE = (2008, 2100)
 _URL_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+:|//|\\\\)")
 _TYPE_NAMES = {str: "文字", int: "整数", bool: "true/false", dict: "键值（下一级缩进）", type(None): "空值"}
 
@@ -55,30 +62,49 @@ _TYPE_NAMES = {str: "文字", int: "整数", bool: "true/false", dict: "键值�
 class Spec:
     """What one key may hold."""
 
-    kind: str  # "text", "int", "choice", "path", "map"
+    kind: str  # "text", "int", "bool", "choice", "path", "map", "emails" (a list of e-mail addresses)
     required: bool = False
     nullable: bool = False
     choices: tuple[Any, ...] = ()
-    children: Mapping[str, "Spec"] | None = None
+    children: Mapping[str, Spec] | None = None
 
 
 AGENCY_SPEC = {code: Spec("text", required=code in ("code", "name"), nullable=code not in ("code", "name"))
                for code, _ in fmt.AGENCY_FIELDS}
 #: Report options; add a key here (with a default in REPORT_DEFAULTS) to offer a new option.
 REPORT_SPEC: dict[str, Spec] = {
-    "audience": Spec("choice", choices=AUDIENCES),
+    "audience": Spec("choice", choices=fmt.AUDIENCES),
     "title": Spec("text", nullable=True),
+    "charts": Spec("bool", nullable=True),
+    "compare": Spec("bool", nullable=True),
 }
-REPORT_DEFAULTS: dict[str, Any] = {"audience": "review", "title": None}
+REPORT_DEFAULTS: dict[str, Any] = {"audience": fmt.REVIEW, "title": None}  # charts, compare: absent = None
+#: report options written by dump_params only when set (files written before they existed stay as they were)
+OPTIONAL_REPORT_KEYS = ("charts", "compare")
+#: Recipients of ``govreport mail`` for this agency-year.
+MAIL_SPEC: dict[str, Spec] = {"to": Spec("emails", nullable=True), "cc": Spec("emails", nullable=True)}
 SCHEMA: dict[str, Spec] = {
     "agency": Spec("map", required=True, children=AGENCY_SPEC),
     "year": Spec("int", required=True),
     "format": Spec("choice", choices=fmt.FORMATS),
     "data": Spec("path", required=True),
     "narrative": Spec("path"),
+    "ledger": Spec("path"),
     "previous": Spec("path", nullable=True),
     "report": Spec("map", children=REPORT_SPEC),
+    "mail": Spec("map", children=MAIL_SPEC),
 }
+_EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+
+def email_problem(address: Any) -> str | None:
+    """Why ``address`` is not a plain e-mail address (``name@example.gov.cn``), or None."""
+    if not isinstance(address, str):
+        return f"邮箱地址应为文字，实际是{_type_name(address)}"
+    if len(address) > 254 or not _EMAIL_RE.match(address) or ".." in address:
+        return f"“{address}”不是有效的邮箱地址"
+    return None
 
 
 @dataclass(frozen=True)
@@ -94,6 +120,8 @@ class Params:
     previous: Path | None
     report: dict[str, Any]
     raw: dict[str, Any] = field(repr=False)  # the file's content, validated, paths as written
+    ledger: Path | None = None  # the application ledger, when table 三 is derived from it
+    mail: dict[str, list[str]] = field(default_factory=dict)  # {"to": [...], "cc": [...]}
 
     def to_dict(self) -> dict[str, Any]:
         """The file's content as plain JSON types (str, int, bool, None, dict)."""
@@ -135,7 +163,7 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
     lines = lines or {}
 
     def fail(what: str, key: str | None, fix: str | None = None):
-        raise ParamsError(what, Location(file=file, line=_line(lines, key), key=key), fix)
+        raise ParamsError(what, Location(file=file, line=strict_yaml.key_line(lines, key), key=key), fix)
 
     if data is None:
         fail("参数文件没有内容", None, "参考内置示例 params/xishan-edu/2023.yaml 填写")
@@ -146,12 +174,12 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
     if isinstance(agency, dict) and "code" in agency:
         problem = agency_code_problem(agency["code"])
         if problem:
-            fail(problem, "agency.code", "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”，最长 64 个字符）")
+            fail(problem, "agency.code", AGENCY_CODE_HINT)
     out = _check_map(data, SCHEMA, "", fail)
     out["format"] = str(out.get("format") or "2021")
-    lo, hi = YEAR_RANGE
-    if not lo <= out["year"] <= hi:
-        fail(f"年度 {out['year']} 不在 {lo}–{hi} 之间", "year")
+    year_problem = fmt.year_problem(out["year"])
+    if year_problem:
+        fail(year_problem, "year")
     postcode = out["agency"].get("postcode")
     if postcode and not re.fullmatch(r"[0-9]{6}", postcode):
         fail(f"邮政编码“{postcode}”应为 6 位数字", "agency.postcode")
@@ -163,14 +191,6 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
     report = {**REPORT_DEFAULTS, **out.get("report", {})}
     out["report"] = report
     return out
-
-
-def _line(lines: Mapping[str, int], key: str | None) -> int | None:
-    while key:
-        if key in lines:
-            return lines[key]
-        key = key.rpartition(".")[0]
-    return None
 
 
 def _check_map(data: dict, schema: Mapping[str, Spec], prefix: str, fail) -> dict[str, Any]:
@@ -198,6 +218,13 @@ def _check_value(value: Any, spec: Spec, path: str, fail) -> Any:
         if spec.nullable:
             return None
         fail(f"键“{path}”不能为空", path, "请填写一个值，或删除这一行" if not spec.required else "请填写一个值")
+    if spec.kind == "emails":
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            problem = email_problem(item)
+            if problem:
+                fail(f"键“{path}”的第 {i + 1} 项：{problem}", path, "写成 name@example.gov.cn 形式，多个地址写成列表 [a@x.cn, b@y.cn]")
+        return list(items)
     if spec.kind == "map":
         if not isinstance(value, dict):
             fail(f"键“{path}”应为下一级的“键: 值”，实际是{_type_name(value)}", path)
@@ -205,6 +232,10 @@ def _check_value(value: Any, spec: Spec, path: str, fail) -> Any:
     if spec.kind == "int":
         if not isinstance(value, int) or isinstance(value, bool):
             fail(f"键“{path}”应为整数，实际是{_type_name(value)}“{value}”", path, "去掉引号，例如 2023")
+        return value
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            fail(f"键“{path}”应为 true 或 false，实际是{_type_name(value)}“{value}”", path, "写 true、false，或 null")
         return value
     if spec.kind == "choice":
         # an unquoted 2021 is fine for format: compare as text
@@ -230,7 +261,7 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
     code, year = raw["agency"]["code"], raw["year"]
 
     def fail(what: str, key: str | None, fix: str | None = None):
-        raise ParamsError(what, Location(file=name, line=_line(lines, key), key=key), fix)
+        raise ParamsError(what, Location(file=name, line=strict_yaml.key_line(lines, key), key=key), fix)
 
     if p.stem.isdigit():  # the params/<code>/<year>.yaml convention
         if int(p.stem) != year:
@@ -253,6 +284,9 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
 
     data = local("data", DATA_SUFFIXES, "数据文件")
     narrative = local("narrative", NARRATIVE_SUFFIXES, "正文文件") if raw.get("narrative") else None
+    ledger = local("ledger", LEDGER_SUFFIXES, "台账文件") if raw.get("ledger") else None
+    if ledger is not None and raw["format"] != "2021":
+        fail("台账只能用于 2021 年版格式的报告", "ledger", "2019、2020 年度的报告请直接填写表三")
     if "previous" in raw:
         previous = local("previous", PREVIOUS_SUFFIXES, "上一年度文件") if raw["previous"] else None
     else:
@@ -260,7 +294,8 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
         previous = sibling if sibling.is_file() else None
     agency = Agency(**{k: v or "" for k, v in raw["agency"].items()})
     return Params(path=p, agency=agency, year=year, format=raw["format"], data=data, narrative=narrative,
-                  previous=previous, report=dict(raw["report"]), raw=raw)
+                  previous=previous, report=dict(raw["report"]), raw=raw, ledger=ledger,
+                  mail={k: list(v or []) for k, v in raw.get("mail", {}).items()})
 
 
 # ------------------------------------------------------------------------------------- writing
@@ -272,12 +307,18 @@ def dump_params(params: Params | Mapping[str, Any]) -> str:
         if key not in raw:
             continue
         value = raw[key]
-        if isinstance(value, dict):
+        if key == "mail":
+            lines.append("mail:")
+            for sub in (k for k in MAIL_SPEC if k in value):
+                items = value[sub] or []
+                lines.append(f"  {sub}:" + ("" if items else " []"))
+                lines.extend(f"    - {strict_yaml.dump_scalar(a)}" for a in items)
+        elif isinstance(value, dict):
             lines.append(f"{key}:")
             order = ["code", "name", *(k for k, _ in fmt.AGENCY_FIELDS if k not in ("code", "name"))] \
                 if key == "agency" else list(REPORT_SPEC)
             for sub in order:
-                if sub in value and not (key == "agency" and value[sub] is None):
+                if sub in value and not (value[sub] is None and (key == "agency" or sub in OPTIONAL_REPORT_KEYS)):
                     lines.append(f"  {sub}: {strict_yaml.dump_scalar(value[sub])}")
         else:
             lines.append(f"{key}: {strict_yaml.dump_scalar(value)}")

@@ -1,52 +1,49 @@
-"""Tables 二/三/四 as DataFrames with the official Chinese labels (for exploring in JupyterLab).
+"""The tables as labelled DataFrames: for an analyst in the notebook and for ``govreport tables``.
 
-The model keeps canonical codes (``table3.new.natural_person``); here rows and columns carry the
-labels printed in the report. Blank cells are ``<NA>``; not-applicable cells are ``<NA>`` too (the
-HTML shows “/”). Pure: the model in, new DataFrames out.
+Labels come from :mod:`govreport_kit.core.format`; values are the model's (blank cells as <NA>).
 """
 
 from __future__ import annotations
 
-import pandas as pd
-
 from govreport_kit.core import format as fmt
 
 
-def table_frame(model, table: str) -> pd.DataFrame:
-    """One table (``table2``, ``table3`` or ``table4``) with Chinese row and column labels."""
-    form = model.format
+def table_frame(model, table: str):
+    """One table with Chinese row and column labels (table 二: one row per cell)."""
+    import pandas as pd
+
     if table == "table2":
-        sections = fmt.T2_SECTIONS if form == "2021" else fmt.T2_2019_SECTIONS
-        records, index = [], []
-        for s in sections:
-            for r in s.rows:
-                index.append((s.caption, r.label))
-                records.append({c.label: model.get("table2", r.code, c.code) for c in s.columns})
-        columns = list(dict.fromkeys(k for rec in records for k in rec))
-        values = [[rec.get(c, pd.NA) for c in columns] for rec in records]
-        return pd.DataFrame(values, columns=columns, dtype="object",
-                            index=pd.MultiIndex.from_tuples(index, names=["栏目", fmt.T2_ITEM_LABEL]))
-    if table not in fmt.TABLE_CODES:
-        raise KeyError(f"没有表格 {table}（可选：{'、'.join(fmt.TABLE_CODES)}）")
-    rows = fmt.table_rows(table, form)
-    columns = fmt.table_columns(table, rows[0].code, fmt=form)
-    data = {c.label: [model.get(table, r.code, c.code) for r in rows] for c in columns}
-    index = pd.Index([r.label for r in rows], name="项目")
-    if table == "table3":  # sub-items (“1.属于国家秘密”) read only under their group (“（三）不予公开”)
-        index = pd.MultiIndex.from_tuples([(_group_label(form, i), r.label) for i, r in enumerate(rows)],
-                                          names=["分组", "项目"])
-    return pd.DataFrame(data, index=index).astype("Int64")
+        rows = [(fmt.row_label("table2", r, model.format), fmt.column_label("table2", c, r, model.format),
+                 model.get("table2", r, c)) for r, c in fmt.cells("table2", model.format)]
+        return pd.DataFrame(rows, columns=["信息内容", "栏目", "数值"])
+    df = model.table(table).copy()
+    df.index = [_row_label(table, r, model.format) for r in df.index]
+    df.columns = [fmt.column_label(table, c, fmt=model.format) for c in df.columns]
+    return df
 
 
-def _group_label(form: str, i: int) -> str:
-    """The innermost row group of table 三 holding row ``i`` (empty for rows outside every group)."""
-    rows = fmt.table_rows("table3", form)
-    position = {r.code: n for n, r in enumerate(rows)}
-    groups = fmt.T3_ROW_GROUPS if form == "2021" else fmt.T3_ROW_GROUPS_2019
-    holding = [(position[g.last] - position[g.first], g.label) for g in groups if position[g.first] <= i <= position[g.last]]
-    return min(holding)[1] if holding else ""
+def _row_label(table: str, row: str, form: str) -> str:
+    """The official label; table 三's numbered outcome rows with their group (“（三）1.属于国家秘密”)."""
+    label = fmt.row_label(table, row, form)
+    if table == "table3" and label[0].isdigit() and row in fmt.T3_OUTCOME_ROWS:
+        return fmt.ledger_outcome_choice(row)
+    return label
 
 
-def tables(model) -> dict[str, pd.DataFrame]:
-    """Every table of the report, keyed by its official title (``二、主动公开政府信息情况`` …)."""
+def tables_text(model) -> str:
+    """Plain text of the three tables, titled, for a terminal."""
+    import pandas as pd
+
+    out = [f"{model.agency.name} {model.year} 年（{model.format} 年版格式）"]
+    if getattr(model, "ledger", None) is not None:
+        out.append(f"表三依台账 {model.ledger.ledger.file} 统计（{model.ledger.applications} 件申请）")
+    with pd.option_context("display.max_rows", 100, "display.max_columns", 20, "display.width", 250,
+                           "display.unicode.east_asian_width", True):
+        for t in fmt.TABLE_CODES:
+            out += ["", fmt.TABLE_TITLES[t], table_frame(model, t).to_string()]
+    return "\n".join(out) + "\n"
+
+
+def tables(model) -> dict:
+    """Every table of the report as a DataFrame, keyed by its official title (``二、主动公开政府信息情况`` …)."""
     return {fmt.TABLE_TITLES[t]: table_frame(model, t) for t in fmt.TABLE_CODES}

@@ -21,24 +21,23 @@ are computed here rather than handed in by ``govreport run`` (parameter ``precom
 from __future__ import annotations
 
 import json
-import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from govreport_kit import __version__
+from govreport_kit.checks.findings import Finding, count_by_severity, has_errors, sort_findings
 from govreport_kit.core import format as fmt
-from govreport_kit.report import render
+from markupsafe import Markup
+
 from govreport_kit.core.errors import Location, ParamsError, RunError
-from govreport_kit.checks.findings import Finding, has_errors, sort_findings
 from govreport_kit.core.paths import params_dir, project_root
+from govreport_kit.core.versions import package_versions
+from govreport_kit.report import render
 from govreport_kit.report.frames import table_frame, tables
 from govreport_kit.report.lab import export_html, use_chinese_errors
 
 MARKER_MIME = "application/vnd.govreport.report+json"
 FRAGMENT_MIME = "application/vnd.govreport.fragment+html"
-AUDIENCES = ("review", "publish")
-#: Packages whose versions the footer records (those that shape the output).
-VERSIONED_PACKAGES = ("pandas", "nbconvert", "papermill", "nbclient", "ipykernel", "markdown-it-py", "nh3")
 
 
 class ReportRefused(RunError):
@@ -53,11 +52,9 @@ def params_file(agency_code: str, year: int, params_path: str = "") -> Path:
     """The parameters file: ``params_path`` if given, else ``params/<agency_code>/<year>.yaml``."""
     if params_path:
         return Path(params_path).expanduser().absolute()
-    from govreport_kit.core.model import agency_code_problem
+    from govreport_kit.core.model import require_agency_code
 
-    problem = agency_code_problem(agency_code)
-    if problem:
-        raise ParamsError(problem, where=Location(key="agency_code"), fix="在参数单元格中改正 agency_code")
+    require_agency_code(agency_code, Location(key="agency_code"))
     return params_dir() / agency_code / f"{int(year)}.yaml"
 
 
@@ -82,6 +79,9 @@ def load(agency_code: str, year: int, params_path: str = ""):
         raise ParamsError(
             f"参数文件属于 {model.agency.code} {model.year} 年，而 notebook 参数是 {agency_code} {year} 年",
             where=Location(file=str(path)), fix="把 agency_code 和 year 改成与参数文件一致")
+    from govreport_kit.inputs.load import load_history
+
+    model.history = load_history(params)
     model.options.setdefault("params_path", str(path))
     if params.narrative is not None:
         model.options.setdefault("narrative_path", str(params.narrative))
@@ -111,6 +111,9 @@ def compute_findings(model) -> list[Finding]:
 
 
 def _previous(model):
+    history = getattr(model, "history", None) or {}
+    if model.year - 1 in history:  # loaded with the model (report.load)
+        return history[model.year - 1]
     path = model.options.get("params_path")
     if not path:
         return None
@@ -150,9 +153,9 @@ def refusal_message(findings: Iterable[Finding]) -> str | None:
 
 def refuse_unpublishable(findings: Iterable[Finding], audience: str) -> None:
     """Raise :class:`ReportRefused` for a ``publish`` run with error findings."""
-    if audience not in AUDIENCES:
+    if audience not in fmt.AUDIENCES:
         raise ParamsError(f"audience 只能是 review 或 publish，而不是“{audience}”", where=Location(key="audience"))
-    message = refusal_message(findings) if audience == "publish" else None
+    message = refusal_message(findings) if audience == fmt.PUBLISH else None
     if message:
         raise ReportRefused(message)
 
@@ -211,34 +214,63 @@ def narrative_text(model, part: str, *, tolerant: bool = False) -> str:
     return TOKEN_RE.sub(one, render.strip_unfilled_marks(raw))
 
 
-def show_title(model, audience: str = "review"):
+def show_title(model, audience: str = fmt.REVIEW):
     """The title and the preamble (legal basis, statistics period, contact)."""
-    preamble = narrative_text(model, "preamble", tolerant=audience == "review")
+    preamble = narrative_text(model, "preamble", tolerant=audience == fmt.REVIEW)
     return show(render.title_html(model) + render.part_html("preamble", preamble))
 
 
-def show_findings(findings: Iterable[Finding], audience: str = "review"):
+def show_findings(findings: Iterable[Finding], audience: str = fmt.REVIEW):
     """The findings section (review only): errors first, each linked to its highlighted cell."""
-    if audience == "review":
+    if audience == fmt.REVIEW:
         return show(render.findings_html(findings))
     return None
 
 
-def show_part(model, part: str, audience: str = "review"):
+def show_part(model, part: str, audience: str = fmt.REVIEW):
     """A prose part: ``overview`` (一), ``problems`` (五) or ``other`` (六).
 
     In review, an unknown placeholder is shown highlighted (the findings list it); in publish
     it is an error.
     """
-    return show(render.part_html(part, narrative_text(model, part, tolerant=audience == "review")))
+    return show(render.part_html(part, narrative_text(model, part, tolerant=audience == fmt.REVIEW)))
 
 
-def show_table(model, table: str, findings: Iterable[Finding] = (), audience: str = "review"):
+def show_table(model, table: str, findings: Iterable[Finding] = (), audience: str = fmt.REVIEW):
     """Table 二, 三 or 四 in the official layout; cells with findings highlighted in review."""
     frame = table_frame(model, table).to_html(na_rep="", border=1)
-    extra = render.Markup('<details class="govreport-frame"><summary>表格数据（DataFrame：<code>report.table_frame(model, '
-                          '"{}")</code>）</summary>{}</details>').format(table, render.Markup(frame))
-    return show(render.table_section_html(model, table, findings if audience == "review" else ()), extra)
+    extra = Markup('<details class="govreport-frame"><summary>表格数据（DataFrame：<code>report.table_frame(model, '
+                   '"{}")</code>）</summary>{}</details>').format(table, Markup(frame))
+    return show(render.table_section_html(model, table, findings if audience == fmt.REVIEW else ()), extra)
+
+
+def show_appendix(model, audience: str = "review"):
+    """After part 六: last year beside this year, reply periods (ledger) and charts.
+
+    In the review copy by default; in the publish copy only when the params ask
+    (``report.compare`` / ``report.charts`` true); false hides them in both. matplotlib is
+    imported only when charts are drawn.
+    """
+    from govreport_kit.report import extras
+
+    compare = extras.wanted(model.options.get("compare"), audience)
+    draw = extras.wanted(model.options.get("charts"), audience)
+    comparison = extras.comparison_html(model) if compare else Markup("")
+    ledger = extras.ledger_html(model) if compare else Markup("")
+    charts = Markup("")
+    if draw:
+        from govreport_kit.report.charts import report_charts
+
+        charts = extras.charts_html(report_charts(model))
+    html = extras.appendix_html(comparison, ledger, charts)
+    return show(html) if html else None
+
+
+def frames(model) -> dict:
+    """The three tables as labelled DataFrames, to explore in the notebook (nothing is displayed)."""
+    from govreport_kit.report.frames import table_frame
+
+    return {fmt.TABLE_TITLES[t]: table_frame(model, t) for t in fmt.TABLE_CODES}
 
 
 # -------------------------------------------------------------------------------------------
@@ -265,18 +297,6 @@ def _display_path(path: str, base: Path) -> str:
     return p.name
 
 
-def package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"govreport_kit": __version__, "python": sys.version.split()[0]}
-    for name in VERSIONED_PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return out
-
-
 def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, Any]:
     """The end-marker data: status, counts, title, ``<meta>`` tags and footer HTML."""
     fs = list(findings)
@@ -287,9 +307,7 @@ def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, A
         "agency_name": model.agency.name,
         "year": int(model.year),
         "title": model.report_title,
-        "errors": sum(f.severity == fmt.ERROR for f in fs),
-        "warnings": sum(f.severity == fmt.WARNING for f in fs),
-        "infos": sum(f.severity == fmt.INFO for f in fs),
+        **_count_fields(fs),
         "meta_html": str(render.meta_html(info)),
         # The publish copy's visible page has no technical footer: hashes, versions and parameters
         # stay in the <meta> tags and in findings.json.
@@ -299,6 +317,12 @@ def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, A
         "tables": model.tables_to_dict(),  # what the report was made of, for roll-ups of many reports
         "inputs": dict(sorted(model.inputs.items())),
     }
+
+
+def _count_fields(findings) -> dict[str, int]:
+    """``errors``, ``warnings``, ``infos``: the counts as the end marker and :class:`RunResult` name them."""
+    counts = count_by_severity(findings)
+    return {"errors": counts[fmt.ERROR], "warnings": counts[fmt.WARNING], "infos": counts[fmt.INFO]}
 
 
 def finish(model, findings: Iterable[Finding], **parameters: Any):
@@ -318,5 +342,5 @@ def finish(model, findings: Iterable[Finding], **parameters: Any):
 
 __all__ = ["MARKER_MIME", "ReportRefused", "load", "check", "compute_findings", "findings_payload",
            "refuse_unpublishable", "refusal_message", "show_title", "show_findings", "show_part", "show_table",
-           "finish", "marker", "has_errors", "table_frame", "tables", "use_chinese_errors", "export_html",
-           "FRAGMENT_MIME"]
+           "show_appendix", "frames", "finish", "marker", "has_errors", "table_frame", "tables", "use_chinese_errors",
+           "export_html", "FRAGMENT_MIME"]

@@ -20,7 +20,9 @@ from pathlib import Path
 
 #: Imported in the kernel at start-up: what the notebook's cells import anyway (pandas, openpyxl).
 PREWARM_MODULES = ("govreport_kit.report.notebook", "govreport_kit.inputs.load", "govreport_kit.inputs.template",
-                   "govreport_kit.inputs.workbook", "govreport_kit.inputs.narrative")
+                   "govreport_kit.inputs.workbook", "govreport_kit.inputs.narrative",
+                   # the review copy's charts (report/charts.py imports matplotlib only when it draws)
+                   "matplotlib.figure", "matplotlib.backends.backend_svg")
 #: Imported as well when the kernel runs the checks itself (pandera, ~0.5 s).
 CHECK_MODULES = ("govreport_kit.checks.rules", "govreport_kit.checks.schemas")
 KERNEL_NAME = "python3"
@@ -35,7 +37,8 @@ def kernel_arguments(prewarm: bool | str = True) -> list[str]:
     if prewarm:
         modules = PREWARM_MODULES + (CHECK_MODULES if prewarm == "checks" else ())
         # One statement; ``del`` leaves the user namespace as a fresh kernel's.
-        args.append(f"--IPKernelApp.exec_lines=import {', '.join(modules)}; del govreport_kit")
+        names = ", ".join(sorted({m.split(".")[0] for m in modules}))
+        args.append(f"--IPKernelApp.exec_lines=import {', '.join(modules)}; del {names}")
     return args
 
 
@@ -59,7 +62,7 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
     if transport == "ipc":
         # IPC socket files live beside the connection file, in a private temporary folder.
         km.ip = str(Path(tempfile.mkdtemp(prefix="govreport-kernel-")) / "kernel")
-    log = tempfile.TemporaryFile(prefix="govreport-kernel-")
+    log = tempfile.TemporaryFile(prefix="govreport-kernel-")  # noqa: SIM115 - lives as long as the kernel (closed by dispose_kernel)
     km.govreport_log = log
     from govreport_kit.core import paths
 
