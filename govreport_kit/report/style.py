@@ -1,9 +1,10 @@
-"""The report's stylesheet, defined once: the nbconvert template puts it in ``<style>``; the
-notebook inlines it into ``style`` attributes for JupyterLab and VS Code (which drop ``<style>``
+"""The report's screen rules for notebook outputs: the notebook inlines them into ``style``
+attributes for JupyterLab and VS Code (which drop ``<style>``
 from outputs they do not trust). Pure: strings in, strings out.
 
-Print: A4, page numbers in the bottom margin box (Chromium 131+ draws ``@page`` margin boxes),
-each table 二 section kept on one page with its caption, headings kept with what follows.
+The offline page's stylesheet is ``report/templates/shared/style.css.j2`` (page numbers in the
+``@page`` margin box, table 二 sections kept whole in print); SCREEN_CSS repeats its screen rules
+and must be kept in step with it (a test compares them).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ mark.unfilled{background:#fde0de;outline:1px solid #c62828}
 footer.provenance{margin-top:3em;border-top:1px solid #ccc;font-size:.75em;color:#555;overflow-wrap:anywhere}
 footer.provenance ul{margin:0;padding-left:1.5em}
 .figure{text-align:center}.figure img{max-width:100%%}
+figure.chart{margin:1em 0;text-align:center;break-inside:avoid}figure.chart figcaption{font-weight:bold;margin-bottom:.3em}
+table.compare{width:auto;min-width:60%%}table.compare td{padding:.2em .8em}
 """
 
 #: Notebook outputs only: JupyterLab's sanitiser (untrusted outputs) and VS Code drop ``writing-mode``,
@@ -51,22 +54,6 @@ table.form th.group{writing-mode:horizontal-tb;white-space:nowrap;letter-spacing
 """
 _GROUP_TH = re.compile(r'(<th[^>]*class="group"[^>]*>)([^<]*)(</th>)')
 _CHAR = re.compile(r"&[#\w]+;|.", re.S)
-
-#: What only a whole page can use (pseudo-classes, page boxes, print).
-PAGE_CSS = """\
-:target{box-shadow:inset 0 0 0 3px #1565c0}
-thead{display:table-header-group}
-@page{size:A4;margin:16mm 14mm 18mm;@bottom-center{content:"— " counter(page) " —";font-family:%(font)s;font-size:9pt;color:#444}}
-@media print{body{font-size:10.5pt}main{max-width:none;padding:0}tr,th,td{break-inside:avoid}h2{break-after:avoid}\
-a{color:inherit;text-decoration:none}.findings{break-inside:avoid-page}table.t2 tbody{break-inside:avoid}\
-table.t2 tr:first-child{break-after:avoid}}
-"""
-
-
-def report_css() -> str:
-    """The whole stylesheet of the offline report (inside its ``<style>``)."""
-    return ((SCREEN_CSS + PAGE_CSS) % {"font": FONT_STACK}).rstrip("\n")
-
 
 @lru_cache(maxsize=1)
 def _inliner():

@@ -25,7 +25,7 @@ from papermill.inspection import inspect_notebook
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
-from govreport_kit.report import style
+from govreport_kit.report import render
 from govreport_kit.report.notebook import MARKER_MIME
 from govreport_kit.running.kernels import kernel_log_tail
 
@@ -231,5 +231,5 @@ def warm_exporter_in_background() -> threading.Thread:
 def export_html(nb) -> str:
     """The offline HTML of an executed report notebook."""
     with _EXPORT_LOCK:
-        body, _ = exporter().from_notebook_node(nb, resources={"report_css": style.report_css()})
+        body, _ = exporter().from_notebook_node(nb, resources={"font_stack": render.FONT_STACK})
     return body

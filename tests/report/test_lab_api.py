@@ -58,3 +58,11 @@ def test_export_html_writes_what_govreport_run_writes(tmp_path):
 def test_export_html_failure_is_a_govreport_error(tmp_path):
     with pytest.raises(ParamsError, match="找不到参数文件"):
         lab.export_html("nobody", 2023, outputs_root=tmp_path)
+
+
+@pytest.mark.kernel
+def test_inlined_rules_are_the_report_stylesheet():
+    """style.SCREEN_CSS (inlined in notebook outputs) repeats the page's rules (shared/style.css.j2) line by line."""
+    html = Path(sample_run().html_path).read_text(encoding="utf-8")
+    for line in (style.SCREEN_CSS % {"font": style.FONT_STACK}).splitlines():
+        assert line in html, line

@@ -111,7 +111,7 @@ def test_notebook_runs_standalone_with_its_defaults(tmp_path):
     marker = nb.cells[-1].outputs[-1]
     assert marker["data"]["application/vnd.govreport.report+json"]["status"] == "complete"
     html_outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "text/html" in o.get("data", {})]
-    assert len(html_outputs) == 9  # title, findings, 一, 二, 三, 四, 五, 六, appendix (charts)
+    assert len(html_outputs) == 8  # title, findings, 一, 二, 三, 四, 五, 六 (main's packaged notebook has no appendix cell)
     # no text/plain fallbacks: the report fragment, and the same with inline styles for the Lab
     assert all(set(o["data"]) == {"text/html", FRAGMENT_MIME} for o in html_outputs)
     assert all('style="' in o["data"]["text/html"] for o in html_outputs)
