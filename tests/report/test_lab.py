@@ -25,7 +25,6 @@ import pytest
 
 from govreport_kit.core import paths
 
-from _report_support import write_agency
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel, pytest.mark.slow]
 
@@ -56,7 +55,7 @@ def notebook_with_parameters(dest: Path, **values) -> Path:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, write_agency):
     """A JupyterLab server on 127.0.0.1 for a project holding params/ and notebooks/."""
     root = tmp_path_factory.mktemp("lab")
     project = root / "project"

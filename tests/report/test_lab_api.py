@@ -13,7 +13,6 @@ from govreport_kit.inputs.load import load_agency_year
 from govreport_kit.report import frames, lab, style
 from govreport_kit.report.notebook import show_table
 
-from _report_support import sample_run
 
 
 def test_tables_as_dataframes_with_chinese_labels():
@@ -49,7 +48,7 @@ def test_error_line_and_details():
 
 
 @pytest.mark.kernel
-def test_export_html_writes_what_govreport_run_writes(tmp_path):
+def test_export_html_writes_what_govreport_run_writes(tmp_path, sample_run):
     res = lab.export_html("xishan-edu", 2023, outputs_root=tmp_path)
     assert res.status == "ok" and Path(res.html_path).parent == tmp_path / "xishan-edu" / "2023"
     assert Path(res.html_path).read_bytes() == Path(sample_run().html_path).read_bytes()
@@ -61,7 +60,7 @@ def test_export_html_failure_is_a_govreport_error(tmp_path):
 
 
 @pytest.mark.kernel
-def test_inlined_rules_are_the_report_stylesheet():
+def test_inlined_rules_are_the_report_stylesheet(sample_run):
     """style.SCREEN_CSS (inlined in notebook outputs) repeats the page's rules (shared/style.css.j2) line by line."""
     html = Path(sample_run().html_path).read_text(encoding="utf-8")
     for line in (style.SCREEN_CSS % {"font": style.FONT_STACK}).splitlines():

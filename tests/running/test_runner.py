@@ -162,7 +162,7 @@ def test_an_error_in_any_cell_fails_the_run(notebook_with_cell, tmp_path):
     old = sentinel_outputs(tmp_path, "xishan-edu")
     res = run_report(None, outputs_root=tmp_path, notebook=nb)
     assert (res.status, res.reason, res.exit_code, res.retryable) == ("failed", "cell", 1, False)
-    assert "第 14 个代码单元格（raise ValueError('单元格故意出错')）出错：ValueError：单元格故意出错" in res.message
+    assert "第 12 个代码单元格（raise ValueError('单元格故意出错')）出错：ValueError：单元格故意出错" in res.message
     assert_untouched(tmp_path, "xishan-edu", old)
     assert Path(res.failed_notebook_path).exists()
 
