@@ -22,6 +22,7 @@ class Job:
     notebook: str | None = None  # None: the package's report notebook
     inputs: dict[str, str] = field(default_factory=dict)  # input name -> sha256
     fingerprint: str = ""
+    kernel_start: str | None = None  # fork | spawn | auto; None: the worker's setting (not fingerprinted)
 
     @property
     def key(self) -> str:

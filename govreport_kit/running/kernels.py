@@ -38,12 +38,17 @@ def kernel_arguments(prewarm: bool | str = True) -> list[str]:
     return args
 
 
-def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, kernel_name: str = KERNEL_NAME):
+def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, kernel_name: str = KERNEL_NAME,
+                 start: str | None = None, default_start: str = "spawn"):
     """Launch a kernel and return its ``jupyter_client.KernelManager`` without waiting for it.
 
     IPC transport (Unix sockets) where available: no TCP port to race for between parallel
     kernels, and no plain-TCP warning. The kernel's stdout/stderr go to a temporary file kept
     as ``km.govreport_log`` so a dead kernel can be explained.
+
+    ``start``: ``fork`` (from this process's template, see :mod:`govreport_kit.running.forkserver`),
+    ``spawn`` (a normal kernel) or ``auto`` (fork if the template works, else spawn); None:
+    ``GOVREPORT_KERNEL_START``, else ``default_start``. ``km.govreport_start`` says which it was.
     """
     import tempfile
 
@@ -51,6 +56,15 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
 
     transport = "tcp" if sys.platform.startswith("win") else "ipc"
     km = KernelManager(kernel_name=kernel_name, transport=transport)
+    km.govreport_start = "spawn"
+    mode = _start_mode(start, default_start)
+    if mode != "spawn":
+        from govreport_kit.running import forkserver
+
+        spec = forkserver.fork_kernel_spec(kernel_name, mode)
+        if spec is not None:
+            km._kernel_spec = spec  # selects the fork provisioner; the rest is a normal KernelManager
+            km.govreport_start = "fork"
     if transport == "ipc":
         # IPC socket files live beside the connection file, in a private temporary folder.
         km.ip = str(Path(tempfile.mkdtemp(prefix="govreport-kernel-")) / "kernel")
@@ -59,6 +73,13 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
     km.start_kernel(extra_arguments=kernel_arguments(prewarm), cwd=str(cwd) if cwd else None,
                     stdout=log, stderr=subprocess.STDOUT)
     return km
+
+
+def _start_mode(start: str | None, default: str) -> str:
+    import os
+
+    value = (start or os.environ.get("GOVREPORT_KERNEL_START") or default).strip().lower()
+    return value if value in ("auto", "fork", "spawn") else default
 
 
 def kill_kernel(km) -> None:

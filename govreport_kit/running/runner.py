@@ -90,7 +90,8 @@ class RunResult:
 
 def run_report(params_path: str | Path | None = None, *, audience: str | None = "review",
                outputs_root: str | Path | None = None, timeout: float | None = None, kernel=None,
-               notebook: str | Path | None = None, check_in_kernel: bool | None = None) -> RunResult:
+               notebook: str | Path | None = None, check_in_kernel: bool | None = None,
+               on_executed=None) -> RunResult:
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or
@@ -111,6 +112,9 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
     JupyterLab (best for one cold run: pandera loads in the kernel, on the other core).
     None: True for a review run on a kernel started here, else False. A publish run is always
     checked here first, so that it can be refused before anything is executed.
+
+    ``on_executed``: called with no argument once the notebook has run and its kernel is killed,
+    before the export (a batch worker forks the next job's kernel there).
     """
     from govreport_kit.running import kernels
 
@@ -162,6 +166,8 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
         t.lap("prepare")
         nb, failure = execute.execute_notebook(notebook_path, parameters, km, timeout=timeout, timer=t)
         kernels.kill_kernel(km)
+        if on_executed is not None:
+            on_executed()
         marker = None
         if failure is None:
             marker, failure = execute.read_marker(nb)
