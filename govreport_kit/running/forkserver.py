@@ -88,8 +88,13 @@ class ForkServer:
         except OSError:
             ready = b""
         if not ready:
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            tail = self.log_tail()
             self.close()
-            raise ForkServerError(f"内核模板进程未能启动：{self.log_tail() or '无输出'}")
+            raise ForkServerError(f"内核模板进程未能启动：{tail or '无输出'}")
         self.sock.settimeout(REQUEST_TIMEOUT)
         self.pid = self.proc.pid
 

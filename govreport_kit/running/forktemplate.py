@@ -233,9 +233,9 @@ def main(argv: list[str]) -> int:
 
     sock = socket.socket(fileno=int(argv[0]))
     os.dup2(2, 1)  # stray prints of imported modules go to the log, not to the worker
-    preload()
     if os.environ.get("GOVREPORT_FORKTEMPLATE_FAIL"):  # tests: a template that cannot start
         raise SystemExit(f"GOVREPORT_FORKTEMPLATE_FAIL={os.environ['GOVREPORT_FORKTEMPLATE_FAIL']}")
+    preload()
     sock.send(b'{"ready": true}')
     Template(sock).serve()
     return 0
