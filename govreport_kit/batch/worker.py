@@ -160,6 +160,11 @@ class _WorkerState:
             os.environ.setdefault(k, v)
         # GOVREPORT_OVERLAP_KERNELS=1 trades memory for speed on idle cores (see KernelPool).
         self.pool = KernelPool(overlap=os.environ.get("GOVREPORT_OVERLAP_KERNELS") == "1", start=kernel_start)
+        if (kernel_start or os.environ.get("GOVREPORT_KERNEL_START") or "auto") != "spawn":
+            # while this process has no thread (a spawned pool worker), it can be the template's
+            # parent image: fork it now, after the kernel's imports and before papermill's threads
+            from govreport_kit.running import forkserver
+            forkserver.start_from_this_process()
         self.pool.refill()  # the first kernel warms while this process imports papermill
         _warm_this_process()
         import atexit

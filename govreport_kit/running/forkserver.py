@@ -63,8 +63,58 @@ def supported() -> bool:
 
 
 # ------------------------------------------------------------------------------------ the client
+class _ForkedChild:
+    """The part of ``Popen``'s interface the server uses, for a template forked from this process."""
+
+    def __init__(self, pid: int):
+        self.pid, self.returncode = pid, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                done, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                done, status = self.pid, 0
+            if done:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        import time
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 class ForkServer:
-    """The worker's handle on its template process (one request at a time, thread-safe)."""
+    """The worker's handle on its template process (one request at a time, thread-safe).
+
+    ``ForkServer()`` starts a fresh interpreter as the template; :meth:`forked` forks this process
+    instead (only while it has a single thread: a batch worker's first act).
+    """
+
+    @classmethod
+    def forked(cls) -> "ForkServer":
+        from govreport_kit.running import forktemplate
+
+        try:
+            pid, sock = forktemplate.fork_here()
+        except SystemExit as e:
+            raise ForkServerError(str(e.code)) from None
+        self = cls.__new__(cls)
+        self.proc, self.sock, self.lock, self.pid = _ForkedChild(pid), sock, threading.Lock(), pid
+        self.log = tempfile.TemporaryFile(prefix="govreport-forktemplate-")  # its output goes to the worker's stderr
+        self.sock.settimeout(REQUEST_TIMEOUT)
+        return self
 
     def __init__(self, timeout: float = START_TIMEOUT):
         if not supported():
@@ -180,6 +230,28 @@ def server() -> ForkServer:
             import atexit
             atexit.register(shutdown)
         return _SERVER
+
+
+def start_from_this_process() -> bool:
+    """Fork this process's template from this process now, if it has no thread yet (else False).
+
+    The template inherits what this process imported (shared pages, no second import)."""
+    global _SERVER
+    from govreport_kit.running.forktemplate import thread_count
+
+    with _LOCK:
+        if _SERVER is not None and _SERVER.alive:
+            return True
+        if not supported() or thread_count() != 1:
+            return False
+        try:
+            _SERVER = ForkServer.forked()
+        except Exception as e:
+            log.debug("fork here failed: %s", e)
+            return False
+        import atexit
+        atexit.register(shutdown)
+        return True
 
 
 def shutdown() -> None:

@@ -177,10 +177,20 @@ class Template:
         return 0  # not reached
 
 
+def set_process_name(name: str) -> None:
+    """The name ``ps``/psutil show (``comm``): tells the template and forked kernels apart from the worker."""
+    try:
+        with open("/proc/self/comm", "w") as f:
+            f.write(name[:15])
+    except OSError:
+        pass
+
+
 def become_kernel(sock, args: list[str], cwd: str, env: dict[str, str], log_fd: int | None) -> int:
     """In the forked child: take a normal kernel's place (session, stdio, cwd, env, argv), then serve."""
     import signal
 
+    set_process_name("grk-kernel")
     parent = os.getppid()
     os.setsid()  # as jupyter_client's launcher (start_new_session): signals go to the kernel's group
     sock.close()
@@ -228,10 +238,47 @@ def _reseed() -> None:
         np.random.seed()
 
 
+def fork_here():
+    """Make a template by forking this process (which must have no thread yet); returns (pid, socket).
+
+    A batch worker does this first thing, before papermill and its threads: the template then
+    shares the worker's imported pages instead of importing them a second time.
+    """
+    import socket
+
+    preload()  # SystemExit when this process is not clean enough to fork
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid:
+        theirs.close()
+        return pid, ours
+    code = 0
+    try:
+        ours.close()
+        keep = theirs.fileno()
+        os.closerange(3, keep)  # the worker's pipes (its job queue) are none of the template's business
+        os.closerange(keep + 1, 65536)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        import signal
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        set_process_name("grk-template")
+        Template(theirs).serve()
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        code = 1
+    finally:
+        os._exit(code)
+
+
 def main(argv: list[str]) -> int:
     import socket
 
     sock = socket.socket(fileno=int(argv[0]))
+    set_process_name("grk-template")
     os.dup2(2, 1)  # stray prints of imported modules go to the log, not to the worker
     if os.environ.get("GOVREPORT_FORKTEMPLATE_FAIL"):  # tests: a template that cannot start
         raise SystemExit(f"GOVREPORT_FORKTEMPLATE_FAIL={os.environ['GOVREPORT_FORKTEMPLATE_FAIL']}")
