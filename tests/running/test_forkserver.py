@@ -190,3 +190,23 @@ def test_kernels_die_with_their_worker():
         time.sleep(0.1)
     else:
         pytest.fail(f"kernel {pid} outlived its worker")
+
+
+def test_a_single_threaded_process_can_be_its_own_template():
+    """What a pool worker does first: import, fork the template from itself, then go on (threads allowed)."""
+    res = _subprocess("""\
+        import os, threading
+        from govreport_kit.running import forkserver, kernels
+        print(forkserver.start_from_this_process())
+        threading.Thread(target=lambda: None).start()  # the worker may have threads from now on
+        srv = forkserver.server()
+        km = kernels.start_kernel(start="fork")
+        kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)
+        print(srv.pid != os.getpid(), srv.ping()["threads"], open(f"/proc/{srv.pid}/comm").read().strip(),
+              open(f"/proc/{km.provisioner.forked_pid}/comm").read().strip(), km.is_alive())
+        kc.stop_channels(); kernels.dispose_kernel(km)
+        forkserver.shutdown()
+        print(srv.alive)
+        """)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["True", "True", "1", "grk-template", "grk-kernel", "True", "False"]
