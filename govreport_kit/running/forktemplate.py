@@ -200,6 +200,8 @@ def become_kernel(sock, args: list[str], cwd: str, env: dict[str, str], log_fd: 
     if log_fd is not None:
         os.dup2(log_fd, 1)
         os.dup2(log_fd, 2)
+        if log_fd > 2:
+            os.close(log_fd)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
