@@ -263,12 +263,6 @@ def shutdown() -> None:
             _SERVER = None
 
 
-def reset_failure() -> None:
-    """Forget an earlier start failure (tests; a changed setting)."""
-    global _FAILURE
-    _FAILURE = None
-
-
 _WARNED = False
 
 

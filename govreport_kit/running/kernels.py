@@ -57,10 +57,10 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
     transport = "tcp" if sys.platform.startswith("win") else "ipc"
     km = KernelManager(kernel_name=kernel_name, transport=transport)
     km.govreport_start = "spawn"
-    mode = _start_mode(start, default_start)
-    if mode != "spawn":
-        from govreport_kit.running import forkserver
+    from govreport_kit.running import forkserver
 
+    mode = forkserver.resolve_mode(start, default_start)
+    if mode != "spawn":
         spec = forkserver.fork_kernel_spec(kernel_name, mode)
         if spec is not None:
             km._kernel_spec = spec  # selects the fork provisioner; the rest is a normal KernelManager
@@ -73,13 +73,6 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
     km.start_kernel(extra_arguments=kernel_arguments(prewarm), cwd=str(cwd) if cwd else None,
                     stdout=log, stderr=subprocess.STDOUT)
     return km
-
-
-def _start_mode(start: str | None, default: str) -> str:
-    import os
-
-    value = (start or os.environ.get("GOVREPORT_KERNEL_START") or default).strip().lower()
-    return value if value in ("auto", "fork", "spawn") else default
 
 
 def kill_kernel(km) -> None:
