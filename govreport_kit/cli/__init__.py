@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from govreport_kit.cli import audit, check, run
+from govreport_kit.cli import audit, check, office, run
 from govreport_kit.core.errors import GovReportError
 
-COMMAND_MODULES = (check, run, audit)
+COMMAND_MODULES = (check, run, audit, office)
 
 
 def build_parser() -> argparse.ArgumentParser:

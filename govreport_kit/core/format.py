@@ -289,6 +289,7 @@ RULES: tuple[Rule, ...] = (
     Rule("R-SHAPE", ERROR, "表格的行、列及其顺序与官方格式一致"),
     Rule("R-BLANK", INFO, "空白或“不适用”的单元格（检查时按 0 计）"),
     Rule("R-BLANK-TOTAL", WARNING, "总计为空白，而其各分项之和不为 0"),
+    Rule("R-ROLLUP-SUM", ERROR, "地区本级汇总报告的每个单元格＝各成员报告之和"),
     Rule("R-PLACEHOLDER", ERROR, "正文中的占位符必须是有效名称（表格数字由数据填入）"),
 )
 RULE_BY_ID = {r.id: r for r in RULES}

@@ -55,7 +55,8 @@ def read_data(path: str | os.PathLike, *, agency: Agency | None = None, year: in
                      f"可用：参数文件 .yaml、工作簿 .xlsx、长表 .csv{hint}")
 
 
-def _inputs(params: Params) -> dict[str, str]:
+def input_hashes(params: Params) -> dict[str, str]:
+    """{path relative to the params folder: sha256} of the params file, its data and its narrative."""
     root = params.path.parent.parent
     files = [params.path, params.data] + ([params.narrative] if params.narrative else [])
     return {Path(os.path.relpath(f, root)).as_posix(): sha256_file(f) for f in files}
@@ -72,7 +73,7 @@ def load_agency_year(params_path: str | os.PathLike | Params) -> AgencyYear:
                                                                       display_path(params.narrative))
     model.options = {**dict(params.report), **model.options}
     model.title = params.report.get("title") or None
-    model.inputs = _inputs(params)
+    model.inputs = input_hashes(params)
     return model
 
 

@@ -53,7 +53,7 @@ from govreport_kit.inputs import strict_yaml
 from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.inputs.encoding import atomic_write, display_path, read_text
 from govreport_kit.core.errors import InputError, Location
-from govreport_kit.core.model import BLANK, NOT_APPLICABLE, Agency, AgencyYear, agency_code_problem
+from govreport_kit.core.model import NOT_APPLICABLE, Agency, AgencyYear, agency_code_problem, from_cells
 
 HEADER = ("table", "row", "column", "value")
 META_KEYS = tuple(code for code, _ in fmt.AGENCY_FIELDS) + ("year", "format")
@@ -104,10 +104,8 @@ def build_model(records: list[Record], meta: dict[str, tuple[Any, Location]], na
     if form and found != form:
         raise InputError(f"这是 {found} 年版格式的数据（使用了 {found} 年版的行或列代码），这里需要 {form} 年版格式",
                          Location(file=name), "不同版本的栏目不能一一对应；请按 format-2021.md 使用本版本的代码")
-    model = AgencyYear(agency=agency, year=year, format=found)
-    if notes:
-        model.options["notes"] = notes
     seen: dict[tuple[str, str, str], Location] = {}
+    values, states = [], {}
     for table, row, column, raw, where in records:
         problem = _codes_problem(table, row, column, found)
         if problem:
@@ -119,10 +117,13 @@ def build_model(records: list[Record], meta: dict[str, tuple[Any, Location]], na
             raise InputError(f"单元格 {table},{row},{column} 重复出现（{at}已有）", where, "每个单元格只能写一次，请删除多余的一处")
         seen[key] = where
         value, state = parse_cell(raw, table, row, column, where, found)
-        model.set(table, row, column, value, source=where, state=state)
-    for t, r, c, v in model.iter_cells():
-        if v is pd.NA and (t, r, c) not in model.states:
-            model.states[(t, r, c)] = BLANK
+        values.append((table, row, column, value))
+        if state is not None:
+            states[key] = state
+    # one step for the whole table (model.set per cell cost ~30 ms per file)
+    model = from_cells(agency, year, values, found, states=states, sources=seen)
+    if notes:
+        model.options["notes"] = notes
     return model
 
 

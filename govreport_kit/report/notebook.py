@@ -263,6 +263,7 @@ def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, A
     return {
         "status": "complete",
         "agency_code": model.agency.code,
+        "agency_name": model.agency.name,
         "year": int(model.year),
         "title": model.report_title,
         "errors": sum(f.severity == fmt.ERROR for f in fs),
@@ -271,6 +272,8 @@ def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, A
         "meta_html": str(render.meta_html(info)),
         "footer_html": str(render.footer_html(info)),
         "findings": [f.to_dict() for f in sort_findings(fs)],
+        "tables": model.tables_to_dict(),  # what the report was made of, for roll-ups of many reports
+        "inputs": dict(sorted(model.inputs.items())),
     }
 
 

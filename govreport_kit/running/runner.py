@@ -183,7 +183,7 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
         warm.join()
         html = execute.export_html(nb)
         t.lap("export")
-        texts = {"html": html, "notebook": execute.notebook_text(nb), "findings": findings_json(code, year, findings, audience)}
+        texts = {"html": html, "notebook": execute.notebook_text(nb), "findings": findings_json(code, year, findings, audience, marker)}
         written = _write_all(out_dir, texts)
         (out_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
         res.html_path, res.notebook_path, res.findings_path = (str(written[k]) for k in ("html", "notebook", "findings"))
@@ -231,10 +231,15 @@ def output_dir(outputs_root: str | Path | None, agency_code: str, year: int) -> 
     return out
 
 
-def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], audience: str) -> str:
-    """``findings.json``: counts and every finding (the keys of ``govreport check --json``)."""
+def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], audience: str,
+                  marker: dict[str, Any] | None = None) -> str:
+    """``findings.json``: counts and every finding (the keys of ``govreport check --json``), and
+    what the report was made from: its tables (canonical codes) and its input files' SHA-256."""
     counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
     doc = {"agency_code": agency_code, "year": int(year), "audience": audience, "counts": counts, "findings": findings}
+    for key in ("agency_name", "tables", "inputs"):
+        if marker and key in marker:
+            doc[key] = marker[key]
     return json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n"
 
 

@@ -1,0 +1,27 @@
+"""Text into spreadsheets as text, never as a formula (office exports: status.xlsx, status.csv)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_csv(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def set_text_or_number(cell, value: Any) -> None:
+    """Numbers stay numbers; every string is stored as a string (openpyxl would make '=…' a formula)."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def stable_xlsx_bytes(wb) -> bytes:
+    from govreport_kit.inputs.template import workbook_bytes
+
+    return workbook_bytes(wb)
