@@ -12,10 +12,18 @@ Speed: the text files, then the HTML files, are audited again and again for at l
 each, from their decoded content (reading and decoding the files excluded), everything else
 included (HTML parsing, tables, splitting, model, every rule).
 
+Word and PDF rows: the corpus has no published .docx or .pdf, so every expected JSON's tables
+(agency, year, format) are rendered by our own writers, as the documents agencies exchange: the
+Word report (``report/docx.py``) and the HTML report's tables printed to PDF by WeasyPrint (as the
+tests do, ``tests/_documents_support.py``). Each is audited from its file and compared cell by
+cell with the expected JSON; the speed is whole files per second (opening and parsing included).
+``--no-documents`` skips them; without WeasyPrint the PDF row is skipped.
+
 The last line is one JSON object: reports, cells_total, cells_correct, cells_wrong (a value
 different from the expected one), cells_unread (left empty and said so), violations_expected,
 violations_found, unexpected_errors, exceptions, reports_per_second (text input),
-html_reports_per_second.
+html_reports_per_second, and for the documents docx_/pdf_ cells_total, cells_correct,
+cells_wrong, cells_unread, reports_per_second.
 """
 
 from __future__ import annotations
@@ -148,10 +156,61 @@ def speed(files: list[Path], kinds: set[str], seconds: float = 2.0) -> float:
     return n / (time.perf_counter() - t0)
 
 
+def _expected_model(exp: dict):
+    from govreport_kit.core.model import Agency, cells_from_dict, from_cells
+
+    form = exp.get("format", "2021")
+    tables = {k: exp[k] for k in ("table2", "table2_2019", "table3", "table4") if k in exp}
+    valid = {(t, r, c) for t in fmt.TABLE_CODES for r, c in fmt.cells(t, form)}  # expected JSONs carry notes too
+    cells = [x for x in cells_from_dict(tables) if x[:3] in valid]
+    return from_cells(Agency(exp.get("agency") or "某机关", "bench"), int(exp["year"]), cells, form)
+
+
+def document_rows(expected: dict, seconds: float, workdir: Path) -> dict:
+    """Word and PDF renderings of every expected report, audited back: cells and files per second."""
+    from govreport_kit.report.docx import report_docx
+    from govreport_kit.report.render import default_preamble
+
+    writers = {"docx": lambda m: report_docx(m, {"preamble": default_preamble(m)})}
+    try:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from _documents_support import html_to_pdf, report_html
+
+        writers["pdf"] = lambda m: html_to_pdf(report_html(m))
+    except ImportError:  # WeasyPrint not installed
+        print("（未安装 WeasyPrint，跳过 PDF）")
+    out = {}
+    for kind, write in writers.items():
+        files, totals = [], Counter()
+        for stem, exp in sorted({Path(e["source"]).stem: e for e in expected.values()}.items()):
+            if exp.get("format") not in fmt.FORMATS:
+                continue
+            path = workdir / f"{stem}.{kind}"
+            path.write_bytes(write(_expected_model(exp)))
+            files.append((path, exp))
+        for path, exp in files:
+            res = audit_parsed([parse_file(path)])[0]
+            t, ok, wrong, unread, diffs = compare_cells(res, exp)
+            totals.update(cells_total=t, cells_correct=ok, cells_wrong=wrong, cells_unread=unread)
+            print(f"== {path.name}: 单元格 {ok}/{t} 读对，{wrong} 读错，{unread} 未读出")
+            for d in diffs[:5]:
+                print(f"     {d}")
+        n, t0 = 0, time.perf_counter()
+        while files and time.perf_counter() - t0 < seconds:
+            for path, _ in files:
+                audit_parsed([parse_file(path)])
+                n += 1
+        rate = n / (time.perf_counter() - t0) if files else 0.0
+        out.update({f"{kind}_{k}": totals[k] for k in ("cells_total", "cells_correct", "cells_wrong", "cells_unread")})
+        out[f"{kind}_reports_per_second"] = round(rate, 2)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS))
     ap.add_argument("--seconds", type=float, default=2.0, help="how long to time each kind of input")
+    ap.add_argument("--no-documents", action="store_true", help="skip the Word and PDF rows")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus)
     files, expected = report_files(corpus)
@@ -201,6 +260,11 @@ def main(argv=None) -> int:
         "cells_total", "cells_correct", "cells_wrong", "cells_unread", "violations_expected", "violations_found",
         "unexpected_errors")}, "exceptions": exceptions, "reports_per_second": round(text_rate, 1),
         "html_reports_per_second": round(html_rate, 1)}
+    if not args.no_documents:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="govreport-bench-docs-") as tmp:
+            summary.update(document_rows(expected, args.seconds, Path(tmp)))
     print(f"合计：{summary['cells_correct']}/{summary['cells_total']} 个单元格读对，"
           f"{summary['cells_wrong']} 个读错，{summary['cells_unread']} 个未读出；"
           f"规则 {summary['violations_found']}/{summary['violations_expected']}；意外错误 {summary['unexpected_errors']}；"

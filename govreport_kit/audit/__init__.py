@@ -1,4 +1,5 @@
-"""Audit published reports: read web pages and texts into the model, run every rule, say what is wrong.
+"""Audit published reports: read web pages, texts, PDF and Word files into the model, run every rule,
+say what is wrong.
 
 Public API:
 

@@ -32,6 +32,10 @@ from govreport_kit.audit.text import read_text_source
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht"}
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".csv"}
+PDF_SUFFIXES = {".pdf"}
+#: .doc and .rtf are listed so that a folder's old Word files are reported (save as .docx), not skipped.
+WORD_SUFFIXES = {".docx", ".docm", ".doc", ".rtf"}
+REPORT_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES
 NAMES = fmt.TABLE_SHORT_NAMES
 
 
@@ -50,10 +54,39 @@ class Parsed:
 
 
 # ------------------------------------------------------------------ reading
+def _binary_kind(path: Path) -> str | None:
+    """"pdf" or "docx" (Word, old or new) by the file's first bytes, else by its suffix; None for text."""
+    from govreport_kit.audit.docx import sniff
+    from govreport_kit.audit.pdf import PDF_MAGIC
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1024)
+    except OSError:
+        return None  # read_text reports it
+    suffix = path.suffix.lower()
+    if head.startswith(PDF_MAGIC) or (suffix in PDF_SUFFIXES and PDF_MAGIC in head):  # junk may precede %PDF-
+        return "pdf"
+    if sniff(head) is not None:
+        return "docx"
+    return "pdf" if suffix in PDF_SUFFIXES else "docx" if suffix in (".docx", ".docm") else None
+
+
 def read_source(path: str | Path) -> tuple[str, str | None, str]:
-    """(report text, title hint, "html" | "text") of a file."""
+    """(report text, title hint, "html" | "text" | "pdf" | "docx") of a file."""
     from govreport_kit.inputs.encoding import read_text
 
+    binary = _binary_kind(Path(path))
+    if binary == "pdf":
+        from govreport_kit.audit.pdf import read_pdf
+
+        doc = read_pdf(path)
+        return doc.text, doc.title, "pdf"
+    if binary == "docx":
+        from govreport_kit.audit.docx import read_docx
+
+        word = read_docx(path)
+        return word.text, word.title, "docx"
     raw = read_text(path)
     head = raw[:2000].lstrip().lower()
     if Path(path).suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html", "<?xml")):
@@ -282,7 +315,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES))
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES))
         else:
             out.append(p)
     return out

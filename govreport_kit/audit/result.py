@@ -41,7 +41,7 @@ class AuditResult:
     title: str | None = None
     unread_cells: set[tuple[str, str, str]] = field(default_factory=set)
     format_reason: str = ""
-    kind: str = "text"  # "html" or "text"
+    kind: str = "text"  # "html", "text", "pdf" or "docx"
 
     @property
     def has_errors(self) -> bool:

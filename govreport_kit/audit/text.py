@@ -23,6 +23,8 @@ _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _PAGE_FURNITURE = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
+#: A line that is only a page number (第 3 页 共 10 页, - 3 -, 3/10); the PDF reader drops these too.
+PAGE_FURNITURE = _PAGE_FURNITURE
 
 
 def read_text_source(raw: str) -> tuple[str | None, str]:

@@ -8,7 +8,9 @@ together. With ``params/<code>/<year-1>.yaml`` present, the new year starts from
 * the narrative keeps last year's headings and every paragraph written with placeholders (their
   numbers update by themselves); paragraphs of plain prose become “（待填写）”;
 * table 三's 上年结转 row (``carried``) is filled from last year's 结转下年度继续办理
-  (``carried_forward``), as R-X-CARRY expects. Nothing else is pre-filled: in particular table 二's
+  (``carried_forward``), as R-X-CARRY expects; when last year kept an application ledger
+  (``ledger:``), a new ledger ``<year>-ledger.xlsx`` is written instead, holding the applications
+  still open on 31 December of last year, and table 三 is left to be derived from it. Nothing else is pre-filled: in particular table 二's
   现行有效件数 stays blank, because a copied stock looks like data while it must still be
   updated by this year's 制发 and 废止 (R-X-STOCK checks it once filled).
 
@@ -37,6 +39,7 @@ class Scaffold:
     workbook: Path
     narrative: Path
     previous: Path | None = None  # last year's params file, when the new year started from it
+    ledger: Path | None = None  # the new ledger, when last year had one (open applications carried)
     notes: list[str] = field(default_factory=list)  # Chinese lines for the analyst
 
 
@@ -122,7 +125,15 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
         out.previous = prev_path
         out.notes.append(f"已从 {year - 1} 年度沿用机构信息和正文结构，表三“上年结转”已按上年“结转下年度继续办理”填好")
     model = AgencyYear(agency=agency, year=year, format=form)
-    if previous is not None and previous.format == form:
+    carried_rows = None
+    if previous is not None and previous.ledger is not None and form == "2021":
+        carried_rows = open_applications(previous.ledger.ledger, year - 1)
+        out.ledger = folder / f"{year}-ledger.xlsx"
+        if out.ledger.exists():
+            raise ParamsError(f"文件已存在，不会覆盖：{out.ledger}", Location(file=str(out.ledger)), "换一个年度，或先把已有文件改名或移走")
+        out.notes.append(f"已把 {year - 1} 年台账中到12月31日仍未办结的 {len(carried_rows)} 件申请转入 {out.ledger.name}，"
+                         "表三将按新台账统计")
+    elif previous is not None and previous.format == form:
         for col in (c.code for c in fmt.T3_COLUMNS):
             v = previous.get("table3", "carried_forward", col)
             model.set("table3", "carried", col, None if v is None or v is pd.NA else int(v))
@@ -130,15 +141,35 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
     folder.mkdir(parents=True, exist_ok=True)
     from govreport_kit.inputs.template import write_template, write_workbook
 
-    if previous is not None:
+    if carried_rows is not None:
+        from govreport_kit.inputs.ledger_template import write_ledger_template
+
+        write_template(out.workbook, agency, year, form)
+        write_ledger_template(out.ledger, agency, year, carried_rows)
+    elif previous is not None:
         write_workbook(out.workbook, model)
     else:
         write_template(out.workbook, agency, year, form)
     _write_new(out.narrative, narrative)
     raw = {"agency": _agency_dict(agency), "year": year, "format": form, "data": out.workbook.name,
-           "narrative": out.narrative.name}
+           "narrative": out.narrative.name, **({"ledger": out.ledger.name} if out.ledger else {})}
     _write_new(out.params, dump_params(raw))
     return out
+
+
+def open_applications(ledger, year: int) -> list[dict]:
+    """The rows of ``ledger`` still open on 31 December ``year``, as {column code: value} to write again."""
+    import datetime as _dt
+
+    end = _dt.date(year, 12, 31)
+    rows = []
+    for _, r in ledger.frame.iterrows():
+        if (r["received"] is not None and r["received"] > end) or (r["closed"] is not None and r["closed"] <= end):
+            continue
+        rows.append({"id": r["id"], "received": r["received"], "applicant": r["applicant_text"],
+                     "channel": r["channel_text"], "corrected": r["corrected"], "extended": True if r["extended"] else None,
+                     "closed": r["closed"], "outcome": r["outcome_text"], "fee_yuan": r["fee_yuan"], "note": r["note"]})
+    return rows
 
 
 def _write_new(path: Path, text: str) -> None:

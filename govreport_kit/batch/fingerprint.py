@@ -19,9 +19,9 @@ from govreport_kit import __version__
 
 # Modules that never change a report's bytes: editing them must not re-run every report.
 _NOT_REPORT_CODE = {"__main__.py"}
-_NOT_REPORT_DIRS = {"audit", "batch", "authoring", "cli", "templates", "__pycache__"}
+_NOT_REPORT_DIRS = {"audit", "batch", "authoring", "cli", "mail", "templates", "__pycache__"}
 _LIBRARIES = ("papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client", "pandas", "pandera",
-              "jinja2", "nh3", "markdown-it-py")
+              "jinja2", "nh3", "markdown-it-py", "matplotlib", "chinese-calendar")
 
 
 def sha256_file(path: str | Path) -> str:
@@ -83,7 +83,7 @@ def _read_params(params_path: Path) -> tuple[str, list[Path]]:
     except Exception:  # an unreadable params file: the run reports it; its bytes are hashed anyway
         return "", []
     found = []
-    for name in ("data", "narrative", "previous"):
+    for name in ("data", "narrative", "ledger", "previous"):
         v = getattr(params, name, None)
         for item in (v if isinstance(v, (list, tuple)) else [v]):
             if isinstance(item, (str, Path)) and str(item):

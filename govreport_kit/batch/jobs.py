@@ -20,8 +20,10 @@ class Job:
     audience: str = "review"
     timeout: float | None = None
     notebook: str | None = None  # None: the package's report notebook
+    docx: bool = False  # also write report.docx
     inputs: dict[str, str] = field(default_factory=dict)  # input name -> sha256
     fingerprint: str = ""
+    pdf: bool = False  # also write report.pdf
     kernel_start: str | None = None  # fork | spawn | auto; None: the worker's setting (not fingerprinted)
 
     @property

@@ -104,14 +104,16 @@ def discover(params_dir: str | os.PathLike) -> Discovery:
 
 # ------------------------------------------------------------------------------------ planning
 def plan(jobs: Sequence[Job], outputs_root: str, *, changed_only: bool, audience: str, timeout: float | None,
-         notebook: str | None) -> tuple[list[Job], list[JobResult]]:
+         notebook: str | None, docx: bool = False, pdf: bool = False) -> tuple[list[Job], list[JobResult]]:
     """Fingerprint every job; return (jobs to run, results of the jobs skipped as unchanged)."""
     to_run, skipped = [], []
     common = batch_inputs.common_inputs(notebook)
     for job in jobs:
-        job = replace(job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook)
+        job = replace(job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook, docx=docx, pdf=pdf)
         inputs, name = batch_inputs.job_inputs(job.params_path, common)
-        job = replace(job, inputs=inputs, name=name, fingerprint=batch_inputs.fingerprint(inputs, audience=audience))
+        # without --docx / --pdf: fingerprints as before
+        options = {"audience": audience, **({"docx": True} if docx else {}), **({"pdf": True} if pdf else {})}
+        job = replace(job, inputs=inputs, name=name, fingerprint=batch_inputs.fingerprint(inputs, **options))
         if changed_only:
             last = batch_store.read_record(outputs_root, job.agency, job.year)
             if batch_inputs.unchanged(last, job.fingerprint) and batch_store.has_report(outputs_root, job.agency, job.year):
@@ -216,11 +218,12 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
               workers: int | None = None, changed_only: bool = False, audience: str = "review",
               timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
               observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True,
-              kernel_start: str | None = None) -> BatchResult:
+              docx: bool = False, pdf: bool = False, kernel_start: str | None = None) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
 
     ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
     ``notebook`` replaces the report notebook (e.g. the test notebook with injected faults);
+    ``pdf``: also write each ``report.pdf`` (part of the fingerprint, so ``changed_only`` re-runs a report that has none).
     ``job_fn`` replaces the worker function (tests only; it must be picklable for the pool).
     ``kernel_start``: ``fork``, ``spawn`` or ``auto`` (see :mod:`govreport_kit.running.forkserver`);
     None: ``GOVREPORT_KERNEL_START`` in the workers' environment, else ``auto``.
@@ -233,7 +236,8 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
     nb = str(Path(notebook).resolve()) if notebook else None
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     found = discover(params_dir)
-    to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb)
+    to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb,
+                           docx=docx, pdf=pdf)
     if kernel_start:
         to_run = [replace(j, kernel_start=kernel_start) for j in to_run]
     observers = list(observers)

@@ -232,8 +232,12 @@ def _run_once(job: Job, km, on_executed=None) -> JobResult:
     local_root = tempfile.mkdtemp(prefix="govreport-out-") if remote else job.outputs_root
     kwargs: dict[str, Any] = {"audience": job.audience, "outputs_root": local_root, "timeout": job.timeout, "kernel": km,
                               "on_executed": on_executed}
+    if getattr(job, "pdf", False):
+        kwargs["pdf"] = True
     if job.notebook:
         kwargs["notebook"] = job.notebook
+    if job.docx:
+        kwargs["docx"] = True
     try:
         try:
             rr = run_report(job.params_path, **kwargs)

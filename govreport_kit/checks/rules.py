@@ -115,6 +115,10 @@ def check(model: AgencyYear, previous: AgencyYear | None = None, *, validate=Non
     findings += blank_findings(model, shaped)
     findings += meta_findings(model) + section5_findings(model) + format_findings(model)
     findings += placeholder_findings(model)
+    if getattr(model, "ledger", None) is not None:  # table 三 derived from the application ledger
+        from govreport_kit.checks.ledger import ledger_findings
+
+        findings += ledger_findings(model)
     if previous is not None:
         findings += carry_findings(model, previous) + stock_findings(model, previous)
     return sort_findings(findings)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from govreport_kit.cli import audit, check, office, run
+from govreport_kit.cli import audit, check, mail, office, run, tables
 from govreport_kit.core.errors import GovReportError
 
-COMMAND_MODULES = (check, run, audit, office)
+COMMAND_MODULES = (check, run, audit, office, tables, mail)
 
 
 def build_parser() -> argparse.ArgumentParser:

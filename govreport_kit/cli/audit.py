@@ -18,7 +18,7 @@ def cmd_audit(args) -> int:
 
     results = audit_paths(args.paths)
     if not results:
-        raise InputError("没有找到可审核的报告文件（.html、.htm、.txt、.md）", Location(file="、".join(args.paths)))
+        raise InputError("没有找到可审核的报告文件（.html、.htm、.txt、.md、.pdf、.docx）", Location(file="、".join(args.paths)))
     if args.html:
         out = Path(args.html)
         if not out.parent.is_dir():
@@ -53,7 +53,7 @@ def cmd_import(args) -> int:
 
 
 def register(sub) -> None:
-    s = sub.add_parser("audit", help="审核已发布的年度报告（网页或文本）")
+    s = sub.add_parser("audit", help="审核已发布的年度报告（网页、文本、PDF 或 Word）")
     s.add_argument("paths", nargs="+", help="文件或文件夹")
     s.add_argument("--json", action="store_true")
     s.add_argument("--html", help="输出离线审核页面")

@@ -41,21 +41,27 @@ def cmd_template(args) -> int:
         raise ParamsError(problem, Location(key="--agency"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")
     if not YEAR_RANGE[0] <= args.year <= YEAR_RANGE[1]:
         raise ParamsError(f"年度 {args.year} 不在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间", Location(key="--year"))
-    out = Path(args.out) if args.out else Path(f"{args.agency}-{args.year}.xlsx")
+    default = f"{args.agency}-{args.year}-ledger.xlsx" if args.ledger else f"{args.agency}-{args.year}.xlsx"
+    out = Path(args.out) if args.out else Path(default)
     if out.suffix.lower() != ".xlsx":
         raise ParamsError(f"输出文件“{out}”应以 .xlsx 结尾", Location(key="--out"))
     if out.exists():
         raise InputError("文件已存在，不会覆盖", Location(file=str(out)), "请用 --out 指定另一个文件名，或先把已有文件改名或移走")
     if not out.parent.is_dir():
         raise InputError("输出文件夹不存在", Location(file=str(out.parent)), "请先创建该文件夹")
-    write_template(out, Agency(name=args.name or "", code=args.agency), args.year)
+    if args.ledger:
+        from govreport_kit.inputs.ledger_template import write_ledger_template
+
+        write_ledger_template(out, Agency(name=args.name or "", code=args.agency), args.year)
+    else:
+        write_template(out, Agency(name=args.name or "", code=args.agency), args.year)
     sys.stdout.write(f"{out}\n")
     return 0
 
 
 def register(sub) -> None:
-    s = sub.add_parser("check", help="检查一份数据（参数文件、Excel 工作簿或长表 CSV），列出全部问题")
-    s.add_argument("path", nargs="?", help="参数文件 .yaml、工作簿 .xlsx 或长表 .csv；省略时检查内置示例")
+    s = sub.add_parser("check", help="检查一份数据（参数文件、Excel 工作簿、长表 CSV 或成稿 Word/PDF），列出全部问题")
+    s.add_argument("path", nargs="?", help="参数文件 .yaml、工作簿 .xlsx、长表 .csv 或报告 .docx/.pdf；省略时检查内置示例")
     s.add_argument("--json", action="store_true", help="以 JSON 输出问题列表")
     s.set_defaults(func=cmd_check)
     s = sub.add_parser("template", help="生成空白 Excel 填报模板")
@@ -63,4 +69,5 @@ def register(sub) -> None:
     s.add_argument("--year", required=True, type=int, help="报告年度")
     s.add_argument("--out", help="输出文件路径（默认 <机构代码>-<年度>.xlsx）")
     s.add_argument("--name", default="", help="机构名称（可选）")
+    s.add_argument("--ledger", action="store_true", help="生成空白的依申请公开登记台账（表三由台账统计）")
     s.set_defaults(func=cmd_template)

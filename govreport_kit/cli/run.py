@@ -13,11 +13,15 @@ from govreport_kit.core.errors import Location, ParamsError
 def cmd_run(args) -> int:
     from govreport_kit.running.runner import run_report
 
-    res = run_report(args.params, audience=args.audience, outputs_root=args.outputs)
+    res = run_report(args.params, audience=args.audience, outputs_root=args.outputs, docx=args.docx, pdf=args.pdf)
     if os.environ.get("GOVREPORT_RUN_RESULT"):  # for bench/single_report.py: the timings of each phase
         Path(os.environ["GOVREPORT_RUN_RESULT"]).write_text(json.dumps(res.to_dict(), ensure_ascii=False), encoding="utf-8")
     if res.html_path:
         sys.stdout.write(res.html_path + "\n")
+    if res.docx_path:
+        sys.stdout.write(res.docx_path + "\n")
+    if res.pdf_path:
+        sys.stdout.write(res.pdf_path + "\n")
     if res.status != "ok":
         sys.stderr.write(f"{'注意' if res.html_path else '错误'}：{res.message}\n")
         if res.failed_notebook_path:
@@ -32,7 +36,8 @@ def cmd_batch(args) -> int:
         raise ParamsError("--workers 至少为 1", where=Location(key="--workers"))
     res = run_batch(args.params_dir, outputs_root=args.outputs, workers=args.workers, changed_only=args.changed_only,
                     audience=args.audience, timeout=args.timeout, scheduler=args.scheduler,
-                    observers=[default_observer(sys.stderr)], kernel_start=args.kernel_start)
+                    observers=[default_observer(sys.stderr)], docx=args.docx, pdf=args.pdf,
+                    kernel_start=args.kernel_start)
     sys.stdout.write(summary(res) + "\n")
     return res.exit_code
 
@@ -53,6 +58,8 @@ def register(sub) -> None:
     s.add_argument("--audience", choices=["review", "publish"], default=None,
                    help="review：附问题清单；publish：有错误时拒绝生成（默认取参数文件 report.audience，未写则为 review）")
     s.add_argument("--outputs", help="输出根目录（默认 outputs/）")
+    s.add_argument("--docx", action="store_true", help="同时生成 Word 版 report.docx（按官方格式模板排版）")
+    s.add_argument("--pdf", action="store_true", help="同时生成 report.pdf（A4，可检索、可复制文字）")
     s.set_defaults(func=cmd_run)
     s = sub.add_parser("batch", help="批量生成所有机构、所有年度的报告")
     s.add_argument("params_dir", nargs="?", help="参数目录（默认 params/）")
@@ -62,6 +69,8 @@ def register(sub) -> None:
     s.add_argument("--timeout", type=float, default=None, help="单个报告的超时（秒，默认 600）")
     s.add_argument("--scheduler", default=None, help="Dask 调度器地址（可选）")
     s.add_argument("--outputs", help="输出根目录（默认 outputs/；可为 fsspec 支持的任意路径）")
+    s.add_argument("--docx", action="store_true", help="每份报告同时生成 Word 版 report.docx")
+    s.add_argument("--pdf", action="store_true", help="同时生成每份报告的 report.pdf")
     s.add_argument("--kernel-start", choices=["auto", "fork", "spawn"], default=None,
                    help="内核启动方式：fork 从预先导入的模板进程派生（仅 Linux），spawn 普通启动，"
                         "auto（默认）能 fork 就 fork；也可用环境变量 GOVREPORT_KERNEL_START")

@@ -291,6 +291,11 @@ RULES: tuple[Rule, ...] = (
     Rule("R-BLANK-TOTAL", WARNING, "总计为空白，而其各分项之和不为 0"),
     Rule("R-ROLLUP-SUM", ERROR, "地区本级汇总报告的每个单元格＝各成员报告之和"),
     Rule("R-PLACEHOLDER", ERROR, "正文中的占位符必须是有效名称（表格数字由数据填入）"),
+    # The application ledger (docs/ledger.md): table 三 derived from one row per application.
+    Rule("R-LEDGER-ROW", ERROR, "台账每一行：编号唯一、日期有效且先后合理、申请人类型和办理结果为官方选项"),
+    Rule("R-LEDGER", ERROR, "手填的表三与依台账统计的表三一致"),
+    Rule("R-LEDGER-LATE", WARNING, "依申请答复在法定期限内（20个工作日，延长后40个工作日）"),
+    Rule("R-LEDGER-CAL", INFO, "超出工作日历覆盖范围的日期，无法判断是否超期"),
 )
 RULE_BY_ID = {r.id: r for r in RULES}
 
@@ -385,3 +390,63 @@ AGENCY_FIELDS: tuple[tuple[str, str], ...] = (
 YEAR_LABEL = "报告年度"
 #: Cell texts meaning “not applicable” (format-2021.md §6), with full-width and dash variants.
 NOT_APPLICABLE_MARKS = frozenset({"/", "-", "—", "／", "－", "–", "―", "——", "\\"})
+
+# --------------------------------------------------------------------------------------------
+# The application ledger (依申请公开登记台账): one row per application; table 三 is derived from it.
+
+
+@dataclass(frozen=True)
+class LedgerColumn:
+    code: str
+    label: str  # the header as a clerk writes it
+    required: bool = False
+
+
+LEDGER_SHEET = "台账"
+LEDGER_COLUMNS: tuple[LedgerColumn, ...] = (
+    LedgerColumn("id", "编号", True),
+    LedgerColumn("received", "收到日期", True),
+    LedgerColumn("applicant", "申请人类型", True),
+    LedgerColumn("channel", "申请方式"),
+    LedgerColumn("corrected", "补正完成日期"),
+    LedgerColumn("extended", "延长答复期限"),
+    LedgerColumn("closed", "办结日期", True),
+    LedgerColumn("outcome", "办理结果", True),
+    LedgerColumn("fee_yuan", "收费金额（元）"),
+    LedgerColumn("note", "备注"),
+)
+LEDGER_DATE_COLUMNS = ("received", "corrected", "closed")
+#: 申请人类型: table 三's six applicant columns, by label.
+LEDGER_APPLICANTS: dict[str, str] = {c.label: c.code for c in T3_COLUMNS if c.code != "total"}
+LEDGER_CHANNELS = ("当面", "邮寄", "网络", "传真", "电子邮件", "其他")
+LEDGER_YES, LEDGER_NO = "是", "否"
+#: Statutory reply periods in working days (条例 第三十三条): normal and extended.
+REPLY_DAYS, REPLY_DAYS_EXTENDED = 20, 40
+#: The 2019 条例 took effect on 2019-05-15; the first 条例 on 2008-05-01: no application is older.
+LEDGER_EARLIEST = "2008-05-01"
+
+
+def outcome_labels() -> dict[str, str]:
+    """Every accepted spelling of an outcome (label, label with its group prefix, code) -> row code."""
+    out: dict[str, str] = {}
+    groups = {g.first: g.label for g in T3_ROW_GROUPS[1:]}
+    prefix = ""
+    for r in T3_ROWS[2:23]:
+        if r.code in groups:
+            prefix = groups[r.code][:3]  # “（三）”
+        elif not r.label[0].isdigit():
+            prefix = ""
+        out[r.label] = r.code
+        out[r.code] = r.code
+        if prefix:
+            out[prefix + r.label] = r.code
+        if r.code == "partial":
+            out["（二）部分公开"] = out["部分公开"] = r.code
+        if r.code == "granted":
+            out["予以公开"] = r.code
+    return out
+
+
+def ledger_outcome_choice(code: str) -> str:
+    """The label a drop-down list offers for an outcome row: “（三）1.属于国家秘密”."""
+    return min((k for k, v in outcome_labels().items() if v == code and k.startswith("（")), key=len)

@@ -92,6 +92,10 @@ class AgencyYear:
     sources: dict[CellKey, Location] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)  # input file -> sha256, for provenance
     options: dict[str, Any] = field(default_factory=dict)
+    #: a ``checks.ledger.LedgerSummary`` when table 三 was derived from the application ledger
+    ledger: Any = None
+    #: earlier years of the same agency, {year: AgencyYear}, when loaded for the report (yoy, trends)
+    history: dict[int, Any] = field(default_factory=dict)
 
     def __post_init__(self):
         for t in fmt.TABLE_CODES:

@@ -22,7 +22,14 @@ Placeholders (``{{ name }}``; spaces inside the braces are optional):
   column's （七）总计, one decimal (“33.9%”); for outcome rows, subtotals and ``total``;
   a zero 总计 gives “0.0%”;
 * table 四: ``{{ table4.<group>.<result> }}`` and ``{{ table4.litigation.<result> }}`` (both
-  litigation groups together, ``format.T4_SUBTOTALS``).
+  litigation groups together, ``format.T4_SUBTOTALS``);
+* ``{{ yoy(<any table placeholder>) }}``: the change from last year's same figure, “同比增长12.5%”,
+  “同比下降3.0%”, “与上年持平”, “上年为0，无法计算同比”, or “无上年数据，无法计算同比” when last year is
+  not known (``model.history``, loaded for the report from the params' ``previous``);
+* with an application ledger (docs/ledger.md): ``{{ ledger.fees.count }}`` (applications closed
+  this year with a fee), ``{{ ledger.fees.total_yuan }}`` (their fees in 元), ``{{ ledger.on_time }}``
+  (replies within the statutory period), ``{{ ledger.late }}`` (late replies and overdue open
+  applications), ``{{ ledger.median_days }}`` (median working days to reply).
 
 Values: counts as plain integers (“2456”, no separators); 万元 amounts exactly as stored
 (``Decimal("103.3879")`` -> “103.3879”); a blank or not-applicable cell reads “0”, as the checks
@@ -51,6 +58,8 @@ FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 TOKEN_RE = re.compile(r"\\\{\{|\{\{([^{}\n]*)\}\}|\{\{")
 NAME_RE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 PCT_RE = re.compile(r"pct\(\s*([^()\s]+)\s*\)")
+YOY_RE = re.compile(r"yoy\(\s*([^()\s]+)\s*\)")
+NO_HISTORY = "无上年数据，无法计算同比"
 
 
 def _part_name(part: str | None) -> str:
@@ -181,7 +190,38 @@ def placeholder_values(model) -> dict[str, str]:
     for code, (_, groups) in fmt.T4_SUBTOTALS.items():
         for c in fmt.T4_RESULTS:
             v[f"table4.{code}.{c.code}"] = _text(sum((_num(t4.at[g, c.code]) or 0) for g in groups))
+    v.update(ledger_values(model))
+    history = getattr(model, "history", None) or {}
+    last = history.get(model.year - 1)
+    before = placeholder_values(last) if last is not None else {}
+    for name in [n for n in v if n.startswith("table")]:
+        v[f"yoy({name})"] = yoy(v[name], before[name]) if name in before else NO_HISTORY
     return v
+
+
+def ledger_values(model) -> dict[str, str]:
+    """The ``ledger.*`` placeholders, when table 三 comes from the application ledger."""
+    s = getattr(model, "ledger", None)
+    if s is None:
+        return {}
+    median = "" if s.median_days is None else (str(int(s.median_days)) if float(s.median_days).is_integer()
+                                                 else f"{s.median_days:.1f}")
+    return {"ledger.fees.count": str(s.fee_count), "ledger.fees.total_yuan": _text(s.fee_total_yuan),
+            "ledger.on_time": str(s.on_time), "ledger.late": str(len(s.late)), "ledger.median_days": median or "0"}
+
+
+def yoy(current: str, previous: str) -> str:
+    """同比 wording from two placeholder texts: “同比增长12.5%”, “同比下降3.0%”, “与上年持平”, “上年为0，无法计算同比”."""
+    try:
+        now, then = Decimal(current), Decimal(previous)
+    except ArithmeticError:
+        return NO_HISTORY
+    if now == then:
+        return "与上年持平"
+    if then == 0:
+        return "上年为0，无法计算同比"
+    change = ((now - then) * 100 / abs(then)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"同比增长{change}%" if change > 0 else (f"同比下降{-change}%" if change < 0 else "与上年基本持平")
 
 
 # ------------------------------------------------------------------------------ filling
@@ -208,7 +248,7 @@ def fill(text: str, model, *, part: str | None = None, file: str | None = None, 
             raise fail("的“{{”没有配对的“}}”", m.start(), "占位符须写在一行内，形如 {{ table3.new.total }}；"
                        "要写出“{{”本身，请写成 \\{{")
         name = _canonical(m.group(1))
-        if name in values and (name.startswith("pct(") or NAME_RE.fullmatch(name)):
+        if name in values and (name.startswith(("pct(", "yoy(")) or NAME_RE.fullmatch(name)):
             if values[name] == "" and name.startswith("agency."):
                 raise fail(f"的占位符“{{{{ {name} }}}}”没有值", m.start(),
                            f"请在参数文件中填写 {name}，或从正文中删去它")
@@ -244,7 +284,10 @@ def fill_narrative(markdown: str, model, file: str | None = None) -> dict[str, s
 def _canonical(expr: str) -> str:
     expr = expr.strip()
     pct = PCT_RE.fullmatch(expr)
-    return f"pct({pct.group(1)})" if pct else expr
+    if pct:
+        return f"pct({pct.group(1)})"
+    change = YOY_RE.fullmatch(expr)
+    return f"yoy({change.group(1)})" if change else expr
 
 
 def placeholders_in(text: str) -> list[str]:

@@ -15,11 +15,18 @@ Schema (every key not listed is an error; ``*`` = required)::
     format: "2021"               #   "2021" (default) or "2019" (reports for 2019 and 2020)
     data: 2023.xlsx              # * tables: .xlsx workbook, long-form .csv or .yaml data file
     narrative: 2023.md           #   Markdown prose of parts 一, 五, 六 (placeholders allowed)
+    ledger: 2023-ledger.xlsx     #   the application ledger (.xlsx or .csv): table 三 is derived from it
+                                 #   (docs/ledger.md); the data file then needs only tables 二 and 四
     previous: 2022.yaml          #   last year's params file (or its .xlsx/.csv data); absent: the
                                  #   sibling <year-1>.yaml when it exists; null: no previous year
     report:                      #   report options
       audience: review           #   review (default) or publish
       title: null                #   a title that replaces “<name><year>年政府信息公开工作年度报告”
+      charts: null               #   charts: null = review copy only, true = publish copy too, false = none
+      compare: null              #   last year beside this year: same choices as charts
+    mail:                        #   who gets the report by ``govreport mail`` (docs/mail.md)
+      to: [bgs@example.gov.cn]   #   a list of e-mail addresses (validated)
+      cc: []
 
 Paths are relative to the params file (absolute paths work; URLs do not). The YAML is read by
 :mod:`govreport_kit.inputs.strict_yaml`: no tags, no implicit conversions (quote ``"0101"``, ``"no"``).
@@ -43,6 +50,7 @@ from govreport_kit.core.errors import GovReportError, Location, ParamsError
 from govreport_kit.core.model import Agency, agency_code_problem
 
 DATA_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
+LEDGER_SUFFIXES = (".xlsx", ".csv")
 NARRATIVE_SUFFIXES = (".md", ".markdown", ".txt")
 PREVIOUS_SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
 AUDIENCES = ("review", "publish")
@@ -55,7 +63,7 @@ _TYPE_NAMES = {str: "文字", int: "整数", bool: "true/false", dict: "键值�
 class Spec:
     """What one key may hold."""
 
-    kind: str  # "text", "int", "choice", "path", "map"
+    kind: str  # "text", "int", "bool", "choice", "path", "map", "emails" (a list of e-mail addresses)
     required: bool = False
     nullable: bool = False
     choices: tuple[Any, ...] = ()
@@ -68,17 +76,36 @@ AGENCY_SPEC = {code: Spec("text", required=code in ("code", "name"), nullable=co
 REPORT_SPEC: dict[str, Spec] = {
     "audience": Spec("choice", choices=AUDIENCES),
     "title": Spec("text", nullable=True),
+    "charts": Spec("bool", nullable=True),
+    "compare": Spec("bool", nullable=True),
 }
-REPORT_DEFAULTS: dict[str, Any] = {"audience": "review", "title": None}
+REPORT_DEFAULTS: dict[str, Any] = {"audience": "review", "title": None}  # charts, compare: absent = None
+#: report options written by dump_params only when set (files written before they existed stay as they were)
+OPTIONAL_REPORT_KEYS = ("charts", "compare")
+#: Recipients of ``govreport mail`` for this agency-year.
+MAIL_SPEC: dict[str, Spec] = {"to": Spec("emails", nullable=True), "cc": Spec("emails", nullable=True)}
 SCHEMA: dict[str, Spec] = {
     "agency": Spec("map", required=True, children=AGENCY_SPEC),
     "year": Spec("int", required=True),
     "format": Spec("choice", choices=fmt.FORMATS),
     "data": Spec("path", required=True),
     "narrative": Spec("path"),
+    "ledger": Spec("path"),
     "previous": Spec("path", nullable=True),
     "report": Spec("map", children=REPORT_SPEC),
+    "mail": Spec("map", children=MAIL_SPEC),
 }
+_EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+
+def email_problem(address: Any) -> str | None:
+    """Why ``address`` is not a plain e-mail address (``name@example.gov.cn``), or None."""
+    if not isinstance(address, str):
+        return f"邮箱地址应为文字，实际是{_type_name(address)}"
+    if len(address) > 254 or not _EMAIL_RE.match(address) or ".." in address:
+        return f"“{address}”不是有效的邮箱地址"
+    return None
 
 
 @dataclass(frozen=True)
@@ -94,6 +121,8 @@ class Params:
     previous: Path | None
     report: dict[str, Any]
     raw: dict[str, Any] = field(repr=False)  # the file's content, validated, paths as written
+    ledger: Path | None = None  # the application ledger, when table 三 is derived from it
+    mail: dict[str, list[str]] = field(default_factory=dict)  # {"to": [...], "cc": [...]}
 
     def to_dict(self) -> dict[str, Any]:
         """The file's content as plain JSON types (str, int, bool, None, dict)."""
@@ -198,6 +227,13 @@ def _check_value(value: Any, spec: Spec, path: str, fail) -> Any:
         if spec.nullable:
             return None
         fail(f"键“{path}”不能为空", path, "请填写一个值，或删除这一行" if not spec.required else "请填写一个值")
+    if spec.kind == "emails":
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            problem = email_problem(item)
+            if problem:
+                fail(f"键“{path}”的第 {i + 1} 项：{problem}", path, "写成 name@example.gov.cn 形式，多个地址写成列表 [a@x.cn, b@y.cn]")
+        return list(items)
     if spec.kind == "map":
         if not isinstance(value, dict):
             fail(f"键“{path}”应为下一级的“键: 值”，实际是{_type_name(value)}", path)
@@ -205,6 +241,10 @@ def _check_value(value: Any, spec: Spec, path: str, fail) -> Any:
     if spec.kind == "int":
         if not isinstance(value, int) or isinstance(value, bool):
             fail(f"键“{path}”应为整数，实际是{_type_name(value)}“{value}”", path, "去掉引号，例如 2023")
+        return value
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            fail(f"键“{path}”应为 true 或 false，实际是{_type_name(value)}“{value}”", path, "写 true、false，或 null")
         return value
     if spec.kind == "choice":
         # an unquoted 2021 is fine for format: compare as text
@@ -253,6 +293,9 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
 
     data = local("data", DATA_SUFFIXES, "数据文件")
     narrative = local("narrative", NARRATIVE_SUFFIXES, "正文文件") if raw.get("narrative") else None
+    ledger = local("ledger", LEDGER_SUFFIXES, "台账文件") if raw.get("ledger") else None
+    if ledger is not None and raw["format"] != "2021":
+        fail("台账只能用于 2021 年版格式的报告", "ledger", "2019、2020 年度的报告请直接填写表三")
     if "previous" in raw:
         previous = local("previous", PREVIOUS_SUFFIXES, "上一年度文件") if raw["previous"] else None
     else:
@@ -260,7 +303,8 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
         previous = sibling if sibling.is_file() else None
     agency = Agency(**{k: v or "" for k, v in raw["agency"].items()})
     return Params(path=p, agency=agency, year=year, format=raw["format"], data=data, narrative=narrative,
-                  previous=previous, report=dict(raw["report"]), raw=raw)
+                  previous=previous, report=dict(raw["report"]), raw=raw, ledger=ledger,
+                  mail={k: list(v or []) for k, v in raw.get("mail", {}).items()})
 
 
 # ------------------------------------------------------------------------------------- writing
@@ -272,12 +316,18 @@ def dump_params(params: Params | Mapping[str, Any]) -> str:
         if key not in raw:
             continue
         value = raw[key]
-        if isinstance(value, dict):
+        if key == "mail":
+            lines.append("mail:")
+            for sub in (k for k in MAIL_SPEC if k in value):
+                items = value[sub] or []
+                lines.append(f"  {sub}:" + ("" if items else " []"))
+                lines.extend(f"    - {strict_yaml.dump_scalar(a)}" for a in items)
+        elif isinstance(value, dict):
             lines.append(f"{key}:")
             order = ["code", "name", *(k for k, _ in fmt.AGENCY_FIELDS if k not in ("code", "name"))] \
                 if key == "agency" else list(REPORT_SPEC)
             for sub in order:
-                if sub in value and not (key == "agency" and value[sub] is None):
+                if sub in value and not (value[sub] is None and (key == "agency" or sub in OPTIONAL_REPORT_KEYS)):
                     lines.append(f"  {sub}: {strict_yaml.dump_scalar(value[sub])}")
         else:
             lines.append(f"{key}: {strict_yaml.dump_scalar(value)}")

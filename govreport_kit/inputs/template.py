@@ -275,8 +275,8 @@ def write_workbook(path: str | os.PathLike, model: AgencyYear) -> Path:
 
 
 def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
-                  form: str | None = "2021") -> AgencyYear:
+                  form: str | None = "2021", optional: tuple[str, ...] = ()) -> AgencyYear:
     """Read a filled workbook into the model; see :func:`govreport_kit.inputs.workbook.read_workbook`."""
     from govreport_kit.inputs.workbook import read_workbook as _read
 
-    return _read(path, agency=agency, year=year, form=form)
+    return _read(path, agency=agency, year=year, form=form, optional=optional)

@@ -277,11 +277,12 @@ def expected_format(form: str | None, year: int) -> str | None:
 
 
 def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
-                  form: str | None = "2021") -> AgencyYear:
+                  form: str | None = "2021", optional: tuple[str, ...] = ()) -> AgencyYear:
     """Read a workbook; ``agency``/``year`` (from params) take precedence over its 机构信息 sheet.
 
     ``form`` is the expected format ("2021", "2019"), None to accept the one detected, or "auto"
-    (2021 for years from 2021 on).
+    (2021 for years from 2021 on). ``optional``: tables whose sheet may be missing (left blank),
+    e.g. table 三 when an application ledger stands in for it.
     """
     p = Path(path)
     name = display_path(p)
@@ -294,11 +295,13 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
     for t in fmt.TABLE_CODES:
         title = fmt.TABLE_SHORT_NAMES[t]
         if title not in wb.sheetnames:
+            if t in optional:
+                continue
             near = difflib.get_close_matches(title, wb.sheetnames, n=1, cutoff=0.3)
             raise InputError(f"缺少工作表“{title}”（现有：{'、'.join(wb.sheetnames)}）", Location(file=name),
                              f"请把工作表“{near[0]}”改名为“{title}”" if near else "请使用 govreport template 生成的模板")
         sheets[t] = Sheet.of(wb[title], name)
-    found, why = detect_format(sheets["table2"], sheets["table3"])
+    found, why = detect_format(sheets["table2"], sheets.get("table3"))
     info = read_agency_sheet(Sheet.of(wb[fmt.AGENCY_SHEET], name) if fmt.AGENCY_SHEET in wb.sheetnames else None, name)
     notes: list[str] = []
     agency, year = _reconcile(info, agency, year, name, notes)
@@ -313,7 +316,7 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
     formulas = None
     locate = {"table2": lambda s: locate_table2(s, found), "table3": lambda s: locate_table3(s, found),
               "table4": locate_table4}
-    for t in fmt.TABLE_CODES:
+    for t in (t for t in fmt.TABLE_CODES if t in sheets):
         sheet = sheets[t]
         for (row, col), (r, c) in locate[t](sheet).items():
             raw = sheet.values.get((r, c))

@@ -3,7 +3,7 @@
 Pure HTML builders (``*_html``) plus thin ``show_*`` wrappers that display them in the kernel.
 Tables reuse the report's renderers (the official layout); indicators print their formula beside
 the value; the ranking links to each member's report; charts are inline SVG drawn here from
-numbers only (no input text reaches them but escaped labels), deterministic.
+with the report's chart code (matplotlib SVG, text as paths: no input text in the SVG), deterministic.
 """
 
 from __future__ import annotations
@@ -102,41 +102,39 @@ def ranking_html(data: dict[str, Any]) -> Markup:
                   '{}<th>错误</th><th>警告</th></tr></thead><tbody>{}</tbody></table></section>').format(heads, Markup("").join(rows))
 
 
-def bar_chart_svg(title: str, items: list[tuple[str, float]], unit: str = "件", width: int = 640) -> Markup:
-    """A horizontal bar chart as inline SVG (labels escaped, coordinates rounded: same input, same bytes)."""
-    bar, gap, left = 18, 6, 200
-    top = 28
-    height = top + len(items) * (bar + gap) + 10
-    peak = max([v for _, v in items] + [1])
-    parts = [Markup('<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{}" height="{}" viewBox="0 0 {} {}" '
-                    'font-size="12" aria-label="{}">').format(width, height, width, height, title),
-             Markup('<text x="0" y="16" font-weight="bold">{}</text>').format(title)]
-    for i, (label, v) in enumerate(items):
-        y = top + i * (bar + gap)
-        w = round((width - left - 60) * (v / peak), 1)
-        parts.append(Markup('<text x="{}" y="{}" text-anchor="end">{}</text><rect x="{}" y="{}" width="{}" height="{}" '
-                            'fill="#4a78b5"/><text x="{}" y="{}">{}{}</text>').format(
-            left - 6, y + 13, label, left, y, w, bar, round(left + w + 4, 1), y + 13, _fmt(v), unit))
-    parts.append(Markup("</svg>"))
-    return Markup('<figure class="figure chart">{}</figure>').format(Markup("").join(parts))
+def _chart(key: str, title: str, items: list[tuple[str, float]], unit: str = "件") -> Markup:
+    """A bar chart drawn as the report's charts are (matplotlib, text as paths, deterministic)."""
+    from govreport_kit.report.charts import chart_style, figure_html, hbar_chart
+
+    if not items:
+        return Markup("")
+    with chart_style() as ok:
+        if not ok:
+            return Markup("<p>（本机没有中文字体，未绘制图表“{}”）</p>").format(title)
+        return Markup(figure_html(hbar_chart(key, title, items, unit)))
 
 
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
+def _labels(members: list[dict[str, Any]]) -> dict[str, str]:
+    """A bar label per member: its name, with its code where two members share a name."""
+    from collections import Counter
+
+    names = Counter(m["name"] or m["agency"] for m in members)
+    return {m["agency"]: (m["name"] or m["agency"]) + (f"（{m['agency']}）" if names[m["name"] or m["agency"]] > 1 else "")
+            for m in members}
 
 
 def charts_html(data: dict[str, Any]) -> Markup:
     members = [m for m in data["members"] if m["included"]]
-    t3 = {m["agency"]: m for m in members}
-    apps = [(m["name"] or m["agency"], m["indicators"]["disclosure_rate"]["denominator"] or 0) for m in members]
-    apps.sort(key=lambda x: -x[1])
-    shares = [(m["name"] or m["agency"], round(100 * (m["indicators"]["disclosure_rate"]["value"] or 0), 1))
+    label = _labels(members)
+    apps = [(label[m["agency"]], m["indicators"]["disclosure_rate"]["denominator"] or 0) for m in members]
+    apps.sort(key=lambda x: (-x[1], x[0]))
+    shares = [(label[m["agency"]], round(100 * (m["indicators"]["disclosure_rate"]["value"] or 0), 1))
               for m in members if m["indicators"]["disclosure_rate"]["value"] is not None]
-    shares.sort(key=lambda x: -x[1])
-    out = [bar_chart_svg("各成员办理申请数（（七）总计）", apps[:30]), bar_chart_svg("各成员实质公开率", shares[:30], "%")]
+    shares.sort(key=lambda x: (-x[1], x[0]))
+    out = [_chart("rollup-applications", "各成员办理申请数（（七）总计，前 30 名）", apps[:30]),
+           _chart("rollup-disclosure", "各成员实质公开率（前 30 名）", shares[:30], "%")]
     if len(data.get("trend", [])) > 1:
-        out.append(bar_chart_svg("本地区历年新收申请数", [(f"{p['year']}年", p["new"]) for p in data["trend"]]))
-    del t3
+        out.append(_chart("rollup-trend", "本地区历年新收申请数", [(f"{p['year']}年", p["new"]) for p in data["trend"]]))
     return Markup('<section><h2>图表</h2>{}</section>').format(Markup("").join(out))
 
 
@@ -170,4 +168,4 @@ def finish(data: dict[str, Any]) -> None:
         display({"text/plain": "汇总报告已生成。", MARKER_MIME: marker(data)}, raw=True)
 
 
-__all__ = ["load", "show_all", "finish", "page_html", "bar_chart_svg"]
+__all__ = ["load", "show_all", "finish", "page_html"]

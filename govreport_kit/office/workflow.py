@@ -111,3 +111,20 @@ def run_rollup(region: str | None, year: int, *, office: Office | None = None, h
         if point is not None:
             r.trend.append(point)
     return r
+
+
+def region_params(region: str | None, year: int, *, only_failing: bool = False, office: Office | None = None) -> list[Path]:
+    """The params files ``govreport mail --region`` sends: members that exist and are filled in
+    (未建立 and 未填写 have no report to send); with ``only_failing``, those with errors."""
+    from govreport_kit.office.members import BLANK, ERRORS, MISSING
+
+    office = office or Office.open()
+    out = []
+    for agency, m in office.members(office.regions.get(region).code, year).items():
+        state = m.check_state
+        if state in (MISSING, BLANK) or m.params is None:
+            continue
+        if only_failing and state != ERRORS:
+            continue
+        out.append(m.params)
+    return out

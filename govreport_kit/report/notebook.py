@@ -22,6 +22,8 @@ from typing import Any, Iterable
 
 from govreport_kit import __version__
 from govreport_kit.core import format as fmt
+from markupsafe import Markup
+
 from govreport_kit.report import render
 from govreport_kit.core.errors import Location, ParamsError, RunError
 from govreport_kit.checks.findings import Finding, has_errors, sort_findings
@@ -30,7 +32,8 @@ from govreport_kit.core.paths import params_dir, project_root
 MARKER_MIME = "application/vnd.govreport.report+json"
 AUDIENCES = ("review", "publish")
 #: Packages whose versions the footer records (those that shape the output).
-VERSIONED_PACKAGES = ("pandas", "nbconvert", "papermill", "nbclient", "ipykernel", "markdown-it-py", "nh3")
+VERSIONED_PACKAGES = ("pandas", "nbconvert", "papermill", "nbclient", "ipykernel", "markdown-it-py", "nh3",
+                      "matplotlib", "chinese-calendar")
 
 
 class ReportRefused(RunError):
@@ -69,6 +72,9 @@ def load(agency_code: str, year: int, params_path: str = ""):
         raise ParamsError(
             f"参数文件属于 {model.agency.code} {model.year} 年，而 notebook 参数是 {agency_code} {year} 年",
             where=Location(file=str(path)), fix="把 agency_code 和 year 改成与参数文件一致")
+    from govreport_kit.inputs.load import load_history
+
+    model.history = load_history(params)
     model.options.setdefault("params_path", str(path))
     if params.narrative is not None:
         model.options.setdefault("narrative_path", str(params.narrative))
@@ -98,6 +104,9 @@ def compute_findings(model) -> list[Finding]:
 
 
 def _previous(model):
+    history = getattr(model, "history", None) or {}
+    if model.year - 1 in history:  # loaded with the model (report.load)
+        return history[model.year - 1]
     path = model.options.get("params_path")
     if not path:
         return None
@@ -220,6 +229,35 @@ def show_table(model, table: str, findings: Iterable[Finding] = (), audience: st
     return show(render.table_section_html(model, table, findings if audience == "review" else ()))
 
 
+def show_appendix(model, audience: str = "review"):
+    """After part 六: last year beside this year, reply periods (ledger) and charts.
+
+    In the review copy by default; in the publish copy only when the params ask
+    (``report.compare`` / ``report.charts`` true); false hides them in both. matplotlib is
+    imported only when charts are drawn.
+    """
+    from govreport_kit.report import extras
+
+    compare = extras.wanted(model.options.get("compare"), audience)
+    draw = extras.wanted(model.options.get("charts"), audience)
+    comparison = extras.comparison_html(model) if compare else Markup("")
+    ledger = extras.ledger_html(model) if compare else Markup("")
+    charts = Markup("")
+    if draw:
+        from govreport_kit.report.charts import report_charts
+
+        charts = extras.charts_html(report_charts(model))
+    html = extras.appendix_html(comparison, ledger, charts)
+    return show(html) if html else None
+
+
+def frames(model) -> dict:
+    """The three tables as labelled DataFrames, to explore in the notebook (nothing is displayed)."""
+    from govreport_kit.report.frames import table_frame
+
+    return {fmt.TABLE_TITLES[t]: table_frame(model, t) for t in fmt.TABLE_CODES}
+
+
 # -------------------------------------------------------------------------------------------
 # The end marker
 
@@ -294,4 +332,4 @@ def finish(model, findings: Iterable[Finding], **parameters: Any):
 
 __all__ = ["MARKER_MIME", "ReportRefused", "load", "check", "compute_findings", "findings_payload",
            "refuse_unpublishable", "refusal_message", "show_title", "show_findings", "show_part", "show_table",
-           "finish", "marker", "has_errors"]
+           "show_appendix", "frames", "finish", "marker", "has_errors"]

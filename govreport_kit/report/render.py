@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from govreport_kit.core import format as fmt
 from govreport_kit.checks.findings import SEVERITY_ORDER, Finding, sort_findings
 from govreport_kit.core.model import NOT_APPLICABLE
+from govreport_kit.report import layout
 
 #: Chinese fonts found on Windows, macOS and Linux, no web fonts; SC named so Noto picks Simplified shapes.
 FONT_STACK = ('"Microsoft YaHei","微软雅黑","PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC",'
@@ -118,12 +119,6 @@ def _th(label: str, rowspan: int = 1, colspan: int = 1, class_: str | None = Non
     return Markup(f"<th{attrs}>{escape(label)}</th>")
 
 
-def _header_rows(header: tuple[tuple[fmt.HeaderCell, ...], ...]) -> Markup:
-    rows = [Markup("<tr>{}</tr>").format(Markup("").join(_th(c.label, c.rowspan, c.colspan, scope="col") for c in hr))
-            for hr in header]
-    return Markup("<thead>{}</thead>").format(Markup("\n").join(rows))
-
-
 def _table(table: str, body: Markup, class_: str) -> Markup:
     return Markup('<table class="form {}" id="table-{}" data-table="{}">\n{}\n</table>').format(class_, table, table, body)
 
@@ -132,58 +127,57 @@ def _table(table: str, body: Markup, class_: str) -> Markup:
 # Tables
 
 
+_SLOT_TH = {layout.CAPTION: ("section", "colgroup"), layout.HEADER: (None, "col"), layout.GROUP: ("group", "rowgroup"),
+            layout.LABEL: (None, "row")}
+
+
+def _slot_html(slot: layout.Slot, model, by_cell, table: str) -> Markup:
+    if slot.role == layout.VALUE:
+        return _value_td(model, *slot.cell, by_cell, slot.colspan)
+    class_, scope = _SLOT_TH[slot.role]
+    if slot.role == layout.LABEL and table == "table3":
+        class_ = "label"
+    return _th(slot.text, slot.rowspan, slot.colspan, class_=class_, scope=scope)
+
+
+def _rows_html(lay: layout.TableLayout, model, by_cell, first: int, end: int) -> list[Markup]:
+    out = []
+    for i in range(first, end):
+        code = lay.row_codes[i]
+        attrs = _attrs(id=row_id(lay.table, code)) if code else Markup("")
+        out.append(Markup("<tr{}>{}</tr>").format(attrs, Markup("").join(_slot_html(s, model, by_cell, lay.table)
+                                                                      for s in lay.rows[i])))
+    return out
+
+
 def table2_html(model, findings: Iterable[Finding] = ()) -> Markup:
     """Table 二 as printed: per section a caption row over the grid, a header row, data rows."""
     by_cell = _by_cell(findings)
-    grid = fmt.T2_GRID_COLUMNS
-    sections = fmt.T2_SECTIONS if model.format == "2021" else fmt.T2_2019_SECTIONS
-    bodies = []
-    for s in sections:
-        header = s.header
-        spans = _spans(len(s.columns), grid - 1)
-        rows = [Markup("<tr>{}</tr>").format(_th(s.caption, colspan=grid, class_="section", scope="colgroup"))]
-        rows.append(Markup("<tr>{}{}</tr>").format(
-            _th(header[0], scope="col"), Markup("").join(_th(h, colspan=n, scope="col") for h, n in zip(header[1:], spans))))
-        for r in s.rows:
-            tds = Markup("").join(_value_td(model, "table2", r.code, c.code, by_cell, n) for c, n in zip(s.columns, spans))
-            rows.append(Markup("<tr{}>{}{}</tr>").format(_attrs(id=row_id("table2", r.code)), _th(r.label, scope="row"), tds))
-        bodies.append(Markup("<tbody>{}</tbody>").format(Markup("\n").join(rows)))
+    lay = layout.table2_layout(model.format)
+    bodies = [Markup("<tbody>{}</tbody>").format(Markup("\n").join(_rows_html(lay, model, by_cell, a, b)))
+              for a, b in lay.sections]
     return _table("table2", Markup("\n").join(bodies), "t2")
 
 
-def _spans(n: int, width: int) -> list[int]:
-    """Column spans of ``n`` value columns over ``width`` grid columns (the last one takes the rest)."""
-    return [1] * (n - 1) + [width - (n - 1)] if n else []
+def _thead(lay: layout.TableLayout, model, by_cell) -> Markup:
+    return Markup("<thead>{}</thead>").format(Markup("\n").join(_rows_html(lay, model, by_cell, 0, lay.header_rows)))
 
 
 def table3_html(model, findings: Iterable[Finding] = ()) -> Markup:
     """Table 三: three header rows, a three-column label block with vertical group labels."""
     by_cell = _by_cell(findings)
-    rows_def = fmt.table_rows("table3", model.format)
-    groups = fmt.T3_ROW_GROUPS if model.format == "2021" else fmt.T3_ROW_GROUPS_2019
-    index = {r.code: i for i, r in enumerate(rows_def)}
-    spans = [(g, index[g.first], index[g.last]) for g in groups]
-    out = []
-    for i, r in enumerate(rows_def):
-        cells = []
-        depth = 0
-        for g, first, last in spans:
-            if first <= i <= last:
-                depth += 1
-                if i == first:
-                    cells.append(_th(g.label, rowspan=last - first + 1, class_="group", scope="rowgroup"))
-        cells.append(_th(r.label, colspan=fmt.T3_LABEL_COLUMNS - depth, class_="label", scope="row"))
-        cells.extend(_value_td(model, "table3", r.code, c.code, by_cell) for c in fmt.T3_COLUMNS)
-        out.append(Markup("<tr{}>{}</tr>").format(_attrs(id=row_id("table3", r.code)), Markup("").join(cells)))
-    body = Markup("{}\n<tbody>\n{}\n</tbody>").format(_header_rows(fmt.T3_HEADER), Markup("\n").join(out))
+    lay = layout.table3_layout(model.format)
+    rows = _rows_html(lay, model, by_cell, lay.header_rows, len(lay.rows))
+    body = Markup("{}\n<tbody>\n{}\n</tbody>").format(_thead(lay, model, by_cell), Markup("\n").join(rows))
     return _table("table3", body, "t3")
 
 
 def table4_html(model, findings: Iterable[Finding] = ()) -> Markup:
     """Table 四: three header rows (复议 / 诉讼 split in two groups) over one row of 15 values."""
     by_cell = _by_cell(findings)
-    tds = Markup("").join(_value_td(model, "table4", g.code, c.code, by_cell) for g in fmt.T4_GROUPS for c in fmt.T4_RESULTS)
-    body = Markup("{}\n<tbody><tr>{}</tr></tbody>").format(_header_rows(fmt.T4_HEADER), tds)
+    lay = layout.table4_layout(model.format)
+    tds = Markup("").join(_slot_html(s, model, by_cell, "table4") for s in lay.rows[lay.header_rows])
+    body = Markup("{}\n<tbody><tr>{}</tr></tbody>").format(_thead(lay, model, by_cell), tds)
     return _table("table4", body, "t4")
 
 

@@ -59,6 +59,8 @@ def preload() -> None:
     else:
         matplotlib.use("Agg")  # selected, not yet loaded: no GUI toolkit, no thread
         import matplotlib.pyplot  # noqa: F401
+        for name in ("matplotlib.figure", "matplotlib.backends.backend_svg"):  # the report's charts
+            importlib.import_module(name)
     check_clean()
 
 

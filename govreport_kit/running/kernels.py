@@ -19,7 +19,9 @@ from pathlib import Path
 
 #: Imported in the kernel at start-up: what the notebook's cells import anyway (pandas, openpyxl).
 PREWARM_MODULES = ("govreport_kit.report.notebook", "govreport_kit.inputs.load", "govreport_kit.inputs.template",
-                   "govreport_kit.inputs.workbook", "govreport_kit.inputs.narrative")
+                   "govreport_kit.inputs.workbook", "govreport_kit.inputs.narrative",
+                   # the review copy's charts (report/charts.py imports matplotlib only when it draws)
+                   "matplotlib.figure", "matplotlib.backends.backend_svg")
 #: Imported as well when the kernel runs the checks itself (pandera, ~0.5 s).
 CHECK_MODULES = ("govreport_kit.checks.rules", "govreport_kit.checks.schemas")
 KERNEL_NAME = "python3"
@@ -34,7 +36,8 @@ def kernel_arguments(prewarm: bool | str = True) -> list[str]:
     if prewarm:
         modules = PREWARM_MODULES + (CHECK_MODULES if prewarm == "checks" else ())
         # One statement; ``del`` leaves the user namespace as a fresh kernel's.
-        args.append(f"--IPKernelApp.exec_lines=import {', '.join(modules)}; del govreport_kit")
+        names = ", ".join(sorted({m.split(".")[0] for m in modules}))
+        args.append(f"--IPKernelApp.exec_lines=import {', '.join(modules)}; del {names}")
     return args
 
 

@@ -39,7 +39,8 @@ from govreport_kit.core.errors import GovReportError, Location, ParamsError
 OK, FINDINGS, FAILED = "ok", "findings", "failed"
 TEMPLATES_DIR = paths.TEMPLATES_DIR
 TEMPLATE_NAME = "govreport"
-OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json"}
+OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json", "docx": "report.docx",
+                "pdf": "report.pdf"}
 FAILED_NOTEBOOK = "report.failed.ipynb"
 FILE_MODE = 0o644  # mkstemp creates 0600; reports are meant to be shared
 
@@ -62,7 +63,9 @@ class RunResult:
     html_path: str | None = None
     notebook_path: str | None = None
     findings_path: str | None = None
+    pdf_path: str | None = None
     failed_notebook_path: str | None = None
+    docx_path: str | None = None  # report.docx, when asked for (``docx=True``)
     errors: int = 0
     warnings: int = 0
     infos: int = 0
@@ -70,6 +73,7 @@ class RunResult:
     message: str = ""
     retryable: bool = False
     html_bytes: int = 0
+    pdf_bytes: int = 0
     output_dir: str | None = None
     detail: str = ""  # a traceback for ``internal`` failures
     timings: dict[str, float] = field(default_factory=dict)
@@ -91,7 +95,7 @@ class RunResult:
 def run_report(params_path: str | Path | None = None, *, audience: str | None = "review",
                outputs_root: str | Path | None = None, timeout: float | None = None, kernel=None,
                notebook: str | Path | None = None, check_in_kernel: bool | None = None,
-               on_executed=None) -> RunResult:
+               docx: bool = False, pdf: bool = False, on_executed=None) -> RunResult:
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or
@@ -113,6 +117,11 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
     None: True for a review run on a kernel started here, else False. A publish run is always
     checked here first, so that it can be refused before anything is executed.
 
+    ``docx``: also write ``report.docx`` (:mod:`govreport_kit.report.docx`, from the same model and
+    narrative), with the other outputs, all or none.
+    ``pdf``: also write ``report.pdf`` from the same HTML (:mod:`govreport_kit.report.pdf`, timed
+    as ``pdf``); without it, a ``report.pdf`` left by an earlier run is removed (it would no
+    longer match the HTML).
     ``on_executed``: called with no argument once the notebook has run and its kernel is killed,
     before the export (a batch worker forks the next job's kernel there).
     """
@@ -145,7 +154,7 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
 
         from govreport_kit.report import notebook as report
 
-        precomputed, findings = "", None
+        precomputed, findings, model = "", None, None
         if not check_in_kernel:
             model = report.load(code, year, str(params_file))
             checked = report.compute_findings(model)
@@ -183,10 +192,27 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
         warm.join()
         html = execute.export_html(nb)
         t.lap("export")
-        texts = {"html": html, "notebook": execute.notebook_text(nb), "findings": findings_json(code, year, findings, audience, marker)}
+        texts = {"html": html, "notebook": execute.notebook_text(nb),
+                 "findings": findings_json(code, year, findings, audience, marker)}
+        if docx:
+            from govreport_kit.report.docx import document_for
+
+            texts["docx"] = document_for(model or report.load(code, year, str(params_file)), audience)
+            t.lap("docx")
+        if pdf:
+            from govreport_kit.report.pdf import html_to_pdf, source_date
+
+            texts["pdf"] = html_to_pdf(html, created=source_date())
+            res.pdf_bytes = len(texts["pdf"])
+            t.lap("pdf")
         written = _write_all(out_dir, texts)
         (out_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
+        if pdf:
+            res.pdf_path = str(written["pdf"])
+        else:
+            (out_dir / OUTPUT_FILES["pdf"]).unlink(missing_ok=True)
         res.html_path, res.notebook_path, res.findings_path = (str(written[k]) for k in ("html", "notebook", "findings"))
+        res.docx_path = str(written["docx"]) if "docx" in written else None
         res.html_bytes = len(html.encode("utf-8"))
         res.status = FINDINGS if res.errors else OK
         if res.errors:
@@ -274,25 +300,14 @@ def _write_text(path: Path, text: str) -> Path:
     return path
 
 
-def _write_all(out_dir: Path, texts: dict[str, str]) -> dict[str, Path]:
+def _write_all(out_dir: Path, texts: dict[str, str | bytes]) -> dict[str, Path]:
     """Write every file to a temporary name first, then rename them all into place."""
+    from govreport_kit.core.files import atomic_write_many
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    temps: dict[str, str] = {}
-    try:
-        for key, text in texts.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{OUTPUT_FILES[key]}.", suffix=".tmp", dir=out_dir)
-            temps[key] = tmp
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-            os.chmod(tmp, FILE_MODE)
-        final = {}
-        for key, tmp in temps.items():
-            final[key] = out_dir / OUTPUT_FILES[key]
-            os.replace(tmp, final[key])
-        return final
-    finally:
-        for tmp in temps.values():
-            Path(tmp).unlink(missing_ok=True)
+    final = {key: out_dir / OUTPUT_FILES[key] for key in texts}
+    atomic_write_many({final[key]: data for key, data in texts.items()}, mode=FILE_MODE)
+    return final
 
 
 @contextmanager

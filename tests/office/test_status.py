@@ -99,3 +99,20 @@ def test_mail_ledger_marks_sent_and_returned_until_the_agency_changes_its_data(r
     os.utime(data, (now + 10, now + 10))
     state = {a["agency"]: a["state"] for a in status(project, cli)["agencies"]}
     assert state[bad] == "errors"
+
+
+def test_mail_region_only_failing_writes_the_outbox_for_the_members_with_errors(region, cli):
+    project, plan = region
+    (project / "params" / "mail.yaml").write_text(
+        "host: localhost\nport: 25\nfrom: 公开办 <office@example.gov.cn>\n", encoding="utf-8")
+    district = next(d for d, body in plan.regions.items() if d != "city" and set(body["members"]) & set(plan.errors))
+    failing = sorted(set(plan.regions[district]["members"]) & set(plan.errors))
+    res = cli(project, "mail", "--region", district, "--year", "2023", "--only-failing", "--dry-run",
+              "--to", "me@example.gov.cn", timeout=600)
+    assert res.returncode == 0, (res.stdout, res.stderr)
+    outbox = project / "outputs" / "outbox"
+    assert sorted(p.name for p in outbox.iterdir() if p.is_dir()) == failing
+    records = [json.loads(x) for x in (outbox / "ledger.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["agency"] for r in records} == set(failing) and all(r["errors"] > 0 for r in records)
+    res = cli(project, "mail", "--region", district, "--dry-run")
+    assert res.returncode == 2 and "--year" in res.stderr

@@ -1,0 +1,244 @@
+"""Charts of the report as inline SVG: outcomes, applicants, a multi-year trend, 复议/诉讼.
+
+Drawn with matplotlib (≥ 3.11, which picks the SC face of the Noto CJK collection), imported
+only when a chart is drawn so that ``govreport check`` stays fast. Every chart is:
+
+* deterministic: ``svg.hashsalt`` fixed per chart, no date or creator metadata, so the same
+  numbers give the same bytes;
+* text as paths (``svg.fonttype = "path"``): the SVG holds no ``<text>`` and needs no font on the
+  reader's machine; its labels are the format's own (:mod:`govreport_kit.core.format`) and counts,
+  never text from an input file;
+* inline, namespace-free (HTML parses ``<svg>`` into the SVG namespace by itself) and free of URLs;
+* self-contained inside the page: every ``id`` (glyphs, clip paths) gets the chart's prefix, so
+  several SVGs in one HTML page never share an id.
+
+:func:`report_charts` returns ``[Chart]`` for a model; a chart with nothing to show is left out.
+Without a CJK font (Debian's ``fonts-noto-cjk``) it returns ``[]`` instead of drawing boxes.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from govreport_kit.core import format as fmt
+
+FONT_FAMILY = "Noto Sans CJK SC"
+FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+              "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+              "/usr/share/fonts/opentype/noto-cjk/NotoSansCJK-Regular.ttc")
+COLORS = ("#2f6fae", "#5a9bd4", "#c0504d", "#e39b3b", "#8c8c8c", "#7aa65a")
+_ID_RE = re.compile(r'\bid="([^"]+)"')
+_REF_RE = re.compile(r'(href="#|url\(#)([^")]+)')
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str  # outcomes, applicants, trend, reviews
+    title: str  # Chinese, shown above the chart (built from format labels and numbers only)
+    svg: str
+
+
+# ------------------------------------------------------------------------------------ the data
+
+
+def _n(model, table: str, row: str, column: str) -> int:
+    v = model.value_or_zero(table, row, column)
+    return int(v)
+
+
+def outcome_counts(model) -> list[tuple[str, int]]:
+    """(label, count) of the six outcome groups of table 三, 总计 column."""
+    def short(code: str) -> str:
+        return re.sub(r"（[^）]*）$", "", re.sub(r"^（.）", "", fmt.row_label("table3", code)))
+
+    out = [(short("granted"), _n(model, "table3", "granted", "total")),
+           (short("partial"), _n(model, "table3", "partial", "total"))]
+    rows = {r.code for r in fmt.table_rows("table3", model.format)}
+    for code in ("denied", "unable", "not_processed", "other"):
+        label, members = fmt.T3_SUBTOTALS[code]
+        out.append((label, sum(_n(model, "table3", m, "total") for m in members if m in rows)
+                    + (_n(model, "table3", "other", "total") if code == "other" and "other" in rows else 0)))
+    return out
+
+
+def applicant_counts(model) -> list[tuple[str, int]]:
+    """(applicant type, 本年新收) for the six applicant columns."""
+    return [(c.label if c.code != "other_org" else "其他组织", _n(model, "table3", "new", c.code))
+            for c in fmt.T3_COLUMNS if c.code != "total"]
+
+
+def review_counts(model) -> tuple[list[str], list[tuple[str, list[int]]]]:
+    """(group labels, [(result label, counts per group)]) of table 四 without its 总计."""
+    groups = [g.label for g in fmt.T4_GROUPS]
+    results = [(c.label, [_n(model, "table4", g.code, c.code) for g in fmt.T4_GROUPS])
+               for c in fmt.T4_RESULTS if c.code != "total"]
+    return groups, results
+
+
+def trend_points(model) -> list[tuple[int, int, float | None]]:
+    """(year, 新收 total, share 予以公开+部分公开 of 办理结果总计 in %) for the known years, oldest first."""
+    years = {**(getattr(model, "history", None) or {}), model.year: model}
+    out = []
+    for y in sorted(years):
+        m = years[y]
+        total = _n(m, "table3", "total", "total")
+        disclosed = _n(m, "table3", "granted", "total") + _n(m, "table3", "partial", "total")
+        out.append((y, _n(m, "table3", "new", "total"), round(disclosed * 100 / total, 1) if total else None))
+    return out
+
+
+# ------------------------------------------------------------------------------------ drawing
+
+
+def font_file() -> str | None:
+    return next((f for f in FONT_FILES if Path(f).is_file()), None)
+
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=72)
+
+
+def _svg(fig, key: str) -> str:
+    """The figure as an inline ``<svg>`` element, deterministic, ids prefixed with ``key``."""
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": f"govreport-{key}", "svg.fonttype": "path"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    # Inline SVG in HTML needs no namespaces, and the page names no URL at all (it is offline):
+    # drop the xmlns declarations and the RDF metadata, use SVG 2's plain ``href``.
+    text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text, count=2)
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    text = text.replace("xlink:href=", "href=")
+    text = _ID_RE.sub(lambda m: f'id="{key}-{m.group(1)}"', text)
+    text = _REF_RE.sub(lambda m: f"{m.group(1)}{key}-{m.group(2)}", text)
+    return re.sub(r"\n\s*", "\n", text).strip() + "\n"
+
+
+def _style(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(length=0)
+
+
+def hbar_chart(key: str, title: str, items: list[tuple[str, float]], unit: str = "件") -> Chart:
+    """A horizontal bar chart, labelled with each value and ``unit`` (call inside :func:`chart_style`)."""
+    fig = _figure(6.4, 0.42 * len(items) + 0.6)
+    ax = fig.add_subplot()
+    labels = [x[0] for x in items][::-1]
+    values = [x[1] for x in items][::-1]
+    bars = ax.barh(labels, values, color=COLORS[0])
+    ax.bar_label(bars, labels=[f"{v:g}{unit}" for v in values], padding=3, fontsize=10)
+    ax.set_xlim(0, max(values + [1]) * 1.18)
+    ax.xaxis.set_visible(False)
+    _style(ax)
+    ax.spines["bottom"].set_visible(False)
+    return Chart(key, title, _svg(fig, key))
+
+
+def outcome_chart(model) -> Chart | None:
+    items = outcome_counts(model)
+    total = sum(v for _, v in items)
+    if not total:
+        return None
+    return hbar_chart("outcomes", f"本年度办理结果（共{total}件）", items)
+
+
+def applicant_chart(model) -> Chart | None:
+    items = applicant_counts(model)
+    total = sum(v for _, v in items)
+    if not total:
+        return None
+    return hbar_chart("applicants", f"本年新收申请的申请人类型（共{total}件）", items)
+
+
+def trend_chart(model) -> Chart | None:
+    points = trend_points(model)
+    if len(points) < 2:
+        return None
+    fig = _figure(6.4, 3.0)
+    ax = fig.add_subplot()
+    xs = [str(y) + "年" for y, _, _ in points]
+    bars = ax.bar(xs, [n for _, n, _ in points], color=COLORS[1], width=0.5, label="本年新收申请（件）")
+    ax.bar_label(bars, labels=[f"{n}件" for _, n, _ in points], padding=2, fontsize=10)
+    ax.set_ylim(0, max([n for _, n, _ in points] + [1]) * 1.25)
+    _style(ax)
+    share = ax.twinx()
+    known = [(x, s) for x, (_, _, s) in zip(xs, points) if s is not None]
+    if known:
+        share.plot([x for x, _ in known], [s for _, s in known], color=COLORS[2], marker="o",
+                   label="予以公开及部分公开占比（%）")
+        for x, s in known:
+            share.annotate(f"{s:.1f}%", (x, s), textcoords="offset points", xytext=(0, 6), ha="center",
+                           fontsize=9, color=COLORS[2])
+    share.set_ylim(0, 115)
+    share.spines[["top"]].set_visible(False)
+    share.tick_params(length=0)
+    handles = ax.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="upper left", fontsize=9, frameon=False, ncols=2, bbox_to_anchor=(0, 1.16))
+    return Chart("trend", f"{points[0][0]}—{points[-1][0]}年新收申请及予以公开、部分公开占比", _svg(fig, "trend"))
+
+
+def review_chart(model) -> Chart | None:
+    groups, results = review_counts(model)
+    if not any(sum(v) for _, v in results):
+        return None
+    fig = _figure(6.4, 2.8)
+    ax = fig.add_subplot()
+    width = 0.8 / len(results)
+    for i, (label, values) in enumerate(results):
+        xs = [g + (i - (len(results) - 1) / 2) * width for g in range(len(groups))]
+        bars = ax.bar(xs, values, width * 0.95, label=label, color=COLORS[i % len(COLORS)])
+        ax.bar_label(bars, labels=[str(v) if v else "" for v in values], padding=2, fontsize=9)
+    ax.set_xticks(range(len(groups)), groups)
+    ax.set_ylim(0, max(max(v) for _, v in results) * 1.3 + 0.5)
+    ax.yaxis.set_visible(False)
+    _style(ax)
+    ax.spines["left"].set_visible(False)
+    ax.legend(loc="upper right", fontsize=9, frameon=False, ncols=2)
+    total = _n(model, "table4", "review", "total")
+    lit = sum(_n(model, "table4", g, "total") for g in fmt.T4_SUBTOTALS["litigation"][1])
+    return Chart("reviews", f"行政复议{total}件、行政诉讼{lit}件的结果", _svg(fig, "reviews"))
+
+
+@contextmanager
+def chart_style() -> Iterator[bool]:
+    """The charts' matplotlib settings (CJK font, text as paths); yields False when no CJK font is installed."""
+    font = font_file()
+    if font is None:
+        yield False
+        return
+    import matplotlib
+    from matplotlib import font_manager
+
+    if FONT_FAMILY not in {f.name for f in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(font)
+    rc: dict[str, Any] = {"font.family": "sans-serif", "font.sans-serif": [FONT_FAMILY], "axes.unicode_minus": False,
+                          "font.size": 10, "svg.fonttype": "path"}
+    with matplotlib.rc_context(rc):
+        yield True
+
+
+def report_charts(model) -> list[Chart]:
+    """Every chart that has something to show, in report order; [] without a CJK font."""
+    with chart_style() as ok:
+        if not ok:
+            return []
+        charts = [outcome_chart(model), applicant_chart(model), trend_chart(model), review_chart(model)]
+    return [c for c in charts if c is not None]
+
+
+def figure_html(chart: Chart) -> str:
+    """One chart as ``<figure>``: the SVG (ours, no input text) and an escaped caption."""
+    title = html.escape(chart.title)
+    svg = chart.svg.replace("<svg ", f'<svg role="img" aria-label="{title}" style="max-width:100%;height:auto" ', 1)
+    return f'<figure class="chart" id="chart-{chart.key}">\n<figcaption>{title}</figcaption>\n{svg}</figure>\n'
