@@ -1,19 +1,22 @@
 # govreport_kit: two commands on a fresh machine.
 #   make report   set up .venv with the pinned dependencies and render the built-in sample
 #   make test     set up .venv and run the test suite
+#   make lock     regenerate every hashed lock file under requirements/ from pyproject.toml
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# runtime + test + dev + lab + dask, resolved and hashed by tools/lock.sh
+LOCK   := requirements/develop.lock
 
-.PHONY: install report test lab check batch bench clean
+.PHONY: install report test lab check batch bench lint lock clean
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install -q --no-deps -e .
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $(STAMP)
@@ -32,6 +35,14 @@ lab: install
 
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+lock:
+	tools/lock.sh
 
 bench: install
 	$(BIN)/python bench/single_report.py

@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govreport_kit.core import format as fmt
-from govreport_kit.core.errors import InputError, Location, ParamsError
-from govreport_kit.core.model import Agency, agency_code_problem
 from govreport_kit.audit.result import AuditResult
+from govreport_kit.authoring.folder import agency_year_files, write_agency_year
+from govreport_kit.core import format as fmt
+from govreport_kit.core.errors import InputError, Location
+from govreport_kit.core.model import Agency
 
 CONTACT_PATTERNS = {
     "address": r"(?:联系)?地址\s*[:：]\s*([^,，;；。)）]{4,60})",
@@ -88,53 +89,29 @@ def narrative_markdown(narrative: dict[str, str]) -> str:
     return "\n\n".join(p.strip("\n") for p in parts) + "\n"
 
 
-def target_paths(params_dir: Path, code: str, year: int) -> tuple[Path, Path, Path]:
-    problem = agency_code_problem(code)
-    if problem:
-        raise ParamsError(problem, Location(key="--agency"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")
-    root = params_dir.resolve()
-    folder = (root / code).resolve()
-    if not folder.is_relative_to(root):
-        raise ParamsError(f"机构代码“{code}”会指向参数目录以外", Location(key="--agency"))
-    return folder / f"{year}.yaml", folder / f"{year}.xlsx", folder / f"{year}.md"
-
-
 def import_report(report: str | Path, code: str, params_dir: str | Path, overwrite: bool = False) -> ImportResult:
     """Write params, workbook and narrative for the year of ``report``; see the module doc."""
-    from govreport_kit.inputs.encoding import atomic_write
-    from govreport_kit.inputs.params import dump_params, load_params
-    from govreport_kit.inputs.template import write_workbook
     from govreport_kit.audit.audit import audit_paths
 
-    problem = agency_code_problem(code)  # before the code is used in any path
-    if problem:
-        raise ParamsError(problem, Location(key="--agency"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")
+    agency_year_files(params_dir, code, 2000, key="--agency")  # the code is checked before anything is read
     res = audit_paths([report])[0]
     if res.model is None or not res.readable:
         why = "；".join(u.message for u in res.unreadable) or "没有读出任何表格"
         raise InputError(f"无法从报告中读出表格：{why}", Location(file=str(report)))
     if not res.year:
         raise InputError("无法确定报告年度（标题和统计期限里都没有找到）", Location(file=str(report)))
-    params_path, workbook_path, narrative_path = target_paths(Path(params_dir), code, res.year)
-    existing = [p for p in (params_path, workbook_path, narrative_path) if p.exists()]
+    files = agency_year_files(params_dir, code, res.year, key="--agency")
+    existing = files.existing()
     if existing and not overwrite:
         names = "、".join(str(p) for p in existing)
         raise InputError(f"文件已存在，不会覆盖：{names}", Location(file=str(existing[0])),
                          "如确需用本报告的内容替换它们，请加 --force；或先把已有文件改名或移走")
-    params_path.parent.mkdir(parents=True, exist_ok=True)
     preamble = res.model.narrative.get("preamble", "")
-    contact = contact_details(preamble)
     name = res.agency or code
-    agency = Agency(name=name, code=code, **contact)
     model = res.model
-    model.agency = agency
+    model.agency = Agency(name=name, code=code, **contact_details(preamble))
     default_title = f"{name}{res.year}年政府信息公开工作年度报告"
-    raw = {"agency": {k: v for k, v in agency.to_dict().items() if v}, "year": res.year, "format": res.format,
-           "data": workbook_path.name, "narrative": narrative_path.name,
-           "report": {"audience": "review", "title": res.title if res.title and res.title != default_title else None}}
-    model.title = None if raw["report"]["title"] is None else res.title
-    write_workbook(workbook_path, model)
-    atomic_write(narrative_path, narrative_markdown(model.narrative).encode("utf-8"))
-    atomic_write(params_path, dump_params(raw).encode("utf-8"))
-    load_params(params_path)  # the written file must load: fail loudly here, not next year
-    return ImportResult(params_path, workbook_path, narrative_path, res, existing)
+    title = res.title if res.title and res.title != default_title else None
+    model.title = title
+    write_agency_year(files, model, narrative_markdown(model.narrative), report={"audience": fmt.REVIEW, "title": title})
+    return ImportResult(files.params, files.data, files.narrative, res, existing)

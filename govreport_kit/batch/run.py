@@ -20,14 +20,17 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
-from govreport_kit.batch import fingerprint as batch_inputs, store as batch_store
+from govreport_kit.batch import fingerprint as batch_inputs
+from govreport_kit.batch import store as batch_store
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUSES, Job, JobResult
+from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import ParamsError
 from govreport_kit.core.model import agency_code_problem
 
@@ -95,7 +98,7 @@ def discover(params_dir: str | os.PathLike) -> Discovery:
             if f.name.startswith(".") or not f.is_file() or f.suffix.lower() not in (".yaml", ".yml"):
                 continue
             m = YEAR_FILE_RE.match(f.name)
-            if not m or not 1990 <= int(m.group(1)) <= 2100:
+            if not m or fmt.year_problem(int(m.group(1))):
                 problems.append(f"已忽略 {d.name}/{f.name}：参数文件应命名为 <年度>.yaml，例如 2023.yaml")
                 continue
             jobs.append(Job(agency=d.name, year=int(m.group(1)), params_path=str(f)))
@@ -215,7 +218,7 @@ def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: 
 
 # ------------------------------------------------------------------------------------ the run
 def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str | os.PathLike | None = None,
-              workers: int | None = None, changed_only: bool = False, audience: str = "review",
+              workers: int | None = None, changed_only: bool = False, audience: str = fmt.REVIEW,
               timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
               observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True,
               docx: bool = False, pdf: bool = False, kernel_start: str | None = None) -> BatchResult:

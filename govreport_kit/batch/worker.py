@@ -25,7 +25,7 @@ import time
 from collections import deque
 from typing import Any
 
-from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, Job, JobResult
+from govreport_kit.batch.jobs import FAILED, Job, JobResult
 
 #: Set in each worker's environment, so inherited by its kernels: one BLAS/OpenMP thread per
 #: kernel (workers already use every core) and no debugger warning on start-up.
@@ -53,9 +53,6 @@ def _warm_this_process() -> None:
         else:
             from govreport_kit.running import execute
         execute.exporter()
-        from govreport_kit.checks import rules as checks
-        from govreport_kit.inputs import load
-        from govreport_kit.report import notebook as report
     except Exception:  # a broken import shows up, with its message, in the first job instead
         pass
 
@@ -246,7 +243,7 @@ def _run_once(job: Job, km, on_executed=None) -> JobResult:
         except Exception as e:
             text = f"{type(e).__name__}: {e}"
             return JobResult.failure(job, f"运行出错：{text}", cause="run", retryable=is_infrastructure_failure(text))
-        res = from_run_result(job, rr)
+        res = JobResult.from_run(job, rr)
         if remote:
             target = batch_store.job_dir(job.outputs_root, job.agency, job.year)
             batch_store.upload_tree(f"{local_root}/{job.agency}/{job.year}", target)
@@ -256,30 +253,3 @@ def _run_once(job: Job, km, on_executed=None) -> JobResult:
     finally:
         if remote:
             shutil.rmtree(local_root, ignore_errors=True)
-
-
-def _rel(path: Any, job: Job) -> str | None:
-    """An output path as ``<agency>/<year>/<file>``, relative to the outputs root (for links)."""
-    if not path:
-        return None
-    return f"{job.agency}/{job.year}/{os.path.basename(os.fspath(path))}"
-
-
-def from_run_result(job: Job, rr: Any) -> JobResult:
-    """Translate the report runner's ``RunResult`` into a batch ``JobResult``."""
-    status = getattr(rr, "status", FAILED)
-    cause = getattr(rr, "reason", None)
-    reason = getattr(rr, "message", None) or cause
-    if status not in (OK, FINDINGS, FAILED):
-        status, reason = FAILED, reason or f"未知状态：{status!r}"
-    res = JobResult(job.agency, job.year, status, name=job.name, errors=int(getattr(rr, "errors", 0) or 0),
-                    warnings=int(getattr(rr, "warnings", 0) or 0), reason=reason if status != OK else None,
-                    cause=cause, fingerprint=job.fingerprint, inputs=dict(job.inputs),
-                    timings={k: float(v) for k, v in (getattr(rr, "timings", None) or {}).items()
-                             if isinstance(v, (int, float))})
-    res.report = _rel(getattr(rr, "html_path", None), job)
-    res.findings = _rel(getattr(rr, "findings_path", None), job)
-    res.notebook = _rel(getattr(rr, "notebook_path", None) or getattr(rr, "failed_notebook_path", None), job)
-    if status == FAILED:
-        res.retryable = bool(getattr(rr, "retryable", False))
-    return res

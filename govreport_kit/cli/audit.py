@@ -13,8 +13,8 @@ def cmd_audit(args) -> int:
     from govreport_kit.audit import audit_paths
     from govreport_kit.audit.render_html import render_page
     from govreport_kit.audit.summary import summarize_all
-    from govreport_kit.inputs.encoding import atomic_write
     from govreport_kit.core.errors import InputError
+    from govreport_kit.core.files import atomic_write
 
     results = audit_paths(args.paths)
     if not results:
@@ -37,8 +37,8 @@ def cmd_audit(args) -> int:
     return 1 if any(r.has_errors for r in results) else 0
 
 def cmd_import(args) -> int:
-    from govreport_kit.core import paths
     from govreport_kit.authoring.importer import import_report
+    from govreport_kit.core import paths
 
     res = import_report(args.report, args.agency, args.params_dir or paths.params_dir(), overwrite=args.force)
     for p in res.replaced:

@@ -57,9 +57,12 @@ def report_notebook() -> Path:
 
 
 def packaged_notebook(name: str) -> Path:
-    """A notebook shipped with the package (the source checkout's ``notebooks/`` until it is packaged)."""
-    shipped = PACKAGE_DIR / "report" / "notebooks" / name
-    return shipped if shipped.is_file() else PACKAGE_DIR.parent / "notebooks" / name
+    """A notebook shipped with the package: ``govreport_kit/report/notebooks/<name>`` (package data).
+
+    That copy is the canonical one; the checkout's top-level ``notebooks/report.ipynb`` (what
+    ``make lab`` opens) is kept identical to it by tests/core/test_packaging.py.
+    """
+    return PACKAGE_DIR / "report" / "notebooks" / name
 
 
 def sample_params() -> Path:

@@ -20,6 +20,7 @@ Each value's line is kept in :attr:`Document.lines` (key path such as ``agency.p
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -87,12 +88,17 @@ class Document:
     lines: dict[str, int] = field(default_factory=dict)
 
     def line(self, key: str) -> int | None:
-        """Line of ``key`` or of its nearest enclosing key."""
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key.rpartition(".")[0]
-        return self.lines.get("")
+        """Line of ``key`` or of its nearest enclosing key (the document's first line at worst)."""
+        return key_line(self.lines, key, self.lines.get(""))
+
+
+def key_line(lines: Mapping[str, int], key: str | None, default: int | None = None) -> int | None:
+    """The line of dotted ``key`` (``agency.code``) in ``lines``, or of its nearest enclosing key."""
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key.rpartition(".")[0]
+    return default
 
 
 def load(text: str) -> Document:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from govreport_kit.core import format as fmt
 

@@ -71,7 +71,7 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
     if transport == "ipc":
         # IPC socket files live beside the connection file, in a private temporary folder.
         km.ip = str(Path(tempfile.mkdtemp(prefix="govreport-kernel-")) / "kernel")
-    log = tempfile.TemporaryFile(prefix="govreport-kernel-")
+    log = tempfile.TemporaryFile(prefix="govreport-kernel-")  # noqa: SIM115 - lives as long as the kernel (closed by dispose_kernel)
     km.govreport_log = log
     km.start_kernel(extra_arguments=kernel_arguments(prewarm), cwd=str(cwd) if cwd else None,
                     stdout=log, stderr=subprocess.STDOUT)
