@@ -28,6 +28,7 @@ class Job:
     inputs: dict[str, str] = field(default_factory=dict)  # input name -> sha256
     fingerprint: str = ""
     pdf: bool = False  # also write report.pdf
+    kernel_start: str | None = None  # fork | spawn | auto; None: the worker's setting (not fingerprinted)
 
     @property
     def key(self) -> str:

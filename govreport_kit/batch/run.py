@@ -135,7 +135,8 @@ def _worker_job_fn() -> JobFn:
     return execute_job
 
 
-def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: Callable[[JobResult], None]) -> int:
+def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: Callable[[JobResult], None],
+               kernel_start: str | None = None) -> int:
     """Run on a pool of spawned worker processes; returns the number of workers started.
 
     A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole pool:
@@ -156,7 +157,8 @@ def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: C
         nonlocal started
         started += n
         broken: list[Job] = []
-        ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init)
+        ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init,
+                                 initargs=(kernel_start,) if init is not None else ())
         try:
             futures = {ex.submit(fn, job): job for job in batch_jobs}
             not_done = set(futures)
@@ -219,13 +221,15 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
               workers: int | None = None, changed_only: bool = False, audience: str = fmt.REVIEW,
               timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
               observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True,
-              docx: bool = False, pdf: bool = False) -> BatchResult:
+              docx: bool = False, pdf: bool = False, kernel_start: str | None = None) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
 
     ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
     ``notebook`` replaces the report notebook (e.g. the test notebook with injected faults);
     ``pdf``: also write each ``report.pdf`` (part of the fingerprint, so ``changed_only`` re-runs a report that has none).
     ``job_fn`` replaces the worker function (tests only; it must be picklable for the pool).
+    ``kernel_start``: ``fork``, ``spawn`` or ``auto`` (see :mod:`govreport_kit.running.forkserver`);
+    None: ``GOVREPORT_KERNEL_START`` in the workers' environment, else ``auto``.
     """
     from govreport_kit.core import paths
 
@@ -237,6 +241,8 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
     found = discover(params_dir)
     to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb,
                            docx=docx, pdf=pdf)
+    if kernel_start:
+        to_run = [replace(j, kernel_start=kernel_start) for j in to_run]
     observers = list(observers)
     for o in observers:
         o.batch_started(total=len(found.jobs), to_run=len(to_run), problems=found.problems)
@@ -257,7 +263,7 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
         if scheduler:
             started = _run_dask(to_run, scheduler, job_fn, on_result)
         else:
-            started = _run_local(to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result)
+            started = _run_local(to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result, kernel_start)
     order = {(j.agency, j.year): i for i, j in enumerate(found.jobs)}
     results.sort(key=lambda r: order.get((r.agency, r.year), 0))
     out = BatchResult(results, found.problems, time.perf_counter() - t0, workers_started=started,

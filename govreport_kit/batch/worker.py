@@ -1,7 +1,10 @@
 """The worker side of a batch: a long-lived process that runs one report at a time.
 
 Why it is fast: papermill, nbconvert, the exporter, pandas and pandera are imported once per
-worker, not once per report; and each job's kernel is started before the job arrives: as soon as
+worker, not once per report; on Linux each kernel is forked from a template process that has
+imported ipykernel, pandas and pandera once (:mod:`govreport_kit.running.forkserver`; normal
+kernels when the template cannot start, or with ``GOVREPORT_KERNEL_START=spawn``), the next one
+while the current report exports; and each job's kernel is started before the job arrives: as soon as
 the previous report is done (or, with ``GOVREPORT_OVERLAP_KERNELS=1``, as soon as the previous
 kernel is handed out), importing pandas and the report modules (``--IPKernelApp.exec_lines``)
 while the worker returns the result and loads and checks the next job's data. A pre-started
@@ -69,8 +72,10 @@ class KernelPool:
     worker this costs little throughput and keeps a worker with its kernel under 300 MB.
     """
 
-    def __init__(self, overlap: bool = False):
+    def __init__(self, overlap: bool = False, start: str | None = None):
         self.overlap = overlap
+        self.start = start  # fork | spawn | auto; None: GOVREPORT_KERNEL_START, else auto
+        self.last_start: str | None = None  # how the last kernel was started (fork or spawn)
         self.runtime_dir = tempfile.mkdtemp(prefix="grk-")  # the kernels' working directory
         self._ready: deque = deque()
         self.started = 0
@@ -78,9 +83,28 @@ class KernelPool:
     def _start(self):
         from govreport_kit.running.kernels import start_kernel
 
-        km = start_kernel(cwd=self.runtime_dir)
+        km = start_kernel(cwd=self.runtime_dir, start=self.start, default_start="auto")
         self.started += 1
+        self.last_start = getattr(km, "govreport_start", "spawn")
         return km
+
+    def set_start(self, start: str | None) -> None:
+        """Use another start mode from now on (a job's ``kernel_start``); ready kernels are dropped."""
+        if start and start != self.start:
+            self.start = start
+            while self._ready:
+                self.discard(self._ready.popleft())
+
+    def refill_early(self) -> None:
+        """Called once a report has executed: fork the next kernel while this one exports.
+
+        Only for forked kernels (a few MB of their own until they run); a normal kernel would
+        import pandas on the core the export needs, and hold another 100 MB meanwhile."""
+        if self.last_start == "fork":
+            try:
+                self.refill()
+            except Exception:  # take() starts one later and reports the failure with the job
+                pass
 
     def refill(self) -> None:
         """Have one kernel starting or ready."""
@@ -114,6 +138,9 @@ class KernelPool:
         while self._ready:
             self.discard(self._ready.popleft())
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
+        if self.last_start == "fork":
+            from govreport_kit.running import forkserver
+            forkserver.shutdown()
 
 
 def _alive(km) -> bool:
@@ -124,12 +151,17 @@ def _alive(km) -> bool:
 
 
 class _WorkerState:
-    def __init__(self):
+    def __init__(self, kernel_start: str | None = None):
         self.lock = threading.Lock()
         for k, v in KERNEL_ENV.items():
             os.environ.setdefault(k, v)
         # GOVREPORT_OVERLAP_KERNELS=1 trades memory for speed on idle cores (see KernelPool).
-        self.pool = KernelPool(overlap=os.environ.get("GOVREPORT_OVERLAP_KERNELS") == "1")
+        self.pool = KernelPool(overlap=os.environ.get("GOVREPORT_OVERLAP_KERNELS") == "1", start=kernel_start)
+        if (kernel_start or os.environ.get("GOVREPORT_KERNEL_START") or "auto") != "spawn":
+            # while this process has no thread (a spawned pool worker), it can be the template's
+            # parent image: fork it now, after the kernel's imports and before papermill's threads
+            from govreport_kit.running import forkserver
+            forkserver.start_from_this_process()
         self.pool.refill()  # the first kernel warms while this process imports papermill
         _warm_this_process()
         import atexit
@@ -142,17 +174,17 @@ _STATE: _WorkerState | None = None
 _STATE_LOCK = threading.Lock()
 
 
-def _state() -> _WorkerState:
+def _state(kernel_start: str | None = None) -> _WorkerState:
     global _STATE
     with _STATE_LOCK:
         if _STATE is None:
-            _STATE = _WorkerState()
+            _STATE = _WorkerState(kernel_start)
         return _STATE
 
 
-def init_worker() -> None:
+def init_worker(kernel_start: str | None = None) -> None:
     """Process-pool initializer: import the heavy modules and start the first kernel now."""
-    _state()
+    _state(kernel_start)
 
 
 def is_infrastructure_failure(text: str | None) -> bool:
@@ -162,8 +194,9 @@ def is_infrastructure_failure(text: str | None) -> bool:
 
 def execute_job(job: Job) -> JobResult:
     """Run one job in a fresh kernel; retry once on an infrastructure failure. Never raises."""
-    st = _state()
+    st = _state(job.kernel_start)
     with st.lock:
+        st.pool.set_start(job.kernel_start)
         attempt, t0 = 0, time.perf_counter()
         while True:
             attempt += 1
@@ -173,7 +206,7 @@ def execute_job(job: Job) -> JobResult:
                 res = JobResult.failure(job, f"内核启动失败：{type(e).__name__}: {e}", cause="kernel_start", retryable=True)
             else:
                 try:
-                    res = _run_once(job, km)
+                    res = _run_once(job, km, on_executed=st.pool.refill_early)
                 finally:
                     st.pool.discard(km)
                 res.kernels_started = 1
@@ -187,14 +220,15 @@ def execute_job(job: Job) -> JobResult:
     return res
 
 
-def _run_once(job: Job, km) -> JobResult:
+def _run_once(job: Job, km, on_executed=None) -> JobResult:
     from govreport_kit.batch import store as batch_store
     from govreport_kit.core.errors import GovReportError
     from govreport_kit.running.runner import FAILED_NOTEBOOK, run_report
 
     remote = batch_store.is_url(job.outputs_root)
     local_root = tempfile.mkdtemp(prefix="govreport-out-") if remote else job.outputs_root
-    kwargs: dict[str, Any] = {"audience": job.audience, "outputs_root": local_root, "timeout": job.timeout, "kernel": km}
+    kwargs: dict[str, Any] = {"audience": job.audience, "outputs_root": local_root, "timeout": job.timeout, "kernel": km,
+                              "on_executed": on_executed}
     if getattr(job, "pdf", False):
         kwargs["pdf"] = True
     if job.notebook:

@@ -37,7 +37,8 @@ def cmd_batch(args) -> int:
         raise ParamsError("--workers 至少为 1", where=Location(key="--workers"))
     res = run_batch(args.params_dir, outputs_root=args.outputs, workers=args.workers, changed_only=args.changed_only,
                     audience=args.audience, timeout=args.timeout, scheduler=args.scheduler,
-                    observers=[default_observer(sys.stderr)], docx=args.docx, pdf=args.pdf)
+                    observers=[default_observer(sys.stderr)], docx=args.docx, pdf=args.pdf,
+                    kernel_start=args.kernel_start)
     sys.stdout.write(summary(res) + "\n")
     return res.exit_code
 
@@ -71,6 +72,9 @@ def register(sub) -> None:
     s.add_argument("--outputs", help="输出根目录（默认 outputs/；可为 fsspec 支持的任意路径）")
     s.add_argument("--docx", action="store_true", help="每份报告同时生成 Word 版 report.docx")
     s.add_argument("--pdf", action="store_true", help="同时生成每份报告的 report.pdf")
+    s.add_argument("--kernel-start", choices=["auto", "fork", "spawn"], default=None,
+                   help="内核启动方式：fork 从预先导入的模板进程派生（仅 Linux），spawn 普通启动，"
+                        "auto（默认）能 fork 就 fork；也可用环境变量 GOVREPORT_KERNEL_START")
     s.set_defaults(func=cmd_batch)
     s = sub.add_parser("new", help="为新的机构年度建立参数、工作簿和正文")
     s.add_argument("code", help="机构代码")

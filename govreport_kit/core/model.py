@@ -163,6 +163,11 @@ class AgencyYear:
             for r, c in fmt.cells(t, self.format):
                 yield t, r, c, self.get(t, r, c)
 
+    def value_or_zero(self, table: str, row: str, column: str) -> Any:
+        """The value with blanks read as 0 (how the E-rules, charts and e-mail figures read a blank)."""
+        v = self.get(table, row, column)
+        return 0 if v is None or v is pd.NA else v
+
     def state(self, table: str, row: str, column: str) -> str | None:
         """None when the cell holds a value, else BLANK or NOT_APPLICABLE."""
         return self.states.get((table, row, column))

@@ -43,6 +43,7 @@ def kernel_arguments(prewarm: bool | str = True) -> list[str]:
 
 
 def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, kernel_name: str = KERNEL_NAME,
+                 start: str | None = None, default_start: str = "spawn",
                  project: str | Path | None = None):
     """Launch a kernel and return its ``jupyter_client.KernelManager`` without waiting for it.
 
@@ -52,6 +53,10 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
     IPC transport (Unix sockets) where available: no TCP port to race for between parallel
     kernels, and no plain-TCP warning. The kernel's stdout/stderr go to a temporary file kept
     as ``km.govreport_log`` so a dead kernel can be explained.
+
+    ``start``: ``fork`` (from this process's template, see :mod:`govreport_kit.running.forkserver`),
+    ``spawn`` (a normal kernel) or ``auto`` (fork if the template works, else spawn); None:
+    ``GOVREPORT_KERNEL_START``, else ``default_start``. ``km.govreport_start`` says which it was.
     """
     import tempfile
 
@@ -59,6 +64,15 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
 
     transport = "tcp" if sys.platform.startswith("win") else "ipc"
     km = KernelManager(kernel_name=kernel_name, transport=transport)
+    km.govreport_start = "spawn"
+    from govreport_kit.running import forkserver
+
+    mode = forkserver.resolve_mode(start, default_start)
+    if mode != "spawn":
+        spec = forkserver.fork_kernel_spec(kernel_name, mode)
+        if spec is not None:
+            km._kernel_spec = spec  # selects the fork provisioner; the rest is a normal KernelManager
+            km.govreport_start = "fork"
     if transport == "ipc":
         # IPC socket files live beside the connection file, in a private temporary folder.
         km.ip = str(Path(tempfile.mkdtemp(prefix="govreport-kernel-")) / "kernel")

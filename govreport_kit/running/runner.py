@@ -48,7 +48,7 @@ FAILED_NOTEBOOK = "report.failed.ipynb"
 def run_report(params_path: str | Path | None = None, *, audience: str | None = fmt.REVIEW,
                outputs_root: str | Path | None = None, timeout: float | None = None, kernel=None,
                notebook: str | Path | None = None, check_in_kernel: bool | None = None,
-               docx: bool = False, pdf: bool = False) -> RunResult:
+               docx: bool = False, pdf: bool = False, on_executed=None) -> RunResult:
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or
@@ -75,8 +75,11 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
     ``pdf``: also write ``report.pdf`` from the same HTML (:mod:`govreport_kit.report.pdf`, timed
     as ``pdf``); without it, a ``report.pdf`` left by an earlier run is removed (it would no
     longer match the HTML).
+    ``on_executed``: called with no argument once the notebook has run and its kernel is killed,
+    before the export (a batch worker forks the next job's kernel there).
     """
     run = _Run(RunResult(FAILED, audience=audience), _Timer(), kernel, docx, pdf)
+    run.on_executed = on_executed
     try:
         if audience not in (*fmt.AUDIENCES, None):
             raise ParamsError(f"audience 只能是 review 或 publish，而不是“{audience}”", where=Location(key="audience"))
@@ -110,6 +113,7 @@ class _Run:
         self.findings: list[dict[str, Any]] | None = None
         self.model = None  # loaded here when the checks run here (reused for report.docx)
         self.precomputed = ""
+        self.on_executed = None  # called once the kernel is killed, before the export
 
     def start(self, params_path, notebook, check_in_kernel: bool) -> None:
         """Find the params file and the notebook; start the kernel unless one was handed in."""
@@ -163,6 +167,8 @@ class _Run:
         self.t.lap("prepare")
         nb, failure = execute.execute_notebook(self.notebook, parameters, self.km, timeout=timeout, timer=self.t)
         kernels.kill_kernel(self.km)
+        if self.on_executed is not None:
+            self.on_executed()
         marker = None
         if failure is None:
             marker, failure = execute.read_marker(nb)
