@@ -111,7 +111,7 @@ def test_notebook_runs_standalone_with_its_defaults(tmp_path):
     marker = nb.cells[-1].outputs[-1]
     assert marker["data"]["application/vnd.govreport.report+json"]["status"] == "complete"
     html_outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "text/html" in o.get("data", {})]
-    assert len(html_outputs) == 8  # title, findings, 一, 二, 三, 四, 五, 六 (main's packaged notebook has no appendix cell)
+    assert len(html_outputs) == 9  # title, findings, 一, 二, 三, 四, 五, 六, the appendix
     # no text/plain fallbacks: the report fragment, and the same with inline styles for the Lab
     assert all(set(o["data"]) == {"text/html", FRAGMENT_MIME} for o in html_outputs)
     assert all('style="' in o["data"]["text/html"] for o in html_outputs)
@@ -162,7 +162,7 @@ def test_an_error_in_any_cell_fails_the_run(notebook_with_cell, tmp_path):
     old = sentinel_outputs(tmp_path, "xishan-edu")
     res = run_report(None, outputs_root=tmp_path, notebook=nb)
     assert (res.status, res.reason, res.exit_code, res.retryable) == ("failed", "cell", 1, False)
-    assert "第 12 个代码单元格（raise ValueError('单元格故意出错')）出错：ValueError：单元格故意出错" in res.message
+    assert "第 14 个代码单元格（raise ValueError('单元格故意出错')）出错：ValueError：单元格故意出错" in res.message
     assert_untouched(tmp_path, "xishan-edu", old)
     assert Path(res.failed_notebook_path).exists()
 
