@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "govreport_kit"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 #: Imports that belong to an extra (imported only when that feature is used), module -> extra.
-EXTRA_IMPORTS = {"distributed": "dask", "dask": "dask"}
+EXTRA_IMPORTS = {"distributed": "dask", "dask": "dask", "keyring": "keyring"}
 
 
 def _name(requirement: str) -> str:
