@@ -1,19 +1,29 @@
 # govreport_kit: two commands on a fresh machine.
 #   make report   set up .venv with the pinned dependencies and render the built-in sample
 #   make test     set up .venv and run the test suite
+#   make lock     regenerate every hashed lock file under requirements/ from pyproject.toml
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# runtime + test + dev + lab + dask, resolved and hashed by tools/lock.sh
+LOCK   := requirements/develop.lock
 
-.PHONY: install report test lab check batch bench clean
+.PHONY: install git-filter report test lab check batch bench lint lock clean
 
-install: $(STAMP)
+install: $(STAMP) git-filter
 
-$(STAMP): requirements.lock pyproject.toml
+# Notebooks go into git without outputs or analyst parameter values (.gitattributes, docs/lab.md).
+git-filter:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.govreport-notebook.clean '"$(abspath $(BIN))/python" -m govreport_kit.report.nbclean'; \
+	  git config filter.govreport-notebook.smudge cat; \
+	fi
+
+$(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install -q --no-deps -e .
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $(STAMP)
@@ -28,10 +38,18 @@ batch: install
 	$(BIN)/govreport batch
 
 lab: install
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab notebooks/
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/report.ipynb
 
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+lock:
+	tools/lock.sh
 
 bench: install
 	$(BIN)/python bench/single_report.py

@@ -40,10 +40,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from govreport_kit.core import format as fmt
-from govreport_kit.audit.audit import HTML_SUFFIXES, TEXT_SUFFIXES, audit_parsed, finalize, parse_file, parse_report, read_source
+from govreport_kit.audit.audit import (
+    HTML_SUFFIXES,
+    TEXT_SUFFIXES,
+    audit_parsed,
+    finalize,
+    parse_file,
+    parse_report,
+    read_source,
+)
 from govreport_kit.audit.html import parse_html
 from govreport_kit.audit.text import read_text_source
+from govreport_kit.core import format as fmt
 from govreport_kit.inputs.encoding import read_text
 
 #: ../shared/corpus where it exists (the dev machine), else the copy the tests carry.

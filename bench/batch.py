@@ -1,17 +1,24 @@
-"""Benchmark of batch runs: ``python bench/batch.py [N] [--naive-sample K] [--keep]``.
+"""Benchmark of batch runs: ``python bench/batch.py [N] [--naive-sample K] [--spawn] [--keep]``.
 
 Generates N synthetic agencies (default 40) in a temporary folder and times, on this machine:
 
 (a) the plain loop: ``papermill`` CLI then ``jupyter nbconvert --to html --no-input`` per report,
     sequential (with ``--naive-sample K``: on the first K reports, extrapolated, and said so);
 (b) ``govreport batch --workers 1``;
-(c) ``govreport batch`` with every core;
-(d) ``govreport batch --changed-only`` again, nothing changed.
+(c) ``govreport batch`` with every core (kernels forked from each worker's template process,
+    see docs/batch.md; ``auto``: normal kernels if the template cannot start);
+(d) ``govreport batch --changed-only`` again, nothing changed;
+(e) with ``--spawn``: (c) again with ``--kernel-start spawn`` (normal kernels), for the ratio.
 
-Memory: while (b) and (c) run, the RSS of each worker process plus its kernels is sampled
-(psutil, every 0.1 s); the peak of that sum is "per worker" (a child caught between fork and exec
-is not counted twice, see ``_tree_by_worker``). PSS (shared pages split between processes) is
-printed beside it. The last line is one JSON object.
+Memory: while (b) and (c) run, the RSS of each worker process plus its descendants (the fork
+template and its kernels, or the normal kernels) is sampled (psutil, every 0.1 s); the peak of
+that sum is "per worker" (a child caught between fork and exec is not counted twice, see
+``_tree_by_worker``). PSS (shared pages split between processes: what the worker tree really
+costs, since forked kernels share the template's pages) is summed the same way. For (c) the
+PSS per worker early in the run (second quarter of the reports, after start-up) and late (last quarter) is
+printed, and the time the first and the second half of the reports took: with many reports
+(``bench/batch.py 1000 --naive-sample 10``) equal halves mean time linear in N, equal PSS flat
+memory. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -39,6 +46,9 @@ def _tree_by_worker(cli: psutil.Process) -> dict[int, list[psutil.Process]]:
     Left out: multiprocessing's resource tracker, and a child caught between fork and exec while
     a kernel is being launched (same command line as its parent): until it execs it shares its
     parent's pages, so its RSS is the worker's counted a second time, not memory of its own.
+    Kept: the fork-server template and its kernels (named ``grk-template``, ``grk-kernel``), which
+    may have the worker's command line when the template was forked from it: for them RSS counts
+    shared pages again, PSS does not.
     """
     out = {}
     for child in cli.children(recursive=False):
@@ -46,7 +56,8 @@ def _tree_by_worker(cli: psutil.Process) -> dict[int, list[psutil.Process]]:
             cmd = child.cmdline()
             if "resource_tracker" in " ".join(cmd):
                 continue
-            kids = [k for k in child.children(recursive=True) if k.cmdline() != cmd]
+            # a fork template and its kernels share the worker's command line but are named grk-*
+            kids = [k for k in child.children(recursive=True) if k.cmdline() != cmd or k.name().startswith("grk-")]
             out[child.pid] = [child, *kids]
         except psutil.Error:
             continue
@@ -54,12 +65,21 @@ def _tree_by_worker(cli: psutil.Process) -> dict[int, list[psutil.Process]]:
 
 
 class MemorySampler(threading.Thread):
-    def __init__(self, pid: int, interval: float = 0.1):
+    """Peak RSS and PSS per worker tree; with ``outputs``, a series (seconds, reports done, PSS)."""
+
+    def __init__(self, pid: int, interval: float = 0.1, outputs: Path | None = None):
         super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
+        self.pid, self.interval, self.outputs = pid, interval, outputs
         self.peak_rss = self.peak_pss = 0
         self.stop = threading.Event()
         self.samples = 0
+        self.series: list[tuple[float, int, int]] = []  # (seconds, reports done, max PSS of a worker tree)
+        self.t0 = time.perf_counter()
+
+    def done(self) -> int:
+        if self.outputs is None or not self.outputs.is_dir():
+            return 0
+        return sum(1 for _ in self.outputs.glob("*/*/batch.json"))
 
     def run(self):
         try:
@@ -72,6 +92,7 @@ class MemorySampler(threading.Thread):
                 trees = _tree_by_worker(cli)
             except psutil.Error:
                 break
+            max_pss = 0
             for procs in trees.values():
                 rss = pss = 0
                 for p in procs:
@@ -83,15 +104,33 @@ class MemorySampler(threading.Thread):
                         pass
                 self.peak_rss = max(self.peak_rss, rss)
                 self.peak_pss = max(self.peak_pss, pss)
+                max_pss = max(max_pss, pss)
+            if n % 10 == 0 and self.outputs is not None and max_pss:
+                self.series.append((time.perf_counter() - self.t0, self.done(), max_pss))
             n += 1
             self.samples = n
             self.stop.wait(self.interval)
 
 
-def run_timed(cmd: list[str], sample: bool = False) -> tuple[float, int, MemorySampler | None]:
+    def trend(self, n: int) -> dict[str, float | None]:
+        """PSS per worker in the second and last quarter of the reports (the first holds the workers'
+        start-up, still importing); seconds for each half of the reports."""
+        def mean_pss(lo: float, hi: float) -> float | None:
+            vals = [p for _, d, p in self.series if lo * n <= d < hi * n]
+            return round(sum(vals) / len(vals) / 2**20, 1) if vals else None
+
+        half = next((t for t, d, _ in self.series if d >= n / 2), None)
+        total = self.series[-1][0] if self.series else None
+        return {"pss_mb_second_quarter": mean_pss(0.25, 0.5), "pss_mb_last_quarter": mean_pss(0.75, 1.01),
+                "first_half_s": round(half, 1) if half else None,
+                "second_half_s": round(total - half, 1) if half and total else None}
+
+
+def run_timed(cmd: list[str], sample: bool = False, outputs: Path | None = None
+              ) -> tuple[float, int, MemorySampler | None]:
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    sampler = MemorySampler(proc.pid) if sample else None
+    sampler = MemorySampler(proc.pid, outputs=outputs) if sample else None
     if sampler:
         sampler.start()
     rc = proc.wait()
@@ -122,6 +161,7 @@ def main(argv=None) -> int:
     ap.add_argument("--naive-sample", type=int, default=None, help="time the plain loop on K reports and extrapolate")
     ap.add_argument("--seed", type=int, default=2023)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--spawn", action="store_true", help="also time (c) with normal kernels (--kernel-start spawn)")
     args = ap.parse_args(argv)
     from govreport_kit.authoring import synth
     from govreport_kit.batch.run import default_workers
@@ -145,13 +185,22 @@ def main(argv=None) -> int:
         t_serial, rc_b, mem_b = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out1"), "--workers", "1"], True)
         print(f"(b) govreport batch --workers 1：{t_serial:.1f} 秒，{t_serial / n:.2f} 秒/份，{60 * n / t_serial:.1f} 份/分钟"
               f"（退出码 {rc_b}）")
-        t_par, rc_c, mem_c = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out2")], True)
+        t_par, rc_c, mem_c = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out2")], True, tmp / "out2")
         print(f"(c) govreport batch（{cores} 个工作进程）：{t_par:.1f} 秒，{t_par / n:.2f} 秒/份，"
               f"{60 * n / t_par:.1f} 份/分钟（退出码 {rc_c}）")
+        trend = mem_c.trend(n)
+        print(f"    前一半报告 {trend['first_half_s']} 秒，后一半 {trend['second_half_s']} 秒；每个工作进程 PSS："
+              f"第二个四分之一 {trend['pss_mb_second_quarter']} MB，最后四分之一 {trend['pss_mb_last_quarter']} MB")
         t_rerun, rc_d, _ = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out2"), "--changed-only"])
         print(f"(d) govreport batch --changed-only（无变化）：{t_rerun:.2f} 秒（退出码 {rc_d}）")
         man = json.loads((tmp / "out2" / "manifest.json").read_text(encoding="utf-8"))
         print(f"    重跑结果：{man['totals']}")
+        t_spawn = None
+        if args.spawn:
+            t_spawn, rc_e, _ = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out3"),
+                                          "--kernel-start", "spawn"])
+            print(f"(e) govreport batch --kernel-start spawn：{t_spawn:.1f} 秒，{t_spawn / n:.2f} 秒/份（退出码 {rc_e}）；"
+                  f"(e)/(c) = {t_spawn / t_par:.1f}")
 
         peak_rss = max(mem_b.peak_rss, mem_c.peak_rss) / 2**20
         peak_pss = max(mem_b.peak_pss, mem_c.peak_pss) / 2**20
@@ -169,7 +218,12 @@ def main(argv=None) -> int:
             "ratio_naive_over_parallel": round(naive_per / (t_par / n), 2),
             "peak_mb_per_worker": round(peak_rss, 1),
             "peak_pss_mb_per_worker": round(peak_pss, 1),
+            "parallel_exit_code": rc_c,
+            **{f"parallel_{k}": v for k, v in trend.items()},
         }
+        if t_spawn is not None:
+            result["spawn_parallel_s_per_report"] = round(t_spawn / n, 3)
+            result["ratio_spawn_over_fork"] = round(t_spawn / t_par, 2)
         print(json.dumps(result, ensure_ascii=False))
         return 0
     finally:

@@ -27,13 +27,13 @@ sys.path.insert(0, str(ROOT))
 
 
 def write_reports(project: Path, year: int) -> int:
+    from govreport_kit.audit.fastcheck import validate_table
     from govreport_kit.checks.rules import check
     from govreport_kit.core.files import atomic_write
     from govreport_kit.inputs.load import load_agency_year, load_previous
     from govreport_kit.inputs.params import load_params
     from govreport_kit.report.notebook import marker
     from govreport_kit.running.runner import findings_json
-    from govreport_kit.audit.fastcheck import validate_table
 
     n = 0
     for params_path in sorted((project / "params").glob(f"*/{year}.yaml")):

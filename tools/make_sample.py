@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from govreport_kit.core import format as fmt
-from govreport_kit.inputs.encoding import atomic_write
+from govreport_kit.core.files import atomic_write
 from govreport_kit.core.model import Agency, from_cells
 from govreport_kit.inputs.params import dump_params
 from govreport_kit.inputs.template import write_workbook

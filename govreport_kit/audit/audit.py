@@ -10,25 +10,36 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from govreport_kit.core import format as fmt
-from govreport_kit.core.errors import GovReportError
-from govreport_kit.checks.findings import Finding, sort_findings
-from govreport_kit.core.model import NOT_APPLICABLE, Agency, AgencyYear
 from govreport_kit.audit import scope
 from govreport_kit.audit.detect import OLDER, Meta, Outline, detect_format, detect_meta, find_outline, split_reports
 from govreport_kit.audit.html import parse_html
-from govreport_kit.core.model import from_cells
 from govreport_kit.audit.prose import Values, t2_facts
 from govreport_kit.audit.prose_rules import check_narrative
 from govreport_kit.audit.resolve import listed_candidates, resolve_table
-from govreport_kit.audit.result import AMBIGUOUS_ROW, MISSING_META, MISSING_ROW, MISSING_TABLE, NOT_A_NUMBER, TRUNCATED, UNKNOWN_LABEL, UNREADABLE_FILE, AuditResult, Unreadable
+from govreport_kit.audit.result import (
+    AMBIGUOUS_ROW,
+    MISSING_META,
+    MISSING_ROW,
+    MISSING_TABLE,
+    NOT_A_NUMBER,
+    TRUNCATED,
+    UNKNOWN_LABEL,
+    UNREADABLE_FILE,
+    AuditResult,
+    Unreadable,
+)
 from govreport_kit.audit.tables import TableRead, read_rows
 from govreport_kit.audit.text import read_text_source
+from govreport_kit.checks.findings import Finding, sort_findings
+from govreport_kit.core import format as fmt
+from govreport_kit.core.errors import GovReportError
+from govreport_kit.core.model import NOT_APPLICABLE, Agency, AgencyYear, from_cells
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht"}
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".csv"}
@@ -74,9 +85,8 @@ def _binary_kind(path: Path) -> str | None:
 
 def read_source(path: str | Path) -> tuple[str, str | None, str]:
     """(report text, title hint, "html" | "text" | "pdf" | "docx") of a file."""
-    from govreport_kit.inputs.encoding import read_text
-
     from govreport_kit.core.files import require_regular_file
+    from govreport_kit.inputs.encoding import read_text
 
     require_regular_file(path)  # before sniffing: a FIFO or /dev/zero must not block or be read
     binary = _binary_kind(Path(path))
@@ -234,7 +244,7 @@ def _cells(p: Parsed, res: AuditResult) -> tuple[list[tuple[str, str, str, Any]]
                 if value is None and state == NOT_APPLICABLE:
                     states[(t, row, column)] = NOT_APPLICABLE
         fuzzy = [rr.found for rr in tr.rows if rr.found is not None and not rr.exact]
-        for frag, nearest, ratio in tr.label_issues:
+        for frag, nearest, _ratio in tr.label_issues:
             if any(frag in f for f in fuzzy):
                 continue
             res.unreadable.append(Unreadable(UNKNOWN_LABEL, f"{NAMES[table]}中的“{frag}”不是官方用语，最接近的是“{nearest}”",
@@ -269,7 +279,7 @@ def finalize(p: Parsed, previous: AuditResult | None = None) -> AuditResult:
         return res
     facts = t2_facts(p.narrative.get("overview", ""), p.form)
     prev_stock = _stock(previous)
-    for table, tr in p.reads.items():
+    for tr in p.reads.values():
         resolve_table(tr, facts, prev_stock)
     cells, states = _cells(p, res)
     agency = Agency(name=p.meta.agency or "", code=agency_code(p.meta.agency))

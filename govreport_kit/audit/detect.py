@@ -1,6 +1,6 @@
 """What a report is: its parts, title, agency, year, statistics period and format version.
 
-Everything here works on :func:`~govreport_kit.audit.normalize.normalize_text`-ed text. Part
+Everything here works on :func:`~govreport_kit.core.normalize.normalize_text`-ed text. Part
 titles are found exactly (allowing broken lines) or, failing that, by similarity, so that
 "四、政府信息公开行政法复议、行政诉讼情况" still opens table 四; such a deviation from the
 official title is reported.
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from govreport_kit.core import format as fmt
-from govreport_kit.audit.normalize import label_key, squeeze
+from govreport_kit.core.normalize import label_key, squeeze
 
 OLDER = "older"
 #: Official title variants per part (the form's, then older wordings seen in published reports).

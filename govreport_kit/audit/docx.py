@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govreport_kit.audit.html import HtmlCell, HtmlTable
-from govreport_kit.audit.normalize import normalize_text
 from govreport_kit.core.errors import InputError, Location
+from govreport_kit.core.normalize import normalize_text
 
 #: Limits (module constants until core/limits.py lands; see docs/audit.md).
 MAX_DOCX_BYTES = 50 * 1024 * 1024  # the .docx file itself

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from govreport_kit.checks import rules as checks
-from govreport_kit.core import format as fmt
 from govreport_kit.checks.findings import Finding
 
 if TYPE_CHECKING:

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
-from govreport_kit.audit.normalize import normalize_text
+from govreport_kit.core.grid import place_spans, span_grid
+from govreport_kit.core.normalize import normalize_text
 
 BLOCK_TAGS = frozenset(
-    "p div br tr table tbody thead tfoot li ul ol h1 h2 h3 h4 h5 h6 section article header footer "
-    "blockquote pre dl dt dd form fieldset hr caption center".split()
+    ["p", "div", "br", "tr", "table", "tbody", "thead", "tfoot", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "blockquote", "pre", "dl", "dt", "dd", "form", "fieldset", "hr", "caption", "center"]
 )
-SKIP_TAGS = frozenset("script style noscript template head iframe object select option button".split())
+SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "head", "iframe", "object", "select", "option", "button"])
 #: Strings that mark a table of the report (table 二, 三 or 四).
 TABLE_MARKERS = ("第二十条", "本年新收", "上年结转", "结果维持", "行政复议", "信息内容")
 CONTENT_MARKERS = ("总体情况", "其他需要报告")
@@ -41,42 +41,11 @@ class HtmlTable:
 
     def grid(self) -> list[list[str]]:
         """A rectangular grid: every position covered by a span holds the spanning cell's text."""
-        out: list[list[str | None]] = []
-        for r, row in enumerate(self.rows):
-            while len(out) <= r:
-                out.append([])
-            c = 0
-            for cell in row:
-                while c < len(out[r]) and out[r][c] is not None:
-                    c += 1
-                for dr in range(cell.rowspan):
-                    while len(out) <= r + dr:
-                        out.append([])
-                    line = out[r + dr]
-                    for dc in range(cell.colspan):
-                        while len(line) <= c + dc:
-                            line.append(None)
-                        line[c + dc] = cell.text
-                c += cell.colspan
-        width = max((len(x) for x in out), default=0)
-        return [[v if v is not None else "" for v in line] + [""] * (width - len(line)) for line in out]
+        return [["" if v is None else v for v in line] for line in span_grid(self.rows, lambda cell: cell.text)]
 
     def _placed(self) -> list[list[tuple[HtmlCell, int]]]:
         """Each row's cells with the grid column they start at (rowspans of rows above skipped)."""
-        taken: dict[tuple[int, int], bool] = {}
-        out = []
-        for r, row in enumerate(self.rows):
-            c, placed = 0, []
-            for cell in row:
-                while taken.get((r, c)):
-                    c += 1
-                placed.append((cell, c))
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        taken[(r + dr, c + dc)] = True
-                c += cell.colspan
-            out.append(placed)
-        return out
+        return place_spans(self.rows)
 
     def trim_empty_edges(self) -> None:
         """Drop the grid columns at the left and right edges that are empty in every row (the

@@ -16,7 +16,7 @@ pdfminer.six) gives every character with its position:
 * a table that continues on the next page (table 三 often does) is joined to its first part and
   the header rows the printer repeated on the new page are dropped;
 * look-alike radicals (U+2F00–U+2FDF, U+2E80–U+2EFF, as Chromium's print-to-PDF embeds them) are
-  mapped back by :func:`audit.normalize.normalize_text`;
+  mapped back by :func:`core.normalize.normalize_text`;
 * a PDF without a text layer (a scan) is refused with the reason: the tool does no OCR.
 
 Bounded: :data:`MAX_PDF_BYTES` and :data:`MAX_PDF_PAGES` (module constants until core/limits.py).
@@ -28,9 +28,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govreport_kit.audit.normalize import normalize_text
 from govreport_kit.audit.text import PAGE_FURNITURE
 from govreport_kit.core.errors import InputError, Location
+from govreport_kit.core.normalize import normalize_text
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
 MAX_PDF_PAGES = 300

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
+from govreport_kit.checks.findings import Finding
 from govreport_kit.core import format as fmt
 from govreport_kit.core import limits
-from govreport_kit.checks.findings import Finding
-from govreport_kit.audit.normalize import normalize_text, squeeze
+from govreport_kit.core.normalize import normalize_text, squeeze
 
 _SENTENCE = re.compile(r"[^。!?\n]+")
 _CLAUSE_SPLIT = re.compile(r"[,;:、()《》]")
@@ -100,7 +100,7 @@ def cn_counts(text: str) -> str:
 
 
 #: A digit run longer than any real number: replaced before the regexes below see it.
-_LONG_DIGITS = re.compile(r"\d{%d,}" % (limits.NUMBER_DIGITS.value + 1))
+_LONG_DIGITS = re.compile(r"\d{" + str(limits.NUMBER_DIGITS.value + 1) + ",}")
 
 
 def bounded(sentence: str) -> str:
@@ -316,6 +316,3 @@ def unit_problems(text: str) -> list[tuple[str, str]]:
 
 def make_finding(rule: str, message: str, table=None, row=None, column=None, expected=None, found=None) -> Finding:
     return Finding(rule, fmt.RULE_BY_ID[rule].severity, message, table, row, column, expected, found)
-
-
-Checker = Callable[[str, Values], list[Finding]]

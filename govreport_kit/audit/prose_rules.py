@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from govreport_kit.core import format as fmt
+from govreport_kit.audit.prose import (
+    Quote,
+    Values,
+    application_quotes,
+    breakdown_mismatches,
+    cn_counts,
+    make_finding,
+    review_quotes,
+    t2_quotes,
+    unit_problems,
+)
 from govreport_kit.checks.findings import Finding
-from govreport_kit.audit.normalize import normalize_text, squeeze
-from govreport_kit.audit.prose import Quote, Values, application_quotes, breakdown_mismatches, cn_counts, make_finding, review_quotes, t2_quotes, unit_problems
+from govreport_kit.core import format as fmt
+from govreport_kit.core.normalize import normalize_text, squeeze
 
 PCT_TOLERANCE = Decimal("0.1")
 SUB_LABELS = {code: label for code, (label, _) in fmt.T3_SUBTOTALS.items()}

@@ -1,142 +1,72 @@
 """The ``govreport audit --html`` page: one offline file for any number of audited reports.
 
-No script, no external URL, inline CSS, ``lang="zh-CN"``; every text from a report is escaped.
-Per report: what it is, its findings (each linked to its cell), what could not be read (with the
-possible readings of an ambiguous row), and tables 二, 三 and 四 in the official layout
-(:mod:`govreport_kit.report.render`) with the cells behind findings highlighted and unread cells shown
-as “？”.
+No script, no external URL, inline CSS (the report's stylesheet), ``lang="zh-CN"``; every text
+from a report is escaped (``report/templates/pages/audit.html.j2``, autoescaping). Per report: what
+it is, its findings (each linked to its cell), what could not be read (with the possible readings
+of an ambiguous row), and tables 二, 三 and 四 in the official layout
+(:mod:`govreport_kit.report.render`, with ids prefixed per report) with the cells behind findings
+highlighted and unread cells shown as “？”.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from markupsafe import Markup, escape
-
-from govreport_kit.core import format as fmt
-from govreport_kit.report import render
-from govreport_kit.checks.findings import sort_findings
-from govreport_kit.core import limits
 from govreport_kit.audit.result import AuditResult
-from govreport_kit.audit.summary import FORMAT_NAMES
+from govreport_kit.audit.summary import FORMAT_NAMES, candidates_text
+from govreport_kit.checks.findings import count_by_severity, sort_findings
+from govreport_kit.checks.wording import place_text
+from govreport_kit.core import format as fmt
+from govreport_kit.core import limits
+from govreport_kit.report import render
 
 #: Marks our own audit pages: ``audit FOLDER`` skips files carrying it (see ``audit.is_audit_page``).
 GENERATOR = "govreport_kit audit"
 
-CSS = """
-body{font-family:""" + render.FONT_STACK + """;margin:1.5em auto;max-width:1180px;padding:0 1em;color:#222;line-height:1.5}
-h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:2px solid #b22;padding-bottom:.2em;margin-top:2em}
-h3{font-size:1.05em;margin:1.2em 0 .4em}
-table.form{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em}
-table.form th,table.form td{border:1px solid #666;padding:.2em .4em;text-align:center}
-table.form th.label{text-align:left}table.form th.section{background:#f3f3f3}
-td.v{min-width:2.5em}td.flag-error{background:#f8c9c4;outline:2px solid #c0392b}
-td.flag-warning{background:#fde9b6}td.flag-info{background:#e3eefb}
-td.unread{background:repeating-linear-gradient(45deg,#eee,#eee 4px,#fff 4px,#fff 8px);color:#777}
-.sev-error .badge{background:#c0392b}.sev-warning .badge{background:#d68910}.sev-info .badge{background:#2874a6}
-.badge{color:#fff;border-radius:3px;padding:0 .35em;font-size:.85em;margin-right:.3em}
-ul.findings li,ul.unreadable li{margin:.25em 0}dl.meta{display:grid;grid-template-columns:6em 1fr;gap:.1em .8em}
-dl.meta dt{color:#666}.cands{font-family:monospace;color:#555}nav ol{columns:2}
-.ok{color:#1e8449}details summary{cursor:pointer;color:#2874a6}
-"""
+#: Finding targets that exist on the audit page (the prose parts are not shown there).
+_LINKED = ("cell-", "row-", "part-table")
 
 
-def _ids(markup: str, prefix: str) -> str:
-    return re.sub(r'(id="|href="#)(cell-|row-|table-|part-)', lambda m: f"{m.group(1)}{prefix}{m.group(2)}", markup)
+def _finding(f, prefix: str) -> dict[str, Any]:
+    target = render.finding_target(f)
+    return {"severity": f.severity, "label": fmt.SEVERITY_LABELS.get(f.severity, f.severity), "rule": f.rule,
+            "place": place_text(f, source=False), "message": f.message,
+            "href": prefix + target if target and target.startswith(_LINKED) else None}
 
 
-def _mark_unread(markup: str, res: AuditResult) -> str:
-    for t, r, c in res.unread_cells:
-        code = re.escape(render.cell_code(t, r, c))
-        markup = re.sub(rf'(data-cell="{code}" class="v)([^"]*")([^>]*)></td>',
-                        r'\1 unread\2\3 title="未能读出">？</td>', markup)
-    return markup
+def _shown(findings, prefix: str) -> tuple[list[dict[str, Any]], int]:
+    """At most ``limits.FINDINGS_SHOWN`` findings for the page, and how many more there are."""
+    cap = limits.FINDINGS_SHOWN.value
+    return [_finding(f, prefix) for f in findings[:cap]], max(0, len(findings) - cap)
 
 
-def _place(f) -> str:
-    if f.table in fmt.TABLE_CODES and f.row and f.column:
-        try:
-            return fmt.cell_label(f.table, f.row, f.column)
-        except KeyError:
-            return fmt.TABLE_SHORT_NAMES[f.table]
-    if f.table in fmt.TABLE_CODES:
-        return fmt.TABLE_SHORT_NAMES[f.table]
-    return "正文" if f.rule.startswith("R-N-") else "整份报告"
-
-
-def _findings(res: AuditResult, prefix: str) -> Markup:
-    main = [f for f in res.findings if f.severity != fmt.INFO]
-    infos = [f for f in res.findings if f.severity == fmt.INFO]
-    out = _finding_list(main, prefix) if main else Markup('<p class="ok">没有发现错误或警告。</p>')
-    if infos:
-        out += Markup("<details><summary>提示 {} 项（展开查看）</summary>{}</details>").format(
-            len(infos), _finding_list(infos, prefix))
-    return out
-
-
-def _finding_list(findings, prefix: str) -> Markup:
-    items = []
-    ordered = sort_findings(findings)
-    shown = ordered[:limits.FINDINGS_SHOWN.value]
-    for f in shown:
-        target = render.finding_target(f)
-        place = escape(_place(f))
-        if target and target.startswith(("cell-", "row-", "part-table")):
-            place = Markup('<a href="#{}{}">{}</a>').format(prefix, target, _place(f))
-        items.append(Markup('<li class="sev-{}"><span class="badge">{}</span><code>{}</code> {}：{}</li>').format(
-            f.severity, fmt.SEVERITY_LABELS.get(f.severity, f.severity), f.rule, place, f.message))
-    more = len(ordered) - len(shown)
-    if more:
-        items.append(Markup('<li class="more">另有 {} 项未显示（{}）</li>').format(more, limits.FINDINGS_SHOWN.describe()))
-    return Markup('<ul class="findings">{}</ul>').format(Markup("").join(items))
-
-
-def _unreadable(res: AuditResult) -> Markup:
-    if not res.unreadable:
-        return Markup('<p class="ok">表格已全部读出。</p>')
-    items = []
-    for u in res.unreadable:
-        cands = Markup("")
-        if u.candidates:
-            text = "；".join("/".join("空" if v is None else str(v) for v in row) for row in u.candidates)
-            cands = Markup('<br><span class="cands">可能的读法：{}</span>').format(text)
-        items.append(Markup("<li><code>{}</code> {}{}</li>").format(u.kind, u.message, cands))
-    return Markup('<ul class="unreadable">{}</ul>').format(Markup("").join(items))
-
-
-def report_html(res: AuditResult, index: int) -> Markup:
+def report_context(res: AuditResult, index: int) -> dict[str, Any]:
+    """What the page shows of one audited report."""
     prefix = f"r{index}-"
-    meta = Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in (
-        ("文件", res.source), ("标题", res.title or "（未能识别）"), ("机关", res.agency or "（未能识别）"),
-        ("年度", res.year or "（未能识别）"),
-        ("格式", FORMAT_NAMES.get(res.format, res.format) + (f"（{res.format_reason}）" if res.format_reason else ""))))
-    parts = [Markup('<section class="report" id="report-{}">').format(index),
-             Markup("<h2>{}. {}</h2>").format(index, res.source), Markup('<dl class="meta">{}</dl>').format(meta),
-             Markup("<h3>检查结果</h3>"), _findings(res, prefix), Markup("<h3>未能读出或需要人工核对</h3>"), _unreadable(res)]
-    if res.model is not None:
-        for table in fmt.TABLE_CODES:
-            html = str(render.table_section_html(res.model, table, res.findings))
-            html = _ids(_mark_unread(html, res), prefix)
-            html = html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
-            parts.append(Markup(html))
-    parts.append(Markup("</section>"))
-    return Markup("\n").join(parts)
+    findings = sort_findings(res.findings)
+    fmt_name = FORMAT_NAMES.get(res.format, res.format) + (f"（{res.format_reason}）" if res.format_reason else "")
+    main, main_more = _shown([f for f in findings if f.severity != fmt.INFO], prefix)
+    infos, infos_more = _shown([f for f in findings if f.severity == fmt.INFO], prefix)
+    view = render.TableView(prefix=prefix, unread=frozenset(res.unread_cells), heading="h3")
+    return {
+        "source": res.source,
+        "counts": count_by_severity(res.findings),
+        "meta": [("文件", res.source), ("标题", res.title or "（未能识别）"), ("机关", res.agency or "（未能识别）"),
+                 ("年度", res.year or "（未能识别）"), ("格式", fmt_name)],
+        "main": main, "main_more": main_more,
+        "infos": infos, "infos_more": infos_more, "infos_count": len(infos) + infos_more,
+        "more_limit": limits.FINDINGS_SHOWN.describe(),
+        "unreadable": [{"kind": u.kind, "message": u.message, "candidates": candidates_text(u.candidates)}
+                       for u in res.unreadable],
+        "tables": [] if res.model is None else
+        [render.table_section_html(res.model, t, res.findings, view) for t in fmt.TABLE_CODES],
+    }
 
 
 def render_page(results: Iterable[AuditResult]) -> str:
     """The whole offline page as a string."""
-    results = list(results)
-    toc = Markup("").join(
-        Markup('<li><a href="#report-{}">{}</a>：{}</li>').format(
-            i, r.source, f"错误 {sum(f.severity == fmt.ERROR for f in r.findings)} 项，"
-                         f"警告 {sum(f.severity == fmt.WARNING for f in r.findings)} 项，未能读出 {len(r.unreadable)} 项")
-        for i, r in enumerate(results, 1))
-    body = Markup("\n").join(report_html(r, i) for i, r in enumerate(results, 1))
-    page = Markup('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-                  '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                  '<meta name="generator" content="{}">\n'
-                  "<title>政府信息公开工作年度报告审核结果</title>\n<style>{}</style>\n</head>\n<body>\n"
-                  "<h1>政府信息公开工作年度报告审核结果</h1>\n<p>共 {} 份报告。</p>\n<nav><ol>{}</ol></nav>\n{}\n"
-                  "</body>\n</html>\n").format(GENERATOR, Markup(CSS), len(results), toc, body)
-    return str(page)
+    from govreport_kit.report.pages import render_page as render_template
+
+    return render_template("audit.html.j2", generator=GENERATOR,
+                           reports=[report_context(r, i) for i, r in enumerate(results, 1)])

@@ -5,7 +5,15 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from govreport_kit.audit.split import ROW_IDENTITY, ROW_TARGETS, Reading, enumerate_readings, filter_readings, solve_across_rows, t3_constraints
+from govreport_kit.audit.split import (
+    ROW_IDENTITY,
+    ROW_TARGETS,
+    Reading,
+    enumerate_readings,
+    filter_readings,
+    solve_across_rows,
+    t3_constraints,
+)
 from govreport_kit.audit.tables import RowRead, TableRead
 
 MAX_LISTED = 30
@@ -70,7 +78,8 @@ def resolve_table(tr: TableRead, facts: dict | None = None, prev_stock: dict | N
                 if want:
                     readings = filter_readings(readings, lambda r, j=j, want=want: r[j][0] in want) or readings
         if tr.table == "table2" and prev_stock and rr.spec.code in prev_stock and tr.form == "2021":
-            readings = filter_readings(readings, lambda r: _stock_ok(r, prev_stock[rr.spec.code])) or readings
+            stock = prev_stock[rr.spec.code]
+            readings = filter_readings(readings, lambda r, stock=stock: _stock_ok(r, stock)) or readings
         rr.candidates = readings
     if tr.table == "table3":
         cands = {rr.spec.code: rr.candidates for rr in tr.rows if rr.candidates}
@@ -78,6 +87,11 @@ def resolve_table(tr: TableRead, facts: dict | None = None, prev_stock: dict | N
         for rr in tr.rows:
             if rr.spec.code in solved:
                 rr.candidates = solved[rr.spec.code]
+    _settle(tr)
+
+
+def _settle(tr: TableRead) -> None:
+    """A row with one candidate reading takes it; every other row says why it stays unread."""
     for rr in tr.rows:
         if len(rr.candidates) == 1 and not rr.readings.too_many:
             rr.values = rr.candidates[0]

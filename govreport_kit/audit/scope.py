@@ -7,8 +7,8 @@ read as blank stay blank and are checked.)
 
 from __future__ import annotations
 
-from govreport_kit.core import format as fmt
 from govreport_kit.checks.findings import Finding
+from govreport_kit.core import format as fmt
 
 Cell = tuple[str, str, str]
 
@@ -19,7 +19,7 @@ def cells_of(f: Finding, form: str) -> tuple[list[Cell], list[Cell]]:
     if f.rule == "R-T3-BAL":
         return [("table3", x, c) for x in ("new", "carried", "total", "carried_forward")], []
     if f.rule in ("R-T3-COL", "R-T3-ROW", "R-BLANK-TOTAL") and t == "table3":
-        outcomes = fmt.T3_OUTCOME_ROWS if form == "2021" else fmt.T3_OUTCOME_ROWS_2019
+        outcomes = fmt.spec(form).t3_outcome_rows
         if f.rule == "R-T3-COL" or (f.rule == "R-BLANK-TOTAL" and r == "total" and c != "total"):
             return [("table3", x, c) for x in (*outcomes, "total")], []
         if r == "total" and c == "total" and f.rule == "R-BLANK-TOTAL":

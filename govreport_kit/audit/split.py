@@ -16,12 +16,12 @@ several are reported as ambiguous and the cells stay empty. Nothing is guessed.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable, Sequence
 
-from govreport_kit.core import format as fmt
 from govreport_kit.audit.text import BLANK, NA, PAD, VALUE, Piece
+from govreport_kit.core import format as fmt
 
 #: Enumeration stops here; the row is then reported as ambiguous without listing readings.
 MAX_READINGS = 20000
@@ -95,12 +95,20 @@ def enumerate_readings(pieces: Sequence[Piece], n: int, targets: dict[int, tuple
         return out
     if n > suffix_max[0]:  # even cut to single digits the row is short: blanks were dropped
         return _placements(items, n, out)
-    targets = targets or {}
+    _search(items, n, targets or {}, suffix_max, out)
+    return out
+
+
+def _sum_of(cells: list[Cell], sources: tuple[int, ...]):
+    """The sum of the numbers of ``cells`` at ``sources`` (what a total cell must equal)."""
+    return sum(_num(cells[j]) for j in sources)
+
+
+def _search(items: list[Piece], n: int, targets: dict[int, tuple[int, ...]], suffix_max: list[int],
+            out: RowReadings) -> None:
+    """The depth-first search of :func:`enumerate_readings` over where each run of digits is cut."""
     cells: list[Cell] = []
     steps = [0]
-
-    def want(k: int):
-        return sum(_num(cells[j]) for j in targets[k])
 
     def rec(i: int, off: int) -> None:
         steps[0] += 1
@@ -119,7 +127,7 @@ def enumerate_readings(pieces: Sequence[Piece], n: int, targets: dict[int, tuple
             if left < 1 or left - 1 > suffix_max[i + 1] or left - 1 < len(items) - i - 1:
                 return
             cell = _piece_cell(p)
-            if k in targets and _num(cell) != want(k):
+            if k in targets and _num(cell) != _sum_of(cells, targets[k]):
                 return
             cells.append(cell)
             rec(i + 1, 0)
@@ -127,7 +135,7 @@ def enumerate_readings(pieces: Sequence[Piece], n: int, targets: dict[int, tuple
             return
         digits = p.digits
         if k in targets:
-            w = want(k)
+            w = _sum_of(cells, targets[k])
             if w < 0 or not digits.startswith(str(w), off):
                 return
             lengths = [len(str(w))]
@@ -155,7 +163,6 @@ def enumerate_readings(pieces: Sequence[Piece], n: int, targets: dict[int, tuple
         rec(0, 0)
     except _TooMany:
         out.too_many = True
-    return out
 
 
 def _placements(items: Sequence[Piece], n: int, out: RowReadings) -> RowReadings:
@@ -203,7 +210,7 @@ def filter_readings(readings: list[Reading], keep: Callable[[Reading], bool]) ->
 # ------------------------------------------------------------------ identities across rows (表三)
 def t3_constraints(form: str) -> list[list[tuple[str, int]]]:
     """R-T3-BAL and R-T3-COL as signed row sums that must be 0 in every column."""
-    outcomes = fmt.T3_OUTCOME_ROWS if form == "2021" else fmt.T3_OUTCOME_ROWS_2019
+    outcomes = fmt.spec(form).t3_outcome_rows
     bal = [("new", 1), ("carried", 1), ("total", -1), ("carried_forward", -1)]
     col = [("total", 1), *((r, -1) for r in outcomes)]
     return [bal, col]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
-from govreport_kit.core import format as fmt
-from govreport_kit.checks.wording import format_findings
 from govreport_kit.audit.result import AuditResult
+from govreport_kit.checks.wording import format_findings
+from govreport_kit.core import format as fmt
 
 FORMAT_NAMES = {"2021": "2021 年版", "2019": "2019 年版（试行）", "older": "2019 年以前的旧版提纲", None: "无法识别"}
 
@@ -19,7 +19,8 @@ def _cells(res: AuditResult) -> tuple[int, int]:
     return total - len(res.unread_cells), total
 
 
-def _candidates(c: list) -> str:
+def candidates_text(c: list) -> str:
+    """The possible readings of an ambiguous row: “1/2/3；1/23/…” (a blank as 空)."""
     return "；".join("/".join("空" if v is None else str(v) for v in row) for row in c)
 
 
@@ -46,7 +47,7 @@ def summarize(res: AuditResult) -> str:
     if res.unreadable:
         lines.append("   未能读出或需要人工核对：")
         for u in res.unreadable:
-            extra = f"（可能的读法：{_candidates(u.candidates)}）" if u.candidates else ""
+            extra = f"（可能的读法：{candidates_text(u.candidates)}）" if u.candidates else ""
             lines.append(f"     - {u.message}{extra}")
     return "\n".join(lines) + "\n"
 

@@ -14,10 +14,10 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from govreport_kit.core import format as fmt
-from govreport_kit.audit.normalize import has_cjk, label_key, squeeze, strip_enum
 from govreport_kit.audit.split import Reading, RowReadings
-from govreport_kit.audit.text import VALUE, Piece, segment_pieces
+from govreport_kit.audit.text import Piece, segment_pieces
+from govreport_kit.core import format as fmt
+from govreport_kit.core.normalize import has_cjk, label_key, squeeze, strip_enum
 
 FUZZY_LABEL_MIN = 0.6
 TYPO_REPORT_MIN = 0.75
@@ -338,10 +338,7 @@ def _read_table4(stream: str, spec: RowSpec, form: str, at_end: bool) -> TableRe
         seg = stream[a:b]
     if at_end and b == len(stream):
         values = [p for p in rr.pieces if p.kind != "pad"]
-        if len(values) < spec.n and not any(p.splittable for p in values):
-            rr.truncated = tr.truncated = True
-            rr.problem = "报告在表四数据行中断"
-        elif not re.search(r"[|\n]\s*$", seg):
+        if len(values) < spec.n and not any(p.splittable for p in values) or not re.search(r"[|\n]\s*$", seg):
             rr.truncated = tr.truncated = True
             rr.problem = "报告在表四数据行中断"
     tr.label_issues = _label_issues(stream, "table4", form, [spec])
@@ -372,7 +369,3 @@ def _t4_group_rows(stream: str, words: str, n: int) -> tuple[list[Piece], int] |
         pieces += row
         pos = end = hit[1]
     return pieces, end
-
-
-def values_count(pieces: list[Piece]) -> int:
-    return sum(1 for p in pieces if p.kind == VALUE)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from govreport_kit.audit.normalize import normalize_text
+from govreport_kit.core.normalize import normalize_text
 
 # ------------------------------------------------------------------ whole documents
 _EXPORT_HEADER = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|页面链接与图片详见)\s*[:：]")
@@ -56,7 +56,6 @@ def read_text_source(raw: str) -> tuple[str | None, str]:
 
 # ------------------------------------------------------------------ the cells of one row
 VALUE, BLANK, NA, PAD = "value", "blank", "na", "pad"
-UNITS = ("万元", "元", "件", "个", "项", "条", "次")
 _NA_TOKEN = re.compile(r"^(?:[/／\\]|[-—–]{1,3}|无|空)$")
 _TOKEN = re.compile(
     r"(?P<sign>[+\-]{1,2}(?=\d))?(?P<num>\d+(?:,\d{3}(?!\d))*(?:\.\d+)?)\s*(?P<unit>万元|元|件|个|项|条|次)?"
@@ -168,10 +167,3 @@ def segment_pieces(segment: str) -> list[Piece]:
             out.extend(cells)
         return out
     return _tokens(segment, strong=False, stop_at_text=True)
-
-
-def strip_trailing_enum(segment: str, label_prefix: str) -> str:
-    """Drop the next row's item number glued to this row's digits ("00000002." → "0000000")."""
-    if label_prefix and segment.rstrip().endswith(label_prefix):
-        return segment.rstrip()[: -len(label_prefix)]
-    return segment

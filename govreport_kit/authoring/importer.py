@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govreport_kit.audit.result import AuditResult
+from govreport_kit.authoring.folder import agency_year_files, params_dict, write_agency_year
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError, Location, ParamsError
-from govreport_kit.core.model import Agency, agency_code_problem
-from govreport_kit.audit.result import AuditResult
+from govreport_kit.core.model import Agency
 
 CONTACT_PATTERNS = {
     "address": r"(?:联系)?地址\s*[:：]\s*([^,，;；。)）]{4,60})",
@@ -88,17 +89,6 @@ def narrative_markdown(narrative: dict[str, str]) -> str:
     return "\n\n".join(p.strip("\n") for p in parts) + "\n"
 
 
-def target_paths(params_dir: Path, code: str, year: int) -> tuple[Path, Path, Path]:
-    problem = agency_code_problem(code)
-    if problem:
-        raise ParamsError(problem, Location(key="--agency"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")
-    root = params_dir.resolve()
-    folder = (root / code).resolve()
-    if not folder.is_relative_to(root):
-        raise ParamsError(f"机构代码“{code}”会指向参数目录以外", Location(key="--agency"))
-    return folder / f"{year}.yaml", folder / f"{year}.xlsx", folder / f"{year}.md"
-
-
 def _single_report(report: str | Path) -> Path:
     """The one report file to import: a file as given, or the only report file in a folder."""
     from govreport_kit.audit.audit import expand_paths
@@ -124,64 +114,56 @@ def _writable_params_dir(params_dir: Path) -> None:
                          "请给出参数目录（一般是 params/）")
 
 
-def import_report(report: str | Path, code: str, params_dir: str | Path, overwrite: bool = False) -> ImportResult:
-    """Write params, workbook and narrative for the year of ``report``; see the module doc.
-
-    Everything is read and validated first (the params included); then the three files are
-    written all or none (:func:`govreport_kit.core.files.atomic_write_many`): a failure leaves
-    the agency-year as it was.
-    """
+def _one_result(source: Path) -> AuditResult:
     from govreport_kit.audit.audit import audit_paths
-    from govreport_kit.core.files import atomic_write_many
-    from govreport_kit.core.errors import GovReportError
-    from govreport_kit.inputs.params import dump_params, validate_params
-    from govreport_kit.inputs.template import build_workbook, workbook_bytes
 
-    problem = agency_code_problem(code)  # before the code is used in any path
-    if problem:
-        raise ParamsError(problem, Location(key="--agency"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")
-    _writable_params_dir(Path(params_dir))
-    source = _single_report(report)
     results = audit_paths([source])
     if not results:
         raise InputError("没有读出任何报告", Location(file=str(source)), "请给出一份已发布报告的网页或文本文件")
     if len(results) > 1:
         raise InputError(f"这个文件里有 {len(results)} 份报告，不知道导入哪一份", Location(file=str(source)),
                          "请把要导入的那一份单独保存为一个文件")
-    res = results[0]
+    return results[0]
+
+
+def import_report(report: str | Path, code: str, params_dir: str | Path, overwrite: bool = False) -> ImportResult:
+    """Write params, workbook and narrative for the year of ``report``; see the module doc.
+
+    Everything is read and validated first (the params included); then the three files are
+    written all or none (:func:`govreport_kit.authoring.folder.write_agency_year`): a failure
+    leaves the agency-year as it was.
+    """
+    from govreport_kit.core.errors import GovReportError
+    from govreport_kit.inputs.params import validate_params
+
+    agency_year_files(params_dir, code, 2000, key="--agency")  # the code is checked before anything is read
+    _writable_params_dir(Path(params_dir))
+    source = _single_report(report)
+    res = _one_result(source)
     if res.model is None or not res.readable:
         why = "；".join(u.message for u in res.unreadable) or "没有读出任何表格"
         raise InputError(f"无法从报告中读出表格：{why}", Location(file=str(source)))
     if not res.year:
         raise InputError("无法确定报告年度（标题和统计期限里都没有找到）", Location(file=str(source)))
-    params_path, workbook_path, narrative_path = target_paths(Path(params_dir), code, res.year)
-    existing = [p for p in (params_path, workbook_path, narrative_path) if p.exists()]
+    files = agency_year_files(params_dir, code, res.year, key="--agency")
+    existing = files.existing()
     if existing and not overwrite:
         names = "、".join(str(p) for p in existing)
         raise InputError(f"文件已存在，不会覆盖：{names}", Location(file=str(existing[0])),
                          "如确需用本报告的内容替换它们，请加 --force；或先把已有文件改名或移走")
     preamble = res.model.narrative.get("preamble", "")
-    contact = contact_details(preamble)
     name = res.agency or code
-    agency = Agency(name=name, code=code, **contact)
     model = res.model
-    model.agency = agency
+    model.agency = Agency(name=name, code=code, **contact_details(preamble))
     default_title = f"{name}{res.year}年政府信息公开工作年度报告"
-    raw = {"agency": {k: v for k, v in agency.to_dict().items() if v}, "year": res.year, "format": res.format,
-           "data": workbook_path.name, "narrative": narrative_path.name,
-           "report": {"audience": "review", "title": res.title if res.title and res.title != default_title else None}}
-    model.title = None if raw["report"]["title"] is None else res.title
-    try:
-        validate_params(raw, file="（从报告中读出的参数）")  # everything checked before anything is written
+    title = res.title if res.title and res.title != default_title else None
+    model.title = title
+    report_section = {"audience": fmt.REVIEW, "title": title}
+    try:  # everything checked before anything is written
+        validate_params(params_dict(model.agency, model.year, model.format, files.data.name, files.narrative.name,
+                                    report=report_section), file="（从报告中读出的参数）")
     except GovReportError as e:
         raise ParamsError(f"从报告中读出的内容不能用作参数：{e.what}", Location(file=str(source), key=e.where.key),
                           "没有写入任何文件；请在报告中修正这一项，或用 govreport new 新建后手工填写") from None
-    files = {workbook_path: workbook_bytes(build_workbook(model.agency, model.year, model)),
-             narrative_path: narrative_markdown(model.narrative), params_path: dump_params(raw)}
-    try:
-        params_path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_many(files)
-    except OSError as e:
-        raise InputError(f"无法写入参数目录（{e.strerror}），没有写入任何文件", Location(file=str(params_path.parent)),
-                         "请检查文件夹的权限和磁盘空间，或用 --params-dir 换一个目录") from None
-    return ImportResult(params_path, workbook_path, narrative_path, res, existing)
+    write_agency_year(files, model, narrative_markdown(model.narrative), report=report_section)
+    return ImportResult(files.params, files.data, files.narrative, res, existing)

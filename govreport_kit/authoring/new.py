@@ -24,11 +24,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from govreport_kit.authoring.folder import agency_year_files, write_agency_year
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import Location, ParamsError
-from govreport_kit.core.model import Agency, AgencyYear, agency_code_problem, name_problem
-
-import pandas as pd
+from govreport_kit.core.model import Agency, AgencyYear, name_problem
 
 TO_FILL = "（待填写）"
 
@@ -81,89 +82,70 @@ def skeleton_from(previous_markdown: str) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def _agency_dict(agency: Agency) -> dict[str, str | None]:
-    return {k: (getattr(agency, k, "") or None) for k, _ in fmt.AGENCY_FIELDS}
-
-
 def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLike | None = None) -> Scaffold:
     """Create ``<params_dir>/<code>/<year>.yaml``, ``<year>.xlsx`` and ``<year>.md``; see the module doc."""
     from govreport_kit.core import paths
-    from govreport_kit.inputs.params import YEAR_RANGE, dump_params, load_params
 
-    problem = agency_code_problem(code)
-    if problem:
-        raise ParamsError(problem, Location(key="code"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")
-    if not isinstance(year, int) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-        raise ParamsError(f"年度“{year}”无效", Location(key="year"), f"应在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间")
+    files = agency_year_files(params_dir or paths.params_dir(), code, year)
+    year_problem = fmt.year_problem(year)
+    if year_problem:
+        raise ParamsError(year_problem, Location(key="year"), "用 --year 给出四位数字的报告年度，例如 2024")
     name = (name or "").strip()
     if not name:
         raise ParamsError("机构名称为空", Location(key="name"), "用 --name 给出报告标题中的全称")
     bad = name_problem(name)
     if bad:
         raise ParamsError(f"机构名称含有{bad}", Location(key="--name"), "机构名称只写一行可见的文字，例如“昆明市西山区教育体育局”")
-    root = Path(params_dir) if params_dir else paths.params_dir()
-    folder = (root / code).resolve()
-    if not folder.is_relative_to(root.resolve()):
-        raise ParamsError(f"机构文件夹 {folder} 不在参数目录 {root} 之内", Location(key="code"))
-    out = Scaffold(folder / f"{year}.yaml", folder / f"{year}.xlsx", folder / f"{year}.md")
-    existing = [p for p in (out.params, out.workbook, out.narrative) if p.exists()]
+    out = Scaffold(files.params, files.data, files.narrative)
+    existing = files.existing()
     if existing:
         raise ParamsError(f"文件已存在，不会覆盖：{'、'.join(str(p) for p in existing)}", Location(file=str(existing[0])),
                           "换一个年度，或先把已有文件改名或移走")
-    form = "2021" if year >= 2021 else "2019"
+    model, narrative, previous = _start_from_previous(out, Agency(name=name, code=code), year)
+    extra: dict[str, str] = {}
+    extra_files: dict[Path, bytes] = {}
+    empty = previous is None
+    if previous is not None and previous.ledger is not None and model.format == "2021":
+        from govreport_kit.inputs.ledger_template import ledger_bytes
 
-    prev_path = folder / f"{year - 1}.yaml"
-    previous: AgencyYear | None = None
-    agency = Agency(name=name, code=code)
-    narrative = skeleton_markdown()
-    if prev_path.is_file():
-        from govreport_kit.inputs.load import load_agency_year
-
-        prev_params = load_params(prev_path)
-        previous = load_agency_year(prev_path)
-        agency = Agency(**{**prev_params.agency.to_dict(), "name": name, "code": code})
-        if prev_params.narrative is not None and prev_params.narrative.is_file():
-            from govreport_kit.inputs.encoding import read_text
-            narrative = skeleton_from(read_text(prev_params.narrative, "narrative"))
-        out.previous = prev_path
-        out.notes.append(f"已从 {year - 1} 年度沿用机构信息和正文结构，表三“上年结转”已按上年“结转下年度继续办理”填好")
-    model = AgencyYear(agency=agency, year=year, format=form)
-    carried_rows = None
-    if previous is not None and previous.ledger is not None and form == "2021":
-        carried_rows = open_applications(previous.ledger.ledger, year - 1)
-        out.ledger = folder / f"{year}-ledger.xlsx"
+        rows = open_applications(previous.ledger.ledger, year - 1)
+        out.ledger = files.params.with_name(f"{year}-ledger.xlsx")
         if out.ledger.exists():
             raise ParamsError(f"文件已存在，不会覆盖：{out.ledger}", Location(file=str(out.ledger)), "换一个年度，或先把已有文件改名或移走")
-        out.notes.append(f"已把 {year - 1} 年台账中到12月31日仍未办结的 {len(carried_rows)} 件申请转入 {out.ledger.name}，"
-                         "表三将按新台账统计")
-    elif previous is not None and previous.format == form:
+        extra_files[out.ledger] = ledger_bytes(model.agency, year, rows)  # written with the others, all or none
+        out.notes[-1] = (f"已从 {year - 1} 年度沿用机构信息和正文结构；{year - 1} 年台账中到12月31日仍未办结的 {len(rows)} 件申请"
+                         f"已转入 {out.ledger.name}，表三将按新台账统计")
+        extra["ledger"] = out.ledger.name
+        empty = True  # table 三 comes from the ledger; the workbook holds tables 二 and 四
+    write_agency_year(files, model, narrative, empty=empty, extra=extra, extra_files=extra_files)
+    return out
+
+
+def _start_from_previous(out: Scaffold, agency: Agency, year: int) -> tuple[AgencyYear, str, AgencyYear | None]:
+    """(model, narrative, last year's model): from ``<year-1>.yaml`` when it exists, else a first year."""
+    from govreport_kit.inputs.params import load_params
+
+    form = fmt.format_for_year(year)
+    prev_path = out.params.with_name(f"{year - 1}.yaml")
+    if not prev_path.is_file():
+        return AgencyYear(agency=agency, year=year, format=form), skeleton_markdown(), None
+    from govreport_kit.inputs.encoding import read_text
+    from govreport_kit.inputs.load import load_agency_year
+
+    prev_params = load_params(prev_path)
+    previous = load_agency_year(prev_path)
+    agency = Agency(**{**prev_params.agency.to_dict(), "name": agency.name, "code": agency.code})
+    narrative = skeleton_markdown()
+    if prev_params.narrative is not None and prev_params.narrative.is_file():
+        narrative = skeleton_from(read_text(prev_params.narrative, "narrative"))
+    out.previous = prev_path
+    out.notes.append(f"已从 {year - 1} 年度沿用机构信息和正文结构，表三“上年结转”已按上年“结转下年度继续办理”填好")
+    model = AgencyYear(agency=agency, year=year, format=form)
+    if previous.format == form:
         for col in (c.code for c in fmt.T3_COLUMNS):
             v = previous.get("table3", "carried_forward", col)
             model.set("table3", "carried", col, None if v is None or v is pd.NA else int(v))
-
-    from govreport_kit.core.errors import InputError
-    from govreport_kit.inputs.template import write_template, write_workbook
-
-    raw = {"agency": _agency_dict(agency), "year": year, "format": form, "data": out.workbook.name,
-           "narrative": out.narrative.name, **({"ledger": out.ledger.name} if out.ledger else {})}
-    params_text = dump_params(raw)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if carried_rows is not None:
-            from govreport_kit.inputs.ledger_template import write_ledger_template
-
-            write_template(out.workbook, agency, year, form)
-            write_ledger_template(out.ledger, agency, year, carried_rows)
-        elif previous is not None:
-            write_workbook(out.workbook, model)
-        else:
-            write_template(out.workbook, agency, year, form)
-        _write_new(out.narrative, narrative)
-        _write_new(out.params, params_text)
-    except OSError as e:
-        raise InputError(f"参数目录不能写入（{e.strerror}）", Location(file=str(folder)),
-                         "请检查文件夹的权限和磁盘空间，或用 --params-dir 换一个目录") from None
-    return out
+    return model, narrative, previous
 
 
 def open_applications(ledger, year: int) -> list[dict]:
@@ -179,9 +161,3 @@ def open_applications(ledger, year: int) -> list[dict]:
                      "channel": r["channel_text"], "corrected": r["corrected"], "extended": True if r["extended"] else None,
                      "closed": r["closed"], "outcome": r["outcome_text"], "fee_yuan": r["fee_yuan"], "note": r["note"]})
     return rows
-
-
-def _write_new(path: Path, text: str) -> None:
-    """Create ``path`` with ``text``; fail rather than replace a file that appeared meanwhile."""
-    with open(path, "x", encoding="utf-8", newline="\n") as f:
-        f.write(text)

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.model import Agency, AgencyYear, agency_code_problem, from_cells
@@ -199,7 +200,7 @@ def synth_agency_years(n: int, seed: int = 0, years: Iterable[int] = (2023,),
 def narrative_markdown(model: AgencyYear) -> str:
     """The preamble and parts 一, 五, 六 in Markdown, every number from the tables a placeholder."""
     def ph(name: str) -> str:
-        return "{{ %s }}" % name
+        return "{{ " + name + " }}"
 
     def t2(row: str, col: str | None = None) -> str:
         return ph(f"table2.{row}.{col}" if col else f"table2.{row}")
@@ -235,15 +236,6 @@ def narrative_markdown(model: AgencyYear) -> str:
 
 
 # ------------------------------------------------------------------------------- files
-def params_dict(model: AgencyYear, data_name: str, narrative_name: str | None) -> dict[str, Any]:
-    a = model.agency
-    agency = {k: (getattr(a, k) or None) for k, _ in fmt.AGENCY_FIELDS}
-    d: dict[str, Any] = {"agency": agency, "year": model.year, "format": model.format, "data": data_name}
-    if narrative_name:
-        d["narrative"] = narrative_name
-    return d
-
-
 def _break_data_file(path: Path) -> None:
     """Put text where table 三's first count is (the file can no longer be read as numbers)."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -258,31 +250,19 @@ def _break_data_file(path: Path) -> None:
 
 def write_agency(params_dir: str | Path, item: SynthAgency, data_format: str = "csv") -> list[Path]:
     """Write every year of one synthetic agency; returns the params files written."""
-    from govreport_kit.inputs.params import dump_params
+    from govreport_kit.authoring.folder import agency_year_files, write_agency_year
 
-    folder = Path(params_dir) / item.agency.code
-    folder.mkdir(parents=True, exist_ok=True)
+    if data_format not in ("csv", "xlsx"):
+        raise ValueError(f"data_format must be csv or xlsx, not {data_format!r}")
     written = []
     for i, model in enumerate(item.years):
-        last = i == len(item.years) - 1
-        data = folder / f"{model.year}.{data_format}"
-        if data_format == "csv":
-            from govreport_kit.inputs.longform import write_longform_csv
-            write_longform_csv(data, model)
-        elif data_format == "xlsx":
-            from govreport_kit.inputs.template import write_workbook
-            write_workbook(data, model)
-        else:
-            raise ValueError(f"data_format must be csv or xlsx, not {data_format!r}")
-        if last and item.error == "unreadable":
+        files = agency_year_files(params_dir, item.agency.code, model.year, data_suffix=f".{data_format}")
+        write_agency_year(files, model, narrative_markdown(model), validate=False)
+        if i == len(item.years) - 1 and item.error == "unreadable":
             if data_format != "csv":
                 raise ValueError("the 'unreadable' error is injected into CSV data")
-            _break_data_file(data)
-        md = folder / f"{model.year}.md"
-        md.write_text(narrative_markdown(model), encoding="utf-8")
-        target = folder / f"{model.year}.yaml"
-        target.write_text(dump_params(params_dict(model, data.name, md.name)), encoding="utf-8")
-        written.append(target)
+            _break_data_file(files.data)
+        written.append(files.params)
     return written
 
 

@@ -9,9 +9,9 @@ year in ``years`` written (csv data by default, as :func:`synth.write_agency` do
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from govreport_kit.authoring.synth import SynthAgency, synth_agency_years, write_agency
 from govreport_kit.inputs.strict_yaml import dump_scalar

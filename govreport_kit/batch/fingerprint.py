@@ -13,23 +13,18 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from govreport_kit import __version__
+from govreport_kit.core.versions import package_versions
+from govreport_kit.running.result import OK
+
+if TYPE_CHECKING:
+    from govreport_kit.batch.jobs import JobResult
+from govreport_kit.core.files import sha256_bytes, sha256_file
 
 # Modules that never change a report's bytes: editing them must not re-run every report.
 _NOT_REPORT_CODE = {"__main__.py"}
-_NOT_REPORT_DIRS = {"audit", "batch", "authoring", "cli", "mail", "templates", "__pycache__"}
-_LIBRARIES = ("papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client", "pandas", "pandera",
-              "jinja2", "nh3", "markdown-it-py", "matplotlib", "chinese-calendar")
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+_NOT_REPORT_DIRS = {"audit", "batch", "authoring", "cli", "mail", "office", "templates", "__pycache__"}
 
 
 def _tree_digest(root: Path, skip_files: set[str] = frozenset(), skip_dirs: set[str] = frozenset()) -> str:
@@ -41,19 +36,6 @@ def _tree_digest(root: Path, skip_files: set[str] = frozenset(), skip_dirs: set[
                 continue
             h.update(rel.as_posix().encode() + b"\0" + sha256_file(p).encode() + b"\n")
     return h.hexdigest()
-
-
-@lru_cache(maxsize=None)
-def library_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"govreport_kit": __version__}
-    for name in _LIBRARIES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "-"
-    return out
 
 
 def report_notebook() -> Path:
@@ -69,9 +51,9 @@ def common_inputs(notebook: str | None = None) -> dict[str, str]:
     nb = Path(notebook) if notebook else report_notebook()
     return {
         "notebook": sha256_file(nb) if nb.is_file() else "missing",
-        "template": _tree_digest(paths.TEMPLATES_DIR),
+        "template": _tree_digest(paths.TEMPLATES_DIR, skip_dirs={"pages"}),  # pages/: index and audit pages
         "package": _tree_digest(paths.PACKAGE_DIR, _NOT_REPORT_CODE, _NOT_REPORT_DIRS),
-        "versions": hashlib.sha256(json.dumps(library_versions(), sort_keys=True).encode()).hexdigest(),
+        "versions": sha256_bytes(json.dumps(package_versions(), sort_keys=True)),
     }
 
 
@@ -113,9 +95,9 @@ def job_inputs(params_path: str | Path, common: dict[str, str]) -> tuple[dict[st
 
 def fingerprint(inputs: dict[str, str], **options: Any) -> str:
     blob = json.dumps({"inputs": inputs, "options": options}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return sha256_bytes(blob)
 
 
-def unchanged(last: Any, fp: str) -> bool:
+def unchanged(last: JobResult | None, fp: str) -> bool:
     """True when the last recorded run of a job ended ``ok`` with this very fingerprint."""
-    return last is not None and getattr(last, "status", None) == "ok" and getattr(last, "fingerprint", None) == fp
+    return last is not None and last.status == OK and last.fingerprint == fp

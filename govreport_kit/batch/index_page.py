@@ -13,41 +13,37 @@ package versions, totals.
 
 from __future__ import annotations
 
-from html import escape
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from markupsafe import Markup
 
 from govreport_kit import __version__
 from govreport_kit.batch import store as batch_store
-from govreport_kit.report.render import FONT_STACK
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUS_LABELS, JobResult
 
 MANIFEST_SCHEMA = "govreport-batch-manifest/1"
 _STATUS_RANK = {FAILED: 0, FINDINGS: 1, OK: 2, SKIPPED: 3}
 
-
-def _status_of(r: JobResult) -> str:
-    return r.previous_status if r.status == SKIPPED and r.previous_status else r.status
-
-
-# (key, header, value used for sorting, cell renderer); numeric keys sort descending first.
-Column = tuple[str, str, Callable[[JobResult], Any], Callable[[JobResult], str]]
+# (key, header, value used for sorting, cell content: text, or Markup for HTML).
+Column = tuple[str, str, Callable[[JobResult], Any], Callable[[JobResult], Any]]
 
 
-def _link(href: str | None, text: str) -> str:
-    return f'<a href="{escape(href, quote=True)}">{escape(text)}</a>' if href else ""
+def _link(href: str | None, text: str) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(href, text) if href else Markup("")
 
 
-def _status_cell(r: JobResult) -> str:
+def _status_cell(r: JobResult) -> Markup:
     label = STATUS_LABELS.get(r.status, r.status)
     extra = ""
     if r.status == SKIPPED:
         extra = f"（上次{STATUS_LABELS.get(r.previous_status or OK, '')}）"
     if r.attempts > 1:
         extra += "（重试后）"
-    return f'<span class="st st-{escape(r.status)}">{escape(label)}</span>{escape(extra)}'
+    return Markup('<span class="st st-{}">{}</span>{}').format(r.status, label, extra)
 
 
-def _files_cell(r: JobResult) -> str:
+def _files_cell(r: JobResult) -> Markup:
     links = []
     if r.report and r.status != FAILED:
         links.append(_link(r.report, "报告"))
@@ -55,43 +51,22 @@ def _files_cell(r: JobResult) -> str:
         links.append(_link(r.findings, "检查结果"))
     if r.status == FAILED and r.notebook:
         links.append(_link(r.notebook, "失败的 notebook"))
-    out = " · ".join(links)
+    out = Markup(" · ").join(links)
     if r.status == FAILED and r.reason:
-        out += f'<div class="reason">{escape(r.reason)}</div>'
+        out += Markup('<div class="reason">{}</div>').format(r.reason)
     return out
 
 
 COLUMNS: tuple[Column, ...] = (
-    ("agency", "机构代码", lambda r: r.agency, lambda r: f"<code>{escape(r.agency)}</code>"),
-    ("name", "机构名称", lambda r: r.name or "", lambda r: escape(r.name or "")),
-    ("year", "年度", lambda r: r.year, lambda r: escape(str(r.year))),
+    ("agency", "机构代码", lambda r: r.agency, lambda r: Markup("<code>{}</code>").format(r.agency)),
+    ("name", "机构名称", lambda r: r.name or "", lambda r: r.name or ""),
+    ("year", "年度", lambda r: r.year, lambda r: r.year),
     ("status", "状态", lambda r: _STATUS_RANK.get(r.status, 9), _status_cell),
-    ("errors", "错误", lambda r: r.errors, lambda r: escape(str(r.errors))),
-    ("warnings", "警告", lambda r: r.warnings, lambda r: escape(str(r.warnings))),
+    ("errors", "错误", lambda r: r.errors, lambda r: r.errors),
+    ("warnings", "警告", lambda r: r.warnings, lambda r: r.warnings),
     ("seconds", "用时（秒）", lambda r: r.seconds, lambda r: f"{r.seconds:.1f}" if r.status != SKIPPED else "—"),
 )
 _GRID = "10em 14em 5em 8em 5em 5em 7em minmax(12em, 1fr)"
-
-_CSS = """
-:root { font-family: """ + FONT_STACK + """; color: #222; }
-body { margin: 1.5em; }
-h1 { font-size: 1.4em; }
-.totals span { margin-right: 1.2em; }
-table.jobs { border-collapse: collapse; width: 100%; }
-table.jobs thead, table.jobs tfoot { display: block; }
-table.jobs tbody { display: flex; flex-direction: column; }
-table.jobs tr { display: grid; grid-template-columns: GRID; border-bottom: 1px solid #ddd; }
-table.jobs th, table.jobs td { padding: .35em .5em; text-align: left; overflow-wrap: anywhere; }
-table.jobs th { white-space: nowrap; }
-table.jobs thead tr { background: #f3f3f3; font-weight: bold; }
-table.jobs tfoot tr { background: #f3f3f3; font-weight: bold; }
-th a { color: inherit; text-decoration: none; } th a.dir { color: #888; font-size: .8em; margin-left: .2em; }
-.st-ok { color: #1a7f37; } .st-findings { color: #b35900; font-weight: bold; }
-.st-failed { color: #c62828; font-weight: bold; } .st-skipped { color: #666; }
-.reason { color: #c62828; font-size: .9em; }
-.key { display: block; height: 0; }
-@media print { th a.dir { display: none; } table.jobs tr { break-inside: avoid; } }
-""".replace("GRID", _GRID)
 
 
 def _ranks(results: Sequence[JobResult], value: Callable[[JobResult], Any]) -> list[int]:
@@ -112,69 +87,26 @@ def totals(results: Sequence[JobResult]) -> dict[str, int]:
 
 
 def render_index(results: Sequence[JobResult], title: str = "政府信息公开工作年度报告：批量运行结果") -> str:
-    """The index page as a string (pure)."""
+    """The index page as a string (pure): ``report/templates/pages/batch_index.html.j2``."""
+    from govreport_kit.report.pages import render_page
+
     ranks = {key: _ranks(results, value) for key, _, value, _ in COLUMNS}
-    css_rules = []
-    anchors, heads = [], []
-    for key, header, _, _ in COLUMNS:
-        for d, sign, arrow in (("asc", "", "▲"), ("desc", "-1 * ", "▼")):
-            aid = f"sort-{key}-{d}"
-            anchors.append(f'<span class="key" id="{aid}"></span>')
-            css_rules.append(f"#{aid}:target ~ table.jobs tbody tr {{ order: calc({sign}var(--k-{key})); }}")
-            css_rules.append(f'#{aid}:target ~ table.jobs a[href="#{aid}"] {{ color: #0b57d0; }}')
-        heads.append(f'<th><a href="#sort-{key}-asc" title="升序">{escape(header)}</a>'
-                     f'<a class="dir" href="#sort-{key}-asc" title="升序">▲</a>'
-                     f'<a class="dir" href="#sort-{key}-desc" title="降序">▼</a></th>')
-    heads.append("<th>报告与检查结果</th>")
-    rows = []
-    for i, r in enumerate(results):
-        style = ";".join(f"--k-{key}:{ranks[key][i]}" for key, *_ in COLUMNS)
-        cells = "".join(f"<td>{render(r)}</td>" for *_, render in COLUMNS)
-        rows.append(f'<tr class="row-{escape(r.status)}" style="{style}">{cells}<td>{_files_cell(r)}</td></tr>')
-    t = totals(results)
-    summary = (f'<span>共 {t["jobs"]} 份</span><span class="st-ok">正常 {t[OK]}</span>'
-               f'<span class="st-findings">有错误 {t[FINDINGS]}</span><span class="st-failed">失败 {t[FAILED]}</span>'
-               f'<span class="st-skipped">跳过 {t[SKIPPED]}</span><span>错误合计 {t["errors"]}</span>'
-               f'<span>警告合计 {t["warnings"]}</span>')
-    foot = (f'<tr><td>合计</td><td>{t["jobs"]} 份</td><td></td><td>失败 {t[FAILED]}</td>'
-            f'<td>{t["errors"]}</td><td>{t["warnings"]}</td>'
-            f'<td>{sum(r.seconds for r in results if r.status != SKIPPED):.1f}</td><td></td></tr>')
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="govreport_kit {escape(__version__, quote=True)}">',
-        f"<title>{escape(title)}</title>",
-        "<style>" + _CSS + "\n".join(css_rules) + "\n</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{escape(title)}</h1>",
-        f'<p class="totals">{summary}</p>',
-        '<p class="hint">点击列标题排序（▲ 升序，▼ 降序）；页面不含脚本，可离线打开。</p>',
-        '<div class="sorter">',
-        *anchors,
-        '<table class="jobs">',
-        f"<thead><tr>{''.join(heads)}</tr></thead>",
-        "<tbody>",
-        *rows,
-        "</tbody>",
-        f"<tfoot>{foot}</tfoot>",
-        "</table>",
-        "</div>",
-        "</body>",
-        "</html>",
-        "",
-    ])
+    sorts = [{"id": f"sort-{key}-{d}", "key": key, "sign": sign}
+             for key, *_ in COLUMNS for d, sign in (("asc", ""), ("desc", "-1 * "))]
+    rows = [{"status": r.status, "style": ";".join(f"--k-{key}:{ranks[key][i]}" for key, *_ in COLUMNS),
+             "cells": [cell(r) for *_, cell in COLUMNS], "files": _files_cell(r)} for i, r in enumerate(results)]
+    seconds = f"{sum(r.seconds for r in results if r.status != SKIPPED):.1f}"
+    return render_page("batch_index.html.j2", title=title, version=__version__, grid=_GRID, sorts=sorts,
+                       headers=[(key, header) for key, header, *_ in COLUMNS], rows=rows, t=totals(results),
+                       seconds=seconds)
 
 
 def manifest(results: Sequence[JobResult], *, params_dir: str | None = None) -> dict[str, Any]:
-    from govreport_kit.batch.fingerprint import library_versions
+    from govreport_kit.core.versions import package_versions
 
     return {
         "schema": MANIFEST_SCHEMA,
-        "versions": library_versions(),
+        "versions": package_versions(),
         "params_dir": params_dir,
         "totals": totals(results),
         "jobs": [r.to_dict() for r in results],

@@ -22,17 +22,19 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
-from govreport_kit.batch import fingerprint as batch_inputs, store as batch_store
+from govreport_kit.batch import fingerprint as batch_inputs
+from govreport_kit.batch import store as batch_store
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUSES, Job, JobResult
+from govreport_kit.core import format as fmt
 from govreport_kit.core import limits
 from govreport_kit.core.errors import GovReportError, InputError, Location, ParamsError
-from govreport_kit.core.format import YEAR_RANGE
 from govreport_kit.core.model import agency_code_problem
 
 __all__ = ["Job", "JobResult", "BatchResult", "Discovery", "discover", "plan", "run_batch", "default_workers",
@@ -101,7 +103,7 @@ def discover(params_dir: str | os.PathLike) -> Discovery:
             if f.name.startswith(".") or not f.is_file() or f.suffix.lower() not in (".yaml", ".yml"):
                 continue
             m = YEAR_FILE_RE.match(f.name)
-            if not m or not YEAR_RANGE[0] <= int(m.group(1)) <= YEAR_RANGE[1]:
+            if not m or fmt.year_problem(int(m.group(1))):
                 problems.append(f"已忽略 {d.name}/{f.name}：参数文件应命名为 <年度>.yaml，例如 2023.yaml")
                 continue
             jobs.append(Job(agency=d.name, year=int(m.group(1)), params_path=str(f)))
@@ -138,7 +140,8 @@ def _worker_job_fn() -> JobFn:
     return execute_job
 
 
-def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: Callable[[JobResult], None]) -> int:
+def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: Callable[[JobResult], None],
+               kernel_start: str | None = None) -> int:
     """Run on a pool of spawned worker processes; returns the number of workers started.
 
     A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole pool:
@@ -162,7 +165,8 @@ def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: C
         nonlocal started
         started += n
         broken: list[Job] = []
-        ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init)
+        ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init,
+                                 initargs=(kernel_start,) if init is not None else ())
         try:
             futures = {ex.submit(fn, job): job for job in batch_jobs}
             not_done = set(futures)
@@ -257,16 +261,18 @@ def check_outputs_root(root: Path) -> None:
 
 
 def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str | os.PathLike | None = None,
-              workers: int | None = None, changed_only: bool = False, audience: str = "review",
+              workers: int | None = None, changed_only: bool = False, audience: str = fmt.REVIEW,
               timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
               observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True,
-              docx: bool = False, pdf: bool = False) -> BatchResult:
+              docx: bool = False, pdf: bool = False, kernel_start: str | None = None) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
 
     ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
     ``notebook`` replaces the report notebook (e.g. the test notebook with injected faults);
     ``pdf``: also write each ``report.pdf`` (part of the fingerprint, so ``changed_only`` re-runs a report that has none).
     ``job_fn`` replaces the worker function (tests only; it must be picklable for the pool).
+    ``kernel_start``: ``fork``, ``spawn`` or ``auto`` (see :mod:`govreport_kit.running.forkserver`);
+    None: ``GOVREPORT_KERNEL_START`` in the workers' environment, else ``auto``.
     """
     from govreport_kit.core import paths
 
@@ -275,16 +281,13 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
     root = batch_store.normalise_root(outputs_root if outputs_root is not None else paths.outputs_dir())
     nb = str(Path(notebook).resolve()) if notebook else None
     timeout = validate_timeout(timeout)
-    found = discover(params_dir)
-    if not found.jobs:  # e.g. an agency folder given instead of params/: keep the outputs as they are
-        extra = "；" + "；".join(found.problems) if found.problems else ""
-        raise ParamsError(f"在 {params_dir} 中没有找到任何参数文件（<机构代码>/<年度>.yaml）{extra}",
-                          Location(file=str(params_dir)),
-                          "batch 需要参数目录（一般是 params/），不是某个机构的文件夹；输出文件夹没有改动")
+    found = _discover_some(params_dir)
     if not batch_store.is_url(root):
         check_outputs_root(Path(root))
     to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb,
                            docx=docx, pdf=pdf)
+    if kernel_start:
+        to_run = [replace(j, kernel_start=kernel_start) for j in to_run]
     observers = list(observers)
     for o in observers:
         o.batch_started(total=len(found.jobs), to_run=len(to_run), problems=found.problems)
@@ -293,11 +296,7 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
 
     def on_result(r: JobResult) -> None:
         if r.status != SKIPPED:
-            try:
-                batch_store.write_record(root, r)
-            except (GovReportError, OSError) as e:  # a record that cannot be written fails its job, not the batch
-                why = e.message if isinstance(e, GovReportError) else f"无法写入 batch.json（{e.strerror}）"
-                r.status, r.reason, r.cause = FAILED, why, "input"
+            _write_record(root, r)
         results.append(r)
         for o in observers:
             o.job_finished(r, results)
@@ -309,19 +308,44 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
         if scheduler:
             started = _run_dask(to_run, scheduler, job_fn, on_result)
         else:
-            started = _run_local(to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result)
+            started = _run_local(to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result, kernel_start)
     order = {(j.agency, j.year): i for i, j in enumerate(found.jobs)}
     results.sort(key=lambda r: order.get((r.agency, r.year), 0))
     out = BatchResult(results, found.problems, time.perf_counter() - t0, workers_started=started,
                       kernels_started=sum(r.kernels_started for r in results))
     if write_index:
-        from govreport_kit.batch import index_page
-        try:
-            out.index_path, out.manifest_path = index_page.write_outputs(root, results, params_dir=str(params_dir))
-        except OSError as e:
-            raise InputError(f"无法写入索引页 index.html 或 manifest.json（{e.strerror}）；原有的索引页保持不变",
-                             Location(file=str(root)), "请检查磁盘空间和文件夹权限，然后重新运行") from None
+        out.index_path, out.manifest_path = _write_index(root, results, params_dir)
     out.seconds = time.perf_counter() - t0
     for o in observers:
         o.batch_finished(out)
     return out
+
+
+def _discover_some(params_dir: Path) -> Discovery:
+    """:func:`discover`, refusing a folder with no params file before the outputs are touched."""
+    found = discover(params_dir)
+    if not found.jobs:  # e.g. an agency folder given instead of params/: keep the outputs as they are
+        extra = "；" + "；".join(found.problems) if found.problems else ""
+        raise ParamsError(f"在 {params_dir} 中没有找到任何参数文件（<机构代码>/<年度>.yaml）{extra}",
+                          Location(file=str(params_dir)),
+                          "batch 需要参数目录（一般是 params/），不是某个机构的文件夹；输出文件夹没有改动")
+    return found
+
+
+def _write_record(root: str, r: JobResult) -> None:
+    """Write the job's batch.json; a record that cannot be written fails its job, not the batch."""
+    try:
+        batch_store.write_record(root, r)
+    except (GovReportError, OSError) as e:
+        why = e.message if isinstance(e, GovReportError) else f"无法写入 batch.json（{e.strerror}）"
+        r.status, r.reason, r.cause = FAILED, why, "input"
+
+
+def _write_index(root: str, results: list[JobResult], params_dir: Path) -> tuple[Any, Any]:
+    from govreport_kit.batch import index_page
+
+    try:
+        return index_page.write_outputs(root, results, params_dir=str(params_dir))
+    except OSError as e:
+        raise InputError(f"无法写入索引页 index.html 或 manifest.json（{e.strerror}）；原有的索引页保持不变",
+                         Location(file=str(root)), "请检查磁盘空间和文件夹权限，然后重新运行") from None

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from govreport_kit.batch.jobs import JobResult
+from govreport_kit.core.files import atomic_write
 
 RECORD = "batch.json"
 
@@ -38,7 +38,7 @@ def _fs(url: str):
 
 
 def write_bytes(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path``: locally via a temp file in the same folder and ``os.replace``."""
+    """Write ``data`` to ``path``: locally with :func:`govreport_kit.core.files.atomic_write`."""
     if is_url(path):
         fs, p = _fs(path)
         parent = p.rsplit("/", 1)[0]
@@ -46,16 +46,7 @@ def write_bytes(path: str, data: bytes) -> None:
         with fs.open(p, "wb") as f:  # a single PUT on object stores, which is atomic there
             f.write(data)
         return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, data, mkdir=True)  # -rw-r--r--: the index and manifest are for colleagues and web servers
 
 
 def read_bytes(path: str) -> bytes | None:

@@ -1,7 +1,10 @@
 """The worker side of a batch: a long-lived process that runs one report at a time.
 
 Why it is fast: papermill, nbconvert, the exporter, pandas and pandera are imported once per
-worker, not once per report; and each job's kernel is started before the job arrives: as soon as
+worker, not once per report; on Linux each kernel is forked from a template process that has
+imported ipykernel, pandas and pandera once (:mod:`govreport_kit.running.forkserver`; normal
+kernels when the template cannot start, or with ``GOVREPORT_KERNEL_START=spawn``), the next one
+while the current report exports; and each job's kernel is started before the job arrives: as soon as
 the previous report is done (or, with ``GOVREPORT_OVERLAP_KERNELS=1``, as soon as the previous
 kernel is handed out), importing pandas and the report modules (``--IPKernelApp.exec_lines``)
 while the worker returns the result and loads and checks the next job's data. A pre-started
@@ -17,13 +20,12 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections import deque
 from typing import Any
 
-from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, Job, JobResult
+from govreport_kit.batch.jobs import FAILED, Job, JobResult
 
 #: Set in each worker's environment, so inherited by its kernels: one BLAS/OpenMP thread per
 #: kernel (workers already use every core) and no debugger warning on start-up.
@@ -51,9 +53,6 @@ def _warm_this_process() -> None:
         else:
             from govreport_kit.running import execute
         execute.exporter()
-        from govreport_kit.checks import rules as checks
-        from govreport_kit.inputs import load
-        from govreport_kit.report import notebook as report
     except Exception:  # a broken import shows up, with its message, in the first job instead
         pass
 
@@ -73,8 +72,10 @@ class KernelPool:
     worker this costs little throughput and keeps a worker with its kernel under 300 MB.
     """
 
-    def __init__(self, overlap: bool = False):
+    def __init__(self, overlap: bool = False, start: str | None = None):
         self.overlap = overlap
+        self.start = start  # fork | spawn | auto; None: GOVREPORT_KERNEL_START, else auto
+        self.last_start: str | None = None  # how the last kernel was started (fork or spawn)
         from govreport_kit.running import scratch
         self.runtime_dir = scratch.mkdtemp("grk-")  # the kernels' working directory
         self._ready: deque = deque()
@@ -84,9 +85,28 @@ class KernelPool:
     def _start(self):
         from govreport_kit.running.kernels import start_kernel
 
-        km = start_kernel(cwd=self.runtime_dir)
+        km = start_kernel(cwd=self.runtime_dir, start=self.start, default_start="auto")
         self.started += 1
+        self.last_start = getattr(km, "govreport_start", "spawn")
         return km
+
+    def set_start(self, start: str | None) -> None:
+        """Use another start mode from now on (a job's ``kernel_start``); ready kernels are dropped."""
+        if start and start != self.start:
+            self.start = start
+            while self._ready:
+                self.discard(self._ready.popleft())
+
+    def refill_early(self) -> None:
+        """Called once a report has executed: fork the next kernel while this one exports.
+
+        Only for forked kernels (a few MB of their own until they run); a normal kernel would
+        import pandas on the core the export needs, and hold another 100 MB meanwhile."""
+        if self.last_start == "fork":
+            try:
+                self.refill()
+            except Exception:  # take() starts one later and reports the failure with the job
+                pass
 
     def refill(self) -> None:
         """Have one kernel starting or ready."""
@@ -124,9 +144,15 @@ class KernelPool:
         for km in list(self.active):
             self.discard(km)
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
+        if self.last_start == "fork":
+            from govreport_kit.running import forkserver
+            forkserver.shutdown()
 
     def kill_all(self) -> None:
-        """At once, from a signal handler: SIGKILL every kernel this worker started, remove its folder."""
+        """At once, from a signal handler: SIGKILL every kernel this worker started, remove its folder.
+
+        (A fork template needs nothing: it sees its socket close when this process exits, then
+        kills its kernels and exits too.)"""
         from govreport_kit.running.kernels import kill_kernel
         for km in [*self._ready, *self.active]:
             kill_kernel(km)
@@ -141,12 +167,17 @@ def _alive(km) -> bool:
 
 
 class _WorkerState:
-    def __init__(self):
+    def __init__(self, kernel_start: str | None = None):
         self.lock = threading.Lock()
         for k, v in KERNEL_ENV.items():
             os.environ.setdefault(k, v)
         # GOVREPORT_OVERLAP_KERNELS=1 trades memory for speed on idle cores (see KernelPool).
-        self.pool = KernelPool(overlap=os.environ.get("GOVREPORT_OVERLAP_KERNELS") == "1")
+        self.pool = KernelPool(overlap=os.environ.get("GOVREPORT_OVERLAP_KERNELS") == "1", start=kernel_start)
+        if (kernel_start or os.environ.get("GOVREPORT_KERNEL_START") or "auto") != "spawn":
+            # while this process has no thread (a spawned pool worker), it can be the template's
+            # parent image: fork it now, after the kernel's imports and before papermill's threads
+            from govreport_kit.running import forkserver
+            forkserver.start_from_this_process()
         self.pool.refill()  # the first kernel warms while this process imports papermill
         _warm_this_process()
         import atexit
@@ -159,11 +190,11 @@ _STATE: _WorkerState | None = None
 _STATE_LOCK = threading.Lock()
 
 
-def _state() -> _WorkerState:
+def _state(kernel_start: str | None = None) -> _WorkerState:
     global _STATE
     with _STATE_LOCK:
         if _STATE is None:
-            _STATE = _WorkerState()
+            _STATE = _WorkerState(kernel_start)
         return _STATE
 
 
@@ -177,12 +208,23 @@ def _on_terminate(signum, frame) -> None:  # pragma: no cover - runs in a worker
     os._exit(128 + signum)
 
 
-def init_worker() -> None:
-    """Process-pool initializer: stop cleanly on SIGTERM, import the heavy modules, start the first kernel."""
+def _watch_parent(parent: int) -> None:  # pragma: no cover - runs in a worker whose batch was killed
+    """A daemon thread: once the batch process is gone (``kill -9``), stop as on SIGTERM."""
+    import signal
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    _on_terminate(signal.SIGTERM, None)
+
+
+def init_worker(kernel_start: str | None = None) -> None:
+    """Process-pool initializer: stop cleanly on SIGTERM or when the batch dies, import the heavy
+    modules, start the first kernel."""
     import signal
     signal.signal(signal.SIGTERM, _on_terminate)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
-    _state()
+    parent = os.getppid()
+    _state(kernel_start)  # first: the fork template is forked while this process has one thread
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="govreport-parent-watch").start()
 
 
 def is_infrastructure_failure(text: str | None) -> bool:
@@ -192,8 +234,9 @@ def is_infrastructure_failure(text: str | None) -> bool:
 
 def execute_job(job: Job) -> JobResult:
     """Run one job in a fresh kernel; retry once on an infrastructure failure. Never raises."""
-    st = _state()
+    st = _state(job.kernel_start)
     with st.lock:
+        st.pool.set_start(job.kernel_start)
         attempt, t0 = 0, time.perf_counter()
         while True:
             attempt += 1
@@ -203,7 +246,7 @@ def execute_job(job: Job) -> JobResult:
                 res = JobResult.failure(job, f"内核启动失败：{type(e).__name__}: {e}", cause="kernel_start", retryable=True)
             else:
                 try:
-                    res = _run_once(job, km)
+                    res = _run_once(job, km, on_executed=st.pool.refill_early)
                 finally:
                     st.pool.discard(km)
                 res.kernels_started = 1
@@ -217,7 +260,7 @@ def execute_job(job: Job) -> JobResult:
     return res
 
 
-def _run_once(job: Job, km) -> JobResult:
+def _run_once(job: Job, km, on_executed=None) -> JobResult:
     from govreport_kit.batch import store as batch_store
     from govreport_kit.core.errors import GovReportError
     from govreport_kit.running import scratch
@@ -225,7 +268,8 @@ def _run_once(job: Job, km) -> JobResult:
 
     remote = batch_store.is_url(job.outputs_root)
     local_root = scratch.mkdtemp("govreport-out-") if remote else job.outputs_root
-    kwargs: dict[str, Any] = {"audience": job.audience, "outputs_root": local_root, "timeout": job.timeout, "kernel": km}
+    kwargs: dict[str, Any] = {"audience": job.audience, "outputs_root": local_root, "timeout": job.timeout, "kernel": km,
+                              "on_executed": on_executed}
     if getattr(job, "pdf", False):
         kwargs["pdf"] = True
     if job.notebook:
@@ -243,7 +287,7 @@ def _run_once(job: Job, km) -> JobResult:
         except Exception as e:
             text = f"{type(e).__name__}: {e}"
             return JobResult.failure(job, f"运行出错：{text}", cause="run", retryable=is_infrastructure_failure(text))
-        res = from_run_result(job, rr)
+        res = JobResult.from_run(job, rr)
         if remote:
             target = batch_store.job_dir(job.outputs_root, job.agency, job.year)
             batch_store.upload_tree(f"{local_root}/{job.agency}/{job.year}", target)
@@ -267,7 +311,6 @@ ALARM_GRACE = 5.0
 @contextlib.contextmanager
 def _whole_job_deadline(timeout: float | None):
     import signal
-    import threading
 
     if not timeout or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
@@ -283,30 +326,3 @@ def _whole_job_deadline(timeout: float | None):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
-
-
-def _rel(path: Any, job: Job) -> str | None:
-    """An output path as ``<agency>/<year>/<file>``, relative to the outputs root (for links)."""
-    if not path:
-        return None
-    return f"{job.agency}/{job.year}/{os.path.basename(os.fspath(path))}"
-
-
-def from_run_result(job: Job, rr: Any) -> JobResult:
-    """Translate the report runner's ``RunResult`` into a batch ``JobResult``."""
-    status = getattr(rr, "status", FAILED)
-    cause = getattr(rr, "reason", None)
-    reason = getattr(rr, "message", None) or cause
-    if status not in (OK, FINDINGS, FAILED):
-        status, reason = FAILED, reason or f"未知状态：{status!r}"
-    res = JobResult(job.agency, job.year, status, name=job.name, errors=int(getattr(rr, "errors", 0) or 0),
-                    warnings=int(getattr(rr, "warnings", 0) or 0), reason=reason if status != OK else None,
-                    cause=cause, fingerprint=job.fingerprint, inputs=dict(job.inputs),
-                    timings={k: float(v) for k, v in (getattr(rr, "timings", None) or {}).items()
-                             if isinstance(v, (int, float))})
-    res.report = _rel(getattr(rr, "html_path", None), job)
-    res.findings = _rel(getattr(rr, "findings_path", None), job)
-    res.notebook = _rel(getattr(rr, "notebook_path", None) or getattr(rr, "failed_notebook_path", None), job)
-    if status == FAILED:
-        res.retryable = bool(getattr(rr, "retryable", False))
-    return res

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -76,5 +77,19 @@ def sort_findings(findings) -> list[Finding]:
     return sorted(findings, key=Finding.sort_key)
 
 
-def has_errors(findings) -> bool:
-    return any(f.severity == fmt.ERROR for f in findings)
+def severity_of(f: Finding | Mapping[str, Any]) -> str:
+    """A finding's severity, whether a :class:`Finding` or its ``to_dict()`` form."""
+    return f["severity"] if isinstance(f, Mapping) else f.severity
+
+
+def count_by_severity(findings: Iterable[Finding | Mapping[str, Any]]) -> dict[str, int]:
+    """``{"error": n, "warning": n, "info": n}`` (always all three keys, in that order)."""
+    counts = dict.fromkeys(SEVERITY_ORDER, 0)
+    for f in findings:
+        sev = severity_of(f)
+        counts[sev] = counts.get(sev, 0) + 1
+    return counts
+
+
+def has_errors(findings: Iterable[Finding | Mapping[str, Any]]) -> bool:
+    return any(severity_of(f) == fmt.ERROR for f in findings)

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from govreport_kit.core import format as fmt
 from govreport_kit.checks.findings import Finding
+from govreport_kit.core import format as fmt
 from govreport_kit.inputs.ledger import Ledger
 
 APPLICANT_COLUMNS = fmt.T3_COMPONENT_COLUMNS

@@ -14,11 +14,11 @@ kept over several years serves each year's report; a date further out is a typo 
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from govreport_kit.core import format as fmt
 from govreport_kit.inputs.ledger import Ledger, RowProblem, nearest_label
-
 
 LATEST_YEARS_AFTER = 5
 

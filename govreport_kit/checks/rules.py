@@ -37,12 +37,14 @@ is (None when blank); ``source`` is ``model.sources`` for the cell when known.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from govreport_kit.checks.findings import Finding, sort_findings
+from govreport_kit.checks.wording import cell_place
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError, Location
-from govreport_kit.checks.findings import Finding, sort_findings
 
 if TYPE_CHECKING:  # the model imports pandas; a CLI that only lists rules should not pay for it
     from govreport_kit.core.model import AgencyYear
@@ -113,7 +115,9 @@ def check(model: AgencyYear, previous: AgencyYear | None = None, *, validate=Non
         if well_shaped and table not in unread_tables:
             shaped.append(table)
     findings += blank_findings(model, shaped)
-    findings += meta_findings(model) + section5_findings(model) + format_findings(model)
+    if fmt.year_problem(model.year) is None:  # a data file without a year: see fmt.UNKNOWN_YEAR
+        findings += meta_findings(model) + format_findings(model)
+    findings += section5_findings(model)
     findings += placeholder_findings(model)
     if getattr(model, "ledger", None) is not None:  # table 三 derived from the application ledger
         from govreport_kit.checks.ledger import ledger_findings
@@ -138,16 +142,17 @@ def placeholder_findings(model: AgencyYear) -> list[Finding]:
     findings = []
     for part, text in model.narrative.items():
         origin = model.narrative_origin.get(part)
-        where = {"file": origin.file, "first_line": origin.line or 1} if origin else {}
+        file, first_line = (origin.file, origin.line or 1) if origin else (None, 1)
         room = max(0, FINDINGS_SHOWN.value - len(findings))
-        listed = placeholder_problems(text, model, part=part, values=values, limit=room, **where)
+        listed = placeholder_problems(text, model, part=part, values=values, file=file, first_line=first_line,
+                                      limit=room)
         for e in listed:
             findings.append(Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity, e.message, source=e.where))
         rest = count_placeholder_problems(text or "", values) - len(listed) if len(listed) >= room else 0
         if rest > 0:
             findings.append(Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity,
                                     f"另有 {rest} 处占位符有问题，未逐一列出（{FINDINGS_SHOWN.describe()}）",
-                                    source=Location(file=origin.file if origin else None)))
+                                    source=Location(file=file)))
     return findings
 
 
@@ -176,48 +181,9 @@ def show(v: Any, blank: str = "空白") -> str:
     return str(v)
 
 
-def _row_groups(form: str) -> dict[str, str]:
-    """Row code -> the vertical label over it (（三）不予公开 …) for table 三's numbered sub-rows."""
-    rows = [r.code for r in fmt.table_rows("table3", form)]
-    groups = fmt.T3_ROW_GROUPS if form == "2021" else fmt.T3_ROW_GROUPS_2019
-    out = {}
-    for g in groups[1:]:  # groups[0] is 三、本年度办理结果, over every outcome row
-        for code in rows[rows.index(g.first): rows.index(g.last) + 1]:
-            out[code] = g.label
-    return out
-
-
-def place(table: str, row: str | None, column: str | None, form: str = "2021") -> str:
-    """The cell as an analyst finds it in the form, e.g. 表三“（七）总计”行“自然人”列."""
-    name = fmt.TABLE_SHORT_NAMES[table]
-    if table == "table2":
-        if row is None:
-            return f"{name}的数值列"
-        rl = fmt.row_label(table, row, form)
-        return f"{name}“{rl}”的“{fmt.column_label(table, column, row, form)}”" if column else f"{name}“{rl}”行"
-    if table == "table4":
-        rl = cl = None
-        if row:
-            rl = fmt.row_label(table, row, form)
-            if row in fmt.T4_SUBTOTALS["litigation"][1]:
-                rl = f"{fmt.T4_LITIGATION_LABEL}／{rl}"
-        if column:
-            cl = fmt.column_label(table, column, fmt=form)
-        if rl and cl:
-            return f"{name}“{rl}”的“{cl}”"
-        return f"{name}“{rl}”组" if rl else f"{name}“{cl}”列"
-    rl = cl = None
-    if row:
-        rl = fmt.row_label(table, row, form)
-        group = _row_groups(form).get(row)
-        rl = f"{group} {rl}" if group else rl
-    if column:
-        cl = fmt.column_label(table, column, fmt=form)
-        if column in fmt.T3_ORG_COLUMNS:
-            cl = f"{cl}（{fmt.T3_HEADER[1][1].label}）" if column == "other_org" else cl
-    if rl and cl:
-        return f"{name}“{rl}”行“{cl}”列"
-    return f"{name}“{rl}”行" if rl else f"{name}“{cl}”列"
+def _lookup(values: dict[tuple[str, str], Any]) -> Callable[[str, str], Any]:
+    """``values`` as the ``value(row, column)`` function :func:`schemas.evaluate` takes."""
+    return lambda r, c: values[(r, c)]
 
 
 def _from_failure(model: AgencyYear, f) -> Finding:
@@ -238,12 +204,12 @@ def _from_failure(model: AgencyYear, f) -> Finding:
                             table_name=fmt.TABLE_SHORT_NAMES[f.table], problem=what.format(**labels), fix=fix)
     if f.rule == schemas.INT:
         if f.problem == "dtype":
-            where = place(f.table, None, f.column, form) + "的数据类型"
+            where = cell_place(f.table, None, f.column, form) + "的数据类型"
             kind = f"{'整数' if f.expected == 'Int64' else '对象'}类型（{f.expected}）"
             return make_finding(model, f.rule, f.table, None, f.column, f.expected, f.found, place=where, kind=kind)
         kind = schemas.cell_kind(f.table, f.row, f.column, form)
         return make_finding(model, f.rule, f.table, f.row, f.column, KIND_TEXT[kind], f.found,
-                            place=place(f.table, f.row, f.column, form), kind=KIND_TEXT[kind])
+                            place=cell_place(f.table, f.row, f.column, form), kind=KIND_TEXT[kind])
     df = model.table(f.table)
     ident = schemas.identity_at(f.table, f.rule, f.row, f.column, form)
     expected = schemas.evaluate(ident, lambda r, c: df.at[r, c])
@@ -251,7 +217,7 @@ def _from_failure(model: AgencyYear, f) -> Finding:
     if f.rule == "R-T3-BAL":
         extra = {key: show(schemas.as_number(df.at[key, f.column])) for key in ("new", "carried", "total")}
     return make_finding(model, f.rule, f.table, f.row, f.column, expected, f.found,
-                        place=place(f.table, f.row, f.column, form), **extra)
+                        place=cell_place(f.table, f.row, f.column, form), **extra)
 
 
 # ------------------------------------------------------------------------------ blank cells
@@ -272,9 +238,9 @@ def blank_findings(model: AgencyYear, tables=fmt.TABLE_CODES) -> list[Finding]:
             if schemas.plain(values[(row, column)]) is not None:
                 continue
             state = model.state(table, row, column)
-            sums = [(i, schemas.evaluate(i, lambda r, c: values[(r, c)])) for i in totals.get((row, column), [])]
+            sums = [(i, schemas.evaluate(i, _lookup(values))) for i in totals.get((row, column), [])]
             nonzero = [(i, s) for i, s in sums if s]
-            where = place(table, row, column, model.format)
+            where = cell_place(table, row, column, model.format)
             if nonzero:
                 ident, total = nonzero[0]
                 axis = {"R-T3-ROW": "行", "R-T3-COL": "列", "R-T4-SUM": "组"}[ident.rule]
@@ -329,7 +295,7 @@ def section5_findings(model: AgencyYear) -> list[Finding]:
 
 def format_findings(model: AgencyYear) -> list[Finding]:
     """R-FMT: reports for 2021 onward use the 2021 format."""
-    if model.year >= 2021 and model.format == "2019":
+    if fmt.format_for_year(model.year) == "2021" and model.format == "2019":
         return [make_finding(model, "R-FMT", expected="2021", found="2019", year=model.year)]
     return []
 
@@ -358,7 +324,7 @@ def carry_findings(model: AgencyYear, previous: AgencyYear) -> list[Finding]:
         have = schemas.as_number(raw)
         if want is not None and have is not None and want != have:
             out.append(make_finding(model, "R-X-CARRY", "table3", "carried", c.code, want, schemas.plain(raw),
-                                    place=place("table3", "carried", c.code, model.format),
+                                    place=cell_place("table3", "carried", c.code, model.format),
                                     prev_year=previous.year, cf_label=label))
     return out
 
@@ -377,11 +343,11 @@ def stock_findings(model: AgencyYear, previous: AgencyYear) -> list[Finding]:
         issued, repealed = (schemas.as_number(model.get("table2", row, c)) for c in ("issued", "repealed"))
         raw = model.get("table2", row, "in_force")
         have = schemas.as_number(raw)
-        if None in (prev, issued, repealed, have):
+        if prev is None or issued is None or repealed is None or have is None:
             continue
         want = prev + issued - repealed
         if want != have:
             out.append(make_finding(model, "R-X-STOCK", "table2", row, "in_force", want, schemas.plain(raw),
-                                    place=place("table2", row, "in_force"), prev_year=previous.year,
+                                    place=cell_place("table2", row, "in_force"), prev_year=previous.year,
                                     prev=show(prev), issued=show(issued), repealed=show(repealed)))
     return out

@@ -37,9 +37,10 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -93,7 +94,7 @@ def identities(table: str, form: str = "2021") -> tuple[Identity, ...]:
     """Every identity of a table (empty for table 二), derived from the format definition."""
     if table == "table3":
         rows = [r.code for r in fmt.table_rows("table3", form)]
-        outcomes = fmt.T3_OUTCOME_ROWS if form == "2021" else fmt.T3_OUTCOME_ROWS_2019
+        outcomes = fmt.spec(form).t3_outcome_rows
         cols = [c.code for c in fmt.T3_COLUMNS]
         out = [Identity("R-T3-BAL", ("carried_forward", c),
                         ((1, ("new", c)), (1, ("carried", c)), (-1, ("total", c)))) for c in cols]
@@ -151,7 +152,7 @@ def cell_kind(table: str, row: str, column: str, form: str = "2021") -> str:
     """COUNT (whole >= 0), AMOUNT (decimal >= 0) or SIGNED (whole, 2019 “本年增/减”)."""
     if fmt.is_decimal_cell(table, row, column, form):
         return AMOUNT
-    if table == "table2" and form == "2019" and column in fmt.T2_2019_SIGNED_COLUMNS:
+    if table == "table2" and column in fmt.spec(form).t2_signed_columns:
         return SIGNED
     return COUNT
 
@@ -244,7 +245,7 @@ def _value_check(table: str, form: str):
         return lambda cls, s: pd.Series([value_ok(v, COUNT) for v in s.tolist()], index=s.index, dtype=bool)
 
     def check(cls, s: pd.Series) -> pd.Series:
-        return pd.Series([value_ok(v, cell_kind(table, *key, form) if isinstance(key, tuple) else COUNT)
+        return pd.Series([value_ok(v, cell_kind(table, key[0], key[1], form) if isinstance(key, tuple) else COUNT)
                           for key, v in s.items()], index=s.index, dtype=bool)
 
     return check
@@ -254,7 +255,7 @@ def _value_check(table: str, form: str):
 def table_model(table: str, form: str = "2021") -> type[pa.DataFrameModel]:
     """The pandera ``DataFrameModel`` of a table in the given format version."""
     columns = expected_columns(table, form)
-    dtype = object if table == "table2" else pd.Int64Dtype
+    dtype: Any = object if table == "table2" else pd.Int64Dtype
     attrs: dict[str, Any] = {"__annotations__": {c: Series[dtype] for c in columns}, "__module__": __name__}
     for c in columns:
         attrs[c] = pa.Field(nullable=True)
@@ -266,7 +267,7 @@ def table_model(table: str, form: str = "2021") -> type[pa.DataFrameModel]:
             _identity_check(table, form, rule))
     attrs["Config"] = type("Config", (), {"name": f"{table}_{form}", "strict": True, "ordered": True,
                                           "coerce": False})
-    name = {"table2": "Table2", "table3": "Table3", "table4": "Table4"}[table] + "Model" + ("" if form == "2021" else "2019")
+    name = {"table2": "Table2", "table3": "Table3", "table4": "Table4"}[table] + "Model" + ("" if fmt.spec(form).code == "2021" else "2019")
     return type(name, (pa.DataFrameModel,), attrs)
 
 

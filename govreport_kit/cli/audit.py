@@ -14,8 +14,8 @@ def cmd_audit(args) -> int:
     from govreport_kit.audit import audit_paths
     from govreport_kit.audit.render_html import render_page
     from govreport_kit.audit.summary import summarize_all
-    from govreport_kit.inputs.encoding import atomic_write
     from govreport_kit.core.errors import InputError
+    from govreport_kit.core.files import atomic_write
 
     require_paths(args.paths, "要审核的文件或文件夹")
     if args.html:
@@ -58,8 +58,8 @@ def refuse_overwriting_inputs(out: Path, inputs: list[str]) -> None:
 
 
 def cmd_import(args) -> int:
-    from govreport_kit.core import paths
     from govreport_kit.authoring.importer import import_report
+    from govreport_kit.core import paths
 
     require_paths(args.report, "要导入的报告")
     require_paths(args.params_dir, "--params-dir", "--params-dir")

@@ -10,16 +10,16 @@ from govreport_kit.core.errors import Location, ParamsError
 
 
 def cmd_check(args) -> int:
-    from govreport_kit.core import paths
-    from govreport_kit.checks.rules import check
-    from govreport_kit.inputs.encoding import display_path
     from govreport_kit.checks.findings import has_errors, sort_findings
+    from govreport_kit.checks.rules import check
     from govreport_kit.checks.wording import format_findings
+    from govreport_kit.core import paths
+    from govreport_kit.inputs.encoding import display_path
     from govreport_kit.inputs.load import load_any
 
     require_paths(args.path, "要检查的文件")
     path = Path(args.path) if args.path is not None else paths.sample_params()
-    model, previous = load_any(path)
+    model, previous = load_any(path, year=args.year)
     findings = sort_findings(check(model, previous))
     for note in model.options.get("notes", []):
         sys.stderr.write(f"注意：{note}\n")
@@ -33,16 +33,14 @@ def cmd_check(args) -> int:
 
 def cmd_template(args) -> int:
     from govreport_kit.core.errors import InputError
-    from govreport_kit.core.model import Agency, agency_code_problem
-    from govreport_kit.inputs.params import YEAR_RANGE
+    from govreport_kit.core.format import year_problem
+    from govreport_kit.core.model import Agency, require_agency_code
     from govreport_kit.inputs.template import write_template
 
     require_paths(args.out, "--out", "--out")
-    problem = agency_code_problem(args.agency)
-    if problem:
-        raise ParamsError(problem, Location(key="--agency"), "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”）")
-    if not YEAR_RANGE[0] <= args.year <= YEAR_RANGE[1]:
-        raise ParamsError(f"年度 {args.year} 不在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间", Location(key="--year"))
+    require_agency_code(args.agency, Location(key="--agency"))
+    if year_problem(args.year):
+        raise ParamsError(year_problem(args.year), Location(key="--year"))
     default = f"{args.agency}-{args.year}-ledger.xlsx" if args.ledger else f"{args.agency}-{args.year}.xlsx"
     out = Path(args.out) if args.out else Path(default)
     if out.suffix.lower() != ".xlsx":
@@ -69,6 +67,7 @@ def register(sub) -> None:
     s = sub.add_parser("check", help="检查一份数据（参数文件、Excel 工作簿、长表 CSV 或成稿 Word/PDF），列出全部问题")
     s.add_argument("path", nargs="?", help="参数文件 .yaml、工作簿 .xlsx、长表 .csv 或报告 .docx/.pdf；省略时检查内置示例")
     s.add_argument("--json", action="store_true", help="以 JSON 输出问题列表")
+    s.add_argument("--year", type=int, help="报告年度（数据文件中没有年度时使用；参数文件自带年度）")
     s.set_defaults(func=cmd_check)
     s = sub.add_parser("template", help="生成空白 Excel 填报模板")
     s.add_argument("--agency", required=True, help="机构代码（小写英文字母、数字、-、_）")

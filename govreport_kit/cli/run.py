@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from govreport_kit.cli.common import require_paths
+from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import Location, ParamsError
 
 
@@ -32,8 +33,8 @@ def cmd_run(args) -> int:
     return res.exit_code
 
 def cmd_batch(args) -> int:
-    from govreport_kit.batch.run import run_batch
     from govreport_kit.batch.progress import default_observer, summary
+    from govreport_kit.batch.run import run_batch
 
     require_paths(args.params_dir, "参数目录")
     require_paths(args.outputs, "--outputs", "--outputs")
@@ -41,7 +42,8 @@ def cmd_batch(args) -> int:
         raise ParamsError("--workers 至少为 1", where=Location(key="--workers"))
     res = run_batch(args.params_dir, outputs_root=args.outputs, workers=args.workers, changed_only=args.changed_only,
                     audience=args.audience, timeout=args.timeout, scheduler=args.scheduler,
-                    observers=[default_observer(sys.stderr)], docx=args.docx, pdf=args.pdf)
+                    observers=[default_observer(sys.stderr)], docx=args.docx, pdf=args.pdf,
+                    kernel_start=args.kernel_start)
     sys.stdout.write(summary(res) + "\n")
     return res.exit_code
 
@@ -60,7 +62,7 @@ def cmd_new(args) -> int:
 def register(sub) -> None:
     s = sub.add_parser("run", help="生成一份年度报告（HTML）")
     s.add_argument("params", nargs="?", help="参数文件 params/<机构代码>/<年度>.yaml；省略时生成内置示例")
-    s.add_argument("--audience", choices=["review", "publish"], default=None,
+    s.add_argument("--audience", choices=fmt.AUDIENCES, default=None,
                    help="review：附问题清单；publish：有错误时拒绝生成（默认取参数文件 report.audience，未写则为 review）")
     s.add_argument("--outputs", help="输出根目录（默认 outputs/）")
     s.add_argument("--docx", action="store_true", help="同时生成 Word 版 report.docx（按官方格式模板排版）")
@@ -70,12 +72,15 @@ def register(sub) -> None:
     s.add_argument("params_dir", nargs="?", help="参数目录（默认 params/）")
     s.add_argument("--workers", type=int, default=None, help="并行数（默认 CPU 核数）")
     s.add_argument("--changed-only", action="store_true", help="只重跑输入有变化的报告")
-    s.add_argument("--audience", choices=["review", "publish"], default="review")
+    s.add_argument("--audience", choices=fmt.AUDIENCES, default=fmt.REVIEW)
     s.add_argument("--timeout", type=float, default=None, help="单个报告的超时（秒，默认 600）")
     s.add_argument("--scheduler", default=None, help="Dask 调度器地址（可选）")
     s.add_argument("--outputs", help="输出根目录（默认 outputs/；可为 fsspec 支持的任意路径）")
     s.add_argument("--docx", action="store_true", help="每份报告同时生成 Word 版 report.docx")
     s.add_argument("--pdf", action="store_true", help="同时生成每份报告的 report.pdf")
+    s.add_argument("--kernel-start", choices=["auto", "fork", "spawn"], default=None,
+                   help="内核启动方式：fork 从预先导入的模板进程派生（仅 Linux），spawn 普通启动，"
+                        "auto（默认）能 fork 就 fork；也可用环境变量 GOVREPORT_KERNEL_START")
     s.set_defaults(func=cmd_batch)
     s = sub.add_parser("new", help="为新的机构年度建立参数、工作簿和正文")
     s.add_argument("code", help="机构代码")

@@ -6,7 +6,7 @@ They pickle (they cross process pools in batch runs) and render as one Chinese m
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 

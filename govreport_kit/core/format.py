@@ -10,8 +10,12 @@ so that a kernel or a CLI that only needs labels starts fast.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# Report years and editions (review/publish) live in core/editions.py; imported here so that
+# ``fmt.YEAR_RANGE``, ``fmt.year_problem`` and ``fmt.AUDIENCES`` are found with the rest of the format.
+from govreport_kit.core.editions import AUDIENCES, PUBLISH, REVIEW, UNKNOWN_YEAR, YEAR_RANGE, YEAR_RULES, year_problem  # noqa: F401,E501
 
 # --------------------------------------------------------------------------------------------
 # Building blocks
@@ -254,9 +258,52 @@ T3_OUTCOME_ROWS_2019: tuple[str, ...] = tuple(r.code for r in T3_ROWS_2019[2:21]
 T3_ROW_GROUPS_2019: tuple[RowGroup, ...] = T3_ROW_GROUPS[:4]
 
 FORMATS = ("2021", "2019")
-#: Report years the toolkit accepts everywhere (params, templates, CSV, outputs, batch discovery):
-#: the regulations took effect in 2008. The one range: import it, never retype it.
-YEAR_RANGE = (2008, 2100)
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """What differs between the 2021 format and the 2019 (试行) one: look it up with :func:`spec`."""
+
+    code: str  # "2021" or "2019"
+    t2_sections: tuple[Table2Section, ...]
+    t2_cells: tuple[tuple[str, str], ...]
+    t2_decimal_cells: frozenset[tuple[str, str]]
+    t2_signed_columns: frozenset[str]  # table 二 columns that may be negative
+    t3_rows: tuple[Row, ...]
+    t3_outcome_rows: tuple[str, ...]  # the rows whose sum is （七）总计
+    t3_row_groups: tuple[RowGroup, ...]
+
+    @property
+    def t2_rows(self) -> tuple[Row, ...]:
+        return tuple(r for s in self.t2_sections for r in s.rows)
+
+
+FORMAT_SPECS: dict[str, FormatSpec] = {
+    "2021": FormatSpec("2021", T2_SECTIONS, T2_CELLS, T2_DECIMAL_CELLS, frozenset(), T3_ROWS, T3_OUTCOME_ROWS,
+                       T3_ROW_GROUPS),
+    "2019": FormatSpec("2019", T2_2019_SECTIONS, T2_2019_CELLS, T2_2019_DECIMAL_CELLS, T2_2019_SIGNED_COLUMNS,
+                       T3_ROWS_2019, T3_OUTCOME_ROWS_2019, T3_ROW_GROUPS_2019),
+}
+#: The first report year that must use the 2021 format (R-FMT); earlier years used the 2019 one.
+FIRST_2021_YEAR = 2021
+
+
+def spec(form: str | None) -> FormatSpec:
+    """The format's variant parts; anything but "2019" (None included) is the 2021 format."""
+    return FORMAT_SPECS["2019"] if form == "2019" else FORMAT_SPECS["2021"]
+
+
+def format_for_year(year: int) -> str:
+    """The format a report for ``year`` is written in: "2021" from 2021 on, else "2019"."""
+    return "2021" if year >= FIRST_2021_YEAR else "2019"
+
+
+def expected_format(form: str | None, year: int) -> str | None:
+    """The format a reader must find: ``form`` as given; "auto" means 2021 from 2021 on, either format before."""
+    if form == "auto":
+        return "2021" if format_for_year(year) == "2021" else None
+    return form
+
 
 # --------------------------------------------------------------------------------------------
 # Rules (format-2021.md §5)
@@ -309,9 +356,9 @@ RULE_BY_ID = {r.id: r for r in RULES}
 def table_rows(table: str, fmt: str = "2021") -> tuple[Row, ...]:
     """Data rows of a table in form order (table 二: its six rows; table 四: its three groups)."""
     if table == "table2":
-        return T2_ROWS if fmt == "2021" else tuple(r for s in T2_2019_SECTIONS for r in s.rows)
+        return spec(fmt).t2_rows
     if table == "table3":
-        return T3_ROWS if fmt == "2021" else T3_ROWS_2019
+        return spec(fmt).t3_rows
     if table == "table4":
         return T4_GROUPS
     raise KeyError(table)
@@ -324,7 +371,7 @@ def table_columns(table: str, row: str | None = None, fmt: str = "2021") -> tupl
     if table == "table4":
         return T4_RESULTS
     if table == "table2":
-        sections = T2_SECTIONS if fmt == "2021" else T2_2019_SECTIONS
+        sections = spec(fmt).t2_sections
         if row is None:
             seen: dict[str, Column] = {}
             for s in sections:
@@ -340,7 +387,7 @@ def table_columns(table: str, row: str | None = None, fmt: str = "2021") -> tupl
 def cells(table: str, fmt: str = "2021") -> Iterator[tuple[str, str]]:
     """Every numeric cell address (row, column) of a table, in form order."""
     if table == "table2":
-        yield from (T2_CELLS if fmt == "2021" else T2_2019_CELLS)
+        yield from spec(fmt).t2_cells
         return
     for r in table_rows(table, fmt):
         for c in table_columns(table, r.code, fmt):
@@ -370,7 +417,7 @@ def cell_label(table: str, row: str, column: str, fmt: str = "2021") -> str:
 def is_decimal_cell(table: str, row: str, column: str, fmt: str = "2021") -> bool:
     if table != "table2":
         return False
-    return (row, column) in (T2_DECIMAL_CELLS if fmt == "2021" else T2_2019_DECIMAL_CELLS)
+    return (row, column) in spec(fmt).t2_decimal_cells
 
 
 TABLE_SHORT_NAMES = {"table2": "表二", "table3": "表三", "table4": "表四"}

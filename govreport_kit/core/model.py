@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 
 from govreport_kit.core import format as fmt
-from govreport_kit.core.errors import Location
+from govreport_kit.core.errors import GovReportError, Location, ParamsError
 
 BLANK, NOT_APPLICABLE = "blank", "na"
 CellKey = tuple[str, str, str]  # (table, row, column)
@@ -47,6 +48,18 @@ def agency_code_problem(code: Any) -> str | None:
     if code.split(".")[0] in RESERVED_NAMES:
         return f"机构代码“{code}”是 Windows 的保留设备名，不能作为文件夹名"
     return None
+
+
+#: How to write an agency code: the one fix text for every agency-code error.
+AGENCY_CODE_HINT = "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”，最长 64 个字符）"
+
+
+def require_agency_code(code: Any, where: Location, error: type[GovReportError] = ParamsError) -> str:
+    """``code`` when it is a valid agency code, else raise ``error`` naming where and :data:`AGENCY_CODE_HINT`."""
+    problem = agency_code_problem(code)
+    if problem:
+        raise error(problem, where, AGENCY_CODE_HINT)
+    return code
 
 
 @dataclass
@@ -80,9 +93,9 @@ class AgencyYear:
     agency: Agency
     year: int
     format: str = "2021"
-    table2: pd.DataFrame = None  # type: ignore[assignment]
-    table3: pd.DataFrame = None  # type: ignore[assignment]
-    table4: pd.DataFrame = None  # type: ignore[assignment]
+    table2: pd.DataFrame = None
+    table3: pd.DataFrame = None
+    table4: pd.DataFrame = None
     narrative: dict[str, str] = field(default_factory=dict)
     #: where each narrative part starts (file, line), so messages point at the analyst's file
     narrative_origin: dict[str, Location] = field(default_factory=dict)
@@ -151,9 +164,9 @@ class AgencyYear:
                 yield t, r, c, self.get(t, r, c)
 
     def value_or_zero(self, table: str, row: str, column: str) -> Any:
-        """The value with blanks read as 0 (how the E-rules read a blank)."""
+        """The value with blanks read as 0 (how the E-rules, charts and e-mail figures read a blank)."""
         v = self.get(table, row, column)
-        return 0 if v is pd.NA or v is None else v
+        return 0 if v is None or v is pd.NA else v
 
     def state(self, table: str, row: str, column: str) -> str | None:
         """None when the cell holds a value, else BLANK or NOT_APPLICABLE."""

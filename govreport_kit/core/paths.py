@@ -57,9 +57,12 @@ def report_notebook() -> Path:
 
 
 def packaged_notebook(name: str) -> Path:
-    """A notebook shipped with the package (the source checkout's ``notebooks/`` until it is packaged)."""
-    shipped = PACKAGE_DIR / "report" / "notebooks" / name
-    return shipped if shipped.is_file() else PACKAGE_DIR.parent / "notebooks" / name
+    """A notebook shipped with the package: ``govreport_kit/report/notebooks/<name>`` (package data).
+
+    That copy is the canonical one; the checkout's top-level ``notebooks/report.ipynb`` (what
+    ``make lab`` opens) is kept identical to it by tests/core/test_packaging.py.
+    """
+    return PACKAGE_DIR / "report" / "notebooks" / name
 
 
 def sample_params() -> Path:
@@ -74,15 +77,14 @@ def job_output_dir(outputs_root: str | os.PathLike | None, agency_code: str, yea
     year are validated, symlinks are resolved, and a folder that leads out of the outputs root
     (``outputs/<code>`` a link to ``/etc``) is refused naming that folder.
     """
+    from govreport_kit.core.editions import year_problem
     from govreport_kit.core.errors import InputError, Location, ParamsError
-    from govreport_kit.core.format import YEAR_RANGE
-    from govreport_kit.core.model import agency_code_problem
+    from govreport_kit.core.model import require_agency_code
 
-    problem = agency_code_problem(agency_code)
+    require_agency_code(agency_code, Location(key="agency.code"))
+    problem = year_problem(year)
     if problem:
-        raise ParamsError(problem, where=Location(key="agency.code"))
-    if not isinstance(year, int) or isinstance(year, bool) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-        raise ParamsError(f"年度“{year}”无效，应在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间", where=Location(key="year"))
+        raise ParamsError(problem, where=Location(key="year"))
     root = Path(outputs_root or outputs_dir()).resolve()
     given = root / agency_code / str(year)
     out = given.resolve()

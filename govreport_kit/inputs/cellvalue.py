@@ -38,7 +38,7 @@ def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
                form: str = "2021") -> tuple[Any, str | None]:
     """(value, state): a number and None, or None and BLANK / NOT_APPLICABLE; InputError otherwise."""
     decimal = fmt.is_decimal_cell(table, row, column, form)
-    signed = form == "2019" and table == "table2" and column in fmt.T2_2019_SIGNED_COLUMNS
+    signed = table == "table2" and column in fmt.spec(form).t2_signed_columns
     label = describe_cell(table, row, column, form)
     shown = raw
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import codecs
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.core.paths import project_root
 
-ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -92,18 +90,3 @@ def read_decoded(path: str | os.PathLike, kind: str = "text") -> DecodedText:
 def read_text(path: str | os.PathLike, kind: str = "text") -> str:
     """The text of a file in UTF-8, UTF-8 with BOM, GBK or GB18030 (BOM removed)."""
     return read_decoded(path, kind).text
-
-
-def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are meant to be shared
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target

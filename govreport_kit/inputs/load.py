@@ -14,28 +14,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
-from govreport_kit.inputs.encoding import display_path, read_text
+from govreport_kit.core import format as fmt
 from govreport_kit.core import limits
 from govreport_kit.core.errors import InputError, Location, ParamsError
+from govreport_kit.core.files import sha256_file
 from govreport_kit.core.model import Agency, AgencyYear
-from govreport_kit.inputs.params import Params, load_params
 from govreport_kit.inputs import strict_yaml
+from govreport_kit.inputs.encoding import display_path, read_text
+from govreport_kit.inputs.params import Params, load_params
 
 DATA_READERS = {".xlsx": "workbook", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}
 #: Finished reports, read with the audit's reader (.doc is refused there, with the fix).
 REPORT_DOCUMENTS = (".docx", ".docm", ".doc", ".pdf")
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 16), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def read_data(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
@@ -47,7 +40,7 @@ def read_data(path: str | os.PathLike, *, agency: Agency | None = None, year: in
     p = Path(path)
     kind = DATA_READERS.get(p.suffix.lower())
     if kind == "workbook":
-        from govreport_kit.inputs.template import read_workbook
+        from govreport_kit.inputs.workbook import read_workbook
 
         return read_workbook(p, agency=agency, year=year, form=form, optional=optional)
     if kind == "csv":
@@ -169,8 +162,11 @@ def _is_params_file(path: Path) -> bool:
     return not (isinstance(data, dict) and "agency" not in data and any(k.startswith("table") for k in data))
 
 
-def load_any(path: str | os.PathLike) -> tuple[AgencyYear, AgencyYear | None]:
-    """(model, previous) for ``govreport check``: params .yaml, data .yaml, workbook .xlsx or .csv."""
+def load_any(path: str | os.PathLike, *, year: int | None = None) -> tuple[AgencyYear, AgencyYear | None]:
+    """(model, previous) for ``govreport check``: params .yaml, data .yaml, workbook .xlsx or .csv.
+
+    ``year``: the report year of a data file that holds none (a params file has its own).
+    """
     p = Path(path)
     suffix = p.suffix.lower()
     if not p.exists():
@@ -183,7 +179,9 @@ def load_any(path: str | os.PathLike) -> tuple[AgencyYear, AgencyYear | None]:
         return load_agency_year(params), load_previous(params)
     if suffix in REPORT_DOCUMENTS:
         return read_report_document(p), None
-    model = read_data(p, form="auto")
+    if year is not None and fmt.year_problem(year):
+        raise ParamsError(fmt.year_problem(year), Location(key="--year"))
+    model = read_data(p, year=year, form="auto")
     model.inputs = {p.name: sha256_file(p)}
     return model, None
 

@@ -43,22 +43,25 @@ import difflib
 import io
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core import limits
+from govreport_kit.core.errors import InputError, Location
+from govreport_kit.core.files import atomic_write
+from govreport_kit.core.model import NOT_APPLICABLE, Agency, AgencyYear, from_cells, require_agency_code
 from govreport_kit.inputs import strict_yaml
 from govreport_kit.inputs.cellvalue import parse_cell
-from govreport_kit.inputs.encoding import atomic_write, display_path, read_text
-from govreport_kit.core.errors import InputError, Location
-from govreport_kit.core.model import NOT_APPLICABLE, Agency, AgencyYear, agency_code_problem, from_cells
+from govreport_kit.inputs.encoding import display_path, read_text
 
 HEADER = ("table", "row", "column", "value")
 META_KEYS = tuple(code for code, _ in fmt.AGENCY_FIELDS) + ("year", "format")
 PLACEHOLDER_NAME = "（未填写机构名称）"
+NO_YEAR_NOTE = "年度未知：不检查需要年度的规则（{}）；可用 --year 指定年度".format("、".join(fmt.YEAR_RULES))
 PLACEHOLDER_CODE = "unknown"
 Record = tuple[str, str, str, Any, Location]  # table, row, column, raw value, where
 
@@ -100,8 +103,7 @@ def build_model(records: list[Record], meta: dict[str, tuple[Any, Location]], na
     if found not in fmt.FORMATS:
         raise InputError(f"未知的格式版本“{found}”", meta["format"][1], "可用：2021、2019")
     agency, year, notes = _agency_year(meta, name, agency, year, source_stem)
-    if form == "auto":
-        form = "2021" if year >= 2021 else None
+    form = fmt.expected_format(form, year)
     if form and found != form:
         raise InputError(f"这是 {found} 年版格式的数据（使用了 {found} 年版的行或列代码），这里需要 {form} 年版格式",
                          Location(file=name), "不同版本的栏目不能一一对应；请按 format-2021.md 使用本版本的代码")
@@ -133,19 +135,16 @@ def _agency_year(meta: dict[str, tuple[Any, Location]], name: str, agency: Agenc
     notes: list[str] = []
     text = {k: ("" if v is None else str(v).strip()) for k, (v, _) in meta.items()}
     if text.get("code"):
-        problem = agency_code_problem(text["code"])
-        if problem:
-            raise InputError(problem, meta["code"][1], "例如 xishan-edu")
+        require_agency_code(text["code"], meta["code"][1], InputError)
         if agency is not None and text["code"] != agency.code:
             raise InputError(f"数据中的机构代码“{text['code']}”与参数文件的“{agency.code}”不一致", meta["code"][1],
                              "请确认参数文件指向的是这家机构的数据")
     meta_year = None
     if text.get("year"):
-        if not re.fullmatch(r"[0-9]{4}", text["year"]):
-            raise InputError(f"年度“{text['year']}”不是四位数字的年份", meta["year"][1], "例如 2023")
+        if not re.fullmatch(r"[0-9]{4}", text["year"]) or fmt.year_problem(int(text["year"])):
+            raise InputError(f"年度“{text['year']}”不是有效的年份", meta["year"][1],
+                             "填四位数字的年度，范围 {}–{}，例如 2023".format(*fmt.YEAR_RANGE))
         meta_year = int(text["year"])
-        if not fmt.YEAR_RANGE[0] <= meta_year <= fmt.YEAR_RANGE[1]:
-            raise InputError(f"年度 {meta_year} 不在 {fmt.YEAR_RANGE[0]}–{fmt.YEAR_RANGE[1]} 之间", meta["year"][1], "例如 2023")
         if year is not None and meta_year != year:
             raise InputError(f"数据中的年度 {meta_year} 与参数文件的 {year} 不一致", meta["year"][1],
                              "请确认没有误用其他年度的数据")
@@ -159,8 +158,8 @@ def _agency_year(meta: dict[str, tuple[Any, Location]], name: str, agency: Agenc
         year = meta_year
         if year is None:
             m = re.search(r"(?<![0-9])(20[0-9]{2})(?![0-9])", stem)
-            year = int(m.group(1)) if m else 0
-            notes.append(f"{name} 没有年度（meta 行 year），" + (f"按文件名取 {year} 年" if m else "年度按 0 处理"))
+            year = int(m.group(1)) if m and not fmt.year_problem(int(m.group(1))) else fmt.UNKNOWN_YEAR
+            notes.append(f"{name} 没有年度（meta 行 year），" + (f"按文件名取 {year} 年" if year else NO_YEAR_NOTE))
     return agency, year, notes
 
 
@@ -241,11 +240,16 @@ def longform_rows(model: AgencyYear) -> list[list[str]]:
     return rows
 
 
-def write_longform_csv(path: str | os.PathLike, model: AgencyYear) -> Path:
-    """Write ``model`` as UTF-8 long-form CSV with a BOM (so that Excel opens it correctly)."""
+def longform_bytes(model: AgencyYear) -> bytes:
+    """``model`` as UTF-8 long-form CSV with a BOM (so that Excel opens it correctly)."""
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(longform_rows(model))
-    return atomic_write(path, buf.getvalue().encode("utf-8-sig"))
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def write_longform_csv(path: str | os.PathLike, model: AgencyYear) -> Path:
+    """Write ``model`` as UTF-8 long-form CSV with a BOM (so that Excel opens it correctly)."""
+    return atomic_write(path, longform_bytes(model))
 
 
 # ----------------------------------------------------------------------------------------- YAML

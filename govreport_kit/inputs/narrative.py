@@ -171,7 +171,7 @@ def placeholder_values(model) -> dict[str, str]:
             v[f"table2.{r}"] = v[f"table2.{r}.{c}"]
     t3 = model.table3
     rows = [r.code for r in fmt.table_rows("table3", form)]
-    outcomes = fmt.T3_OUTCOME_ROWS if form == "2021" else fmt.T3_OUTCOME_ROWS_2019
+    outcomes = fmt.spec(form).t3_outcome_rows
     for c in fmt.T3_COLUMNS:
         col = c.code
         nums: dict[str, Any] = {r: t3.at[r, col] for r in rows}

@@ -11,7 +11,7 @@ Schema (every key not listed is an error; ``*`` = required)::
       phone: 0871-68226567
       email: kmxsjyjbgs@126.com
       website: null
-    year: 2023                   # * the report year (2008–2100); must equal the file name <year>.yaml
+    year: 2023                   # * the report year (format.YEAR_RANGE: 2008–2100); must equal the file name <year>.yaml
     format: "2021"               #   "2021" (default) or "2019" (reports for 2019 and 2020)
     data: 2023.xlsx              # * tables: .xlsx workbook, long-form .csv or .yaml data file
     narrative: 2023.md           #   Markdown prose of parts 一, 五, 六 (placeholders allowed)
@@ -40,23 +40,22 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core.errors import GovReportError, Location, ParamsError
+from govreport_kit.core.model import AGENCY_CODE_HINT, Agency, agency_code_problem, name_problem
 from govreport_kit.inputs import strict_yaml
 from govreport_kit.inputs.confine import confine
 from govreport_kit.inputs.encoding import display_path, read_text
-from govreport_kit.core.errors import GovReportError, Location, ParamsError
-from govreport_kit.core.model import Agency, agency_code_problem, name_problem
 
 DATA_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
 LEDGER_SUFFIXES = (".xlsx", ".csv")
 NARRATIVE_SUFFIXES = (".md", ".markdown", ".txt")
 PREVIOUS_SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
-AUDIENCES = ("review", "publish")
-YEAR_RANGE = fmt.YEAR_RANGE  # re-exported for older imports
 _URL_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+:|//|\\\\)")
 _TYPE_NAMES = {str: "文字", int: "整数", bool: "true/false", dict: "键值（下一级缩进）", type(None): "空值"}
 
@@ -69,19 +68,19 @@ class Spec:
     required: bool = False
     nullable: bool = False
     choices: tuple[Any, ...] = ()
-    children: Mapping[str, "Spec"] | None = None
+    children: Mapping[str, Spec] | None = None
 
 
 AGENCY_SPEC = {code: Spec("text", required=code in ("code", "name"), nullable=code not in ("code", "name"))
                for code, _ in fmt.AGENCY_FIELDS}
 #: Report options; add a key here (with a default in REPORT_DEFAULTS) to offer a new option.
 REPORT_SPEC: dict[str, Spec] = {
-    "audience": Spec("choice", choices=AUDIENCES),
+    "audience": Spec("choice", choices=fmt.AUDIENCES),
     "title": Spec("text", nullable=True),
     "charts": Spec("bool", nullable=True),
     "compare": Spec("bool", nullable=True),
 }
-REPORT_DEFAULTS: dict[str, Any] = {"audience": "review", "title": None}  # charts, compare: absent = None
+REPORT_DEFAULTS: dict[str, Any] = {"audience": fmt.REVIEW, "title": None}  # charts, compare: absent = None
 #: report options written by dump_params only when set (files written before they existed stay as they were)
 OPTIONAL_REPORT_KEYS = ("charts", "compare")
 #: Recipients of ``govreport mail`` for this agency-year.
@@ -166,7 +165,7 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
     lines = lines or {}
 
     def fail(what: str, key: str | None, fix: str | None = None):
-        raise ParamsError(what, Location(file=file, line=_line(lines, key), key=key), fix)
+        raise ParamsError(what, Location(file=file, line=strict_yaml.key_line(lines, key), key=key), fix)
 
     if data is None:
         fail("参数文件没有内容", None, "参考内置示例 params/xishan-edu/2023.yaml 填写")
@@ -177,12 +176,12 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
     if isinstance(agency, dict) and "code" in agency:
         problem = agency_code_problem(agency["code"])
         if problem:
-            fail(problem, "agency.code", "例如 xishan-edu（只用小写英文字母、数字、“-”和“_”，最长 64 个字符）")
+            fail(problem, "agency.code", AGENCY_CODE_HINT)
     out = _check_map(data, SCHEMA, "", fail)
     out["format"] = str(out.get("format") or "2021")
-    lo, hi = YEAR_RANGE
-    if not lo <= out["year"] <= hi:
-        fail(f"年度 {out['year']} 不在 {lo}–{hi} 之间", "year")
+    year_problem = fmt.year_problem(out["year"])
+    if year_problem:
+        fail(year_problem, "year")
     postcode = out["agency"].get("postcode")
     if postcode and not re.fullmatch(r"[0-9]{6}", postcode):
         fail(f"邮政编码“{postcode}”应为 6 位数字", "agency.postcode")
@@ -198,14 +197,6 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
     report = {**REPORT_DEFAULTS, **out.get("report", {})}
     out["report"] = report
     return out
-
-
-def _line(lines: Mapping[str, int], key: str | None) -> int | None:
-    while key:
-        if key in lines:
-            return lines[key]
-        key = key.rpartition(".")[0]
-    return None
 
 
 def _check_map(data: dict, schema: Mapping[str, Spec], prefix: str, fail) -> dict[str, Any]:
@@ -276,7 +267,7 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
     code, year = raw["agency"]["code"], raw["year"]
 
     def fail(what: str, key: str | None, fix: str | None = None):
-        raise ParamsError(what, Location(file=name, line=_line(lines, key), key=key), fix)
+        raise ParamsError(what, Location(file=name, line=strict_yaml.key_line(lines, key), key=key), fix)
 
     if p.stem.isdigit():  # the params/<code>/<year>.yaml convention
         if int(p.stem) != year:
@@ -292,7 +283,7 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
             fail(f"{kind}“{raw[key]}”的类型不支持", key, f"可用的扩展名：{', '.join(suffixes)}{extra}")
         if target == p:
             fail(f"{kind}不能是参数文件本身", key)
-        confine(target, p, key, raw[key], name, _line(lines, key))
+        confine(target, p, key, raw[key], name, strict_yaml.key_line(lines, key))
         if not target.is_file():
             fail(f"{kind}不存在：{display_path(target)}", key,
                  f"路径相对于参数文件所在的文件夹 {display_path(p.parent)}；请检查文件名或先创建该文件")

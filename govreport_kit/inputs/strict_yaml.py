@@ -20,15 +20,16 @@ Each value's line is kept in :attr:`Document.lines` (key path such as ``agency.p
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import yaml
-
-from govreport_kit.core import limits
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from govreport_kit.core import limits
 
 INT_RE = re.compile(r"^-?(0|[1-9][0-9]*)$")
 DECIMAL_RE = re.compile(r"^-?(0|[1-9][0-9]*)\.[0-9]+$")
@@ -92,12 +93,17 @@ class Document:
     lines: dict[str, int] = field(default_factory=dict)
 
     def line(self, key: str) -> int | None:
-        """Line of ``key`` or of its nearest enclosing key."""
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key.rpartition(".")[0]
-        return self.lines.get("")
+        """Line of ``key`` or of its nearest enclosing key (the document's first line at worst)."""
+        return key_line(self.lines, key, self.lines.get(""))
+
+
+def key_line(lines: Mapping[str, int], key: str | None, default: int | None = None) -> int | None:
+    """The line of dotted ``key`` (``agency.code``) in ``lines``, or of its nearest enclosing key."""
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key.rpartition(".")[0]
+    return default
 
 
 def load(text: str) -> Document:

@@ -29,9 +29,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
 from govreport_kit.core import format as fmt
-from govreport_kit.inputs.encoding import atomic_write
-from govreport_kit.inputs.xlsx import set_text
+from govreport_kit.core.files import atomic_write
+from govreport_kit.core.grid import place_spans
 from govreport_kit.core.model import Agency, AgencyYear
+from govreport_kit.inputs.xlsx import set_text
 
 FONT_NAME = "宋体"
 FIXED_TIME = _dt.datetime(2021, 1, 1)
@@ -53,23 +54,14 @@ class Placed:
 
 
 def place_header(header: tuple[tuple[fmt.HeaderCell, ...], ...], top: int, left: int) -> list[Placed]:
-    """Lay out header rows with row/col spans the way an HTML table does."""
-    taken: set[tuple[int, int]] = set()
-    out = []
-    for i, cells in enumerate(header):
-        col = left
-        for cell in cells:
-            while (top + i, col) in taken:
-                col += 1
-            out.append(Placed(top + i, col, cell.label, cell.rowspan, cell.colspan))
-            taken.update((top + i + dr, col + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
-            col += cell.colspan
-    return out
+    """Lay out header rows with row/col spans the way an HTML table does (:func:`core.grid.place_spans`)."""
+    return [Placed(top + i, left + c, cell.label, cell.rowspan, cell.colspan)
+            for i, row in enumerate(place_spans(header)) for cell, c in row]
 
 
 def t2_sections(form: str) -> list[tuple[str, tuple[str, ...], tuple[fmt.Row, ...], tuple[fmt.Column, ...]]]:
     """(caption, header, rows, columns) of each section of table 二 in the given format."""
-    sections = fmt.T2_SECTIONS if form == "2021" else fmt.T2_2019_SECTIONS
+    sections = fmt.spec(form).t2_sections
     return [(s.caption, s.header, s.rows, s.columns) for s in sections]
 
 
@@ -95,7 +87,7 @@ def layout(table: str, form: str = "2021") -> tuple[list[Placed], dict[tuple[str
         return labels, cells
     if table == "table3":
         rows = fmt.table_rows("table3", form)
-        groups = fmt.T3_ROW_GROUPS if form == "2021" else fmt.T3_ROW_GROUPS_2019
+        groups = fmt.spec(form).t3_row_groups
         ncols, lab = len(fmt.T3_COLUMNS), fmt.T3_LABEL_COLUMNS
         labels.append(Placed(1, 1, fmt.TABLE_TITLES["table3"], colspan=lab + ncols))
         labels += place_header(fmt.T3_HEADER, 2, 1)
@@ -169,7 +161,7 @@ def _write_table(wb: Workbook, table: str, model: AgencyYear | None, form: str) 
     for (row, col), (r, c) in cells.items():
         cell = ws.cell(r, c)
         decimal = fmt.is_decimal_cell(table, row, col, form)
-        signed = form == "2019" and table == "table2" and col in fmt.T2_2019_SIGNED_COLUMNS
+        signed = table == "table2" and col in fmt.spec(form).t2_signed_columns
         if model is not None:
             value = _cell_value(model, table, row, col)
             if isinstance(value, str):
@@ -241,7 +233,7 @@ def _write_agency(wb: Workbook, agency: Agency, year: int) -> None:
 
 def build_workbook(agency: Agency, year: int, model: AgencyYear | None = None, form: str | None = None) -> Workbook:
     """The workbook object (template when ``model`` is None)."""
-    form = form or (model.format if model is not None else ("2021" if year >= 2021 else "2019"))
+    form = form or (model.format if model is not None else fmt.format_for_year(year))
     wb = Workbook()
     _write_agency(wb, agency, year)
     for t in fmt.TABLE_CODES:
@@ -283,11 +275,3 @@ def write_template(path: str | os.PathLike, agency: Agency, year: int, form: str
 def write_workbook(path: str | os.PathLike, model: AgencyYear) -> Path:
     """Write the template filled with the model's values (“/” for not-applicable cells)."""
     return atomic_write(path, workbook_bytes(build_workbook(model.agency, model.year, model)))
-
-
-def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
-                  form: str | None = "2021", optional: tuple[str, ...] = ()) -> AgencyYear:
-    """Read a filled workbook into the model; see :func:`govreport_kit.inputs.workbook.read_workbook`."""
-    from govreport_kit.inputs.workbook import read_workbook as _read
-
-    return _read(path, agency=agency, year=year, form=form, optional=optional)

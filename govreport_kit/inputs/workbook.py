@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,22 +21,17 @@ from openpyxl.utils import get_column_letter
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core import limits
+from govreport_kit.core.errors import InputError, Location
+from govreport_kit.core.model import Agency, AgencyYear, require_agency_code
+from govreport_kit.core.normalize import label_key
 from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.inputs.encoding import display_path
-from govreport_kit.core.errors import InputError, Location
 from govreport_kit.inputs.longform import PLACEHOLDER_CODE, PLACEHOLDER_NAME
-from govreport_kit.inputs.template import t2_sections as _sections
 from govreport_kit.inputs.xlsx import open_workbook, present_cells
-from govreport_kit.core.model import Agency, AgencyYear, agency_code_problem
 
 TYPO_CUTOFF = 0.6
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
-
-
-def norm(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    t = re.sub(r"\s+", "", t)
-    return re.sub(r"^([0-9]+)、", r"\1.", t)
+#: Labels are compared by their :func:`govreport_kit.core.normalize.label_key`.
+norm = label_key
 
 
 @dataclass
@@ -52,7 +45,7 @@ class Sheet:
     used: set[tuple[int, int]] = field(default_factory=set)  # cells recognised as labels or values
 
     @classmethod
-    def of(cls, ws, file: str) -> "Sheet":
+    def of(cls, ws, file: str) -> Sheet:
         values = {}
         for r, c, v in present_cells(ws, file):  # the stored cells only: never a walk of the used range
             if v is None or (isinstance(v, str) and not v.strip()):
@@ -144,7 +137,7 @@ def check_leftovers(sheet: Sheet, known: list[str], value_cells: set[tuple[int, 
 
 # ---------------------------------------------------------------------------------- the tables
 def t2_sections(form: str):
-    return [(caption, rows, cols) for caption, _, rows, cols in _sections(form)]
+    return [(s.caption, s.rows, s.columns) for s in fmt.spec(form).t2_sections]
 
 
 def t2_labels(form: str) -> list[str]:
@@ -177,7 +170,7 @@ def locate_table2(sheet: Sheet, form: str) -> dict[tuple[str, str], tuple[int, i
 
 
 def t3_labels(form: str) -> list[str]:
-    groups = fmt.T3_ROW_GROUPS if form == "2021" else fmt.T3_ROW_GROUPS_2019
+    groups = fmt.spec(form).t3_row_groups
     heads = [c.label for row in fmt.T3_HEADER for c in row]
     return list(dict.fromkeys([fmt.TABLE_TITLES["table3"], *heads, *(g.label for g in groups),
                                *(r.label for r in fmt.table_rows("table3", form))]))
@@ -206,7 +199,7 @@ def locate_table4(sheet: Sheet) -> dict[tuple[str, str], tuple[int, int]]:
     groups = {g.code: locate_label(sheet, g.label, "列标题", cands) for g in fmt.T4_GROUPS}
     starts = sorted(p[1] for p in groups.values())
     result_row = None
-    for (r, c), t in sorted(sheet.texts().items()):
+    for (r, _c), t in sorted(sheet.texts().items()):
         if r > max(p[0] for p in groups.values()) and t in {norm(x.label) for x in fmt.T4_RESULTS}:
             result_row = r
             break
@@ -262,13 +255,6 @@ def _open(path: Path, name: str, data_only: bool):
     return open_workbook(path, name, data_only=data_only)
 
 
-def expected_format(form: str | None, year: int) -> str | None:
-    """``form`` as given; "auto" means 2021 for reports from 2021 on, either format before."""
-    if form == "auto":
-        return "2021" if year >= 2021 else None
-    return form
-
-
 def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
                   form: str | None = "2021", optional: tuple[str, ...] = ()) -> AgencyYear:
     """Read a workbook; ``agency``/``year`` (from params) take precedence over its 机构信息 sheet.
@@ -298,7 +284,7 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
     info = read_agency_sheet(Sheet.of(wb[fmt.AGENCY_SHEET], name) if fmt.AGENCY_SHEET in wb.sheetnames else None, name)
     notes: list[str] = []
     agency, year = _reconcile(info, agency, year, name, notes)
-    form = expected_format(form, year)
+    form = fmt.expected_format(form, year)
     if form and found != form:
         raise InputError(f"这是 {found} 年版格式的工作簿（{why or '表头与 ' + form + ' 年版不符'}），这里需要 {form} 年版格式",
                          Location(file=name, sheet=fmt.TABLE_SHORT_NAMES["table2"]),
@@ -357,9 +343,7 @@ def _reconcile(info: dict[str, Any], agency: Agency | None, year: int | None, na
 
     code_in_sheet = text("code")
     if code_in_sheet:
-        problem = agency_code_problem(code_in_sheet)
-        if problem:
-            raise InputError(problem, info["code"][1], "例如 xishan-edu")
+        require_agency_code(code_in_sheet, info["code"][1], InputError)
     raw_year, year_where = info.get("year", (None, Location(file=name, sheet=fmt.AGENCY_SHEET)))
     sheet_year = None
     if raw_year is not None:
@@ -368,17 +352,16 @@ def _reconcile(info: dict[str, Any], agency: Agency | None, year: int | None, na
             sheet_year = int(year_text) if len(year_text) <= 6 else None
         except ValueError:
             sheet_year = None
-        if sheet_year is None or not fmt.YEAR_RANGE[0] <= sheet_year <= fmt.YEAR_RANGE[1]:
-            raise InputError(f"报告年度“{limits.excerpt(str(raw_year), 20)}”不是 {fmt.YEAR_RANGE[0]}–{fmt.YEAR_RANGE[1]} 之间的年份",
+        if sheet_year is None or fmt.year_problem(sheet_year):
+            lo, hi = fmt.YEAR_RANGE
+            raise InputError(f"报告年度“{limits.excerpt(str(raw_year), 20)}”不是 {lo}–{hi} 之间的年份",
                              year_where, "请填四位数字，例如 2023")
-    if agency is not None:
-        if code_in_sheet and code_in_sheet != agency.code:
-            raise InputError(f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致", info["code"][1],
-                             "请确认参数文件指向的是这家机构的工作簿")
-    if year is not None:
-        if sheet_year is not None and sheet_year != year:
-            raise InputError(f"工作簿的报告年度是 {sheet_year}，参数文件是 {year}", year_where,
-                             "请确认没有误用其他年度的工作簿，或修改报告年度")
+    if agency is not None and code_in_sheet and code_in_sheet != agency.code:
+        raise InputError(f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致", info["code"][1],
+                         "请确认参数文件指向的是这家机构的工作簿")
+    if year is not None and sheet_year is not None and sheet_year != year:
+        raise InputError(f"工作簿的报告年度是 {sheet_year}，参数文件是 {year}", year_where,
+                         "请确认没有误用其他年度的工作簿，或修改报告年度")
     if agency is None:
         fields = {code: text(code) for code, _ in fmt.AGENCY_FIELDS}
         if not fields["name"] or not fields["code"]:

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from govreport_kit.core import limits
 from govreport_kit.core.errors import InputError, Location

@@ -27,8 +27,8 @@ from __future__ import annotations
 import difflib
 import os
 import string
-from decimal import Decimal
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -70,7 +70,7 @@ class MailConfig:
     def sender_address(self) -> str:
         return parseaddr(self.sender)[1]
 
-    def with_server(self, host_port: str) -> "MailConfig":
+    def with_server(self, host_port: str) -> MailConfig:
         """``--smtp HOST:PORT``: this server, plain SMTP without login (a local test server)."""
         host, sep, port = host_port.rpartition(":")
         if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from govreport_kit.core.errors import GovReportError, Location
 from govreport_kit.mail import compose as C
@@ -203,9 +203,9 @@ def _prepare(params_file: Path, root: Path, config: MailConfig, *, to, audience:
 
 def _ensure_rendered(params_file: Path, root: Path, code: str, year: int, audience: str, progress, label: str) -> Path:
     """``<root>/<code>/<year>``, rendered now (HTML + PDF) unless its batch record is current."""
-    from govreport_kit.batch import fingerprint as F, store
-    from govreport_kit.batch.jobs import Job
-    from govreport_kit.batch.worker import from_run_result
+    from govreport_kit.batch import fingerprint as F
+    from govreport_kit.batch import store
+    from govreport_kit.batch.jobs import Job, JobResult
     from govreport_kit.running.runner import output_dir, run_report
 
     out_dir = output_dir(root, code, year)
@@ -221,7 +221,7 @@ def _ensure_rendered(params_file: Path, root: Path, code: str, year: int, audien
     rr = run_report(params_file, audience=audience, outputs_root=root, pdf=True)
     job = Job(code, year, str(params_file), name=name, outputs_root=sroot, audience=audience, inputs=inputs,
               fingerprint=fp, pdf=True)
-    store.write_record(sroot, from_run_result(job, rr))
+    store.write_record(sroot, JobResult.from_run(job, rr))
     if not rr.pdf_path:
         if rr.reason == "input":
             raise MailConfigError(rr.message, Location(file=str(params_file)))

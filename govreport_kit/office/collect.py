@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from govreport_kit.checks.findings import count_by_severity
 from govreport_kit.core import format as fmt
 from govreport_kit.core import paths
 from govreport_kit.core.errors import GovReportError, InputError, Location
@@ -154,8 +155,8 @@ def collect_file(path: Path, params_dir: Path, *, year: int | None, force: bool,
         return item
     item.target = target
     findings = check(model, None, validate=validate_table)
-    item.errors = sum(f.severity == fmt.ERROR for f in findings)
-    item.warnings = sum(f.severity == fmt.WARNING for f in findings)
+    counts = count_by_severity(findings)
+    item.errors, item.warnings = counts[fmt.ERROR], counts[fmt.WARNING]
     old = None
     if target.is_file():
         if sha256_file(target) == sha256_file(path):
@@ -175,26 +176,30 @@ def collect_file(path: Path, params_dir: Path, *, year: int | None, force: bool,
     item.changes = _diff(old, model)
     item.outcome = FILED
     item.message = f"按{how}识别"
-    if dry_run:
-        return item
+    if not dry_run:
+        _file(path, target, item, params_path if params is None else None, model)
+    return item
+
+
+def _file(path: Path, target: Path, item: Collected, params_path: Path | None, model: AgencyYear) -> None:
+    """Put the received file in place (the replaced one kept as .bak); a params file when there is none."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_file():
         item.backup = target.with_name(target.name + ".bak")
         shutil.copy2(target, item.backup)
     atomic_write(target, path.read_bytes())
-    if params is None:
-        _write_params(params_path, model, code, y, target.name)
-    return item
+    if params_path is not None:
+        _write_params(params_path, model, item.agency, item.year, target.name)
 
 
 def _write_params(params_path: Path, model: AgencyYear, code: str, year: int, data_name: str) -> None:
     from dataclasses import replace
 
-    from govreport_kit.authoring.synth import params_dict
+    from govreport_kit.authoring.folder import params_dict
     from govreport_kit.inputs.params import dump_params
 
-    m = replace(model, agency=replace(model.agency, code=code), year=year)
-    atomic_write(params_path, dump_params(params_dict(m, data_name, None)))
+    agency = replace(model.agency, code=code)
+    atomic_write(params_path, dump_params(params_dict(agency, year, model.format, data_name)))
 
 
 def collect_inbox(inbox: str | Path, *, year: int | None = None, force: bool = False, dry_run: bool = False,
@@ -227,7 +232,7 @@ def format_collect(res: CollectResult) -> str:
             lines.append(f"    旧文件保留为 {display_path(i.backup)}")
     n = {k: sum(1 for i in res.items if i.outcome == k) for k in LABELS}
     lines.append("")
-    lines.append("共 {} 个文件：".format(len(res.items)) + "，".join(f"{LABELS[k]} {v}" for k, v in n.items() if v))
+    lines.append(f"共 {len(res.items)} 个文件：" + "，".join(f"{LABELS[k]} {v}" for k, v in n.items() if v))
     if n[FILED]:
         lines.append("接着运行 govreport batch --changed-only 生成有变化的报告。")
     return "\n".join(lines) + "\n"

@@ -10,9 +10,10 @@ A value is a :class:`Decimal` ratio, or None with the reason ("分母为 0", "�
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable
+from typing import Any
 
 from govreport_kit.office.members import Cells
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from govreport_kit.checks.findings import count_by_severity
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import GovReportError
 from govreport_kit.core.model import AgencyYear
@@ -136,8 +137,8 @@ def read_member(params_dir: Path, agency: str, year: int, *, outputs_dir: Path |
     m.previous = model_cells(previous) if previous is not None else None
     findings = check(model, previous, validate=validate_table)
     m.findings = [f.to_dict() for f in findings]
-    m.errors = sum(f.severity == fmt.ERROR for f in findings)
-    m.warnings = sum(f.severity == fmt.WARNING for f in findings)
+    counts = count_by_severity(findings)
+    m.errors, m.warnings = counts[fmt.ERROR], counts[fmt.WARNING]
     return m
 
 

@@ -13,8 +13,9 @@ must equal the sum of the members' (rule R-ROLLUP-SUM, one finding per differing
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.model import Agency, AgencyYear, from_cells
@@ -177,8 +178,8 @@ def own_report_findings(own: Cells, total: Cells, unknown: dict[str, int]) -> li
 def build_rollup(region: str, region_name: str, year: int, members: Sequence[Member],
                  own: Member | None = None) -> Rollup:
     """The region's roll-up from its members (already read and checked)."""
-    from govreport_kit.checks.rules import check
     from govreport_kit.audit.fastcheck import validate_table
+    from govreport_kit.checks.rules import check
 
     lines = [_line(m) for m in members]
     used = [m for m, line in zip(members, lines) if line.included]

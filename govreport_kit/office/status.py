@@ -14,13 +14,25 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from govreport_kit.office.members import (
-    BLANK, ERRORS, MISSING, OK, RETURNED, SENT, STATE_LABELS, STATE_ORDER, WARNINGS, Member, iso_day, read_member,
+    BLANK,
+    ERRORS,
+    MISSING,
+    OK,
+    RETURNED,
+    SENT,
+    STATE_LABELS,
+    STATE_ORDER,
+    WARNINGS,
+    Member,
+    iso_day,
+    read_member,
 )
 from govreport_kit.office.regions import Regions
 from govreport_kit.report.sortable import SortColumn, render_sortable_page

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from govreport_kit.checks.findings import count_by_severity
 from govreport_kit.core.model import Agency, cells_from_dict, from_cells
 from govreport_kit.office.indicators import INDICATORS
 from govreport_kit.report import render
@@ -142,7 +143,7 @@ def marker(data: dict[str, Any]) -> dict[str, Any]:
     title = f"{data['region_name']}{data['year']}年政府信息公开工作年度报告汇总"
     meta = Markup("\n").join([Markup('<meta name="generator" content="govreport_kit">'),
                               Markup('<meta name="govreport:region" content="{}">').format(data["region"])])
-    errors = sum(f["severity"] == "error" for f in data["findings"])
+    errors = count_by_severity(data["findings"])["error"]
     return {"status": "complete", "agency_code": data["region"], "year": data["year"], "title": title,
             "errors": errors, "warnings": 0, "infos": 0, "meta_html": str(meta), "footer_html": "", "findings": []}
 

@@ -26,7 +26,7 @@ class Office:
     _members: dict[tuple[str, int], Member] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, params_dir: str | Path | None = None, outputs_dir: str | Path | None = None) -> "Office":
+    def open(cls, params_dir: str | Path | None = None, outputs_dir: str | Path | None = None) -> Office:
         pdir = Path(params_dir) if params_dir else paths.params_dir()
         odir = Path(outputs_dir) if outputs_dir else paths.outputs_dir()
         return cls(pdir, odir, load_regions(pdir))
@@ -120,7 +120,7 @@ def region_params(region: str | None, year: int, *, only_failing: bool = False, 
 
     office = office or Office.open()
     out = []
-    for agency, m in office.members(office.regions.get(region).code, year).items():
+    for m in office.members(office.regions.get(region).code, year).values():
         state = m.check_state
         if state in (MISSING, BLANK) or m.params is None:
             continue

@@ -21,10 +21,11 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from govreport_kit.core import format as fmt
 

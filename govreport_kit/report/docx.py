@@ -22,13 +22,24 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime, timezone
-from typing import Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from govreport_kit.core import format as fmt
 from govreport_kit.report import layout as L
-from govreport_kit.report.docx_text import (BODY_LINE_PT, FONT_NOTE, FONTS, SIZES, add_run, add_text, body_paragraph,
-                                            markdown_to_docx, part_heading, set_font, xml_safe)
+from govreport_kit.report.docx_text import (
+    BODY_LINE_PT,
+    FONT_NOTE,
+    FONTS,
+    SIZES,
+    add_run,
+    add_text,
+    body_paragraph,
+    markdown_to_docx,
+    part_heading,
+    set_font,
+    xml_safe,
+)
 from govreport_kit.report.render import format_value
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -70,7 +81,7 @@ def _setup(doc, model) -> None:
     pf.space_before = pf.space_after = Pt(0)
     _page_number_footer(sec)
     props = doc.core_properties
-    fixed = datetime(int(model.year) + 1, 1, 1, tzinfo=timezone.utc)
+    fixed = datetime(int(model.year) + 1, 1, 1, tzinfo=UTC)
     props.created = props.modified = props.last_printed = fixed
     props.author = props.last_modified_by = "govreport_kit"
     props.title = xml_safe(model.report_title)

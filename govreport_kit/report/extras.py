@@ -8,9 +8,9 @@ escaped; labels come from :mod:`govreport_kit.core.format`; charts are our own S
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from govreport_kit.core import format as fmt
 

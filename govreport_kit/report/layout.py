@@ -17,6 +17,7 @@ import functools
 from dataclasses import dataclass, field
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core.grid import SpanPlacer
 
 CAPTION, HEADER, GROUP, LABEL, VALUE = "caption", "header", "group", "label", "value"
 
@@ -63,20 +64,16 @@ class _Grid:
     """Places slots row by row, skipping grid positions taken by row spans from above."""
 
     def __init__(self):
-        self.taken: set[tuple[int, int]] = set()
+        self.placer = SpanPlacer()
         self.rows: list[list[Slot]] = []
 
     def add_row(self, items) -> None:
         """``items``: (role, text, cell, rowspan, colspan) in reading order."""
+        items = list(items)
         r = len(self.rows)
-        c, out = 0, []
-        for role, text, cell, rowspan, colspan in items:
-            while (r, c) in self.taken:
-                c += 1
-            out.append(Slot(role, r, c, text, cell, rowspan, colspan))
-            self.taken.update((r + dr, c + dc) for dr in range(rowspan) for dc in range(colspan))
-            c += colspan
-        self.rows.append(out)
+        cols = self.placer.place_row((rowspan, colspan) for *_, rowspan, colspan in items)
+        self.rows.append([Slot(role, r, c, text, cell, rowspan, colspan)
+                          for (role, text, cell, rowspan, colspan), c in zip(items, cols)])
 
 
 def _header(grid: _Grid, header: tuple[tuple[fmt.HeaderCell, ...], ...]) -> None:
@@ -88,7 +85,7 @@ def _header(grid: _Grid, header: tuple[tuple[fmt.HeaderCell, ...], ...]) -> None
 def table2_layout(form: str = "2021") -> TableLayout:
     """Per section: a caption row over the grid, a header row, data rows (values spread over the grid)."""
     width = fmt.T2_GRID_COLUMNS
-    sections = fmt.T2_SECTIONS if form == "2021" else fmt.T2_2019_SECTIONS
+    sections = fmt.spec(form).t2_sections
     grid, codes, ranges = _Grid(), [], []
     for s in sections:
         first = len(grid.rows)
@@ -109,7 +106,7 @@ def table2_layout(form: str = "2021") -> TableLayout:
 def table3_layout(form: str = "2021") -> TableLayout:
     """Three header rows, then a row-label block of three columns with vertical group labels."""
     rows_def = fmt.table_rows("table3", form)
-    groups = fmt.T3_ROW_GROUPS if form == "2021" else fmt.T3_ROW_GROUPS_2019
+    groups = fmt.spec(form).t3_row_groups
     index = {r.code: i for i, r in enumerate(rows_def)}
     bounds = [(g, index[g.first], index[g.last]) for g in groups]
     grid = _Grid()

@@ -1,8 +1,13 @@
 """What ``notebooks/report.ipynb`` calls: load, check, show each part, and write the end marker.
 
-Each ``show_*`` function displays one HTML fragment built by :mod:`govreport_kit.report.render` as a
-``text/html``-only output (no ``text/plain`` fallback, so nothing such as a memory address can
-leak into the report). Outside IPython they return the HTML instead.
+Each ``show_*`` function displays one HTML fragment built by :mod:`govreport_kit.report.render`
+in two forms and no ``text/plain`` fallback (so nothing such as a memory address can leak into
+the report): :data:`FRAGMENT_MIME`, the fragment itself, which the nbconvert template puts in the
+report; and ``text/html``, the same with the report's styles inlined (JupyterLab and VS Code show
+no ``<style>`` from outputs) and, for tables, the table as a DataFrame under a collapsed
+``<details>``. Outside IPython they return the fragment instead. In the Lab,
+:func:`~govreport_kit.report.lab.use_chinese_errors` shows bad input as one Chinese line and
+:func:`~govreport_kit.report.lab.export_html` writes what ``govreport run`` writes.
 
 The notebook ends with :func:`finish`, which displays the *end marker*: an output of mimetype
 :data:`MARKER_MIME` whose data carries the title, ``<meta>`` tags, footer and finding counts.
@@ -16,24 +21,23 @@ are computed here rather than handed in by ``govreport run`` (parameter ``precom
 from __future__ import annotations
 
 import json
-import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from govreport_kit import __version__
-from govreport_kit.core import format as fmt
 from markupsafe import Markup
 
-from govreport_kit.report import render
+from govreport_kit.checks.findings import Finding, count_by_severity, has_errors, sort_findings
+from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import Location, ParamsError, RunError
-from govreport_kit.checks.findings import Finding, has_errors, sort_findings
 from govreport_kit.core.paths import params_dir, project_root
+from govreport_kit.core.versions import package_versions
+from govreport_kit.report import render
+from govreport_kit.report.frames import table_frame, tables
+from govreport_kit.report.lab import export_html, use_chinese_errors
 
 MARKER_MIME = "application/vnd.govreport.report+json"
-AUDIENCES = ("review", "publish")
-#: Packages whose versions the footer records (those that shape the output).
-VERSIONED_PACKAGES = ("pandas", "nbconvert", "papermill", "nbclient", "ipykernel", "markdown-it-py", "nh3",
-                      "matplotlib", "chinese-calendar")
+FRAGMENT_MIME = "application/vnd.govreport.fragment+html"
 
 
 class ReportRefused(RunError):
@@ -48,18 +52,21 @@ def params_file(agency_code: str, year: int, params_path: str = "") -> Path:
     """The parameters file: ``params_path`` if given, else ``params/<agency_code>/<year>.yaml``."""
     if params_path:
         return Path(params_path).expanduser().absolute()
-    from govreport_kit.core.model import agency_code_problem
+    from govreport_kit.core.model import require_agency_code
 
-    problem = agency_code_problem(agency_code)
-    if problem:
-        raise ParamsError(problem, where=Location(key="agency_code"), fix="在参数单元格中改正 agency_code")
+    require_agency_code(agency_code, Location(key="agency_code"))
     return params_dir() / agency_code / f"{int(year)}.yaml"
 
 
 def load(agency_code: str, year: int, params_path: str = ""):
-    """Load the agency-year named by the notebook's parameters (an :class:`AgencyYear`)."""
+    """Load the agency-year named by the notebook's parameters (an :class:`AgencyYear`).
+
+    First, in IPython, bad input from here on is shown as one Chinese line instead of a
+    traceback (:func:`~govreport_kit.report.lab.use_chinese_errors`; the cell still fails).
+    """
     from govreport_kit.inputs.load import load_agency_year
 
+    use_chinese_errors()
     path = params_file(agency_code, year, params_path)
     if not path.is_file():
         raise ParamsError("找不到参数文件", where=Location(file=str(path)),
@@ -146,9 +153,9 @@ def refusal_message(findings: Iterable[Finding]) -> str | None:
 
 def refuse_unpublishable(findings: Iterable[Finding], audience: str) -> None:
     """Raise :class:`ReportRefused` for a ``publish`` run with error findings."""
-    if audience not in AUDIENCES:
+    if audience not in fmt.AUDIENCES:
         raise ParamsError(f"audience 只能是 review 或 publish，而不是“{audience}”", where=Location(key="audience"))
-    message = refusal_message(findings) if audience == "publish" else None
+    message = refusal_message(findings) if audience == fmt.PUBLISH else None
     if message:
         raise ReportRefused(message)
 
@@ -157,8 +164,11 @@ def refuse_unpublishable(findings: Iterable[Finding], audience: str) -> None:
 # Showing the parts
 
 
-def show(html: str) -> str | None:
-    """Display ``html`` as a text/html-only output; outside IPython, return it."""
+def show(html: str, extra: str = "") -> str | None:
+    """Display the report fragment ``html`` (see the module docstring); outside IPython, return it.
+
+    ``extra``: HTML shown in the notebook after the styled fragment, never in the report.
+    """
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -166,7 +176,9 @@ def show(html: str) -> str | None:
         return str(html)
     if get_ipython() is None:
         return str(html)
-    display({"text/html": str(html)}, raw=True)
+    from govreport_kit.report.style import inline_styles
+
+    display({"text/html": inline_styles(html) + str(extra), FRAGMENT_MIME: str(html)}, raw=True)
     return None
 
 
@@ -201,31 +213,34 @@ def narrative_text(model, part: str, *, tolerant: bool = False) -> str:
     return TOKEN_RE.sub(one, render.strip_unfilled_marks(raw))
 
 
-def show_title(model, audience: str = "review"):
+def show_title(model, audience: str = fmt.REVIEW):
     """The title and the preamble (legal basis, statistics period, contact)."""
-    preamble = narrative_text(model, "preamble", tolerant=audience == "review")
+    preamble = narrative_text(model, "preamble", tolerant=audience == fmt.REVIEW)
     return show(render.title_html(model) + render.part_html("preamble", preamble))
 
 
-def show_findings(findings: Iterable[Finding], audience: str = "review"):
+def show_findings(findings: Iterable[Finding], audience: str = fmt.REVIEW):
     """The findings section (review only): errors first, each linked to its highlighted cell."""
-    if audience == "review":
+    if audience == fmt.REVIEW:
         return show(render.findings_html(findings))
     return None
 
 
-def show_part(model, part: str, audience: str = "review"):
+def show_part(model, part: str, audience: str = fmt.REVIEW):
     """A prose part: ``overview`` (一), ``problems`` (五) or ``other`` (六).
 
     In review, an unknown placeholder is shown highlighted (the findings list it); in publish
     it is an error.
     """
-    return show(render.part_html(part, narrative_text(model, part, tolerant=audience == "review")))
+    return show(render.part_html(part, narrative_text(model, part, tolerant=audience == fmt.REVIEW)))
 
 
-def show_table(model, table: str, findings: Iterable[Finding] = (), audience: str = "review"):
+def show_table(model, table: str, findings: Iterable[Finding] = (), audience: str = fmt.REVIEW):
     """Table 二, 三 or 四 in the official layout; cells with findings highlighted in review."""
-    return show(render.table_section_html(model, table, findings if audience == "review" else ()))
+    frame = table_frame(model, table).to_html(na_rep="", border=1)
+    extra = Markup('<details class="govreport-frame"><summary>表格数据（DataFrame：<code>report.table_frame(model, '
+                   '"{}")</code>）</summary>{}</details>').format(table, Markup(frame))
+    return show(render.table_section_html(model, table, findings if audience == fmt.REVIEW else ()), extra)
 
 
 def show_appendix(model, audience: str = "review"):
@@ -281,18 +296,6 @@ def _display_path(path: str, base: Path) -> str:
     return p.name
 
 
-def package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"govreport_kit": __version__, "python": sys.version.split()[0]}
-    for name in VERSIONED_PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return out
-
-
 def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, Any]:
     """The end-marker data: status, counts, title, ``<meta>`` tags and footer HTML."""
     fs = list(findings)
@@ -303,15 +306,22 @@ def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, A
         "agency_name": model.agency.name,
         "year": int(model.year),
         "title": model.report_title,
-        "errors": sum(f.severity == fmt.ERROR for f in fs),
-        "warnings": sum(f.severity == fmt.WARNING for f in fs),
-        "infos": sum(f.severity == fmt.INFO for f in fs),
+        **_count_fields(fs),
         "meta_html": str(render.meta_html(info)),
-        "footer_html": str(render.footer_html(info)),
+        # The publish copy's visible page has no technical footer: hashes, versions and parameters
+        # stay in the <meta> tags and in findings.json.
+        "footer_html": "" if parameters.get("audience") == "publish" else str(render.footer_html(info)),
         "findings": [f.to_dict() for f in sort_findings(fs)],
+        "provenance": info,
         "tables": model.tables_to_dict(),  # what the report was made of, for roll-ups of many reports
         "inputs": dict(sorted(model.inputs.items())),
     }
+
+
+def _count_fields(findings) -> dict[str, int]:
+    """``errors``, ``warnings``, ``infos``: the counts as the end marker and :class:`RunResult` name them."""
+    counts = count_by_severity(findings)
+    return {"errors": counts[fmt.ERROR], "warnings": counts[fmt.WARNING], "infos": counts[fmt.INFO]}
 
 
 def finish(model, findings: Iterable[Finding], **parameters: Any):
@@ -331,4 +341,5 @@ def finish(model, findings: Iterable[Finding], **parameters: Any):
 
 __all__ = ["MARKER_MIME", "ReportRefused", "load", "check", "compute_findings", "findings_payload",
            "refuse_unpublishable", "refusal_message", "show_title", "show_findings", "show_part", "show_table",
-           "show_appendix", "frames", "finish", "marker", "has_errors"]
+           "show_appendix", "frames", "finish", "marker", "has_errors", "table_frame", "tables", "use_chinese_errors",
+           "export_html", "FRAGMENT_MIME"]

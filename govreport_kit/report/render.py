@@ -16,16 +16,19 @@ here touches files, kernels or the clock, so the same inputs give the same bytes
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from govreport_kit.checks.findings import SEVERITY_ORDER, Finding, count_by_severity, sort_findings
+from govreport_kit.checks.wording import place_text
 from govreport_kit.core import format as fmt
 from govreport_kit.core.limits import FINDINGS_SHOWN
-from govreport_kit.checks.findings import SEVERITY_ORDER, Finding, sort_findings
 from govreport_kit.core.model import NOT_APPLICABLE
 from govreport_kit.report import layout
 
@@ -35,6 +38,22 @@ FONT_STACK = ('"Microsoft YaHei","微软雅黑","PingFang SC","Hiragino Sans GB"
 
 # -------------------------------------------------------------------------------------------
 # Cell addresses
+
+
+@dataclass(frozen=True)
+class TableView:
+    """How the tables are shown on a page that holds more than one report (the audit page).
+
+    ``prefix`` goes before every id (``r2-cell-table3-…``), ``unread`` cells (table, row, column)
+    are shown as “？” and marked, ``heading`` is the tag of each table part's title.
+    """
+
+    prefix: str = ""
+    unread: frozenset[tuple[str, str, str]] = frozenset()
+    heading: str = "h2"
+
+
+REPORT_VIEW = TableView()
 
 
 def cell_code(table: str, row: str, column: str) -> str:
@@ -101,7 +120,8 @@ def _attrs(**attrs: Any) -> Markup:
                           if v is not None and v is not False))
 
 
-def _value_td(model, table: str, row: str, column: str, by_cell, colspan: int = 1) -> Markup:
+def _value_td(model, table: str, row: str, column: str, by_cell, colspan: int = 1,
+              view: TableView = REPORT_VIEW) -> Markup:
     fs = by_cell.get((table, row, column), ())
     classes = "v"
     title = None
@@ -110,7 +130,9 @@ def _value_td(model, table: str, row: str, column: str, by_cell, colspan: int = 
         classes += f" flag flag-{worst}"
         title = "\n".join(f"{fmt.SEVERITY_LABELS.get(f.severity, f.severity)} {f.rule}：{f.message}" for f in fs)
     text = format_value(model.get(table, row, column), model.state(table, row, column))
-    attrs = _attrs(id=cell_id(table, row, column), data_cell=cell_code(table, row, column), class_=classes,
+    if view.unread and (table, row, column) in view.unread and not text:
+        classes, text, title = "v unread" + classes[1:], "？", title or "未能读出"
+    attrs = _attrs(id=view.prefix + cell_id(table, row, column), data_cell=cell_code(table, row, column), class_=classes,
                    colspan=colspan if colspan > 1 else None, title=title)
     return Markup(f"<td{attrs}>{escape(text)}</td>")
 
@@ -121,8 +143,9 @@ def _th(label: str, rowspan: int = 1, colspan: int = 1, class_: str | None = Non
     return Markup(f"<th{attrs}>{escape(label)}</th>")
 
 
-def _table(table: str, body: Markup, class_: str) -> Markup:
-    return Markup('<table class="form {}" id="table-{}" data-table="{}">\n{}\n</table>').format(class_, table, table, body)
+def _table(table: str, body: Markup, class_: str, view: TableView) -> Markup:
+    return Markup('<table class="form {}" id="{}table-{}" data-table="{}">\n{}\n</table>').format(
+        class_, view.prefix, table, table, body)
 
 
 # -------------------------------------------------------------------------------------------
@@ -133,64 +156,65 @@ _SLOT_TH = {layout.CAPTION: ("section", "colgroup"), layout.HEADER: (None, "col"
             layout.LABEL: (None, "row")}
 
 
-def _slot_html(slot: layout.Slot, model, by_cell, table: str) -> Markup:
+def _slot_html(slot: layout.Slot, model, by_cell, table: str, view: TableView) -> Markup:
     if slot.role == layout.VALUE:
-        return _value_td(model, *slot.cell, by_cell, slot.colspan)
+        return _value_td(model, *slot.cell, by_cell, slot.colspan, view)
     class_, scope = _SLOT_TH[slot.role]
     if slot.role == layout.LABEL and table == "table3":
         class_ = "label"
     return _th(slot.text, slot.rowspan, slot.colspan, class_=class_, scope=scope)
 
 
-def _rows_html(lay: layout.TableLayout, model, by_cell, first: int, end: int) -> list[Markup]:
+def _rows_html(lay: layout.TableLayout, model, by_cell, first: int, end: int, view: TableView) -> list[Markup]:
     out = []
     for i in range(first, end):
         code = lay.row_codes[i]
-        attrs = _attrs(id=row_id(lay.table, code)) if code else Markup("")
-        out.append(Markup("<tr{}>{}</tr>").format(attrs, Markup("").join(_slot_html(s, model, by_cell, lay.table)
+        attrs = _attrs(id=view.prefix + row_id(lay.table, code)) if code else Markup("")
+        out.append(Markup("<tr{}>{}</tr>").format(attrs, Markup("").join(_slot_html(s, model, by_cell, lay.table, view)
                                                                       for s in lay.rows[i])))
     return out
 
 
-def table2_html(model, findings: Iterable[Finding] = ()) -> Markup:
+def table2_html(model, findings: Iterable[Finding] = (), view: TableView = REPORT_VIEW) -> Markup:
     """Table 二 as printed: per section a caption row over the grid, a header row, data rows."""
     by_cell = _by_cell(findings)
     lay = layout.table2_layout(model.format)
-    bodies = [Markup("<tbody>{}</tbody>").format(Markup("\n").join(_rows_html(lay, model, by_cell, a, b)))
+    bodies = [Markup("<tbody>{}</tbody>").format(Markup("\n").join(_rows_html(lay, model, by_cell, a, b, view)))
               for a, b in lay.sections]
-    return _table("table2", Markup("\n").join(bodies), "t2")
+    return _table("table2", Markup("\n").join(bodies), "t2", view)
 
 
-def _thead(lay: layout.TableLayout, model, by_cell) -> Markup:
-    return Markup("<thead>{}</thead>").format(Markup("\n").join(_rows_html(lay, model, by_cell, 0, lay.header_rows)))
+def _thead(lay: layout.TableLayout, model, by_cell, view: TableView) -> Markup:
+    rows = _rows_html(lay, model, by_cell, 0, lay.header_rows, view)
+    return Markup("<thead>{}</thead>").format(Markup("\n").join(rows))
 
 
-def table3_html(model, findings: Iterable[Finding] = ()) -> Markup:
+def table3_html(model, findings: Iterable[Finding] = (), view: TableView = REPORT_VIEW) -> Markup:
     """Table 三: three header rows, a three-column label block with vertical group labels."""
     by_cell = _by_cell(findings)
     lay = layout.table3_layout(model.format)
-    rows = _rows_html(lay, model, by_cell, lay.header_rows, len(lay.rows))
-    body = Markup("{}\n<tbody>\n{}\n</tbody>").format(_thead(lay, model, by_cell), Markup("\n").join(rows))
-    return _table("table3", body, "t3")
+    rows = _rows_html(lay, model, by_cell, lay.header_rows, len(lay.rows), view)
+    body = Markup("{}\n<tbody>\n{}\n</tbody>").format(_thead(lay, model, by_cell, view), Markup("\n").join(rows))
+    return _table("table3", body, "t3", view)
 
 
-def table4_html(model, findings: Iterable[Finding] = ()) -> Markup:
+def table4_html(model, findings: Iterable[Finding] = (), view: TableView = REPORT_VIEW) -> Markup:
     """Table 四: three header rows (复议 / 诉讼 split in two groups) over one row of 15 values."""
     by_cell = _by_cell(findings)
     lay = layout.table4_layout(model.format)
-    tds = Markup("").join(_slot_html(s, model, by_cell, "table4") for s in lay.rows[lay.header_rows])
-    body = Markup("{}\n<tbody><tr>{}</tr></tbody>").format(_thead(lay, model, by_cell), tds)
-    return _table("table4", body, "t4")
+    tds = Markup("").join(_slot_html(s, model, by_cell, "table4", view) for s in lay.rows[lay.header_rows])
+    body = Markup("{}\n<tbody><tr>{}</tr></tbody>").format(_thead(lay, model, by_cell, view), tds)
+    return _table("table4", body, "t4", view)
 
 
 TABLE_RENDERERS = {"table2": table2_html, "table3": table3_html, "table4": table4_html}
 
 
-def table_section_html(model, table: str, findings: Iterable[Finding] = ()) -> Markup:
+def table_section_html(model, table: str, findings: Iterable[Finding] = (), view: TableView = REPORT_VIEW) -> Markup:
     """One table part (二, 三 or 四) with its official heading."""
     title = fmt.TABLE_TITLES[table]
-    return Markup('<section class="part part-table" id="{}">\n<h2>{}</h2>\n{}\n</section>').format(
-        part_id(table), title, TABLE_RENDERERS[table](model, findings))
+    return Markup('<section class="part part-table" id="{}{}">\n<{}>{}</{}>\n{}\n</section>').format(
+        view.prefix, part_id(table), view.heading, title, view.heading, TABLE_RENDERERS[table](model, findings, view))
 
 
 # -------------------------------------------------------------------------------------------
@@ -301,12 +325,12 @@ def title_html(model) -> Markup:
 def findings_html(findings: Iterable[Finding]) -> Markup:
     """The review section: counts, then every finding (errors first), each linked to its place."""
     fs = sort_findings(findings)
-    counts = {s: sum(1 for f in fs if f.severity == s) for s in (fmt.ERROR, fmt.WARNING, fmt.INFO)}
+    counts = count_by_severity(fs)
     summary = "，".join(f"{fmt.SEVERITY_LABELS[s]} {n} 项" for s, n in counts.items())
     items = []
     for i, f in enumerate(fs[:FINDINGS_SHOWN.value], 1):
         target = finding_target(f)
-        where = _finding_place(f)
+        where = place_text(f, source=False)
         place = (Markup('<a href="#{}">{}</a>').format(target, where or "查看") if target
                  else Markup("{}").format(where))
         extra = Markup("")
@@ -325,18 +349,6 @@ def findings_html(findings: Iterable[Finding]) -> Markup:
         Markup('<p class="ok">未发现问题。</p>')
     return Markup('<section class="findings" id="findings">\n<h2>检查结果（审阅用，发布版不含本节）</h2>\n'
                   '<p class="summary">{}。</p>\n{}\n</section>').format(summary, body)
-
-
-def _finding_place(f: Finding) -> str:
-    if f.table in fmt.TABLE_CODES and f.row and f.column:
-        try:
-            return fmt.cell_label(f.table, f.row, f.column, getattr(f, "form", "2021"))
-        except KeyError:
-            pass
-    if f.table in fmt.TABLE_CODES:
-        label = fmt.TABLE_SHORT_NAMES[f.table]
-        return f"{label} {f.row_label}" if f.row_label else label
-    return fmt.RULE_BY_ID[f.rule].title if f.rule in fmt.RULE_BY_ID else ""
 
 
 # -------------------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ reads in the given order. Every value is escaped; cell renderers return HTML the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from govreport_kit import __version__
 from govreport_kit.report.render import FONT_STACK
@@ -59,7 +60,7 @@ def render_sortable_page(title: str, columns: Sequence[SortColumn], rows: Sequen
     ranks = {c.key: _ranks(rows, c.sort_value) for c in columns}
     css, anchors, heads = [], [], []
     for c in columns:
-        for d, sign, arrow in (("asc", "", "▲"), ("desc", "-1 * ", "▼")):
+        for d, sign, _arrow in (("asc", "", "▲"), ("desc", "-1 * ", "▼")):
             aid = f"sort-{c.key}-{d}"
             anchors.append(f'<span class="key" id="{aid}"></span>')
             css.append(f"#{aid}:target ~ table.sortable tbody tr {{ order: calc({sign}var(--k-{c.key})); }}")

@@ -1,34 +1,76 @@
 """Execute the report notebook with papermill on a given kernel, normalise it, export it to HTML.
 
 Imports papermill, nbclient and nbconvert: import it inside
-``runner._fast_jupyter_imports()`` (see pitfalls.md on ``rfc3987_syntax``).
+``runner._fast_jupyter_imports()`` (see docs/pitfalls.md on ``rfc3987_syntax``).
+
+papermill functions outside its documented API used here (``prepare_notebook_metadata``,
+``raise_for_execution_errors``, ``remove_error_markers``, ``clientwrap.PapermillNotebookClient``)
+are pinned by tests/running/test_papermill_contract.py and the upper bound in pyproject.toml.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import threading
 import time
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import nbformat
+from jupyter_client.asynchronous import AsyncKernelClient
 from nbclient.exceptions import DeadKernelError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine
 from papermill.exceptions import PapermillExecutionError
-from papermill.iorw import load_notebook_node
 from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
+from papermill.inspection import inspect_notebook
+from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from govreport_kit.report import render
 from govreport_kit.report.notebook import MARKER_MIME
+from govreport_kit.running.kernels import kernel_log_tail
 
 Failure = tuple[str, str, bool]  # (reason code, Chinese message, retryable)
 START_TIMEOUT = 60
 #: Exceptions raised by a cell that mean the input files are wrong, not the run.
 INPUT_ERRORS = frozenset({"InputError", "ParamsError", "PlaceholderError"})
+
+
+class ReportKernelClient(AsyncKernelClient):
+    """jupyter_client's asynchronous client, ready as soon as the kernel answers ``kernel_info``.
+
+    The stock ``wait_for_ready`` ends by draining IOPub until it has been quiet for 0.2 s: a fixed
+    0.2 s per report once kernels start in 0.1 s. nbclient ignores IOPub messages that answer no
+    request of its own, so draining what is already queued is enough.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                msg = None
+            if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                try:  # IOPub connected too (the kernel's status messages reach us)
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(msg)
+                    break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+        while True:
+            try:
+                await self.iopub_channel.get_msg(timeout=0.01)
+            except Empty:
+                break
 
 
 class ReportEngine(NBClientEngine):
@@ -49,7 +91,7 @@ class ReportEngine(NBClientEngine):
         # nbclient polls shell, iopub and liveness concurrently on one event loop; a blocking client
         # (what a plain KernelManager hands out) stalls that loop inside iopub.get_msg, and a cell
         # timeout then never fires. An asynchronous client on the same kernel does not.
-        km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
+        km.client_class = "govreport_kit.running.execute.ReportKernelClient"
         client = PapermillNotebookClient(
             nb_man, km=km, kernel_name=kernel_name, startup_timeout=start_timeout, timeout_func=timeout_func,
             record_timing=False, store_widget_state=False, log_output=False, on_notebook_start=on_ready)
@@ -67,7 +109,7 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], km, *, timeout:
     The returned notebook is normalised and, on failure, carries papermill's error banner.
     """
     nb = load_notebook_node(str(notebook))  # papermill's reader: adds the tags/metadata it relies on
-    missing = missing_parameters(nb, parameters)
+    missing = missing_parameters(notebook, parameters)
     if missing:  # papermill would only log a warning and inject them anyway
         return nb, ("notebook", f"报告 notebook {notebook} 的 parameters 单元格缺少参数：{'、'.join(missing)}", False)
     nb = parameterize_notebook(nb, parameters, report_mode=False, kernel_name="python3", language="python",
@@ -87,14 +129,14 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], km, *, timeout:
         ReportEngine.execute_notebook(nb, "python3", output_path=None, progress_bar=False, km=km, deadline=deadline,
                                       start_timeout=max(1, math.ceil(min(START_TIMEOUT, timeout or START_TIMEOUT))), on_ready=on_ready)
     except DeadKernelError as e:
-        failure = ("dead_kernel", f"内核意外退出，报告未完成：{e}", True)
+        failure = ("dead_kernel", f"内核意外退出，报告未完成：{e}{_kernel_said(km)}", True)
     except TimeoutError:
         failure = ("timeout", f"报告执行超时（超过 {timeout:g} 秒），未完成" if timeout else "报告执行超时，未完成", True)
     except RuntimeError as e:  # the kernel died or never answered before the first cell
         if deadline is not None and time.monotonic() >= deadline:
             failure = ("timeout", f"报告执行超时（超过 {timeout:g} 秒，内核未及时就绪），未完成", True)
         else:
-            failure = ("kernel_start", f"内核启动失败：{e}", True)
+            failure = ("kernel_start", f"内核启动失败：{e}{_kernel_said(km)}", True)
     if timer is not None:
         timer.lap("execute")
     try:
@@ -112,12 +154,15 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], km, *, timeout:
     return nb, failure
 
 
-def missing_parameters(nb, parameters: dict[str, Any]) -> list[str]:
-    """Names in ``parameters`` that the notebook's ``parameters`` cell does not assign."""
-    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
-    if cell is None:
-        return sorted(parameters)
-    assigned = set(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=", cell.source, flags=re.M))
+def _kernel_said(km) -> str:
+    """The end of what the kernel printed, for a dead-kernel message (empty when it printed nothing)."""
+    tail = kernel_log_tail(km).strip()
+    return f"。内核最后的输出：\n{tail}" if tail else ""
+
+
+def missing_parameters(notebook: str | Path, parameters: dict[str, Any]) -> list[str]:
+    """Names in ``parameters`` that the notebook's ``parameters`` cell does not assign (papermill's reading)."""
+    assigned = set(inspect_notebook(str(notebook)))
     bad_types = [k for k, v in parameters.items() if not isinstance(v, (str, int, float, bool, type(None)))]
     if bad_types:  # only plain JSON scalars ever reach papermill's translators
         raise TypeError(f"parameters must be plain JSON scalars: {bad_types}")
@@ -201,7 +246,9 @@ def _build_exporter():
 
         from govreport_kit.core.paths import TEMPLATES_DIR
 
+        # extra_template_paths: the template includes shared/style.css.j2 (shared with the index and audit pages).
         _EXPORTER = HTMLExporter(template_name="govreport", extra_template_basedirs=[str(TEMPLATES_DIR)],
+                                 extra_template_paths=[str(TEMPLATES_DIR)],
                                  exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     return _EXPORTER
 

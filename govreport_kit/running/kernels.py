@@ -12,6 +12,7 @@ same modules the notebook's first cell imports, and binds no name in the user na
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -42,12 +43,21 @@ def kernel_arguments(prewarm: bool | str = True) -> list[str]:
     return args
 
 
-def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, kernel_name: str = KERNEL_NAME):
+def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, kernel_name: str = KERNEL_NAME,
+                 start: str | None = None, default_start: str = "spawn",
+                 project: str | Path | None = None):
     """Launch a kernel and return its ``jupyter_client.KernelManager`` without waiting for it.
+
+    The kernel gets ``GOVREPORT_PROJECT`` set to ``project`` (default: this process's project
+    root), so it finds the same ``params/`` and ``outputs/`` whatever its working directory.
 
     IPC transport (Unix sockets) where available: no TCP port to race for between parallel
     kernels, and no plain-TCP warning. The kernel's stdout/stderr go to a temporary file kept
     as ``km.govreport_log`` so a dead kernel can be explained.
+
+    ``start``: ``fork`` (from this process's template, see :mod:`govreport_kit.running.forkserver`),
+    ``spawn`` (a normal kernel) or ``auto`` (fork if the template works, else spawn); None:
+    ``GOVREPORT_KERNEL_START``, else ``default_start``. ``km.govreport_start`` says which it was.
     """
     import tempfile
 
@@ -57,17 +67,37 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
 
     transport = "tcp" if sys.platform.startswith("win") else "ipc"
     km = KernelManager(kernel_name=kernel_name, transport=transport)
+    km.govreport_start = "spawn"
+    from govreport_kit.running import forkserver
+
+    mode = forkserver.resolve_mode(start, default_start)
+    if mode != "spawn":
+        spec = forkserver.fork_kernel_spec(kernel_name, mode)
+        if spec is not None:
+            km._kernel_spec = spec  # selects the fork provisioner; the rest is a normal KernelManager
+            km.govreport_start = "fork"
     # The connection file and the IPC socket files live in a private folder inside the run's
     # scratch folder, which a later run removes if this process is killed before it can.
     folder = Path(scratch.mkdtemp("govreport-kernel-"))
+    if transport == "ipc" and len(str(folder / "kernel-NNNNN")) > IPC_PATH_MAX:
+        # a Unix socket path holds at most ~107 bytes: with a long TMPDIR, a short folder instead
+        folder.rmdir()
+        folder = Path(tempfile.mkdtemp(prefix="govreport-kernel-", dir="/tmp" if Path("/tmp").is_dir() else None))
     km.connection_file = str(folder / "kernel.json")
     if transport == "ipc":
         km.ip = str(folder / "kernel")
-    log = tempfile.TemporaryFile(prefix="govreport-kernel-")
+    log = tempfile.TemporaryFile(prefix="govreport-kernel-")  # noqa: SIM115 - lives as long as the kernel (closed by dispose_kernel)
     km.govreport_log = log
+    from govreport_kit.core import paths
+
+    env = {**os.environ, paths.PROJECT_ENV: str(Path(project) if project else paths.project_root())}
     km.start_kernel(extra_arguments=kernel_arguments(prewarm), cwd=str(cwd) if cwd else None,
-                    stdout=log, stderr=subprocess.STDOUT)
+                    stdout=log, stderr=subprocess.STDOUT, env=env)
     return km
+
+
+#: Longest IPC socket path used (Linux allows 107 bytes in ``sun_path``; macOS 103).
+IPC_PATH_MAX = 100
 
 
 def kill_kernel(km) -> None:

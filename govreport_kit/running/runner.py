@@ -9,7 +9,7 @@ phases, timed in :attr:`RunResult.timings`:
    the report module on the other core while this process goes on.
 3. ``check``: load the data and run every check here, so the kernel needs no pandera; the
    findings go to the notebook as the plain-JSON parameter ``precomputed``.
-4. ``execute``: papermill parameterizes ``notebooks/report.ipynb`` and runs it with its nbclient
+4. ``execute``: papermill parameterizes the report notebook (:func:`paths.report_notebook`) and runs it with its nbclient
    engine on that kernel, which is killed as soon as the notebook ends.
 5. ``export``: a reused ``HTMLExporter`` with the package's ``govreport`` template, after
    normalising what varies between runs (cell ids, timestamps, durations).
@@ -24,78 +24,32 @@ top) is kept as ``report.failed.ipynb`` and the previous outputs are left untouc
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from govreport_kit.checks.findings import count_by_severity
+from govreport_kit.core import format as fmt
 from govreport_kit.core import paths
 from govreport_kit.core.errors import GovReportError, Location, ParamsError
+from govreport_kit.core.files import atomic_write, atomic_write_many
+from govreport_kit.running.result import FAILED, FINDINGS, INPUT, OK, RunResult
 
-OK, FINDINGS, FAILED = "ok", "findings", "failed"
-TEMPLATES_DIR = paths.TEMPLATES_DIR
-TEMPLATE_NAME = "govreport"
 OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json", "docx": "report.docx",
                 "pdf": "report.pdf"}
 FAILED_NOTEBOOK = "report.failed.ipynb"
-FILE_MODE = 0o644  # mkstemp creates 0600; reports are meant to be shared
-
-
-@dataclass
-class RunResult:
-    """What became of one report run. Plain data: picklable, JSON-ready via :meth:`to_dict`.
-
-    ``status``: ``ok``; ``findings`` (error findings in the data: a review report was written
-    with them listed, a publish report was refused); ``failed`` (bad input, failed cell, timeout,
-    dead kernel). ``reason`` is a machine code (``input``, ``refused``, ``cell``, ``timeout``,
-    ``dead_kernel``, ``kernel_start``, ``no_marker``, ``export``); ``message`` is Chinese.
-    ``retryable`` marks infrastructure failures worth one retry (never data errors).
-    """
-
-    status: str
-    agency_code: str | None = None
-    year: int | None = None
-    audience: str = "review"
-    html_path: str | None = None
-    notebook_path: str | None = None
-    findings_path: str | None = None
-    pdf_path: str | None = None
-    failed_notebook_path: str | None = None
-    docx_path: str | None = None  # report.docx, when asked for (``docx=True``)
-    errors: int = 0
-    warnings: int = 0
-    infos: int = 0
-    reason: str | None = None
-    message: str = ""
-    retryable: bool = False
-    html_bytes: int = 0
-    pdf_bytes: int = 0
-    output_dir: str | None = None
-    detail: str = ""  # a traceback for ``internal`` failures
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def exit_code(self) -> int:
-        """0 ok; 2 when the input cannot be read at all; 1 otherwise."""
-        if self.status == OK:
-            return 0
-        return 2 if self.reason == "input" else 1
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 # -------------------------------------------------------------------------------------------
 
 
-def run_report(params_path: str | Path | None = None, *, audience: str | None = "review",
+def run_report(params_path: str | Path | None = None, *, audience: str | None = fmt.REVIEW,
                outputs_root: str | Path | None = None, timeout: float | None = None, kernel=None,
                notebook: str | Path | None = None, check_in_kernel: bool | None = None,
-               docx: bool = False, pdf: bool = False) -> RunResult:
+               docx: bool = False, pdf: bool = False, on_executed=None) -> RunResult:
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or
@@ -122,125 +76,158 @@ def run_report(params_path: str | Path | None = None, *, audience: str | None = 
     ``pdf``: also write ``report.pdf`` from the same HTML (:mod:`govreport_kit.report.pdf`, timed
     as ``pdf``); without it, a ``report.pdf`` left by an earlier run is removed (it would no
     longer match the HTML).
+    ``on_executed``: called with no argument once the notebook has run and its kernel is killed,
+    before the export (a batch worker forks the next job's kernel there).
     """
-    from govreport_kit.running import kernels
-
-    t = _Timer()
-    res = RunResult(FAILED, audience=audience)
-    km = kernel
+    run = _Run(RunResult(FAILED, audience=audience), _Timer(), kernel, docx, pdf)
+    run.on_executed = on_executed
     try:
-        if audience not in ("review", "publish", None):
+        if audience not in (*fmt.AUDIENCES, None):
             raise ParamsError(f"audience 只能是 review 或 publish，而不是“{audience}”", where=Location(key="audience"))
         if check_in_kernel is None:
-            check_in_kernel = kernel is None and audience != "publish"
-        params_file = (Path(params_path) if params_path else paths.sample_params()).absolute()
-        if params_file.is_dir():
-            raise ParamsError("给出的是一个文件夹，不是参数文件", where=Location(file=str(params_file)),
+            check_in_kernel = kernel is None and audience != fmt.PUBLISH
+        run.start(params_path, notebook, check_in_kernel)
+        run.identify(outputs_root)
+        check_in_kernel = check_in_kernel and run.res.audience == fmt.REVIEW  # publish: refused before execution
+        if not check_in_kernel and run.check_here():
+            return run.res  # a publish run refused
+        run.execute(timeout)
+    except GovReportError as e:
+        run.res.reason = INPUT if e.exit_code == 2 else "run"
+        run.res.message = e.message
+    except Exception as e:  # a bug or a broken installation: report it, never a bare traceback
+        import traceback
+
+        run.res.reason, run.res.retryable = "internal", False
+        run.res.message = f"内部错误（{type(e).__name__}）：{e}"
+        run.res.detail = traceback.format_exc()
+    finally:
+        run.close()
+    return run.res
+
+
+class _Run:
+    """The state of one :func:`run_report` call, one method per phase."""
+
+    def __init__(self, res: RunResult, timer: _Timer, km, docx: bool = False, pdf: bool = False):
+        self.res, self.t, self.km, self.docx, self.pdf = res, timer, km, docx, pdf
+        self.findings: list[dict[str, Any]] | None = None
+        self.model = None  # loaded here when the checks run here (reused for report.docx)
+        self.precomputed = ""
+        self.on_executed = None  # called once the kernel is killed, before the export
+
+    def start(self, params_path, notebook, check_in_kernel: bool) -> None:
+        """Find the params file and the notebook; start the kernel unless one was handed in."""
+        from govreport_kit.running import kernels
+
+        self.params_file = (Path(params_path) if params_path else paths.sample_params()).absolute()
+        if self.params_file.is_dir():
+            raise ParamsError("给出的是一个文件夹，不是参数文件", where=Location(file=str(self.params_file)),
                               fix="请给出其中的参数文件，例如 params/<机构代码>/<年度>.yaml；整个文件夹请用 govreport batch")
-        if not params_file.is_file():
-            raise ParamsError("找不到参数文件", where=Location(file=str(params_file)),
+        if not self.params_file.is_file():
+            raise ParamsError("找不到参数文件", where=Location(file=str(self.params_file)),
                               fix="检查路径；参数文件一般是 params/<机构代码>/<年度>.yaml")
-        notebook_path = Path(notebook).absolute() if notebook else paths.report_notebook()
-        if km is None:
-            km = kernels.start_kernel(cwd=notebook_path.parent, prewarm="checks" if check_in_kernel else True)
-        t.lap("kernel_start")
+        self.notebook = Path(notebook).absolute() if notebook else paths.report_notebook()
+        if self.km is None:
+            self.km = kernels.start_kernel(cwd=paths.project_root(), prewarm="checks" if check_in_kernel else True)
+        self.t.lap("kernel_start")
 
-        code, year, default_audience = _validated_identity(params_file)
-        res.agency_code, res.year = code, year
-        audience = res.audience = audience or default_audience
-        check_in_kernel = check_in_kernel and audience == "review"  # a publish run is refused before execution
-        out_dir = output_dir(outputs_root, code, year)
-        res.output_dir = str(out_dir)
-        check_output_dir(out_dir)
-        t.lap("validate")
+    def identify(self, outputs_root) -> None:
+        """Load the params here: the agency code and year name the output folder."""
+        code, year, default_audience = _validated_identity(self.params_file)
+        self.res.agency_code, self.res.year = code, year
+        self.res.audience = self.res.audience or default_audience
+        self.out_dir = output_dir(outputs_root, code, year)
+        self.res.output_dir = str(self.out_dir)
+        check_output_dir(self.out_dir)
+        self.t.lap("validate")
 
+    def check_here(self) -> bool:
+        """Load and check in this process; True when a publish run is refused."""
         from govreport_kit.report import notebook as report
 
-        precomputed, findings, model = "", None, None
-        if not check_in_kernel:
-            model = report.load(code, year, str(params_file))
-            checked = report.compute_findings(model)
-            findings = [f.to_dict() for f in checked]
-            _count(res, findings)
-            refusal = report.refusal_message(checked) if audience == "publish" else None
-            if refusal:
-                res.status, res.reason, res.message = FINDINGS, "refused", refusal
-                return res
-            precomputed = report.findings_payload(model, checked)
-            t.lap("check")
+        res = self.res
+        model = self.model = report.load(res.agency_code, res.year, str(self.params_file))
+        checked = report.compute_findings(model)
+        self.findings = [f.to_dict() for f in checked]
+        _count(res, self.findings)
+        refusal = report.refusal_message(checked) if res.audience == fmt.PUBLISH else None
+        if refusal:
+            res.status, res.reason, res.message = FINDINGS, "refused", refusal
+            return True
+        self.precomputed = report.findings_payload(model, checked)
+        self.t.lap("check")
+        return False
 
-        parameters = {"agency_code": code, "year": year, "params_path": str(params_file), "audience": audience,
-                      "precomputed": precomputed}
+    def execute(self, timeout: float | None) -> None:
+        """Execute the notebook on the kernel, then export and write (or keep the failed notebook)."""
+        from govreport_kit.running import kernels
+
+        res = self.res
+        parameters = {"agency_code": res.agency_code, "year": res.year, "params_path": str(self.params_file),
+                      "audience": res.audience, "precomputed": self.precomputed}
         with _fast_jupyter_imports():
             from govreport_kit.running import execute
         warm = execute.warm_exporter_in_background()
-        t.lap("prepare")
-        nb, failure = execute.execute_notebook(notebook_path, parameters, km, timeout=timeout, timer=t)
-        kernels.kill_kernel(km)
+        self.t.lap("prepare")
+        nb, failure = execute.execute_notebook(self.notebook, parameters, self.km, timeout=timeout, timer=self.t)
+        kernels.kill_kernel(self.km)
+        if self.on_executed is not None:
+            self.on_executed()
         marker = None
         if failure is None:
             marker, failure = execute.read_marker(nb)
         if failure is not None:
-            reason, message, retryable = failure
-            res.reason, res.message, res.retryable = reason, message, retryable
-            res.failed_notebook_path = str(_write_text(out_dir / FAILED_NOTEBOOK, execute.notebook_text(nb)))
-            return res
-        if findings is None:
-            findings = marker.get("findings", [])
-            _count(res, findings)
-
+            res.reason, res.message, res.retryable = failure
+            res.failed_notebook_path = str(atomic_write(self.out_dir / FAILED_NOTEBOOK, execute.notebook_text(nb),
+                                                        mkdir=True))
+            return
+        if self.findings is None:
+            self.findings = marker.get("findings", [])
+            _count(res, self.findings)
         warm.join()
         html = execute.export_html(nb)
-        t.lap("export")
-        texts = {"html": html, "notebook": execute.notebook_text(nb),
-                 "findings": findings_json(code, year, findings, audience, marker)}
-        if docx:
+        self.t.lap("export")
+        self.write(html, execute.notebook_text(nb), marker)
+
+    def write(self, html: str, notebook_text: str, marker: dict[str, Any] | None) -> None:
+        res = self.res
+        texts: dict[str, str | bytes] = {
+            "html": html, "notebook": notebook_text,
+            "findings": findings_json(res.agency_code, res.year, self.findings, res.audience, marker)}
+        if self.docx:
+            from govreport_kit.report import notebook as report
             from govreport_kit.report.docx import document_for
 
-            texts["docx"] = document_for(model or report.load(code, year, str(params_file)), audience)
-            t.lap("docx")
-        if pdf:
+            model = self.model or report.load(res.agency_code, res.year, str(self.params_file))
+            texts["docx"] = document_for(model, res.audience)
+            self.t.lap("docx")
+        if self.pdf:
             from govreport_kit.report.pdf import html_to_pdf, source_date
 
             texts["pdf"] = html_to_pdf(html, created=source_date())
             res.pdf_bytes = len(texts["pdf"])
-            t.lap("pdf")
-        written = _write_all(out_dir, texts)
-        (out_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
-        if pdf:
+            self.t.lap("pdf")
+        written = _write_all(self.out_dir, texts)
+        (self.out_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
+        if self.pdf:
             res.pdf_path = str(written["pdf"])
-        else:
-            (out_dir / OUTPUT_FILES["pdf"]).unlink(missing_ok=True)
+        else:  # an old PDF would no longer match the HTML
+            (self.out_dir / OUTPUT_FILES["pdf"]).unlink(missing_ok=True)
         res.html_path, res.notebook_path, res.findings_path = (str(written[k]) for k in ("html", "notebook", "findings"))
         res.docx_path = str(written["docx"]) if "docx" in written else None
         res.html_bytes = len(html.encode("utf-8"))
         res.status = FINDINGS if res.errors else OK
         if res.errors:
             res.message = f"报告已生成，但数据中有 {res.errors} 个错误（见报告开头的检查结果）"
-        t.lap("write")
-        return res
-    except GovReportError as e:
-        res.reason = "input" if e.exit_code == 2 else "run"
-        res.message = e.message
-        return res
-    except Exception as e:  # a bug or a broken installation: report it, never a bare traceback
-        import traceback
+        self.t.lap("write")
 
-        res.reason, res.retryable = "internal", False
-        res.message = f"内部错误（{type(e).__name__}）：{e}"
-        res.detail = traceback.format_exc()
-        return res
-    finally:
-        if km is not None:
-            kernels.dispose_kernel(km)
-        res.timings = t.laps
+    def close(self) -> None:
+        if self.km is not None:
+            from govreport_kit.running import kernels
 
-
-def warm_up() -> None:
-    """Import papermill, nbclient, nbconvert and build the exporter now (once per batch worker)."""
-    with _fast_jupyter_imports():
-        from govreport_kit.running import execute
-    execute.warm_exporter_in_background().join()
+            kernels.dispose_kernel(self.km)
+        self.res.timings = self.t.laps
 
 
 def output_dir(outputs_root: str | Path | None, agency_code: str, year: int) -> Path:
@@ -273,9 +260,9 @@ def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], a
                   marker: dict[str, Any] | None = None) -> str:
     """``findings.json``: counts and every finding (the keys of ``govreport check --json``), and
     what the report was made from: its tables (canonical codes) and its input files' SHA-256."""
-    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
+    counts = count_by_severity(findings)
     doc = {"agency_code": agency_code, "year": int(year), "audience": audience, "counts": counts, "findings": findings}
-    for key in ("agency_name", "tables", "inputs"):
+    for key in ("agency_name", "tables", "inputs", "provenance"):
         if marker and key in marker:
             doc[key] = marker[key]
     return json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n"
@@ -289,42 +276,24 @@ def _validated_identity(params_file: Path) -> tuple[str, int, str]:
     from govreport_kit.inputs.params import load_params
 
     p = load_params(params_file)
-    return p.agency.code, p.year, p.report.get("audience") or "review"
+    return p.agency.code, p.year, p.report.get("audience") or fmt.REVIEW
 
 
 def _count(res: RunResult, findings: list[dict[str, Any]]) -> None:
-    res.errors = sum(f["severity"] == "error" for f in findings)
-    res.warnings = sum(f["severity"] == "warning" for f in findings)
-    res.infos = sum(f["severity"] == "info" for f in findings)
-
-
-def _write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    counts = count_by_severity(findings)
+    res.errors, res.warnings, res.infos = counts[fmt.ERROR], counts[fmt.WARNING], counts[fmt.INFO]
 
 
 def _write_all(out_dir: Path, texts: dict[str, str | bytes]) -> dict[str, Path]:
-    """Write every file to a temporary name first, then rename them all into place."""
-    from govreport_kit.core.files import atomic_write_many
-
+    """Write every output file to a temporary name first, then rename them all into place."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    final = {key: out_dir / OUTPUT_FILES[key] for key in texts}
-    atomic_write_many({final[key]: data for key, data in texts.items()}, mode=FILE_MODE)
-    return final
+    atomic_write_many({out_dir / OUTPUT_FILES[key]: text for key, text in texts.items()})
+    return {key: out_dir / OUTPUT_FILES[key] for key in texts}
 
 
 @contextmanager
 def _fast_jupyter_imports():
-    """Import nbformat/papermill/nbconvert without jsonschema's ``rfc3987_syntax`` (pitfalls.md).
+    """Import nbformat/papermill/nbconvert without jsonschema's ``rfc3987_syntax`` (docs/pitfalls.md).
 
     With jupyterlab installed, jsonschema imports ``rfc3987_syntax``, which builds a grammar for
     1.1 s to check the ``iri`` format that no notebook schema uses. Blocking that one import

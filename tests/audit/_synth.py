@@ -13,8 +13,7 @@ import random
 from decimal import Decimal
 
 from govreport_kit.core import format as fmt
-from govreport_kit.core.model import Agency
-from govreport_kit.core.model import from_cells
+from govreport_kit.core.model import Agency, from_cells
 
 AGENCY = "测试县市场监督管理局"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from govreport_kit.core import format as fmt
 from govreport_kit.audit import audit_paths
+from govreport_kit.core import format as fmt
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -125,7 +125,7 @@ def test_excerpts_yield_what_they_hold(results, name):
     assert any(u.kind == "truncated" for u in res.unreadable)
     read = sum(1 for _ in res.model.iter_cells()) - len(res.unread_cells)
     assert read > 0
-    for t, r, c in res.unread_cells:  # what was not read is named
+    for t, _r, _c in res.unread_cells:  # what was not read is named
         assert any(u.table in (None, t) for u in res.unreadable)
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from govreport_kit.core import format as fmt
 from govreport_kit.cli import main
+from govreport_kit.core import format as fmt
 from govreport_kit.inputs.params import load_params
-from govreport_kit.inputs.template import read_workbook
+from govreport_kit.inputs.workbook import read_workbook
 
 from ._synth import make_cells, render_pipe
 

@@ -7,6 +7,7 @@ import zipfile
 
 import docx
 import pytest
+from _documents_support import nonzero_model, same_cells
 
 from govreport_kit import cli
 from govreport_kit.audit import audit_paths
@@ -16,9 +17,6 @@ from govreport_kit.core import format as fmt
 from govreport_kit.core.model import NOT_APPLICABLE
 from govreport_kit.report import layout
 from govreport_kit.report.render import default_preamble, format_value
-
-from _documents_support import nonzero_model, same_cells
-from _report_support import sample_model
 
 
 def _value(model, cell) -> str:
@@ -73,7 +71,7 @@ def _audit(path):
     return res
 
 
-def test_merged_cells_as_word_writes_them(tmp_path):
+def test_merged_cells_as_word_writes_them(sample_model, tmp_path):
     m = sample_model()
     path = tmp_path / "merged.docx"
     word_report(path, m)
@@ -85,7 +83,7 @@ def test_merged_cells_as_word_writes_them(tmp_path):
     assert not res.unreadable and not res.findings
 
 
-def test_merged_cell_read_once_at_its_place(tmp_path):
+def test_merged_cell_read_once_at_its_place(grid, sample_model, tmp_path):
     m = sample_model()
     path = tmp_path / "merged.docx"
     word_report(path, m)
@@ -102,7 +100,7 @@ def test_merged_cell_read_once_at_its_place(tmp_path):
 
 
 @pytest.mark.parametrize("edge", ["right", "left"])
-def test_extra_empty_column_dropped(tmp_path, edge):
+def test_extra_empty_column_dropped(sample_model, tmp_path, edge):
     m = nonzero_model(sample_model().agency, 2023, seed=3)
     path = tmp_path / f"extra_{edge}.docx"
     word_report(path, m, extra_column=edge)
@@ -111,7 +109,7 @@ def test_extra_empty_column_dropped(tmp_path, edge):
     assert not res.unreadable
 
 
-def test_table_drawn_with_tabs(tmp_path):
+def test_table_drawn_with_tabs(sample_model, tmp_path):
     m = nonzero_model(sample_model().agency, 2023, seed=4)
     path = tmp_path / "tabs.docx"
     word_report(path, m, tabs_for_table2=True)
@@ -122,7 +120,7 @@ def test_table_drawn_with_tabs(tmp_path):
     assert not res.unreadable
 
 
-def test_blank_zero_and_not_applicable_kept_apart(tmp_path):
+def test_blank_zero_and_not_applicable_kept_apart(sample_model, tmp_path):
     m = sample_model()
     m.set("table3", "granted", "research", None)
     m.set("table4", "litigation_direct", "pending", None, state=NOT_APPLICABLE)
@@ -133,7 +131,7 @@ def test_blank_zero_and_not_applicable_kept_apart(tmp_path):
     assert res.model.get("table3", "granted", "commercial") == 0
 
 
-def test_prose_under_its_headings(tmp_path):
+def test_prose_under_its_headings(sample_model, tmp_path):
     path = tmp_path / "prose.docx"
     word_report(path, sample_model())
     res = _audit(path)
@@ -157,7 +155,7 @@ def test_old_binary_word_refused_with_the_fix(tmp_path, capsys):
     assert {r.source.rsplit("/", 1)[-1] for r in audit_paths([folder])} >= {"old.doc", "saved_as_rtf.doc"}
 
 
-def test_hostile_and_broken_packages(tmp_path, monkeypatch):
+def test_hostile_and_broken_packages(sample_model, tmp_path, monkeypatch):
     good = tmp_path / "good.docx"
     word_report(good, sample_model())
     cut = tmp_path / "cut.docx"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from govreport_kit.audit import audit_paths, fastcheck
 from govreport_kit.checks import rules as checks
 from govreport_kit.core import format as fmt
-from govreport_kit.audit import audit_paths, fastcheck
 
 from ._synth import make_cells, model_of
 

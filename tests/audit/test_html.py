@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from govreport_kit.core import format as fmt
 from govreport_kit.audit import audit_text
 from govreport_kit.audit.html import HtmlCell, HtmlTable, parse_html, read_table
+from govreport_kit.core import format as fmt
 
 from ._synth import make_cells, render_html_page
 from .test_text import read_back

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pdfplumber
 import pytest
+from _documents_support import html_to_pdf, image_only_pdf, nonzero_model, report_html, same_cells
 
 from govreport_kit import cli
 from govreport_kit.audit import audit_paths
@@ -11,9 +12,6 @@ from govreport_kit.audit import pdf as pdf_reader
 from govreport_kit.audit.pdf import read_pdf
 from govreport_kit.authoring.synth import synth_agency_years
 from govreport_kit.core import format as fmt
-
-from _documents_support import html_to_pdf, image_only_pdf, nonzero_model, report_html, same_cells
-from _report_support import sample_model
 
 #: Look-alike radicals as Chromium's print-to-PDF embeds them (format-2021.md §6).
 RADICALS = {"一": "\u2f00", "人": "\u2f08", "山": "\u2f2d", "民": "\u2ea0", "行": "\u2f8f", "日": "\u2f47", "月": "\u2f49"}
@@ -31,7 +29,7 @@ def _raw_pages(path):
         return [p.extract_text() or "" for p in doc.pages]
 
 
-def test_our_own_pdf_reads_back_cell_by_cell(tmp_path):
+def test_our_own_pdf_reads_back_cell_by_cell(sample_model, tmp_path):
     m = sample_model()
     path = _pdf(tmp_path, m)
     res = audit_paths([path])[0]
@@ -44,7 +42,7 @@ def test_our_own_pdf_reads_back_cell_by_cell(tmp_path):
 
 
 @pytest.mark.parametrize("footer", ["page_of", "dashes", "slash"])
-def test_page_headers_footers_and_numbers_dropped(tmp_path, footer):
+def test_page_headers_footers_and_numbers_dropped(sample_model, tmp_path, footer):
     path = _pdf(tmp_path, sample_model(), header="西山区人民政府门户网站", footer=footer)
     raw = _raw_pages(path)
     assert len(raw) >= 2 and all("西山区人民政府门户网站" in p for p in raw)  # the fixture has them
@@ -71,7 +69,7 @@ def test_table3_split_over_two_pages_is_joined(tmp_path, index):
     assert not res.unreadable
 
 
-def test_look_alike_radicals_mapped_back(tmp_path):
+def test_look_alike_radicals_mapped_back(sample_model, tmp_path):
     m = sample_model()
     html = report_html(m)
     head, body = html.split("<body>", 1)
@@ -88,7 +86,7 @@ def test_look_alike_radicals_mapped_back(tmp_path):
     assert not res.unreadable
 
 
-def test_table_without_lines_read_by_position(tmp_path):
+def test_table_without_lines_read_by_position(sample_model, tmp_path):
     """No ruling lines: cells are told apart by the gaps between words on each line."""
     m = sample_model()
     html = report_html(m).replace("</style>", "th, td { border: none !important }</style>")
@@ -117,7 +115,7 @@ def test_scan_without_text_layer_is_unreadable(tmp_path, capsys):
     assert "OCR" in capsys.readouterr().out
 
 
-def test_broken_encrypted_and_oversized_pdfs(tmp_path, monkeypatch):
+def test_broken_encrypted_and_oversized_pdfs(sample_model, tmp_path, monkeypatch):
     good = _pdf(tmp_path, sample_model())
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(good.read_bytes()[:300])
@@ -134,7 +132,7 @@ def test_broken_encrypted_and_oversized_pdfs(tmp_path, monkeypatch):
     assert "过大" in res.unreadable[0].message
 
 
-def test_folder_with_pdf_and_import(tmp_path):
+def test_folder_with_pdf_and_import(sample_model, tmp_path):
     m = sample_model()
     folder = tmp_path / "reports"
     folder.mkdir()

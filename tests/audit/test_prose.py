@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from govreport_kit.core import format as fmt
 from govreport_kit.audit.prose import Values, breakdown_mismatches, t2_facts
 from govreport_kit.audit.prose_rules import check_narrative
+from govreport_kit.core import format as fmt
 
 
 def values(form="2021", unread=(), **cells):

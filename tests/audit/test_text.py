@@ -6,13 +6,20 @@ from decimal import Decimal
 
 import pytest
 
-from govreport_kit.core import format as fmt
 from govreport_kit.audit import audit_text
-from govreport_kit.audit.normalize import label_key, normalize_text, squeeze
 from govreport_kit.audit.text import BLANK, NA, PAD, VALUE, read_text_source, segment_pieces
+from govreport_kit.core import format as fmt
+from govreport_kit.core.normalize import label_key, normalize_text, squeeze
 
-from ._synth import (make_cells, render_cell_per_line, render_markdown, render_pdf_like, render_pipe,
-                     render_run_together, truncate)
+from ._synth import (
+    make_cells,
+    render_cell_per_line,
+    render_markdown,
+    render_pdf_like,
+    render_pipe,
+    render_run_together,
+    truncate,
+)
 
 
 def read_back(res, form):

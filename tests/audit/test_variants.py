@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from govreport_kit.audit import audit_paths, audit_text
-from govreport_kit.audit.normalize import normalize_text
 from govreport_kit.audit.prose import cn_counts, cn_number
+from govreport_kit.core.normalize import normalize_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
 
@@ -214,7 +214,7 @@ def test_signed_changes_in_the_2019_table2():
     text = S.render_pipe(cells, "2019")
     changes = [(k, v) for k, v in cells.items() if k[2] == "change_this_year" and v]
     assert changes
-    for (t, r, c), v in changes:  # "+3" and "--2" as some offices write them
+    for (t, r, _c), v in changes:  # "+3" and "--2" as some offices write them
         old = f"{fmt_row(r)} | {cells[(t, r, 'previous_year_items')]} | {v} |"
         assert old in text, old
         signed = f"+{v}" if v > 0 else f"--{-v}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govreport_kit.inputs import narrative
 from govreport_kit.authoring.importer import import_report, structure_subheads
+from govreport_kit.inputs import narrative
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 

@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 
 from govreport_kit import cli
-from govreport_kit.core import format as fmt
 from govreport_kit.authoring import synth
+from govreport_kit.authoring.new import TO_FILL, new_agency_year, skeleton_from
+from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import ParamsError
 from govreport_kit.inputs.load import load_agency_year
 from govreport_kit.inputs.params import load_params
-from govreport_kit.authoring.new import TO_FILL, new_agency_year, skeleton_from
 
 
 def test_first_year_gives_params_empty_workbook_and_narrative_skeleton(tmp_path, capsys):

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from govreport_kit.authoring import synth
 from govreport_kit.checks import rules as checks
 from govreport_kit.core import format as fmt
-from govreport_kit.inputs import narrative
-from govreport_kit.authoring import synth
 from govreport_kit.core.model import agency_code_problem
+from govreport_kit.inputs import narrative
 
 
 def _problems(model, previous=None):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from govreport_kit.batch import run as batch, progress as batch_progress
+from govreport_kit.batch import progress as batch_progress
+from govreport_kit.batch import run as batch
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, Job, JobResult
 
 

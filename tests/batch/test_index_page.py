@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from govreport_kit.batch import store as batch_store, index_page
+from govreport_kit.batch import index_page
+from govreport_kit.batch import store as batch_store
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, JobResult
 
 

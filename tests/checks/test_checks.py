@@ -10,12 +10,10 @@ from decimal import Decimal
 import pytest
 
 from govreport_kit.checks import rules as checks
+from govreport_kit.checks.findings import SEVERITY_ORDER
 from govreport_kit.core import format as fmt
 from govreport_kit.core import model as m
 from govreport_kit.core.errors import InputError, Location
-from govreport_kit.checks.findings import SEVERITY_ORDER
-
-from _checks_support import previous_of, seed_model
 
 
 def hits(findings):
@@ -28,7 +26,7 @@ def only(findings, rule):
     return found
 
 
-def test_the_sample_passes_every_check_with_its_previous_year():
+def test_the_sample_passes_every_check_with_its_previous_year(previous_of, seed_model):
     model = seed_model()
     assert checks.check(model) == []
     assert checks.check(model, previous_of(model)) == []
@@ -41,7 +39,7 @@ def test_every_rule_has_a_template_and_a_severity_from_the_format():
     assert checks.NOT_APPLICABLE == m.NOT_APPLICABLE
 
 
-def test_r_t3_col_points_at_the_total_row_of_the_broken_column():
+def test_r_t3_col_points_at_the_total_row_of_the_broken_column(seed_model):
     model = seed_model()
     model.set("table3", "total", "natural_person", 1)
     model.set("table3", "total", "total", 1)
@@ -57,7 +55,7 @@ def test_r_t3_col_points_at_the_total_row_of_the_broken_column():
     assert d["row_label"] == "（七）总计" and d["column_label"] == "自然人"
 
 
-def test_r_t3_row_points_at_the_total_column_of_the_broken_row():
+def test_r_t3_row_points_at_the_total_column_of_the_broken_row(seed_model):
     model = seed_model()
     model.set("table3", "unable_not_held", "other_org", 1)
     found = checks.check(model)
@@ -68,7 +66,7 @@ def test_r_t3_row_points_at_the_total_column_of_the_broken_row():
     assert "其他（法人或其他组织）" in only(found, "R-T3-COL")[0].message
 
 
-def test_r_t3_bal_points_at_carried_forward_and_shows_the_equation():
+def test_r_t3_bal_points_at_carried_forward_and_shows_the_equation(seed_model):
     model = seed_model()
     model.set("table3", "new", "natural_person", 5)
     model.set("table3", "new", "total", 5)
@@ -79,7 +77,7 @@ def test_r_t3_bal_points_at_carried_forward_and_shows_the_equation():
     assert x.message.startswith("表三“四、结转下年度继续办理”行“总计”列应为 3（本年新收 5 ＋ 上年结转 0 − 办理结果总计 2），现为 0")
 
 
-def test_r_t4_sum():
+def test_r_t4_sum(seed_model):
     model = seed_model()
     model.set("table4", "litigation_direct", "corrected", 1)
     f = only(checks.check(model), "R-T4-SUM")
@@ -87,7 +85,7 @@ def test_r_t4_sum():
     assert f[0].message.startswith("表四“行政诉讼／未经复议直接起诉”的“总计”应为 1")
 
 
-def test_r_int_negative_and_fractional_values():
+def test_r_int_negative_and_fractional_values(seed_model):
     model = seed_model()
     model.set("table2", "licensing", "value", -2)
     model.set("table2", "fees_wan_yuan", "value", Decimal("-1.25"))
@@ -106,7 +104,7 @@ def test_r_int_negative_and_fractional_values():
     assert not any(f.rule == "R-T4-SUM" for f in found)  # 0.5 = 0.5: the sum itself holds
 
 
-def test_r_meta_wrong_title_year_and_period():
+def test_r_meta_wrong_title_year_and_period(seed_model):
     model = seed_model(title="昆明市西山区教育体育局2022年政府信息公开工作年度报告",
                        period=("2023-01-01", "2023-11-30"))
     f = only(checks.check(model), "R-META")
@@ -118,12 +116,12 @@ def test_r_meta_wrong_title_year_and_period():
 
 @pytest.mark.parametrize("text,state", [("", "为空"), ("无", "仅写“无”"), ("  无。\n", "仅写“无”"),
                                         ("## （一）主要问题\n\n无。\n\n## （二）改进情况\n\n无", "仅写“无”")])
-def test_r_sec5(text, state):
+def test_r_sec5(seed_model, text, state):
     f = only(checks.check(seed_model(narrative={"problems": text})), "R-SEC5")
     assert f[0].severity == "info" and state in f[0].message
 
 
-def test_r_sec5_is_quiet_on_real_text():
+def test_r_sec5_is_quiet_on_real_text(seed_model):
     assert checks.check(seed_model(narrative={"problems": "无障碍栏目更新不够及时。"})) == []
 
 
@@ -135,7 +133,7 @@ def test_r_fmt_2019_format_for_a_2021_report():
     assert not any(x.rule == "R-FMT" for x in checks.check(model2020))
 
 
-def test_r_x_carry_with_a_previous_year():
+def test_r_x_carry_with_a_previous_year(previous_of, seed_model):
     model = seed_model()
     prev = previous_of(model)
     prev.set("table3", "carried_forward", "commercial", 2)
@@ -147,7 +145,7 @@ def test_r_x_carry_with_a_previous_year():
     assert not any(x.rule == "R-X-CARRY" for x in checks.check(model))  # only with a previous year
 
 
-def test_r_x_stock_with_a_previous_year():
+def test_r_x_stock_with_a_previous_year(previous_of, seed_model):
     model = seed_model()
     model.set("table2", "normative_documents", "issued", 3)
     prev = previous_of(seed_model())  # in_force 0 last year; 3 issued, 0 repealed, 0 in force now
@@ -157,14 +155,14 @@ def test_r_x_stock_with_a_previous_year():
     assert "2022年现行有效 0 ＋ 本年制发 3 − 本年废止 0" in f[0].message
 
 
-def test_previous_year_of_another_agency_is_refused():
+def test_previous_year_of_another_agency_is_refused(seed_model):
     model = seed_model()
     other = m.from_cells(m.Agency(name="别的局", code="other"), 2022, [])
     with pytest.raises(InputError, match="上一年度"):
         checks.check(model, other)
 
 
-def test_blank_cells_are_reported_on_their_own():
+def test_blank_cells_are_reported_on_their_own(seed_model):
     model = seed_model()
     model.set("table4", "review", "pending", None)
     model.set("table2", "regulations", "issued", None, state=m.NOT_APPLICABLE)
@@ -174,7 +172,7 @@ def test_blank_cells_are_reported_on_their_own():
     assert any("填为“不适用”" in x.message for x in f)
 
 
-def test_a_blank_total_beside_non_zero_parts_is_a_warning_and_breaks_the_arithmetic():
+def test_a_blank_total_beside_non_zero_parts_is_a_warning_and_breaks_the_arithmetic(seed_model):
     model = seed_model()
     model.set("table3", "partial", "total", None)
     f = checks.check(model)
@@ -186,7 +184,7 @@ def test_a_blank_total_beside_non_zero_parts_is_a_warning_and_breaks_the_arithme
     assert "现为 空白（按 0 计）" in only(f, "R-T3-ROW")[0].message
 
 
-def test_findings_carry_the_source_of_the_cell_and_are_sorted_errors_first():
+def test_findings_carry_the_source_of_the_cell_and_are_sorted_errors_first(seed_model):
     model = seed_model()
     where = Location(file="2023.xlsx", sheet="表三", cell="J30")
     model.set("table3", "carried_forward", "total", 1, source=where)
@@ -200,7 +198,7 @@ def test_findings_carry_the_source_of_the_cell_and_are_sorted_errors_first():
     json.dumps([x.to_dict() for x in f], ensure_ascii=False)  # JSON-ready
 
 
-def test_a_missing_row_is_a_shape_error_not_a_crash():
+def test_a_missing_row_is_a_shape_error_not_a_crash(seed_model):
     model = seed_model()
     model.table3 = model.table3.drop(index="partial")
     f = checks.check(model)
@@ -228,8 +226,8 @@ def test_unknown_placeholder_is_an_error_finding_naming_file_line_and_nearest_na
     import shutil
 
     from govreport_kit.checks.rules import check
-    from govreport_kit.inputs.load import load_agency_year
     from govreport_kit.core.paths import sample_params
+    from govreport_kit.inputs.load import load_agency_year
 
     folder = tmp_path / "xishan-edu"
     shutil.copytree(sample_params().parent, folder)

@@ -8,11 +8,9 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
+from govreport_kit.checks import schemas
 from govreport_kit.core import format as fmt
 from govreport_kit.core import model as m
-from govreport_kit.checks import schemas
-
-from _checks_support import seed_model
 
 TABLES = [("table2", "2021"), ("table3", "2021"), ("table4", "2021"), ("table2", "2019"), ("table3", "2019"),
           ("table4", "2019")]
@@ -50,7 +48,7 @@ def test_all_zero_tables_of_both_formats_validate(table, form):
     assert schemas.validate_table(table, zeros(table, form), form) == []
 
 
-def test_the_seed_tables_validate():
+def test_the_seed_tables_validate(seed_model):
     model = seed_model()
     for table in fmt.TABLE_CODES:
         assert schemas.validate_table(table, model.table(table)) == []

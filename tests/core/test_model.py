@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from audit._synth import make_cells
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.model import BLANK, NOT_APPLICABLE, Agency, AgencyYear, cells_from_dict, from_cells
-
-from audit._synth import make_cells
 
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "sample" / "seed-xishan-edu-2023.json"
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import shutil
 
-from tests.hardening._support import ROOT, assert_refused, cli, snapshot
-
-PAGE = ROOT / "tests" / "fixtures" / "audit" / "format_2019_web_page.html"
+import pytest
 
 
-def test_html_output_that_is_the_input_is_refused(tmp_path):
+@pytest.fixture(scope="session")
+def PAGE(ROOT):
+    """A published 2019-format web page."""
+    return ROOT / "tests" / "fixtures" / "audit" / "format_2019_web_page.html"
+
+
+def test_html_output_that_is_the_input_is_refused(tmp_path, cli, snapshot, assert_refused, PAGE):
     page = tmp_path / "report.html"
     shutil.copy(PAGE, page)
     before = snapshot(page)
@@ -21,7 +25,7 @@ def test_html_output_that_is_the_input_is_refused(tmp_path):
     assert snapshot(page) == before
 
 
-def test_auditing_a_folder_twice_skips_our_own_audit_page(tmp_path):
+def test_auditing_a_folder_twice_skips_our_own_audit_page(tmp_path, cli, PAGE):
     folder = tmp_path / "pages"
     folder.mkdir()
     shutil.copy(PAGE, folder / "report.html")

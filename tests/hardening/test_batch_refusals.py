@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
-from tests.hardening._support import assert_refused, cli, make_project, readonly_copy, snapshot, tmpfs
-
 
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path, make_project):
     return make_project(tmp_path / "proj")
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "-inf", "1e308"])
-def test_bad_timeout_is_refused(project, value):
+def test_bad_timeout_is_refused(project, value, cli, assert_refused):
     proc = cli("batch", f"--timeout={value}", cwd=project)
     assert_refused(proc, "--timeout")
     assert not (project / "outputs").exists()
 
 
-def test_outputs_that_is_a_file_is_refused(project):
+def test_outputs_that_is_a_file_is_refused(project, cli, snapshot, assert_refused):
     f = project / "out.txt"
     f.write_text("keep", encoding="utf-8")
     before = snapshot(f)
@@ -30,7 +27,7 @@ def test_outputs_that_is_a_file_is_refused(project):
     assert snapshot(f) == before
 
 
-def test_batch_of_an_agency_folder_keeps_index_and_manifest(project):
+def test_batch_of_an_agency_folder_keeps_index_and_manifest(project, cli, snapshot, assert_refused):
     outputs = project / "outputs"
     outputs.mkdir()
     (outputs / "index.html").write_text("<p>earlier index</p>", encoding="utf-8")
@@ -41,7 +38,7 @@ def test_batch_of_an_agency_folder_keeps_index_and_manifest(project):
     assert snapshot(outputs) == before
 
 
-def test_read_only_outputs_is_refused_before_any_job_runs(project, tmp_path):
+def test_read_only_outputs_is_refused_before_any_job_runs(project, tmp_path, cli, assert_refused, readonly_copy):
     src = tmp_path / "empty"
     src.mkdir()
     with readonly_copy(src, tmp_path / "ro") as ro:
@@ -51,7 +48,7 @@ def test_read_only_outputs_is_refused_before_any_job_runs(project, tmp_path):
         assert list(ro.iterdir()) == []
 
 
-def test_read_only_params_for_new_and_template(tmp_path):
+def test_read_only_params_for_new_and_template(tmp_path, cli, assert_refused, readonly_copy):
     src = tmp_path / "empty"
     (src / "params").mkdir(parents=True)
     with readonly_copy(src, tmp_path / "ro") as ro:
@@ -61,7 +58,7 @@ def test_read_only_params_for_new_and_template(tmp_path):
         assert sorted(p.name for p in ro.rglob("*")) == ["params"]
 
 
-def test_symlinked_agency_output_folder_gets_no_record_and_no_report(project, tmp_path):
+def test_symlinked_agency_output_folder_gets_no_record_and_no_report(project, tmp_path, cli):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (project / "outputs").mkdir()
@@ -75,7 +72,7 @@ def test_symlinked_agency_output_folder_gets_no_record_and_no_report(project, tm
     assert "outputs/xishan-edu" in text and "指向输出根目录" in text and "agency.code" not in text
 
 
-def test_fractional_timeout_runs_and_full_disk_keeps_the_index(project, tmp_path):
+def test_fractional_timeout_runs_and_full_disk_keeps_the_index(project, tmp_path, cli, snapshot, assert_refused, tmpfs):
     with tmpfs(tmp_path / "small", "4m") as out:
         proc = cli("batch", "--outputs", str(out), "--workers", "1", "--timeout", "90.5", cwd=project, timeout=300)
         assert proc.returncode == 0, proc.stderr

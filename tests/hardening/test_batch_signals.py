@@ -12,12 +12,10 @@ import time
 import psutil
 import pytest
 
-from tests.hardening._support import ROOT, make_project
-
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="signals and psutil process trees as on Linux")
 
 
-def _start_batch(project, tmp):
+def _start_batch(project, tmp, ROOT):
     env = {k: v for k, v in os.environ.items() if k not in ("GOVREPORT_PROJECT", "GOVREPORT_RUN_TMP")}
     env.update({"PYTHONIOENCODING": "utf-8", "TMPDIR": str(tmp), "PYTHONPATH": str(ROOT)})
     return subprocess.Popen([sys.executable, "-m", "govreport_kit.cli", "batch", "--workers", "1", "--timeout", "120"],
@@ -25,13 +23,14 @@ def _start_batch(project, tmp):
 
 
 def _wait_for_kernel(proc, limit: float = 90) -> list[psutil.Process]:
-    """The batch's descendants once a kernel (ipykernel_launcher) runs among them."""
+    """The batch's descendants once a worker has started a child: a kernel (ipykernel_launcher), or
+    the template that kernels are forked from (:mod:`govreport_kit.running.forkserver`)."""
     parent = psutil.Process(proc.pid)
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         kids = parent.children(recursive=True)
         try:
-            if any("ipykernel" in " ".join(k.cmdline()) for k in kids):
+            if any(k.ppid() != proc.pid for k in kids):
                 return kids
         except psutil.NoSuchProcess:
             pass
@@ -42,16 +41,16 @@ def _wait_for_kernel(proc, limit: float = 90) -> list[psutil.Process]:
 
 
 @pytest.fixture
-def setup(tmp_path):
+def setup(tmp_path, make_project):
     project = make_project(tmp_path / "proj")
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     return project, tmp
 
 
-def test_sigterm_stops_workers_and_kernels(setup):
+def test_sigterm_stops_workers_and_kernels(setup, ROOT):
     project, tmp = setup
-    proc = _start_batch(project, tmp)
+    proc = _start_batch(project, tmp, ROOT)
     kids = _wait_for_kernel(proc)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
@@ -62,9 +61,9 @@ def test_sigterm_stops_workers_and_kernels(setup):
     assert list((tmp / "govreport-runs").iterdir()) == []  # the scratch folder went with the run
 
 
-def test_kill_9_leaves_a_scratch_folder_that_the_next_run_removes(setup):
+def test_kill_9_leaves_a_scratch_folder_that_the_next_run_removes(setup, ROOT):
     project, tmp = setup
-    proc = _start_batch(project, tmp)
+    proc = _start_batch(project, tmp, ROOT)
     kids = _wait_for_kernel(proc)
     proc.kill()
     proc.communicate(timeout=30)

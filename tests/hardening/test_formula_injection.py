@@ -16,7 +16,6 @@ import pytest
 from openpyxl import load_workbook
 
 from govreport_kit.inputs.xlsx import FORMULA_TRIGGERS, set_text
-from tests.hardening._support import CORPUS, assert_refused, cli, make_project, snapshot
 
 DDE = "=cmd|' /C calc'!A0"
 HYPERLINK = '=HYPERLINK("http://evil","点击")'
@@ -43,7 +42,7 @@ def libreoffice_agency_sheet(xlsx: Path, tmp_path: Path) -> list[list[str]]:
         return list(csv.reader(f))
 
 
-def test_template_name_that_looks_like_a_formula_is_stored_and_shown_as_text(tmp_path):
+def test_template_name_that_looks_like_a_formula_is_stored_and_shown_as_text(tmp_path, cli):
     proc = cli("template", "--agency", "evil-a", "--year", "2023", "--name", HYPERLINK, "--out", "t.xlsx", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     xlsx = tmp_path / "t.xlsx"
@@ -54,7 +53,7 @@ def test_template_name_that_looks_like_a_formula_is_stored_and_shown_as_text(tmp
     assert rows[0][1] == HYPERLINK
 
 
-def test_new_name_that_looks_like_a_formula_is_stored_as_text(tmp_path):
+def test_new_name_that_looks_like_a_formula_is_stored_as_text(tmp_path, cli):
     proc = cli("new", "evil-b", "--year", "2023", "--name", "@SUM(1+1)*cmd", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     xlsx = tmp_path / "params" / "evil-b" / "2023.xlsx"
@@ -62,7 +61,7 @@ def test_new_name_that_looks_like_a_formula_is_stored_as_text(tmp_path):
     assert libreoffice_agency_sheet(xlsx, tmp_path)[0][1] == "@SUM(1+1)*cmd"
 
 
-def test_import_of_a_page_with_a_dde_address_writes_the_address_as_text(tmp_path):
+def test_import_of_a_page_with_a_dde_address_writes_the_address_as_text(tmp_path, CORPUS, cli):
     page = (CORPUS / "pingtan-2022.txt").read_text(encoding="utf-8")
     page = page.replace("地址：平潭综合实验区金井湾商务营运中心7号楼14层", f"地址：{DDE}")
     assert DDE in page
@@ -76,7 +75,7 @@ def test_import_of_a_page_with_a_dde_address_writes_the_address_as_text(tmp_path
     addresses = [c.value for c in ws["B"] if isinstance(c.value, str) and c.value.startswith("=")]
     assert addresses == [DDE]
     rows = libreoffice_agency_sheet(xlsx, tmp_path)
-    assert [DDE] == [r[1] for r in rows if len(r) > 1 and r[1].startswith("=")]
+    assert [r[1] for r in rows if len(r) > 1 and r[1].startswith("=")] == [DDE]
     # and the project reads it back as the same text
     assert cli("check", "params/pingtan/2022.yaml", cwd=tmp_path).returncode in (0, 1)
 

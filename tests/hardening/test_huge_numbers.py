@@ -6,18 +6,17 @@ import pytest
 from openpyxl import load_workbook
 
 from govreport_kit.core import limits
-from tests.hardening._support import assert_refused, cli, make_project, snapshot
 
 CSV_HEAD = "table,row,column,value\nmeta,name,,某局\nmeta,code,,a-b\nmeta,year,,2023\n"
 
 
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path, make_project):
     return make_project(tmp_path / "proj")
 
 
 @pytest.mark.parametrize("value", [10 ** 20, 1e300, "9" * 5000, -10 ** 20])
-def test_workbook_cell_too_large_names_the_cell(project, value):
+def test_workbook_cell_too_large_names_the_cell(project, value, cli, snapshot, assert_refused):
     xlsx = project / "params" / "xishan-edu" / "2023.xlsx"
     wb = load_workbook(xlsx)
     wb["表三"]["D5"] = value
@@ -29,7 +28,7 @@ def test_workbook_cell_too_large_names_the_cell(project, value):
     assert snapshot(project) == before
 
 
-def test_run_with_a_huge_count_names_the_cell_and_writes_nothing(project):
+def test_run_with_a_huge_count_names_the_cell_and_writes_nothing(project, cli):
     xlsx = project / "params" / "xishan-edu" / "2023.xlsx"
     wb = load_workbook(xlsx)
     wb["表三"]["D5"] = 10 ** 20
@@ -41,7 +40,7 @@ def test_run_with_a_huge_count_names_the_cell_and_writes_nothing(project):
 
 
 @pytest.mark.parametrize("value", [str(10 ** 20), "1e300", "9" * 5000, "1" + "0" * 4400])
-def test_csv_value_too_large_names_the_line(tmp_path, value):
+def test_csv_value_too_large_names_the_line(tmp_path, value, cli, assert_refused):
     f = tmp_path / "2023.csv"
     f.write_text(CSV_HEAD + f"table3,new,natural_person,{value}\n", encoding="utf-8")
     proc = cli("check", str(f), cwd=tmp_path)
@@ -49,7 +48,7 @@ def test_csv_value_too_large_names_the_line(tmp_path, value):
     assert len(proc.stderr) < 1000  # the value is quoted short, not 5,000 digits
 
 
-def test_yaml_data_value_with_5000_digits_names_the_key(tmp_path):
+def test_yaml_data_value_with_5000_digits_names_the_key(tmp_path, cli, assert_refused):
     f = tmp_path / "data.yaml"
     f.write_text("table3:\n  new:\n    natural_person: " + "9" * 5000 + "\n", encoding="utf-8")
     proc = cli("check", str(f), cwd=tmp_path)

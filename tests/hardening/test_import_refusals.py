@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import shutil
 
-from tests.hardening._support import CORPUS, assert_refused, cli, readonly_copy, snapshot
-
-PINGTAN = CORPUS / "pingtan-2022.txt"
+import pytest
 
 
-def _page(tmp_path, old: str = "", new: str = "", name: str = "page.txt"):
+@pytest.fixture(scope="session")
+def PINGTAN(CORPUS):
+    """A published report (平潭, 2022) as saved from the web."""
+    return CORPUS / "pingtan-2022.txt"
+
+
+def _page(PINGTAN, tmp_path, old: str = "", new: str = "", name: str = "page.txt"):
     text = PINGTAN.read_text(encoding="utf-8")
     if old:
         assert old in text
@@ -19,13 +23,13 @@ def _page(tmp_path, old: str = "", new: str = "", name: str = "page.txt"):
     return p
 
 
-def test_failed_force_import_leaves_the_agency_year_as_it_was(tmp_path):
-    good = _page(tmp_path, name="a.txt")
+def test_failed_force_import_leaves_the_agency_year_as_it_was(tmp_path, cli, snapshot, assert_refused, PINGTAN):
+    good = _page(PINGTAN, tmp_path, name="a.txt")
     assert cli("import", str(good), "--agency", "pingtan", cwd=tmp_path).returncode == 0
     folder = tmp_path / "params" / "pingtan"
     before = snapshot(folder)
     # B's page: other numbers, and a postcode in Arabic-Indic digits (\d matches it; params refuse it)
-    bad = _page(tmp_path, "邮编：350400", "邮编：٣٥٠٤٠٠", name="b.txt")
+    bad = _page(PINGTAN, tmp_path, "邮编：350400", "邮编：٣٥٠٤٠٠", name="b.txt")
     bad.write_text(bad.read_text(encoding="utf-8").replace("收到政府信息公开申请75件", "收到政府信息公开申请76件"),
                    encoding="utf-8")
     proc = cli("import", str(bad), "--agency", "pingtan", "--force", cwd=tmp_path)
@@ -34,8 +38,8 @@ def test_failed_force_import_leaves_the_agency_year_as_it_was(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["2022.md", "2022.xlsx", "2022.yaml"]  # no temporary left
 
 
-def test_params_dir_that_is_a_file_is_refused(tmp_path):
-    page = _page(tmp_path)
+def test_params_dir_that_is_a_file_is_refused(tmp_path, cli, assert_refused, PINGTAN):
+    page = _page(PINGTAN, tmp_path)
     f = tmp_path / "not-a-folder"
     f.write_text("x", encoding="utf-8")
     proc = cli("import", str(page), "--agency", "pingtan", "--params-dir", str(f), cwd=tmp_path)
@@ -43,14 +47,14 @@ def test_params_dir_that_is_a_file_is_refused(tmp_path):
     assert f.read_text(encoding="utf-8") == "x"
 
 
-def test_empty_folder_is_refused(tmp_path):
+def test_empty_folder_is_refused(tmp_path, cli, assert_refused):
     (tmp_path / "empty").mkdir()
     proc = cli("import", str(tmp_path / "empty"), "--agency", "pingtan", cwd=tmp_path)
     assert_refused(proc, "没有报告文件")
     assert not (tmp_path / "params").exists()
 
 
-def test_folder_with_several_reports_is_refused_and_they_are_listed(tmp_path):
+def test_folder_with_several_reports_is_refused_and_they_are_listed(tmp_path, cli, assert_refused, PINGTAN):
     folder = tmp_path / "pages"
     folder.mkdir()
     shutil.copy(PINGTAN, folder / "a-2022.txt")
@@ -60,7 +64,7 @@ def test_folder_with_several_reports_is_refused_and_they_are_listed(tmp_path):
     assert not (tmp_path / "params").exists()
 
 
-def test_folder_with_one_report_imports_it(tmp_path):
+def test_folder_with_one_report_imports_it(tmp_path, cli, PINGTAN):
     folder = tmp_path / "pages"
     folder.mkdir()
     shutil.copy(PINGTAN, folder / "a-2022.txt")
@@ -68,12 +72,12 @@ def test_folder_with_one_report_imports_it(tmp_path):
     assert (tmp_path / "params" / "pingtan" / "2022.yaml").is_file()
 
 
-def test_empty_report_argument_is_refused(tmp_path):
+def test_empty_report_argument_is_refused(tmp_path, cli, assert_refused):
     assert_refused(cli("import", "", "--agency", "pingtan", cwd=tmp_path), "空字符串")
 
 
-def test_import_into_a_read_only_params_dir_is_refused(tmp_path):
-    page = _page(tmp_path)
+def test_import_into_a_read_only_params_dir_is_refused(tmp_path, cli, assert_refused, readonly_copy, PINGTAN):
+    page = _page(PINGTAN, tmp_path)
     src = tmp_path / "src"
     (src / "params").mkdir(parents=True)
     with readonly_copy(src, tmp_path / "ro") as ro:

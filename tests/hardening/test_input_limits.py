@@ -3,7 +3,6 @@ with a message that names the limit (or the offending cell), and leaves the proj
 
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 
@@ -11,22 +10,23 @@ import pytest
 from openpyxl import load_workbook
 
 from govreport_kit.core import limits
-from tests.hardening._support import MEMORY_LIMIT, assert_refused, cli, make_project, snapshot
 
 #: Seconds before a run counts as hung (a guard, not a timing assertion: normal runs take 1–3 s).
 HANG = 60
 
 
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path, make_project):
     return make_project(tmp_path / "proj")
 
 
-def guarded(*args, cwd):
-    return cli(*args, cwd=cwd, timeout=HANG, memory=MEMORY_LIMIT)
+@pytest.fixture
+def guarded(cli, MEMORY_LIMIT):
+    """``guarded(*args, cwd=)``: the CLI under the memory limit, a hang failing after HANG seconds."""
+    return lambda *args, cwd: cli(*args, cwd=cwd, timeout=HANG, memory=MEMORY_LIMIT)
 
 
-def test_one_value_at_xfd1048576_is_cheap_and_named(project):
+def test_one_value_at_xfd1048576_is_cheap_and_named(project, snapshot, assert_refused, guarded):
     xlsx = project / "params" / "xishan-edu" / "2023.xlsx"
     wb = load_workbook(xlsx)
     wb["表三"]["XFD1048576"] = 1
@@ -37,7 +37,7 @@ def test_one_value_at_xfd1048576_is_cheap_and_named(project):
     assert snapshot(project) == before
 
 
-def test_xlsx_whose_xml_part_unpacks_to_a_huge_comment_is_refused_unread(project, tmp_path):
+def test_xlsx_whose_xml_part_unpacks_to_a_huge_comment_is_refused_unread(project, tmp_path, assert_refused, guarded):
     src = project / "params" / "xishan-edu" / "2023.xlsx"
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -50,7 +50,7 @@ def test_xlsx_whose_xml_part_unpacks_to_a_huge_comment_is_refused_unread(project
 
 
 @pytest.mark.parametrize("command", ["audit", "check"])
-def test_dev_zero_is_refused_at_once(project, command):
+def test_dev_zero_is_refused_at_once(project, command, assert_refused, guarded):
     proc = guarded(command, "/dev/zero", cwd=project)
     if command == "audit":
         assert proc.returncode == 2 and "Traceback" not in proc.stderr
@@ -60,7 +60,7 @@ def test_dev_zero_is_refused_at_once(project, command):
 
 
 @pytest.mark.parametrize("name", ["page.html", "2023.yaml", "data.csv", "book.xlsx"])
-def test_fifo_is_refused_without_blocking(project, tmp_path, name):
+def test_fifo_is_refused_without_blocking(project, tmp_path, name, guarded):
     fifo = tmp_path / name
     os.mkfifo(fifo)
     command = "audit" if name.endswith(".html") else "check"
@@ -69,7 +69,7 @@ def test_fifo_is_refused_without_blocking(project, tmp_path, name):
     assert "命名管道" in proc.stdout + proc.stderr
 
 
-def test_40000_digit_run_in_a_published_text_is_audited_quickly(project, tmp_path):
+def test_40000_digit_run_in_a_published_text_is_audited_quickly(project, tmp_path, guarded):
     text = ("某某区人民政府2023年政府信息公开工作年度报告\n一、总体情况\n本年收到申请" + "1" * 40_000 + "件，其中1件。\n"
             + "信息处理费" + "9" * 2_000 + "万元。\n")
     page = tmp_path / "digits.txt"
@@ -78,7 +78,7 @@ def test_40000_digit_run_in_a_published_text_is_audited_quickly(project, tmp_pat
     assert proc.returncode in (1, 2) and "Traceback" not in proc.stderr, proc.stderr
 
 
-def test_35_mb_params_file_is_refused_naming_the_limit(project):
+def test_35_mb_params_file_is_refused_naming_the_limit(project, assert_refused, guarded):
     params = project / "params" / "xishan-edu" / "2023.yaml"
     with open(params, "a", encoding="utf-8") as f:
         f.write(("# " + "填充" * 500 + "\n") * 35_000)
@@ -88,19 +88,19 @@ def test_35_mb_params_file_is_refused_naming_the_limit(project):
     assert not (project / "outputs").exists()
 
 
-def test_yaml_nested_5000_deep_is_refused_naming_the_limit(project):
+def test_yaml_nested_5000_deep_is_refused_naming_the_limit(project, assert_refused, guarded):
     params = project / "params" / "xishan-edu" / "2023.yaml"
     params.write_text("agency: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     assert_refused(guarded("check", str(params), cwd=project), limits.YAML_DEPTH.name)
 
 
-def test_narrative_of_200000_open_braces_is_refused_naming_the_limit(project):
+def test_narrative_of_200000_open_braces_is_refused_naming_the_limit(project, assert_refused, guarded):
     md = project / "params" / "xishan-edu" / "2023.md"
     md.write_text("# 一、总体情况\n\n" + "{{" * 200_000 + "\n", encoding="utf-8")
     assert_refused(guarded("check", "params/xishan-edu/2023.yaml", cwd=project), limits.NARRATIVE_CHARS.name)
 
 
-def test_many_bad_placeholders_are_capped_in_findings_and_in_the_report(project):
+def test_many_bad_placeholders_are_capped_in_findings_and_in_the_report(project, cli, guarded):
     md = project / "params" / "xishan-edu" / "2023.md"
     md.write_text("# 一、总体情况\n\n" + "{{ nope }}" * 20_000 + "\n", encoding="utf-8")
     proc = guarded("check", "--json", "params/xishan-edu/2023.yaml", cwd=project)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hardening._support import assert_refused, cli, make_project, snapshot
-
 
 @pytest.fixture
-def setup(tmp_path):
+def setup(tmp_path, make_project):
     project = make_project(tmp_path / "proj")
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -24,7 +22,7 @@ def _point(params, key: str, value: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["absolute", "dotdot", "symlink"])
-def test_narrative_outside_the_project_is_refused(setup, how):
+def test_narrative_outside_the_project_is_refused(setup, how, cli, snapshot, assert_refused):
     project, params, secret = setup
     if how == "absolute":
         _point(params, "narrative", str(secret))
@@ -42,7 +40,7 @@ def test_narrative_outside_the_project_is_refused(setup, how):
     assert not (project / "outputs").exists()
 
 
-def test_data_through_a_symlink_outside_is_refused(setup, tmp_path):
+def test_data_through_a_symlink_outside_is_refused(setup, tmp_path, cli, assert_refused):
     project, params, _ = setup
     real = tmp_path / "outside" / "2023.xlsx"
     (params.parent / "2023.xlsx").rename(real)
@@ -50,7 +48,7 @@ def test_data_through_a_symlink_outside_is_refused(setup, tmp_path):
     assert_refused(cli("check", str(params), cwd=project), "data", "符号链接")
 
 
-def test_settings_file_allows_a_folder_outside(setup):
+def test_settings_file_allows_a_folder_outside(setup, cli):
     project, params, secret = setup
     _point(params, "narrative", str(secret))
     (project / "govreport.yaml").write_text(f"allow_paths_outside:\n  - {secret.parent}\n", encoding="utf-8")
@@ -58,7 +56,7 @@ def test_settings_file_allows_a_folder_outside(setup):
     assert proc.returncode in (0, 1), proc.stderr
 
 
-def test_unknown_setting_is_an_error(setup):
+def test_unknown_setting_is_an_error(setup, cli, assert_refused):
     project, params, _ = setup
     (project / "govreport.yaml").write_text("allow_path_outside:\n  - /tmp\n", encoding="utf-8")
     _point(params, "narrative", "2023.md")

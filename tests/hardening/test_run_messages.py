@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from tests.hardening._support import assert_refused, cli, make_project, readonly_copy, snapshot
 
-
-def test_run_of_a_directory_says_it_is_a_folder(tmp_path):
+def test_run_of_a_directory_says_it_is_a_folder(tmp_path, make_project, cli, assert_refused):
     project = make_project(tmp_path / "proj")
     proc = cli("run", "params/xishan-edu", cwd=project, timeout=120)
     assert_refused(proc, "文件夹", "batch")
     assert "找不到参数文件" not in proc.stderr
 
 
-def test_run_into_an_occupied_output_folder_is_refused_before_execution(tmp_path):
+def test_run_into_an_occupied_output_folder_is_refused_before_execution(tmp_path, make_project, cli, snapshot, assert_refused):
     project = make_project(tmp_path / "proj")
     (project / "outputs" / "xishan-edu").mkdir(parents=True)
     (project / "outputs" / "xishan-edu" / "2023").write_text("a file where the folder goes", encoding="utf-8")
@@ -23,7 +21,7 @@ def test_run_into_an_occupied_output_folder_is_refused_before_execution(tmp_path
     assert snapshot(project / "outputs") == before
 
 
-def test_run_into_a_read_only_outputs_folder_is_refused_before_execution(tmp_path):
+def test_run_into_a_read_only_outputs_folder_is_refused_before_execution(tmp_path, make_project, cli, assert_refused, readonly_copy):
     project = make_project(tmp_path / "proj")
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -34,7 +32,7 @@ def test_run_into_a_read_only_outputs_folder_is_refused_before_execution(tmp_pat
         assert list(ro.iterdir()) == []
 
 
-def test_symlinked_output_folder_refusal_names_the_folder(tmp_path):
+def test_symlinked_output_folder_refusal_names_the_folder(tmp_path, make_project, cli, assert_refused):
     project = make_project(tmp_path / "proj")
     outside = tmp_path / "elsewhere"
     outside.mkdir()

@@ -7,19 +7,18 @@ import re
 import pytest
 
 from govreport_kit.core.format import YEAR_RANGE
-from tests.hardening._support import assert_refused, cli, make_project
 
 CSV = "table,row,column,value\nmeta,name,,某局\nmeta,code,,a-b\nmeta,year,,{}\ntable3,new,natural_person,1\n"
 
 
 @pytest.mark.parametrize("year", ["0000", "0", "-2023", "1900", "2101"])
-def test_bare_csv_year_outside_the_range_is_refused(tmp_path, year):
+def test_bare_csv_year_outside_the_range_is_refused(tmp_path, year, cli, assert_refused):
     f = tmp_path / "data.csv"
     f.write_text(CSV.format(year), encoding="utf-8")
     assert_refused(cli("check", str(f), cwd=tmp_path), "第 4 行")
 
 
-def test_year_2100_passes_params_and_gets_no_false_title_finding(tmp_path):
+def test_year_2100_passes_params_and_gets_no_false_title_finding(tmp_path, make_project, cli):
     project = make_project(tmp_path / "proj")
     folder = project / "params" / "xishan-edu"
     params = folder / "2100.yaml"
@@ -43,7 +42,7 @@ def test_year_2100_passes_params_and_gets_no_false_title_finding(tmp_path):
     assert not [f for f in json.loads(proc.stdout) if f["rule"] == "R-META"]
 
 
-def test_template_refuses_years_outside_the_range(tmp_path):
+def test_template_refuses_years_outside_the_range(tmp_path, cli, assert_refused):
     lo, hi = YEAR_RANGE
     assert_refused(cli("template", "--agency", "a-b", "--year", str(hi + 1), cwd=tmp_path), str(hi))
     assert_refused(cli("new", "a-b", "--year", str(lo - 1), "--name", "某局", cwd=tmp_path), str(lo))

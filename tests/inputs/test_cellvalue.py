@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.core.model import BLANK, NOT_APPLICABLE
+from govreport_kit.inputs.cellvalue import parse_cell
 
 WHERE = Location(file="f.xlsx", sheet="表三", cell="D5")
 

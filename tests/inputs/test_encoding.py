@@ -5,16 +5,15 @@ from __future__ import annotations
 import codecs
 
 import pytest
-from _inputs_support import INPUTS, assert_cli_refuses
 
-from govreport_kit.inputs.encoding import decode_bytes, read_decoded, read_text
 from govreport_kit.core.errors import InputError
+from govreport_kit.inputs.encoding import decode_bytes, read_decoded, read_text
 from govreport_kit.inputs.longform import read_longform_csv
 
 NAME = "昆明市西山区教育体育局"
 
 
-def test_utf8_with_bom_is_detected_and_stripped():
+def test_utf8_with_bom_is_detected_and_stripped(INPUTS):
     d = read_decoded(INPUTS / "sample_tables.csv")
     assert d.bom is True and d.encoding == "utf-8"
     assert d.text.startswith("table,row,column,value")
@@ -22,11 +21,11 @@ def test_utf8_with_bom_is_detected_and_stripped():
 
 
 def test_plain_utf8():
-    d = decode_bytes("表三,自然人\n".encode("utf-8"), "x.csv")
+    d = decode_bytes("表三,自然人\n".encode(), "x.csv")
     assert (d.text, d.encoding, d.bom) == ("表三,自然人\n", "utf-8", False)
 
 
-def test_gbk_csv_reads_correctly():
+def test_gbk_csv_reads_correctly(INPUTS):
     raw = (INPUTS / "gbk_encoded.csv").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")  # the fixture really is GBK
@@ -36,7 +35,7 @@ def test_gbk_csv_reads_correctly():
     assert model.agency.name == NAME and model.get("table2", "licensing", "value") == 56
 
 
-def test_gb18030_csv_with_characters_outside_gbk_reads_correctly():
+def test_gb18030_csv_with_characters_outside_gbk_reads_correctly(INPUTS):
     text = read_text(INPUTS / "gb18030_encoded.csv")
     assert "测试㐀𠀀教育局" in text
     with pytest.raises(UnicodeEncodeError):
@@ -46,7 +45,7 @@ def test_gb18030_csv_with_characters_outside_gbk_reads_correctly():
     assert model.get("table3", "new", "total") == 2
 
 
-def test_empty_file_is_an_error_naming_the_file():
+def test_empty_file_is_an_error_naming_the_file(INPUTS):
     with pytest.raises(InputError) as e:
         read_text(INPUTS / "empty.csv")
     assert "文件为空" in e.value.message and "empty.csv" in e.value.message
@@ -58,7 +57,7 @@ def test_bom_only_counts_as_empty():
         decode_bytes(codecs.BOM_UTF8, "bom.csv")
 
 
-def test_undecodable_file_names_file_and_byte_offset():
+def test_undecodable_file_names_file_and_byte_offset(INPUTS):
     with pytest.raises(InputError) as e:
         read_text(INPUTS / "undecodable.csv")
     msg = e.value.message
@@ -71,7 +70,7 @@ def test_utf16_is_refused_with_advice():
         decode_bytes("table".encode("utf-16"), "u16.csv")
 
 
-def test_missing_file():
+def test_missing_file(INPUTS):
     with pytest.raises(InputError, match="文件不存在"):
         read_text(INPUTS / "no-such-file.csv")
 
@@ -80,5 +79,5 @@ def test_missing_file():
     ("empty.csv", ("empty.csv", "文件为空")),
     ("undecodable.csv", ("undecodable.csv", "第 47 字节", "无法识别文件编码")),
 ])
-def test_cli_refuses_unreadable_text(name, needles):
+def test_cli_refuses_unreadable_text(INPUTS, assert_cli_refuses, name, needles):
     assert_cli_refuses(INPUTS / name, *needles)

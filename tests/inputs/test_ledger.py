@@ -9,11 +9,11 @@ from _ledger_support import independent_count, ledger_csv, synth_ledger, write_p
 
 from govreport_kit.checks.rules import check
 from govreport_kit.core import format as fmt
+from govreport_kit.core.model import Agency
 from govreport_kit.inputs.ledger import read_ledger
 from govreport_kit.inputs.ledger_template import write_ledger_template
 from govreport_kit.inputs.load import load_agency_year, load_previous
 from govreport_kit.inputs.params import load_params
-from govreport_kit.core.model import Agency
 
 YEARS = (2022, 2023, 2024)
 TABLE_RULES = {"R-T3-BAL", "R-T3-COL", "R-T3-ROW", "R-X-CARRY", "R-LEDGER", "R-LEDGER-ROW"}

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from _ledger_support import HEADER, write_project
 
 from govreport_kit.checks.rules import check
 from govreport_kit.checks.workdays import coverage
 from govreport_kit.core.errors import ParamsError
-from govreport_kit.core.model import Agency, AgencyYear
+from govreport_kit.core.model import Agency
 from govreport_kit.inputs.load import load_agency_year
 from govreport_kit.inputs.params import dump_params, load_params
 from govreport_kit.inputs.template import build_workbook, workbook_bytes

@@ -5,11 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from _inputs_support import AGENCY, INPUTS, assert_cli_refuses, varied_model
 
 from govreport_kit.core.errors import InputError
-from govreport_kit.inputs.longform import PLACEHOLDER_CODE, PLACEHOLDER_NAME, longform_rows, read_longform_csv, read_yaml_data, write_longform_csv
 from govreport_kit.core.model import BLANK, NOT_APPLICABLE, Agency
+from govreport_kit.inputs.longform import (
+    PLACEHOLDER_CODE,
+    PLACEHOLDER_NAME,
+    longform_rows,
+    read_longform_csv,
+    read_yaml_data,
+    write_longform_csv,
+)
 
 
 def csv_file(tmp_path, body: str, name: str = "t.csv"):
@@ -25,7 +31,7 @@ def refused_csv(path, **kw) -> InputError:
 
 
 # ------------------------------------------------------------------------------------- CSV
-def test_csv_round_trip(tmp_path):
+def test_csv_round_trip(varied_model, tmp_path):
     m = varied_model()
     path = write_longform_csv(tmp_path / "m.csv", m)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
@@ -40,7 +46,7 @@ def test_csv_round_trip(tmp_path):
     assert longform_rows(back) == longform_rows(m)
 
 
-def test_missing_cells_stay_blank_and_params_win(tmp_path):
+def test_missing_cells_stay_blank_and_params_win(AGENCY, tmp_path):
     p = csv_file(tmp_path, "table3,new,total,2\n")
     m = read_longform_csv(p, agency=AGENCY, year=2023)
     assert m.get("table3", "new", "total") == 2
@@ -64,7 +70,7 @@ def test_bare_csv_gets_placeholders_and_says_so(tmp_path):
     ("fractional_count.csv", 2, ("必须是整数", "1.5")),
     ("missing_header.csv", 1, ("表头",)),
 ])
-def test_bad_csv_names_line_and_problem(fixture, line, needles):
+def test_bad_csv_names_line_and_problem(INPUTS, fixture, line, needles):
     e = refused_csv(INPUTS / fixture)
     assert e.where.line == line and f"第 {line} 行" in e.message and fixture in e.message
     for n in needles:
@@ -79,11 +85,11 @@ def test_bad_csv_names_line_and_problem(fixture, line, needles):
     ("duplicate_cell.csv", ("第 4 行", "重复")),
     ("format_2019_codes.csv", ("2019 年版",)),
 ])
-def test_cli_refuses_bad_csv(fixture, needles):
+def test_cli_refuses_bad_csv(INPUTS, assert_cli_refuses, fixture, needles):
     assert_cli_refuses(INPUTS / fixture, *needles)
 
 
-def test_2019_codes_where_2021_expected():
+def test_2019_codes_where_2021_expected(INPUTS):
     e = refused_csv(INPUTS / "format_2019_codes.csv")
     assert "2019 年版" in e.message
     assert read_longform_csv(INPUTS / "format_2019_codes.csv", form=None).format == "2019"
@@ -96,7 +102,7 @@ def test_unknown_table_and_row_codes(tmp_path):
     assert "carried_forward" in e.message and e.where.line == 2
 
 
-def test_meta_rows(tmp_path):
+def test_meta_rows(AGENCY, tmp_path):
     e = refused_csv(csv_file(tmp_path, "meta,nmae,,x\n"))
     assert "name" in e.message
     e = refused_csv(csv_file(tmp_path, "meta,code,,../x\n"))
@@ -137,7 +143,7 @@ def yaml_file(tmp_path, text: str):
     return p
 
 
-def test_yaml_data_reads_nested_shape(tmp_path):
+def test_yaml_data_reads_nested_shape(AGENCY, tmp_path):
     m = read_yaml_data(yaml_file(tmp_path, YAML), agency=AGENCY, year=2023)
     assert m.get("table2", "regulations", "in_force") == 5
     assert m.get("table2", "licensing", "value") == 56 and m.get("table2", "punishment", "value") == 4
@@ -155,7 +161,7 @@ def test_yaml_data_reads_nested_shape(tmp_path):
     (YAML.replace("licensing: 56", "licensing: 两件"), ("“两件”不是数字",)),
     (YAML.replace("table4:", "tabel4:"), ("tabel4", "table4")),
 ])
-def test_bad_yaml_data(tmp_path, text, needles):
+def test_bad_yaml_data(AGENCY, tmp_path, text, needles):
     with pytest.raises(InputError) as e:
         read_yaml_data(yaml_file(tmp_path, text), agency=AGENCY, year=2023)
     assert e.value.where.line is not None

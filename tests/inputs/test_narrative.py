@@ -7,20 +7,22 @@ from decimal import Decimal
 import pytest
 
 from govreport_kit.checks import rules as checks
-from govreport_kit.inputs import narrative
 from govreport_kit.core import format as fmt
 from govreport_kit.core import model as m
 from govreport_kit.core.errors import InputError, PlaceholderError
+from govreport_kit.inputs import narrative
 
-from _checks_support import SAMPLE_NARRATIVE, seed_model
 
-SAMPLE = SAMPLE_NARRATIVE.read_text(encoding="utf-8")
+@pytest.fixture(scope="session")
+def SAMPLE(SAMPLE_NARRATIVE) -> str:
+    """The sample's narrative Markdown."""
+    return SAMPLE_NARRATIVE.read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------ layout
 
 
-def test_split_parts_of_the_sample():
+def test_split_parts_of_the_sample(SAMPLE):
     parts = narrative.split_parts(SAMPLE)
     assert list(parts) == ["preamble", "overview", "problems", "other"]
     assert parts["preamble"].startswith("本报告由{{ agency.name }}依据《中华人民共和国政府信息公开条例》")
@@ -59,7 +61,7 @@ def test_headings_inside_code_fences_are_text():
 # ------------------------------------------------------------------------------ filling
 
 
-def test_the_sample_narrative_fills_with_no_error_and_no_placeholder_left():
+def test_the_sample_narrative_fills_with_no_error_and_no_placeholder_left(SAMPLE, SAMPLE_NARRATIVE, seed_model):
     model = seed_model()
     parts = narrative.fill_narrative(SAMPLE, model, file=str(SAMPLE_NARRATIVE))
     for text in parts.values():
@@ -76,7 +78,7 @@ def test_the_sample_narrative_fills_with_no_error_and_no_placeholder_left():
     assert checks.check(model) == []
 
 
-def test_the_sample_numbers_follow_the_data():
+def test_the_sample_numbers_follow_the_data(SAMPLE, seed_model):
     model = seed_model()
     model.set("table3", "new", "natural_person", 7)
     model.set("table3", "new", "total", 7)
@@ -84,7 +86,7 @@ def test_the_sample_numbers_follow_the_data():
     assert "本年新收申请7件，其中自然人提出7件" in text and "本年新收申请2件" not in text
 
 
-def test_an_unknown_placeholder_names_itself_the_part_the_line_and_the_nearest_names():
+def test_an_unknown_placeholder_names_itself_the_part_the_line_and_the_nearest_names(SAMPLE, seed_model):
     bad = SAMPLE.replace("{{ table3.new.total }}", "{{ table3.nwe.total }}")
     line = bad.splitlines().index(next(x for x in bad.splitlines() if "table3.nwe" in x)) + 1
     with pytest.raises(PlaceholderError) as info:
@@ -96,13 +98,13 @@ def test_an_unknown_placeholder_names_itself_the_part_the_line_and_the_nearest_n
     assert e.fix.count("{{") == 3
 
 
-def test_nothing_is_evaluated():
+def test_nothing_is_evaluated(seed_model):
     for text in ("{{ __import__('os').system('echo hi') }}", "{{ 1 + 1 }}", "{{ pct(1) }}", "{{ year.__class__ }}"):
         with pytest.raises(PlaceholderError):
             narrative.fill(text, seed_model())
 
 
-def test_braces_are_escaped_and_an_unclosed_placeholder_is_an_error():
+def test_braces_are_escaped_and_an_unclosed_placeholder_is_an_error(seed_model):
     model = seed_model()
     assert narrative.fill(r"写作 \{{ table3.new.total }} 得 {{table3.new.total}}；{单括号}", model) == \
         "写作 {{ table3.new.total }} 得 2；{单括号}"
@@ -111,7 +113,7 @@ def test_braces_are_escaped_and_an_unclosed_placeholder_is_an_error():
     assert info.value.where.line == 21 and "“五、存在的主要问题及改进情况”部分" in info.value.message
 
 
-def test_an_empty_agency_field_is_an_error():
+def test_an_empty_agency_field_is_an_error(seed_model):
     model = seed_model()
     model.agency.website = ""
     with pytest.raises(PlaceholderError, match="agency.website"):
@@ -121,7 +123,7 @@ def test_an_empty_agency_field_is_an_error():
 # ------------------------------------------------------------------------------ values
 
 
-def test_placeholder_values_cover_every_cell_and_subtotal():
+def test_placeholder_values_cover_every_cell_and_subtotal(seed_model):
     model = seed_model()
     v = narrative.placeholder_values(model)
     for table in fmt.TABLE_CODES:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from _inputs_support import INPUTS, SAMPLE_PARAMS, assert_cli_refuses, snapshot
 
 from govreport_kit.core.errors import ParamsError
 from govreport_kit.inputs.params import Params, dump_params, load_params, validate_params
@@ -35,7 +34,7 @@ def refused(path: Path) -> ParamsError:
 
 
 # ------------------------------------------------------------------------------------ the sample
-def test_sample_params_load_and_resolve():
+def test_sample_params_load_and_resolve(SAMPLE_PARAMS):
     p = load_params(SAMPLE_PARAMS)
     assert isinstance(p, Params)
     assert (p.agency.code, p.agency.name, p.year, p.format) == ("xishan-edu", "昆明市西山区教育体育局", 2023, "2021")
@@ -49,7 +48,7 @@ def test_sample_params_load_and_resolve():
     assert d["data"] == "2023.xlsx"
 
 
-def test_dump_params_is_canonical_and_round_trips(tmp_path):
+def test_dump_params_is_canonical_and_round_trips(SAMPLE_PARAMS, tmp_path):
     text = SAMPLE_PARAMS.read_text(encoding="utf-8")
     assert dump_params(load_params(SAMPLE_PARAMS)) == text
     assert 'postcode: "650118"' in text and 'format: "2021"' in text
@@ -78,7 +77,7 @@ def test_dump_params_validates_its_input():
     ("url_data_file.yaml", "data", 5, ("网址", "https://example.org/2023.xlsx")),
     ("wrong_type_year.yaml", "year", 4, ("应为整数", "二〇二三")),
 ])
-def test_bad_params_fixture(fixture, key, line, needles):
+def test_bad_params_fixture(INPUTS, fixture, key, line, needles):
     e = refused(INPUTS / fixture)
     assert e.where.key == key and e.where.line == line and e.where.file.endswith(fixture)
     for n in needles:
@@ -94,7 +93,7 @@ def test_bad_params_fixture(fixture, key, line, needles):
     ("no_as_boolean.yaml", ("键 agency.website", '"no"')),
     ("missing_data_file.yaml", ("键 data", "nowhere/2023.xlsx")),
 ])
-def test_cli_refuses_bad_params(fixture, needles):
+def test_cli_refuses_bad_params(INPUTS, assert_cli_refuses, fixture, needles):
     assert_cli_refuses(INPUTS / fixture, *needles)
 
 
@@ -106,7 +105,7 @@ def test_cli_refuses_bad_params(fixture, needles):
     ('"a/b"', "不允许的字符"),
     ("a" * 200, "过长"),
 ])
-def test_bad_agency_codes_are_refused_before_any_path_is_built(tmp_path, code, needle):
+def test_bad_agency_codes_are_refused_before_any_path_is_built(snapshot, tmp_path, code, needle):
     p = write_params(tmp_path / "p", HEAD.format(code=code, year=2023))
     before = snapshot(tmp_path)
     e = refused(p)
@@ -116,7 +115,7 @@ def test_bad_agency_codes_are_refused_before_any_path_is_built(tmp_path, code, n
 
 
 @pytest.mark.parametrize("code", ['"../x"', "CON", '"a/b"', "b" * 200])
-def test_cli_refuses_bad_agency_codes(tmp_path, code):
+def test_cli_refuses_bad_agency_codes(assert_cli_refuses, tmp_path, code):
     p = write_params(tmp_path / "p", HEAD.format(code=code, year=2023))
     assert_cli_refuses(p, "键 agency.code", "机构代码", folder=tmp_path)
 

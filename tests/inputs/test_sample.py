@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from _inputs_support import SAMPLE_JSON, SAMPLE_PARAMS, SAMPLE_XLSX
-
 from govreport_kit.core import format as fmt
 from govreport_kit.inputs.load import load_agency_year
 from govreport_kit.inputs.params import load_params
 
 
-def expected_cells():
-    data = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+def expected_cells(sample_json):
+    data = json.loads(sample_json.read_text(encoding="utf-8"))
     out = {}
     for row, v in data["table2"].items():
         for col, x in (v.items() if isinstance(v, dict) else [("value", v)]):
@@ -25,13 +23,13 @@ def expected_cells():
     return data, out
 
 
-def test_sample_params_point_at_the_sample_files():
+def test_sample_params_point_at_the_sample_files(SAMPLE_PARAMS, SAMPLE_XLSX):
     p = load_params(SAMPLE_PARAMS)
     assert p.data == SAMPLE_XLSX and p.narrative.name == "2023.md" and p.narrative.is_file()
 
 
-def test_sample_reproduces_all_200_cells_of_the_seed():
-    data, expected = expected_cells()
+def test_sample_reproduces_all_200_cells_of_the_seed(SAMPLE_JSON, SAMPLE_PARAMS):
+    data, expected = expected_cells(SAMPLE_JSON)
     model = load_agency_year(SAMPLE_PARAMS)
     assert (model.agency.name, model.year, model.format) == (data["agency"], data["year"], data["format"])
     got = {(t, r, c): v for t, r, c, v in model.iter_cells()}
@@ -50,7 +48,7 @@ def test_sample_reproduces_all_200_cells_of_the_seed():
         assert src.file.endswith("params/xishan-edu/2023.xlsx") and src.sheet == fmt.TABLE_SHORT_NAMES[key[0]]
 
 
-def test_sample_agency_details_come_from_the_seed_preamble():
+def test_sample_agency_details_come_from_the_seed_preamble(SAMPLE_PARAMS):
     a = load_params(SAMPLE_PARAMS).agency
     assert (a.address, a.postcode, a.phone, a.email) == (
         "昆明市西山区秀苑路188号604室", "650118", "0871-68226567", "kmxsjyjbgs@126.com")

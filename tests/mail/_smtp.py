@@ -64,7 +64,7 @@ class Server:
         kw = {"tls_context": tls_context, "require_starttls": True} if tls_context else {}
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kw)
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         self.controller.start()
         return self
 

@@ -12,8 +12,8 @@ import re
 import shutil
 import ssl
 from email.header import decode_header, make_header
-from urllib.parse import unquote
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 

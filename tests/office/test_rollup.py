@@ -100,7 +100,7 @@ def test_indicators_follow_their_formulas_for_each_member_and_the_region(region,
             assert m["indicators"] == {}
             continue
         cells = read_csv_cells(project / "params" / m["agency"] / "2023.csv")
-        n = lambda tb, r, c: int(cells[(tb, r, c)] or 0)  # noqa: E731
+        n = lambda tb, r, c, cells=cells: int(cells[(tb, r, c)] or 0)  # noqa: E731
         den = n("table3", "total", "total")
         want = ratio(n("table3", "granted", "total") + n("table3", "partial", "total"), den)
         got = m["indicators"]["disclosure_rate"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -11,8 +10,6 @@ from pathlib import Path
 import pytest
 from _ledger_support import synth_ledger, write_project
 
-from govreport_kit.inputs.load import load_history
-from govreport_kit.inputs.params import load_params
 from govreport_kit.report import charts, notebook
 from govreport_kit.report.notebook import load
 

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _documents_support import libreoffice_pdf, nonzero_model, pdf_pages_png, same_cells
 from lxml import etree
 
 from govreport_kit import cli
@@ -18,9 +19,6 @@ from govreport_kit.core.model import NOT_APPLICABLE, Agency, from_cells
 from govreport_kit.report import layout
 from govreport_kit.report.docx import FONT_NOTE, FONTS, VERTICAL_TEXT, document_for, report_docx
 from govreport_kit.report.render import default_preamble
-
-from _documents_support import libreoffice_pdf, nonzero_model, pdf_pages_png, same_cells
-from _report_support import sample_model
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
@@ -42,7 +40,7 @@ def _document_xml(data: bytes):
     return etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
 
 
-def test_same_inputs_same_bytes():
+def test_same_inputs_same_bytes(sample_model):
     m = sample_model()
     a, b = document_for(m), document_for(sample_model())
     assert a == b
@@ -93,7 +91,7 @@ def _parts(markdown: str) -> dict[str, str]:
     return split_parts(markdown)
 
 
-def test_round_trip_blank_and_not_applicable_cells(tmp_path):
+def test_round_trip_blank_and_not_applicable_cells(sample_model, tmp_path):
     m = sample_model()
     m.set("table3", "granted", "research", None)  # blank
     m.set("table4", "review", "pending", None, state=NOT_APPLICABLE)
@@ -112,7 +110,7 @@ def test_round_trip_2019_format(tmp_path):
     assert same_cells(res.model, m) == []
 
 
-def test_layout_of_the_form_in_the_xml():
+def test_layout_of_the_form_in_the_xml(sample_model):
     m = sample_model()
     data = report_docx(m, {"preamble": default_preamble(m)})
     root = _document_xml(data)
@@ -143,7 +141,7 @@ def test_layout_of_the_form_in_the_xml():
     assert alt[FONTS["body"][0]] == FONTS["body"][1][0]
 
 
-def test_untrusted_text_stays_text(tmp_path):
+def test_untrusted_text_stays_text(sample_model, tmp_path):
     m = sample_model(name="<w:p>测试局\x07&amp;")
     m.narrative = {"overview": "正文 <script>alert(1)</script> **加粗** {{ table3.new.total }}件\x0b"}
     path = _write(tmp_path, m)
@@ -153,7 +151,7 @@ def test_untrusted_text_stays_text(tmp_path):
     assert same_cells(res.model, m) == []
 
 
-def test_govreport_check_on_the_docx(tmp_path, capsys):
+def test_govreport_check_on_the_docx(sample_model, tmp_path, capsys):
     good = _write(tmp_path, sample_model(), "good.docx")
     assert cli.main(["check", str(good)]) == 0
     bad_model = sample_model()

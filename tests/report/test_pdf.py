@@ -13,13 +13,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _report_support import sample_run, write_agency
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core import paths
 from govreport_kit.report.pdf import html_to_pdf, source_date
 from govreport_kit.running.runner import run_report
-
-from _report_support import sample_run, write_agency
 
 pypdf = pytest.importorskip("pypdf")
 pytestmark = [pytest.mark.kernel]

@@ -4,25 +4,23 @@ from decimal import Decimal
 
 import pytest
 
-from govreport_kit.core import format as fmt
-from govreport_kit.report import render
 from govreport_kit.checks.findings import Finding
+from govreport_kit.core import format as fmt
 from govreport_kit.core.model import NOT_APPLICABLE
-
-from _report_support import grid, parse, sample_model
+from govreport_kit.report import render
 
 
 @pytest.fixture(scope="module")
-def model():
+def model(sample_model):
     return sample_model()
 
 
-def _table(html, table):
+def _table(parse, html, table):
     return parse(html).xpath(f"//table[@id='table-{table}']")[0]
 
 
-def test_table3_header_spans_follow_the_form(model):
-    t = _table(render.table3_html(model), "table3")
+def test_table3_header_spans_follow_the_form(parse, model):
+    t = _table(parse, render.table3_html(model), "table3")
     heads = {th.text_content(): th for th in t.xpath("./thead//th")}
     assert (heads["自然人"].get("rowspan"), heads["自然人"].get("colspan")) == ("2", None)
     assert heads["法人或其他组织"].get("colspan") == "5"
@@ -33,8 +31,8 @@ def test_table3_header_spans_follow_the_form(model):
     assert [th.text_content() for th in t.xpath("./thead/tr[3]/th")] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 
 
-def test_table3_is_a_rectangle_of_three_label_and_seven_value_columns(model):
-    g = grid(_table(render.table3_html(model), "table3"))
+def test_table3_is_a_rectangle_of_three_label_and_seven_value_columns(parse, grid, model):
+    g = grid(_table(parse, render.table3_html(model), "table3"))
     assert len(g) == 3 + 25
     assert all(len(r) == 10 and all(c is not None for c in r) for r in g)
     # header row 3 under 法人或其他组织; value columns of the data rows line up with T3_COLUMNS
@@ -43,8 +41,8 @@ def test_table3_is_a_rectangle_of_three_label_and_seven_value_columns(model):
         assert [c.get("data-cell") for c in cells] == [f"table3.{r.code}.{c.code}" for c in fmt.T3_COLUMNS]
 
 
-def test_table3_row_labels_and_vertical_groups(model):
-    t = _table(render.table3_html(model), "table3")
+def test_table3_row_labels_and_vertical_groups(parse, grid, model):
+    t = _table(parse, render.table3_html(model), "table3")
     labels = t.xpath("./tbody//th[contains(@class,'label')]")
     assert [th.text_content() for th in labels] == [r.label for r in fmt.T3_ROWS]
     span = {th.text_content(): int(th.get("colspan", 1)) for th in labels}
@@ -60,8 +58,8 @@ def test_table3_row_labels_and_vertical_groups(model):
     assert g[3 + 24][0].text_content() == fmt.row_label("table3", "carried_forward")
 
 
-def test_table2_sections_and_spans(model):
-    t = _table(render.table2_html(model), "table2")
+def test_table2_sections_and_spans(parse, grid, model):
+    t = _table(parse, render.table2_html(model), "table2")
     g = grid(t)
     assert all(len(r) == fmt.T2_GRID_COLUMNS and None not in r for r in g)
     captions = [th for th in t.xpath(".//th[contains(@class,'section')]")]
@@ -72,8 +70,8 @@ def test_table2_sections_and_spans(model):
     assert t.xpath(".//td[@data-cell='table2.licensing.value']")[0].get("colspan") == "3"
 
 
-def test_table4_three_header_rows(model):
-    t = _table(render.table4_html(model), "table4")
+def test_table4_three_header_rows(parse, grid, model):
+    t = _table(parse, render.table4_html(model), "table4")
     g = grid(t)
     assert len(g) == 4 and all(len(r) == 15 for r in g)
     assert g[0][0].text_content() == "行政复议" and g[1][0] is g[0][0]
@@ -83,7 +81,7 @@ def test_table4_three_header_rows(model):
     assert [c.get("data-cell") for c in g[3]] == [f"table4.{g_.code}.{c.code}" for g_ in fmt.T4_GROUPS for c in fmt.T4_RESULTS]
 
 
-def test_cell_values_equal_the_data(model):
+def test_cell_values_equal_the_data(parse, model):
     doc = parse(render.table2_html(model) + render.table3_html(model) + render.table4_html(model))
     cells = {td.get("data-cell"): td.text_content() for td in doc.xpath("//td[@data-cell]")}
     assert len(cells) == 10 + 175 + 15
@@ -92,7 +90,7 @@ def test_cell_values_equal_the_data(model):
         assert doc.xpath(f"//td[@data-cell='{t}.{r}.{c}']")[0].get("id") == render.cell_id(t, r, c)
 
 
-def test_blank_not_applicable_zero_and_decimal_are_distinct():
+def test_blank_not_applicable_zero_and_decimal_are_distinct(parse, sample_model):
     m = sample_model()
     m.set("table3", "new", "research", None)  # blank
     m.set("table3", "new", "commercial", None, state=NOT_APPLICABLE)
@@ -105,7 +103,7 @@ def test_blank_not_applicable_zero_and_decimal_are_distinct():
     assert text["table2.fees_wan_yuan.value"] == "103.3879"
 
 
-def test_findings_errors_first_linked_to_highlighted_cells(model):
+def test_findings_errors_first_linked_to_highlighted_cells(parse, model):
     fs = [
         Finding("R-SEC5", "info", "第五部分为空", expected=None, found=None),
         Finding("R-X-CARRY", "warning", "上年结转与上年结转下年度不一致", "table3", "carried", "total", 1, 0),
@@ -128,7 +126,7 @@ def test_findings_errors_first_linked_to_highlighted_cells(model):
 INJECTION = '<script>alert(1)</script> <img src=x onerror=alert(1)> [点我](javascript:alert(1))'
 
 
-def test_untrusted_text_stays_text():
+def test_untrusted_text_stays_text(parse, sample_model):
     m = sample_model(name='<script>alert(1)</script><img src=x onerror=alert(1)>局')
     title = render.title_html(m)
     assert "<script" not in title and "<img" not in title and "&lt;script&gt;" in title
@@ -142,7 +140,7 @@ def test_untrusted_text_stays_text():
     assert "javascript:alert(1)" in doc.text_content()  # visible, not a link
 
 
-def test_preamble_from_agency_details_escapes_markdown():
+def test_preamble_from_agency_details_escapes_markdown(parse, sample_model):
     m = sample_model(name="某局*[x](javascript:y)*")
     html = render.part_html("preamble", render.default_preamble(m))
     doc = parse(html)
@@ -155,18 +153,18 @@ def test_markdown_headings_are_shifted_below_part_headings():
     assert "<h3>主要问题</h3>" in html and "<h4>细节</h4>" in html
 
 
-def test_rendering_is_deterministic(model):
+def test_rendering_is_deterministic(sample_model, model):
     fs = [Finding("R-T3-COL", "error", "x", "table3", "total", "natural_person", 3, 2)]
     once = [render.table_section_html(model, t, fs) for t in fmt.TABLE_CODES] + [render.findings_html(fs)]
     again = [render.table_section_html(sample_model(), t, fs) for t in fmt.TABLE_CODES] + [render.findings_html(fs)]
     assert once == again
 
 
-def test_2019_table3_has_one_other_row():
+def test_2019_table3_has_one_other_row(parse, grid):
     from govreport_kit.core import model as M
 
     m = M.from_cells(M.Agency(name="某局", code="x"), 2019, [], form="2019")
-    t = _table(render.table3_html(m), "table3")
+    t = _table(parse, render.table3_html(m), "table3")
     assert len(grid(t)) == 3 + 23
     groups = [th.text_content() for th in t.xpath("./tbody//th[contains(@class,'group')]")]
     assert "（六）其他处理" not in groups

@@ -10,8 +10,6 @@ import pytest
 from govreport_kit.core import format as fmt
 from govreport_kit.running.runner import run_report
 
-from _report_support import INJECTION_NAME, INJECTION_NARRATIVE, sample_run, write_agency
-
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -84,7 +82,7 @@ def visit(browser, request):
         v.close()
 
 
-def test_sample_report_in_chromium(visit):
+def test_sample_report_in_chromium(sample_run, visit):
     res = sample_run()
     assert res.status == "ok", res.message
     v = visit(res.html_path)
@@ -154,8 +152,8 @@ def assert_cjk_font(page, selector: str) -> None:
     assert pixels["a"][0] != pixels["missing"][0]
 
 
-def test_injected_markup_stays_text_in_chromium(visit, tmp_path):
-    params = write_agency(tmp_path, "injection", name=INJECTION_NAME, narrative=INJECTION_NARRATIVE)
+def test_injected_markup_stays_text_in_chromium(INJECTION, write_agency, visit, tmp_path):
+    params = write_agency(tmp_path, "injection", name=INJECTION.name, narrative=INJECTION.narrative)
     res = run_report(params, outputs_root=tmp_path / "out")
     assert res.status == "ok", res.message
     v = visit(res.html_path)
@@ -169,9 +167,9 @@ def test_injected_markup_stays_text_in_chromium(visit, tmp_path):
         title: document.title,
     })""")
     assert found == {"scripts": 0, "imgs": 0, "handlers": 0, "jsLinks": 0,
-                     "title": INJECTION_NAME + "2023年政府信息公开工作年度报告"}
+                     "title": INJECTION.name + "2023年政府信息公开工作年度报告"}
     h1 = page.locator("h1").inner_text()
-    assert INJECTION_NAME in h1 and page.locator("h1").is_visible()
+    assert INJECTION.name in h1 and page.locator("h1").is_visible()
     text = page.locator("#part-overview").inner_text()
     assert "<img src=x onerror=alert(1)>" in text and "[点我](javascript:alert(1))" in text
     assert '<a href="javascript:alert(2)">链接</a>' in text
@@ -182,7 +180,7 @@ def test_injected_markup_stays_text_in_chromium(visit, tmp_path):
     v.screenshot()
 
 
-def test_findings_link_to_highlighted_cells_in_chromium(visit, tmp_path):
+def test_findings_link_to_highlighted_cells_in_chromium(write_agency, visit, tmp_path):
     params = write_agency(tmp_path, "bad-totals", changes={("table3", "new", "total"): 3})
     res = run_report(params, outputs_root=tmp_path / "out")
     assert res.status == "findings" and res.errors >= 1

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from govreport_kit import cli
-from govreport_kit.running import kernels
 from govreport_kit.core import paths
 from govreport_kit.core.errors import ParamsError
+from govreport_kit.report.notebook import FRAGMENT_MIME
+from govreport_kit.running import kernels
 from govreport_kit.running.runner import FAILED_NOTEBOOK, output_dir, run_report
-
-from _report_support import notebook_with_cell, sample_run, write_agency
 
 pytestmark = pytest.mark.kernel
 
@@ -54,7 +53,7 @@ def assert_untouched(root: Path, code: str, old: dict[str, bytes]) -> None:
 # -------------------------------------------------------------------------------- the sample
 
 
-def test_sample_report_is_written_small_offline_and_complete():
+def test_sample_report_is_written_small_offline_and_complete(sample_run):
     res = sample_run()
     assert res.status == "ok", res.message
     assert res.exit_code == 0 and res.errors == 0
@@ -80,7 +79,7 @@ def test_sample_report_is_written_small_offline_and_complete():
     assert set(res.timings) >= {"kernel_start", "validate", "execute", "export", "write"}
 
 
-def test_golden_html():
+def test_golden_html(sample_run):
     html = normalise_html(Path(sample_run().html_path).read_text(encoding="utf-8"))
     if UPDATE_GOLDEN or not GOLDEN.exists():
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +89,7 @@ def test_golden_html():
     assert html == GOLDEN.read_text(encoding="utf-8"), "report HTML changed; review, then GOVREPORT_UPDATE_GOLDEN=1"
 
 
-def test_rerendering_is_byte_identical_whoever_checks(tmp_path):
+def test_rerendering_is_byte_identical_whoever_checks(sample_run, tmp_path):
     first = sample_run()
     again = run_report(None, outputs_root=tmp_path / "a", check_in_kernel=True)
     precomputed = run_report(None, outputs_root=tmp_path / "b", check_in_kernel=False)
@@ -112,8 +111,10 @@ def test_notebook_runs_standalone_with_its_defaults(tmp_path):
     marker = nb.cells[-1].outputs[-1]
     assert marker["data"]["application/vnd.govreport.report+json"]["status"] == "complete"
     html_outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "text/html" in o.get("data", {})]
-    assert len(html_outputs) == 9  # title, findings, 一, 二, 三, 四, 五, 六, appendix (charts)
-    assert all(set(o["data"]) == {"text/html"} for o in html_outputs)  # no text/plain fallbacks
+    assert len(html_outputs) == 9  # title, findings, 一, 二, 三, 四, 五, 六, the appendix
+    # no text/plain fallbacks: the report fragment, and the same with inline styles for the Lab
+    assert all(set(o["data"]) == {"text/html", FRAGMENT_MIME} for o in html_outputs)
+    assert all('style="' in o["data"]["text/html"] for o in html_outputs)
     committed = json.loads(paths.report_notebook().read_text(encoding="utf-8"))
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in committed["cells"] if c["cell_type"] == "code")
 
@@ -138,7 +139,7 @@ def test_missing_params_file_is_a_clean_error_without_a_kernel(tmp_path, capsys)
     assert not any(tmp_path.rglob("*.html"))
 
 
-def test_failing_cell_keeps_partial_notebook_and_old_outputs(tmp_path):
+def test_failing_cell_keeps_partial_notebook_and_old_outputs(write_agency, tmp_path):
     params = write_agency(tmp_path, "broken-cell")
     (params.parent / "2023.xlsx").write_bytes(b"this is not a workbook")
     old = sentinel_outputs(tmp_path / "out", "broken-cell")
@@ -156,7 +157,7 @@ def test_failing_cell_keeps_partial_notebook_and_old_outputs(tmp_path):
     assert len(errors) == 1 and errors[0]["ename"] == "InputError"
 
 
-def test_an_error_in_any_cell_fails_the_run(tmp_path):
+def test_an_error_in_any_cell_fails_the_run(notebook_with_cell, tmp_path):
     nb = notebook_with_cell(tmp_path / "raises.ipynb", "raise ValueError('单元格故意出错')")
     old = sentinel_outputs(tmp_path, "xishan-edu")
     res = run_report(None, outputs_root=tmp_path, notebook=nb)
@@ -166,7 +167,7 @@ def test_an_error_in_any_cell_fails_the_run(tmp_path):
     assert Path(res.failed_notebook_path).exists()
 
 
-def test_unknown_placeholder_is_highlighted_in_review_and_refused_in_publish(tmp_path):
+def test_unknown_placeholder_is_highlighted_in_review_and_refused_in_publish(write_agency, tmp_path):
     params = write_agency(tmp_path, "typo", narrative="# 一、总体情况\n\n本年新收{{ table3.nwe.total }}件，结转{{ table3.carried.total }}件。\n")
     res = run_report(params, outputs_root=tmp_path / "out")
     assert (res.status, res.errors) == ("findings", 1)
@@ -177,7 +178,7 @@ def test_unknown_placeholder_is_highlighted_in_review_and_refused_in_publish(tmp
     assert (refused.status, refused.reason) == ("findings", "refused") and "table3.nwe.total" in refused.message
 
 
-def test_publish_with_error_findings_is_refused_before_execution(tmp_path):
+def test_publish_with_error_findings_is_refused_before_execution(write_agency, tmp_path):
     params = write_agency(tmp_path, "bad-totals", changes={("table3", "new", "total"): 3})
     old = sentinel_outputs(tmp_path / "out", "bad-totals")
     res = run_report(params, audience="publish", outputs_root=tmp_path / "out")
@@ -188,7 +189,7 @@ def test_publish_with_error_findings_is_refused_before_execution(tmp_path):
     assert not (tmp_path / "out" / "bad-totals" / "2023" / FAILED_NOTEBOOK).exists()
 
 
-def test_review_with_error_findings_lists_and_highlights_them(tmp_path):
+def test_review_with_error_findings_lists_and_highlights_them(write_agency, tmp_path):
     params = write_agency(tmp_path, "bad-totals", changes={("table3", "new", "total"): 3})
     res = run_report(params, outputs_root=tmp_path / "out")
     assert (res.status, res.exit_code) == ("findings", 1) and res.errors >= 1
@@ -200,7 +201,7 @@ def test_review_with_error_findings_lists_and_highlights_them(tmp_path):
     assert json.loads(Path(res.findings_path).read_text(encoding="utf-8"))["counts"]["error"] == res.errors
 
 
-def test_timeout_is_a_failure_with_the_partial_notebook(tmp_path):
+def test_timeout_is_a_failure_with_the_partial_notebook(notebook_with_cell, tmp_path):
     nb = notebook_with_cell(tmp_path / "slow.ipynb", "import time\ntime.sleep(120)")
     res = run_report(None, outputs_root=tmp_path, notebook=nb, timeout=6)
     assert (res.status, res.reason, res.retryable) == ("failed", "timeout", True)
@@ -208,11 +209,13 @@ def test_timeout_is_a_failure_with_the_partial_notebook(tmp_path):
     assert not (tmp_path / "xishan-edu" / "2023" / "report.html").exists()
 
 
-def test_dead_kernel_is_detected(tmp_path):
-    nb = notebook_with_cell(tmp_path / "dies.ipynb", "import os\nos._exit(1)")
+def test_dead_kernel_is_detected(notebook_with_cell, tmp_path):
+    cell = "import os, sys\nsys.__stderr__.write('last words of the kernel\\n')\nsys.__stderr__.flush()\nos._exit(1)"
+    nb = notebook_with_cell(tmp_path / "dies.ipynb", cell)
     res = run_report(None, outputs_root=tmp_path, notebook=nb, timeout=60)
     assert (res.status, res.reason, res.retryable) == ("failed", "dead_kernel", True)
     assert "内核" in res.message and Path(res.failed_notebook_path).exists()
+    assert "内核最后的输出" in res.message and "last words of the kernel" in res.message  # the kernel's log tail
 
 
 def test_a_notebook_without_the_end_marker_is_not_a_success(tmp_path):
@@ -247,7 +250,7 @@ def test_a_notebook_lacking_a_parameter_is_refused(tmp_path):
     assert "precomputed" in res.message and "execute" not in res.timings
 
 
-def test_publish_report_has_no_findings_section(tmp_path):
+def test_publish_report_has_no_findings_section(write_agency, tmp_path):
     params = write_agency(tmp_path, "warned", narrative="# 五、存在的主要问题及改进情况\n\n无\n")  # R-SEC5: info only
     res = run_report(params, audience="publish", outputs_root=tmp_path / "out")
     assert res.status == "ok", res.message

@@ -1,4 +1,4 @@
-"""Text normalisation for published reports.
+"""Text normalisation: labels and text typed by people (workbooks) or published (web pages, PDF text).
 
 Two levels:
 
@@ -10,7 +10,8 @@ Two levels:
   "申\\n请数量") so that labels can be found with a plain substring search, while keeping every
   space that separates two numbers.
 
-:func:`label_key` is the comparison key of a label (no whitespace, no quotes).
+:func:`label_key` is the comparison key of a label (no whitespace, no quotes): the one way labels are
+compared, by the workbook reader and the audit alike.
 """
 
 from __future__ import annotations
