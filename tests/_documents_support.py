@@ -21,16 +21,27 @@ th.label, th[scope=row] { text-align: left }
 thead { display: table-header-group }
 tr { break-inside: avoid }
 """
-FOOTERS = {"page_of": '"第 " counter(page) " 页 共 " counter(pages) " 页"', "dashes": '"- " counter(page) " -"',
-           "slash": 'counter(page) "/" counter(pages)'}
+FOOTERS = {
+    "page_of": '"第 " counter(page) " 页 共 " counter(pages) " 页"',
+    "dashes": '"- " counter(page) " -"',
+    "slash": 'counter(page) "/" counter(pages)',
+}
 
 
-def report_html(model, *, header: str = "政府信息公开专栏", footer: str = "page_of", before_table3: str = "",
-                narrative: dict | None = None) -> str:
+def report_html(
+    model,
+    *,
+    header: str = "政府信息公开专栏",
+    footer: str = "page_of",
+    before_table3: str = "",
+    narrative: dict | None = None,
+) -> str:
     """A whole report page from the renderer: title, preamble, parts 一 … 六 with tables 二 … 四."""
     narrative = narrative or {}
-    parts = [str(render.title_html(model)),
-             str(render.part_html("preamble", narrative.get("preamble") or render.default_preamble(model)))]
+    parts = [
+        str(render.title_html(model)),
+        str(render.part_html("preamble", narrative.get("preamble") or render.default_preamble(model))),
+    ]
     for p in fmt.PARTS[1:]:
         if p.code in fmt.TABLE_CODES:
             if p.code == "table3" and before_table3:
@@ -40,7 +51,7 @@ def report_html(model, *, header: str = "政府信息公开专栏", footer: str 
             parts.append(str(render.part_html(p.code, narrative.get(p.code, "本部分内容从略。"))))
     css = CSS.replace("HEADER", header).replace("FOOTER", FOOTERS[footer])
     head = f'<html lang="zh-CN"><head><meta charset="utf-8"><style>{css}</style></head>'
-    return head + f'<body>{"".join(parts)}</body></html>'
+    return head + f"<body>{''.join(parts)}</body></html>"
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -65,6 +76,7 @@ def image_only_pdf(text: str = "扫描件") -> bytes:
 # -------------------------------------------------------------------------------------------
 # Models and comparisons
 
+
 def nonzero_model(agency, year: int = 2023, seed: int = 0):
     """A consistent model (every E-rule holds) in which every cell is non-zero."""
     import random
@@ -79,8 +91,14 @@ def nonzero_model(agency, year: int = 2023, seed: int = 0):
             cells[("table3", r, c)] = rng.randint(1, 60)
         total = sum(cells[("table3", r, c)] for r in fmt.T3_OUTCOME_ROWS)
         carried, forward = rng.randint(1, 9), rng.randint(1, 9)
-        cells.update({("table3", "total", c): total, ("table3", "carried", c): carried,
-                      ("table3", "carried_forward", c): forward, ("table3", "new", c): total + forward - carried})
+        cells.update(
+            {
+                ("table3", "total", c): total,
+                ("table3", "carried", c): carried,
+                ("table3", "carried_forward", c): forward,
+                ("table3", "new", c): total + forward - carried,
+            }
+        )
     for r in fmt.T3_ROWS:
         cells[("table3", r.code, "total")] = sum(cells[("table3", r.code, c)] for c in fmt.T3_COMPONENT_COLUMNS)
     for g in fmt.T4_GROUPS:
@@ -88,8 +106,11 @@ def nonzero_model(agency, year: int = 2023, seed: int = 0):
         cells.update({("table4", g.code, res.code): v for res, v in zip(fmt.T4_RESULTS, parts)})
         cells[("table4", g.code, "total")] = sum(parts)
     for r, c in fmt.cells("table2"):
-        cells[("table2", r, c)] = (Decimal(rng.randint(1, 10**6)) / 10**rng.randint(2, 6)
-                                   if fmt.is_decimal_cell("table2", r, c) else rng.randint(1, 999))
+        cells[("table2", r, c)] = (
+            Decimal(rng.randint(1, 10**6)) / 10 ** rng.randint(2, 6)
+            if fmt.is_decimal_cell("table2", r, c)
+            else rng.randint(1, 999)
+        )
     return from_cells(agency, year, [(t, r, c, v) for (t, r, c), v in cells.items()])
 
 
@@ -115,8 +136,21 @@ def libreoffice_pdf(docx_path, out_dir):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="govreport-lo-") as profile:
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(out_dir), str(docx_path)], check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                str(docx_path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
     return out_dir / (Path(docx_path).stem + ".pdf")
 
 

@@ -15,9 +15,26 @@ from pathlib import Path
 
 from govreport_kit.core import format as fmt
 
-APPLICANT_LABELS = {"natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
-                    "social_welfare": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他"}
-HEADER = ["编号", "收到日期", "申请人类型", "申请方式", "补正完成日期", "延长答复期限", "办结日期", "办理结果", "收费金额（元）", "备注"]
+APPLICANT_LABELS = {
+    "natural_person": "自然人",
+    "commercial": "商业企业",
+    "research": "科研机构",
+    "social_welfare": "社会公益组织",
+    "legal_service": "法律服务机构",
+    "other_org": "其他",
+}
+HEADER = [
+    "编号",
+    "收到日期",
+    "申请人类型",
+    "申请方式",
+    "补正完成日期",
+    "延长答复期限",
+    "办结日期",
+    "办理结果",
+    "收费金额（元）",
+    "备注",
+]
 CODES = ["id", "received", "applicant", "channel", "corrected", "extended", "closed", "outcome", "fee_yuan", "note"]
 
 
@@ -42,15 +59,32 @@ def synth_ledger(n: int = 360, years=(2022, 2023, 2024), seed: int = 12) -> list
         # half the outcomes by label, some with the group prefix, a few by code
         if outcome is not None:
             style = rng.random()
-            text = (fmt.ledger_outcome_choice(outcome) if style < 0.4 else outcome if style < 0.5
-                    else fmt.row_label("table3", outcome))
+            text = (
+                fmt.ledger_outcome_choice(outcome)
+                if style < 0.4
+                else outcome
+                if style < 0.5
+                else fmt.row_label("table3", outcome)
+            )
         else:
             text = ""
         fee = Decimal(rng.choice([100, 200, 300])) if closed is not None and rng.random() < 0.05 else None
-        rows.append({"id": f"YSQ-{i + 1:04d}", "received": received, "applicant": APPLICANT_LABELS[applicant],
-                     "applicant_code": applicant, "channel": rng.choice(fmt.LEDGER_CHANNELS), "corrected": corrected,
-                     "extended": "是" if extended else "", "closed": closed, "outcome": text, "outcome_code": outcome,
-                     "fee_yuan": fee, "note": ""})
+        rows.append(
+            {
+                "id": f"YSQ-{i + 1:04d}",
+                "received": received,
+                "applicant": APPLICANT_LABELS[applicant],
+                "applicant_code": applicant,
+                "channel": rng.choice(fmt.LEDGER_CHANNELS),
+                "corrected": corrected,
+                "extended": "是" if extended else "",
+                "closed": closed,
+                "outcome": text,
+                "outcome_code": outcome,
+                "fee_yuan": fee,
+                "note": "",
+            }
+        )
     return rows
 
 
@@ -92,10 +126,19 @@ def ledger_csv(rows: list[dict], encoding: str = "utf-8") -> bytes:
     return buf.getvalue().encode(encoding)
 
 
-def write_project(root: Path, year: int, ledger_rows: list[dict] | None, *, code: str = "ledger-test",
-                  table3: dict[tuple[str, str], int] | None = None, ledger_name: str | None = None,
-                  ledger_bytes: bytes | None = None, previous: bool = True,
-                  table4: dict[tuple[str, str], int] | None = None, report: str = "") -> Path:
+def write_project(
+    root: Path,
+    year: int,
+    ledger_rows: list[dict] | None,
+    *,
+    code: str = "ledger-test",
+    table3: dict[tuple[str, str], int] | None = None,
+    ledger_name: str | None = None,
+    ledger_bytes: bytes | None = None,
+    previous: bool = True,
+    table4: dict[tuple[str, str], int] | None = None,
+    report: str = "",
+) -> Path:
     """params/<code>/<year>.yaml with a long-form data file (tables 二, 四, optional 三) and a ledger."""
     folder = root / "params" / code
     folder.mkdir(parents=True, exist_ok=True)

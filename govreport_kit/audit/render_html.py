@@ -26,9 +26,14 @@ _LINKED = ("cell-", "row-", "part-table")
 
 def _finding(f, prefix: str) -> dict[str, Any]:
     target = render.finding_target(f)
-    return {"severity": f.severity, "label": fmt.SEVERITY_LABELS.get(f.severity, f.severity), "rule": f.rule,
-            "place": place_text(f, source=False), "message": f.message,
-            "href": prefix + target if target and target.startswith(_LINKED) else None}
+    return {
+        "severity": f.severity,
+        "label": fmt.SEVERITY_LABELS.get(f.severity, f.severity),
+        "rule": f.rule,
+        "place": place_text(f, source=False),
+        "message": f.message,
+        "href": prefix + target if target and target.startswith(_LINKED) else None,
+    }
 
 
 def report_context(res: AuditResult, index: int) -> dict[str, Any]:
@@ -40,14 +45,21 @@ def report_context(res: AuditResult, index: int) -> dict[str, Any]:
     return {
         "source": res.source,
         "counts": count_by_severity(res.findings),
-        "meta": [("文件", res.source), ("标题", res.title or "（未能识别）"), ("机关", res.agency or "（未能识别）"),
-                 ("年度", res.year or "（未能识别）"), ("格式", fmt_name)],
+        "meta": [
+            ("文件", res.source),
+            ("标题", res.title or "（未能识别）"),
+            ("机关", res.agency or "（未能识别）"),
+            ("年度", res.year or "（未能识别）"),
+            ("格式", fmt_name),
+        ],
         "main": [_finding(f, prefix) for f in findings if f.severity != fmt.INFO],
         "infos": [_finding(f, prefix) for f in findings if f.severity == fmt.INFO],
-        "unreadable": [{"kind": u.kind, "message": u.message, "candidates": candidates_text(u.candidates)}
-                       for u in res.unreadable],
-        "tables": [] if res.model is None else
-        [render.table_section_html(res.model, t, res.findings, view) for t in fmt.TABLE_CODES],
+        "unreadable": [
+            {"kind": u.kind, "message": u.message, "candidates": candidates_text(u.candidates)} for u in res.unreadable
+        ],
+        "tables": []
+        if res.model is None
+        else [render.table_section_html(res.model, t, res.findings, view) for t in fmt.TABLE_CODES],
     }
 
 

@@ -34,8 +34,21 @@ from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import ParamsError
 from govreport_kit.core.model import agency_code_problem
 
-__all__ = ["Job", "JobResult", "BatchResult", "Discovery", "discover", "plan", "run_batch", "default_workers",
-           "OK", "FINDINGS", "FAILED", "SKIPPED", "STATUSES"]
+__all__ = [
+    "Job",
+    "JobResult",
+    "BatchResult",
+    "Discovery",
+    "discover",
+    "plan",
+    "run_batch",
+    "default_workers",
+    "OK",
+    "FINDINGS",
+    "FAILED",
+    "SKIPPED",
+    "STATUSES",
+]
 
 YEAR_FILE_RE = re.compile(r"^(\d{4})\.yaml$")
 #: Seconds a report may take when no timeout is given: a report takes about a second, so a job
@@ -106,20 +119,33 @@ def discover(params_dir: str | os.PathLike) -> Discovery:
 
 
 # ------------------------------------------------------------------------------------ planning
-def plan(jobs: Sequence[Job], outputs_root: str, *, changed_only: bool, audience: str, timeout: float | None,
-         notebook: str | None, docx: bool = False, pdf: bool = False) -> tuple[list[Job], list[JobResult]]:
+def plan(
+    jobs: Sequence[Job],
+    outputs_root: str,
+    *,
+    changed_only: bool,
+    audience: str,
+    timeout: float | None,
+    notebook: str | None,
+    docx: bool = False,
+    pdf: bool = False,
+) -> tuple[list[Job], list[JobResult]]:
     """Fingerprint every job; return (jobs to run, results of the jobs skipped as unchanged)."""
     to_run, skipped = [], []
     common = batch_inputs.common_inputs(notebook)
     for job in jobs:
-        job = replace(job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook, docx=docx, pdf=pdf)
+        job = replace(
+            job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook, docx=docx, pdf=pdf
+        )
         inputs, name = batch_inputs.job_inputs(job.params_path, common)
         # without --docx / --pdf: fingerprints as before
         options = {"audience": audience, **({"docx": True} if docx else {}), **({"pdf": True} if pdf else {})}
         job = replace(job, inputs=inputs, name=name, fingerprint=batch_inputs.fingerprint(inputs, **options))
         if changed_only:
             last = batch_store.read_record(outputs_root, job.agency, job.year)
-            if batch_inputs.unchanged(last, job.fingerprint) and batch_store.has_report(outputs_root, job.agency, job.year):
+            if batch_inputs.unchanged(last, job.fingerprint) and batch_store.has_report(
+                outputs_root, job.agency, job.year
+            ):
                 skipped.append(JobResult.skipped_from(job, last))
                 continue
         to_run.append(job)
@@ -132,11 +158,17 @@ JobFn = Callable[[Job], JobResult]
 
 def _worker_job_fn() -> JobFn:
     from govreport_kit.batch.worker import execute_job
+
     return execute_job
 
 
-def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: Callable[[JobResult], None],
-               kernel_start: str | None = None) -> int:
+def _run_local(
+    jobs: list[Job],
+    workers: int,
+    job_fn: JobFn | None,
+    on_result: Callable[[JobResult], None],
+    kernel_start: str | None = None,
+) -> int:
     """Run on a pool of spawned worker processes; returns the number of workers started.
 
     A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole pool:
@@ -157,8 +189,9 @@ def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: C
         nonlocal started
         started += n
         broken: list[Job] = []
-        ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init,
-                                 initargs=(kernel_start,) if init is not None else ())
+        ex = ProcessPoolExecutor(
+            max_workers=n, mp_context=ctx, initializer=init, initargs=(kernel_start,) if init is not None else ()
+        )
         try:
             futures = {ex.submit(fn, job): job for job in batch_jobs}
             not_done = set(futures)
@@ -200,13 +233,17 @@ def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: 
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise ParamsError("使用 --scheduler 需要安装 Dask 分布式组件",
-                          fix="请运行 pip install 'govreport_kit[dask]'（即 dask 和 distributed），或去掉 --scheduler 在本机并行运行") from None
+        raise ParamsError(
+            "使用 --scheduler 需要安装 Dask 分布式组件",
+            fix="请运行 pip install 'govreport_kit[dask]'（即 dask 和 distributed），或去掉 --scheduler 在本机并行运行",
+        ) from None
     fn = job_fn or _worker_job_fn()
     with Client(scheduler) as client:
         workers = len(client.scheduler_info().get("workers", {}))
-        futures = {client.submit(fn, job, key=f"govreport-{job.agency}-{job.year}-{job.fingerprint[:12]}", pure=False): job
-                   for job in jobs}
+        futures = {
+            client.submit(fn, job, key=f"govreport-{job.agency}-{job.year}-{job.fingerprint[:12]}", pure=False): job
+            for job in jobs
+        }
         for fut in as_completed(list(futures)):
             job = futures[fut]
             try:
@@ -217,11 +254,23 @@ def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: 
 
 
 # ------------------------------------------------------------------------------------ the run
-def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str | os.PathLike | None = None,
-              workers: int | None = None, changed_only: bool = False, audience: str = fmt.REVIEW,
-              timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
-              observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True,
-              docx: bool = False, pdf: bool = False, kernel_start: str | None = None) -> BatchResult:
+def run_batch(
+    params_dir: str | os.PathLike | None = None,
+    *,
+    outputs_root: str | os.PathLike | None = None,
+    workers: int | None = None,
+    changed_only: bool = False,
+    audience: str = fmt.REVIEW,
+    timeout: float | None = None,
+    scheduler: str | None = None,
+    notebook: str | os.PathLike | None = None,
+    observers: Iterable[Any] = (),
+    job_fn: JobFn | None = None,
+    write_index: bool = True,
+    docx: bool = False,
+    pdf: bool = False,
+    kernel_start: str | None = None,
+) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
 
     ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
@@ -239,8 +288,9 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
     nb = str(Path(notebook).resolve()) if notebook else None
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     found = discover(params_dir)
-    to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb,
-                           docx=docx, pdf=pdf)
+    to_run, skipped = plan(
+        found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb, docx=docx, pdf=pdf
+    )
     if kernel_start:
         to_run = [replace(j, kernel_start=kernel_start) for j in to_run]
     observers = list(observers)
@@ -263,13 +313,21 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
         if scheduler:
             started = _run_dask(to_run, scheduler, job_fn, on_result)
         else:
-            started = _run_local(to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result, kernel_start)
+            started = _run_local(
+                to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result, kernel_start
+            )
     order = {(j.agency, j.year): i for i, j in enumerate(found.jobs)}
     results.sort(key=lambda r: order.get((r.agency, r.year), 0))
-    out = BatchResult(results, found.problems, time.perf_counter() - t0, workers_started=started,
-                      kernels_started=sum(r.kernels_started for r in results))
+    out = BatchResult(
+        results,
+        found.problems,
+        time.perf_counter() - t0,
+        workers_started=started,
+        kernels_started=sum(r.kernels_started for r in results),
+    )
     if write_index:
         from govreport_kit.batch import index_page
+
         out.index_path, out.manifest_path = index_page.write_outputs(root, results, params_dir=str(params_dir))
     out.seconds = time.perf_counter() - t0
     for o in observers:

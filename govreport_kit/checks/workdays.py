@@ -78,8 +78,14 @@ class Timeliness:
     replied: bool
 
 
-def timeliness(received: _dt.date, closed: _dt.date | None, *, corrected: _dt.date | None = None,
-               extended: bool = False, cutoff: _dt.date | None = None) -> Timeliness:
+def timeliness(
+    received: _dt.date,
+    closed: _dt.date | None,
+    *,
+    corrected: _dt.date | None = None,
+    extended: bool = False,
+    cutoff: _dt.date | None = None,
+) -> Timeliness:
     """The reply period of one application; an open one is judged on ``cutoff`` (e.g. 31 December)."""
     start = corrected if corrected is not None and corrected > received else received
     limit = fmt.REPLY_DAYS_EXTENDED if extended else fmt.REPLY_DAYS

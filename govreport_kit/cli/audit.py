@@ -18,7 +18,9 @@ def cmd_audit(args) -> int:
 
     results = audit_paths(args.paths)
     if not results:
-        raise InputError("没有找到可审核的报告文件（.html、.htm、.txt、.md、.pdf、.docx）", Location(file="、".join(args.paths)))
+        raise InputError(
+            "没有找到可审核的报告文件（.html、.htm、.txt、.md、.pdf、.docx）", Location(file="、".join(args.paths))
+        )
     if args.html:
         out = Path(args.html)
         if not out.parent.is_dir():
@@ -35,6 +37,7 @@ def cmd_audit(args) -> int:
     if not any(r.readable for r in results):
         return 2
     return 1 if any(r.has_errors for r in results) else 0
+
 
 def cmd_import(args) -> int:
     from govreport_kit.authoring.importer import import_report

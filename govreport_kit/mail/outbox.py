@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from govreport_kit.core.files import atomic_write
 
@@ -54,13 +55,13 @@ class Record:
     warnings: int = 0
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Record":
+    def from_dict(cls, d: dict[str, Any]) -> Record:
         names = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in names})
 
 
 def now_iso() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 class Outbox:
@@ -107,7 +108,9 @@ class Outbox:
             except BlockingIOError:
                 from govreport_kit.mail.config import MailConfigError
 
-                raise MailConfigError(f"另一个 govreport mail 正在使用发件箱 {self.root}", fix="等它结束后再运行") from None
+                raise MailConfigError(
+                    f"另一个 govreport mail 正在使用发件箱 {self.root}", fix="等它结束后再运行"
+                ) from None
             try:
                 yield
             finally:
@@ -132,6 +135,12 @@ def read_ledger(path: str | os.PathLike) -> dict[str, Record]:
 
 def latest_sent(path: str | os.PathLike, agency: str, year: int, audience: str | None = None) -> Record | None:
     """The most recent ``sent`` record of an agency-year (optionally of one audience), or None."""
-    found = [r for r in read_ledger(path).values() if r.agency == agency and r.year == int(year)
-             and r.status == SENT and (audience is None or r.audience == audience)]
+    found = [
+        r
+        for r in read_ledger(path).values()
+        if r.agency == agency
+        and r.year == int(year)
+        and r.status == SENT
+        and (audience is None or r.audience == audience)
+    ]
     return max(found, key=lambda r: r.time) if found else None

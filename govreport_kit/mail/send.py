@@ -9,11 +9,10 @@ accepting others are returned in ``refused``: the message still goes to the othe
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from govreport_kit.mail.config import MailConfig
 
@@ -90,8 +89,16 @@ def _transaction(smtp: smtplib.SMTP, sender: str, recipients: list[str], data: b
     return _text(code, msg), refused
 
 
-def deliver(config: MailConfig, sender: str, recipients: list[str], data: bytes, *, password: str | None = None,
-            sleep: Callable[[float], None] = time.sleep, on_retry: Callable[[int, str], None] | None = None) -> Delivery:
+def deliver(
+    config: MailConfig,
+    sender: str,
+    recipients: list[str],
+    data: bytes,
+    *,
+    password: str | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    on_retry: Callable[[int, str], None] | None = None,
+) -> Delivery:
     """Send ``data`` (the .eml bytes) to ``recipients``; never raises for an SMTP or network problem."""
     attempt, last = 0, ""
     while attempt < config.retries:
@@ -120,8 +127,7 @@ def deliver(config: MailConfig, sender: str, recipients: list[str], data: bytes,
             return Delivery(False, f"TLS 失败：{e}", {}, attempt)
         except _Temporary as e:
             last = e.args[0]
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, socket.timeout,
-                TimeoutError, OSError) as e:
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError, OSError) as e:
             last = f"连接失败：{type(e).__name__}: {e}"
         if attempt < config.retries:
             if on_retry:

@@ -75,7 +75,7 @@ def source_date(env: dict | None = None) -> _dt.datetime | None:
     value = (env if env is not None else os.environ).get("SOURCE_DATE_EPOCH", "").strip()
     if not value.isdigit():
         return None
-    return _dt.datetime.fromtimestamp(int(value), tz=_dt.timezone.utc)
+    return _dt.datetime.fromtimestamp(int(value), tz=_dt.UTC)
 
 
 def html_to_pdf(html: str, *, created: _dt.datetime | None = None, extra_css: str = "") -> bytes:
@@ -92,7 +92,7 @@ def html_to_pdf(html: str, *, created: _dt.datetime | None = None, extra_css: st
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     head = f"<style>{PRINT_CSS}{extra_css}</style>"  # after the report's own <style>: it wins the cascade
     if created is not None:
-        stamp = created.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = created.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         head += f'<meta name="dcterms.created" content="{stamp}"><meta name="dcterms.modified" content="{stamp}">'
     html, found = _HEAD_END.subn(lambda m: head + m.group(0), html, count=1)
     if not found:

@@ -31,8 +31,10 @@ from govreport_kit.core.model import NOT_APPLICABLE
 from govreport_kit.report import layout
 
 #: Chinese fonts found on Windows, macOS and Linux, no web fonts; SC named so Noto picks Simplified shapes.
-FONT_STACK = ('"Microsoft YaHei","微软雅黑","PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC",'
-              '"WenQuanYi Micro Hei",sans-serif')
+FONT_STACK = (
+    '"Microsoft YaHei","微软雅黑","PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC",'
+    '"WenQuanYi Micro Hei",sans-serif'
+)
 
 # -------------------------------------------------------------------------------------------
 # Cell addresses
@@ -76,7 +78,11 @@ def finding_target(f: Finding) -> str | None:
     """The id a finding links to: its cell, else its row, table or part; None when nowhere."""
     if f.table in fmt.TABLE_CODES:
         rows = {r.code for form in fmt.FORMATS for r in fmt.table_rows(f.table, form)}
-        if f.row in rows and f.column and (f.row, f.column) in {rc for form in fmt.FORMATS for rc in fmt.cells(f.table, form)}:
+        if (
+            f.row in rows
+            and f.column
+            and (f.row, f.column) in {rc for form in fmt.FORMATS for rc in fmt.cells(f.table, form)}
+        ):
             return cell_id(f.table, f.row, f.column)
         if f.row in rows:
             return row_id(f.table, f.row)
@@ -114,12 +120,18 @@ def _by_cell(findings: Iterable[Finding]) -> dict[tuple[str, str, str], list[Fin
 def _attrs(**attrs: Any) -> Markup:
     # Plain string building with escape() on every value: Markup.format costs ~0.1 ms a call,
     # and table 三 alone has 175 cells.
-    return Markup("".join(f' {k.rstrip("_").replace("_", "-")}="{escape(v)}"' for k, v in attrs.items()
-                          if v is not None and v is not False))
+    return Markup(
+        "".join(
+            f' {k.rstrip("_").replace("_", "-")}="{escape(v)}"'
+            for k, v in attrs.items()
+            if v is not None and v is not False
+        )
+    )
 
 
-def _value_td(model, table: str, row: str, column: str, by_cell, colspan: int = 1,
-              view: TableView = REPORT_VIEW) -> Markup:
+def _value_td(
+    model, table: str, row: str, column: str, by_cell, colspan: int = 1, view: TableView = REPORT_VIEW
+) -> Markup:
     fs = by_cell.get((table, row, column), ())
     classes = "v"
     title = None
@@ -130,28 +142,39 @@ def _value_td(model, table: str, row: str, column: str, by_cell, colspan: int = 
     text = format_value(model.get(table, row, column), model.state(table, row, column))
     if view.unread and (table, row, column) in view.unread and not text:
         classes, text, title = "v unread" + classes[1:], "？", title or "未能读出"
-    attrs = _attrs(id=view.prefix + cell_id(table, row, column), data_cell=cell_code(table, row, column), class_=classes,
-                   colspan=colspan if colspan > 1 else None, title=title)
+    attrs = _attrs(
+        id=view.prefix + cell_id(table, row, column),
+        data_cell=cell_code(table, row, column),
+        class_=classes,
+        colspan=colspan if colspan > 1 else None,
+        title=title,
+    )
     return Markup(f"<td{attrs}>{escape(text)}</td>")
 
 
 def _th(label: str, rowspan: int = 1, colspan: int = 1, class_: str | None = None, scope: str | None = None) -> Markup:
-    attrs = _attrs(rowspan=rowspan if rowspan > 1 else None, colspan=colspan if colspan > 1 else None, class_=class_,
-                   scope=scope)
+    attrs = _attrs(
+        rowspan=rowspan if rowspan > 1 else None, colspan=colspan if colspan > 1 else None, class_=class_, scope=scope
+    )
     return Markup(f"<th{attrs}>{escape(label)}</th>")
 
 
 def _table(table: str, body: Markup, class_: str, view: TableView) -> Markup:
     return Markup('<table class="form {}" id="{}table-{}" data-table="{}">\n{}\n</table>').format(
-        class_, view.prefix, table, table, body)
+        class_, view.prefix, table, table, body
+    )
 
 
 # -------------------------------------------------------------------------------------------
 # Tables
 
 
-_SLOT_TH = {layout.CAPTION: ("section", "colgroup"), layout.HEADER: (None, "col"), layout.GROUP: ("group", "rowgroup"),
-            layout.LABEL: (None, "row")}
+_SLOT_TH = {
+    layout.CAPTION: ("section", "colgroup"),
+    layout.HEADER: (None, "col"),
+    layout.GROUP: ("group", "rowgroup"),
+    layout.LABEL: (None, "row"),
+}
 
 
 def _slot_html(slot: layout.Slot, model, by_cell, table: str, view: TableView) -> Markup:
@@ -168,8 +191,11 @@ def _rows_html(lay: layout.TableLayout, model, by_cell, first: int, end: int, vi
     for i in range(first, end):
         code = lay.row_codes[i]
         attrs = _attrs(id=view.prefix + row_id(lay.table, code)) if code else Markup("")
-        out.append(Markup("<tr{}>{}</tr>").format(attrs, Markup("").join(_slot_html(s, model, by_cell, lay.table, view)
-                                                                      for s in lay.rows[i])))
+        out.append(
+            Markup("<tr{}>{}</tr>").format(
+                attrs, Markup("").join(_slot_html(s, model, by_cell, lay.table, view) for s in lay.rows[i])
+            )
+        )
     return out
 
 
@@ -177,8 +203,10 @@ def table2_html(model, findings: Iterable[Finding] = (), view: TableView = REPOR
     """Table 二 as printed: per section a caption row over the grid, a header row, data rows."""
     by_cell = _by_cell(findings)
     lay = layout.table2_layout(model.format)
-    bodies = [Markup("<tbody>{}</tbody>").format(Markup("\n").join(_rows_html(lay, model, by_cell, a, b, view)))
-              for a, b in lay.sections]
+    bodies = [
+        Markup("<tbody>{}</tbody>").format(Markup("\n").join(_rows_html(lay, model, by_cell, a, b, view)))
+        for a, b in lay.sections
+    ]
     return _table("table2", Markup("\n").join(bodies), "t2", view)
 
 
@@ -212,7 +240,8 @@ def table_section_html(model, table: str, findings: Iterable[Finding] = (), view
     """One table part (二, 三 or 四) with its official heading."""
     title = fmt.TABLE_TITLES[table]
     return Markup('<section class="part part-table" id="{}{}">\n<{}>{}</{}>\n{}\n</section>').format(
-        view.prefix, part_id(table), view.heading, title, view.heading, TABLE_RENDERERS[table](model, findings, view))
+        view.prefix, part_id(table), view.heading, title, view.heading, TABLE_RENDERERS[table](model, findings, view)
+    )
 
 
 # -------------------------------------------------------------------------------------------
@@ -220,8 +249,24 @@ def table_section_html(model, table: str, findings: Iterable[Finding] = (), view
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True})
 _MD.disable("image")  # an image would be a network request; the alt text stays as text
-ALLOWED_TAGS = {"p", "br", "h3", "h4", "h5", "h6", "strong", "em", "ul", "ol", "li", "blockquote", "a", "code",
-                "pre", "hr"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "a",
+    "code",
+    "pre",
+    "hr",
+}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -248,9 +293,17 @@ def markdown_html(text: str, heading_base: int = 3) -> Markup:
             if t.type in ("heading_open", "heading_close"):
                 t.tag = f"h{max(1, min(6, int(t.tag[1]) + shift))}"
     html = _MD.renderer.render(tokens, _MD.options, {})
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes=ALLOWED_URL_SCHEMES,
-                      link_rel="noopener noreferrer", strip_comments=True)
-    clean = clean.replace(UNFILLED_START, '<mark class="unfilled" title="未能填入的占位符">').replace(UNFILLED_END, "</mark>")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    clean = clean.replace(UNFILLED_START, '<mark class="unfilled" title="未能填入的占位符">').replace(
+        UNFILLED_END, "</mark>"
+    )
     return Markup(clean.strip())
 
 
@@ -268,10 +321,15 @@ def default_preamble(model) -> str:
     """The customary preamble (legal basis, period, contact) from the agency's details, as Markdown text."""
     a = model.agency
     start, end = model.statistics_period
-    contact = "，".join(f"{k}：{v}" for k, v in (("地址", a.address), ("邮编", a.postcode), ("电话", a.phone),
-                                                 ("电子邮箱", a.email)) if v)
-    text = (f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）编制。本年度报告中所列数据统计期限为"
-            f"{_cn_date(start)}至{_cn_date(end)}。如对本年度报告有疑问，请与{a.name}联系")
+    contact = "，".join(
+        f"{k}：{v}"
+        for k, v in (("地址", a.address), ("邮编", a.postcode), ("电话", a.phone), ("电子邮箱", a.email))
+        if v
+    )
+    text = (
+        f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）编制。本年度报告中所列数据统计期限为"
+        f"{_cn_date(start)}至{_cn_date(end)}。如对本年度报告有疑问，请与{a.name}联系"
+    )
     return _md_escape(text + (f"（{contact}）。" if contact else "。"))
 
 
@@ -302,21 +360,36 @@ def findings_html(findings: Iterable[Finding]) -> Markup:
     for i, f in enumerate(fs, 1):
         target = finding_target(f)
         where = place_text(f, source=False)
-        place = (Markup('<a href="#{}">{}</a>').format(target, where or "查看") if target
-                 else Markup("{}").format(where))
+        place = Markup('<a href="#{}">{}</a>').format(target, where or "查看") if target else Markup("{}").format(where)
         extra = Markup("")
         if f.expected is not None or f.found is not None:
             extra = Markup('<span class="ef">（应为 {}，实为 {}）</span>').format(
                 format_value(f.expected) if f.expected is not None else "—",
-                format_value(f.found) if f.found is not None else "—")
-        items.append(Markup('<li class="finding sev-{}" id="finding-{}"><span class="badge">{}</span> '
-                            '<code>{}</code> {}{}{}{}</li>').format(
-            f.severity, i, fmt.SEVERITY_LABELS.get(f.severity, f.severity), f.rule, place,
-            Markup("：") if place else Markup(""), f.message, extra))
-    body = Markup('<ol class="finding-list">\n{}\n</ol>').format(Markup("\n").join(items)) if items else \
-        Markup('<p class="ok">未发现问题。</p>')
-    return Markup('<section class="findings" id="findings">\n<h2>检查结果（审阅用，发布版不含本节）</h2>\n'
-                  '<p class="summary">{}。</p>\n{}\n</section>').format(summary, body)
+                format_value(f.found) if f.found is not None else "—",
+            )
+        items.append(
+            Markup(
+                '<li class="finding sev-{}" id="finding-{}"><span class="badge">{}</span> <code>{}</code> {}{}{}{}</li>'
+            ).format(
+                f.severity,
+                i,
+                fmt.SEVERITY_LABELS.get(f.severity, f.severity),
+                f.rule,
+                place,
+                Markup("：") if place else Markup(""),
+                f.message,
+                extra,
+            )
+        )
+    body = (
+        Markup('<ol class="finding-list">\n{}\n</ol>').format(Markup("\n").join(items))
+        if items
+        else Markup('<p class="ok">未发现问题。</p>')
+    )
+    return Markup(
+        '<section class="findings" id="findings">\n<h2>检查结果（审阅用，发布版不含本节）</h2>\n'
+        '<p class="summary">{}。</p>\n{}\n</section>'
+    ).format(summary, body)
 
 
 # -------------------------------------------------------------------------------------------
@@ -334,9 +407,15 @@ def meta_html(info: Mapping[str, Any]) -> Markup:
 
 def footer_html(info: Mapping[str, Any]) -> Markup:
     """The provenance footer: parameters, input files with SHA-256, package versions."""
-    params = Markup("，").join(Markup("<code>{}={}</code>").format(k, v) for k, v in sorted(info.get("parameters", {}).items()))
-    inputs = Markup("").join(Markup("<li><code>{}</code> SHA-256 <code>{}</code></li>").format(k, v)
-                             for k, v in sorted(info.get("inputs", {}).items()))
+    params = Markup("，").join(
+        Markup("<code>{}={}</code>").format(k, v) for k, v in sorted(info.get("parameters", {}).items())
+    )
+    inputs = Markup("").join(
+        Markup("<li><code>{}</code> SHA-256 <code>{}</code></li>").format(k, v)
+        for k, v in sorted(info.get("inputs", {}).items())
+    )
     versions = Markup("，").join(Markup("{} {}").format(k, v) for k, v in sorted(info.get("versions", {}).items()))
-    return Markup('<footer class="provenance" id="provenance">\n<p>参数：{}</p>\n<p>输入文件：</p><ul>{}</ul>\n'
-                  '<p>软件版本：{}</p>\n</footer>').format(params or "—", inputs or Markup("<li>—</li>"), versions or "—")
+    return Markup(
+        '<footer class="provenance" id="provenance">\n<p>参数：{}</p>\n<p>输入文件：</p><ul>{}</ul>\n'
+        "<p>软件版本：{}</p>\n</footer>"
+    ).format(params or "—", inputs or Markup("<li>—</li>"), versions or "—")

@@ -19,10 +19,16 @@ import sys
 from pathlib import Path
 
 #: Imported in the kernel at start-up: what the notebook's cells import anyway (pandas, openpyxl).
-PREWARM_MODULES = ("govreport_kit.report.notebook", "govreport_kit.inputs.load", "govreport_kit.inputs.template",
-                   "govreport_kit.inputs.workbook", "govreport_kit.inputs.narrative",
-                   # the review copy's charts (report/charts.py imports matplotlib only when it draws)
-                   "matplotlib.figure", "matplotlib.backends.backend_svg")
+PREWARM_MODULES = (
+    "govreport_kit.report.notebook",
+    "govreport_kit.inputs.load",
+    "govreport_kit.inputs.template",
+    "govreport_kit.inputs.workbook",
+    "govreport_kit.inputs.narrative",
+    # the review copy's charts (report/charts.py imports matplotlib only when it draws)
+    "matplotlib.figure",
+    "matplotlib.backends.backend_svg",
+)
 #: Imported as well when the kernel runs the checks itself (pandera, ~0.5 s).
 CHECK_MODULES = ("govreport_kit.checks.rules", "govreport_kit.checks.schemas")
 KERNEL_NAME = "python3"
@@ -42,9 +48,15 @@ def kernel_arguments(prewarm: bool | str = True) -> list[str]:
     return args
 
 
-def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, kernel_name: str = KERNEL_NAME,
-                 start: str | None = None, default_start: str = "spawn",
-                 project: str | Path | None = None):
+def start_kernel(
+    cwd: str | Path | None = None,
+    *,
+    prewarm: bool | str = True,
+    kernel_name: str = KERNEL_NAME,
+    start: str | None = None,
+    default_start: str = "spawn",
+    project: str | Path | None = None,
+):
     """Launch a kernel and return its ``jupyter_client.KernelManager`` without waiting for it.
 
     The kernel gets ``GOVREPORT_PROJECT`` set to ``project`` (default: this process's project
@@ -81,8 +93,13 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
     from govreport_kit.core import paths
 
     env = {**os.environ, paths.PROJECT_ENV: str(Path(project) if project else paths.project_root())}
-    km.start_kernel(extra_arguments=kernel_arguments(prewarm), cwd=str(cwd) if cwd else None,
-                    stdout=log, stderr=subprocess.STDOUT, env=env)
+    km.start_kernel(
+        extra_arguments=kernel_arguments(prewarm),
+        cwd=str(cwd) if cwd else None,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     return km
 
 

@@ -14,8 +14,18 @@ from govreport_kit.authoring.synth import synth_agency_years
 from govreport_kit.core import format as fmt
 
 #: Look-alike radicals as Chromium's print-to-PDF embeds them (format-2021.md §6).
-RADICALS = {"一": "\u2f00", "人": "\u2f08", "山": "\u2f2d", "民": "\u2ea0", "行": "\u2f8f", "日": "\u2f47", "月": "\u2f49"}
-LONG_OVERVIEW = "\n\n".join(["本年度，我局坚持以公开为常态、不公开为例外，推进决策、执行、管理、服务、结果公开。" * 6] * 5)
+RADICALS = {
+    "一": "\u2f00",
+    "人": "\u2f08",
+    "山": "\u2f2d",
+    "民": "\u2ea0",
+    "行": "\u2f8f",
+    "日": "\u2f47",
+    "月": "\u2f49",
+}
+LONG_OVERVIEW = "\n\n".join(
+    ["本年度，我局坚持以公开为常态、不公开为例外，推进决策、执行、管理、服务、结果公开。" * 6] * 5
+)
 
 
 def _pdf(tmp_path, model, name="report.pdf", **kw):

@@ -12,8 +12,8 @@ import re
 import shutil
 import ssl
 from email.header import decode_header, make_header
-from urllib.parse import unquote
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -99,8 +99,8 @@ def test_batch_delivered_with_every_attachment_intact(project):
         assert len(got) == 2
         (html_name,) = [n for n in got if n.endswith(".html")]
         (pdf_name,) = [n for n in got if n.endswith(".pdf")]
-        assert html_name.endswith("2023年报.html") and html_name[:-len("2023年报.html")] in name
-        assert pdf_name == html_name[:-len("html")] + "pdf"
+        assert html_name.endswith("2023年报.html") and html_name[: -len("2023年报.html")] in name
+        assert pdf_name == html_name[: -len("html")] + "pdf"
         assert got[pdf_name] == (out_dir / "report.pdf").read_bytes()
         assert got[html_name] == (out_dir / "report.html").read_bytes()
         body = msg.get_body(("html",)).get_content()
@@ -156,7 +156,8 @@ def test_refused_recipient_and_size_refusal_are_recorded_while_the_rest_go_throu
     assert wuhua_rcpts == ["review@wuhua.example.cn"]
     recs = {r.agency: r for r in ledger(project).values()}
     assert recs["wuhua-edu"].status == "sent" and recs["wuhua-edu"].refused == {
-        "boss@wuhua.example.cn": "550 5.1.1 <boss@wuhua.example.cn>: user unknown"}
+        "boss@wuhua.example.cn": "550 5.1.1 <boss@wuhua.example.cn>: user unknown"
+    }
     assert recs["panlong-hr"].status == "failed" and recs["panlong-hr"].reply.startswith("552")
     assert recs["panlong-hr"].attempts == 1  # 5xx: never retried
     assert srv.handler.data_commands == 3
@@ -219,7 +220,8 @@ def test_dry_run_writes_the_outbox_and_sends_nothing(project, capsys):
 
 def test_over_the_size_limit_is_refused_before_connecting(project, capsys):
     (project / "params" / "mail.yaml").write_text(
-        (project / "params" / "mail.yaml").read_text(encoding="utf-8") + "max_bytes: 100000\n", encoding="utf-8")
+        (project / "params" / "mail.yaml").read_text(encoding="utf-8") + "max_bytes: 100000\n", encoding="utf-8"
+    )
     with Server() as srv:
         assert main(["mail", "--smtp", srv.address, str(project / "params" / "xishan-edu")]) == 1
     err = capsys.readouterr().err
@@ -232,7 +234,9 @@ def test_starttls_with_a_self_signed_certificate_the_test_trusts(project, tmp_pa
     ctx.load_cert_chain(cert, key)
     with Server(tls_context=ctx) as srv:
         cfg = project / "params" / "mail.yaml"
-        text = cfg.read_text(encoding="utf-8").replace("port: 25", f"port: {srv.port}").replace("retries: 3", "retries: 1")
+        text = (
+            cfg.read_text(encoding="utf-8").replace("port: 25", f"port: {srv.port}").replace("retries: 3", "retries: 1")
+        )
         cfg.write_text(text + "starttls: true\n", encoding="utf-8")
         # not trusted yet: refused by our side, never retried
         run = mail_reports([str(project / "params" / "xishan-edu")])
@@ -259,8 +263,14 @@ def test_received_html_body_is_laid_out_without_style_elements(project):
     out.mkdir(parents=True, exist_ok=True)
     page_file = out / "body.html"
     page_file.write_text(stripped, encoding="utf-8")
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=args, headless=True)
         try:
@@ -272,8 +282,10 @@ def test_received_html_body_is_laid_out_without_style_elements(project):
             rows = page.evaluate("""() => [...document.querySelectorAll('table.figures tr')].map(tr =>
                 [...tr.children].map(c => { const r = c.getBoundingClientRect();
                     return {x: r.left, y: r.top, w: r.width, h: r.height, text: c.innerText.trim()}; }))""")
-            table = page.evaluate("(() => { const r = document.querySelector('table.figures').getBoundingClientRect();"
-                                  " return {w: r.width, h: r.height}; })()")
+            table = page.evaluate(
+                "(() => { const r = document.querySelector('table.figures').getBoundingClientRect();"
+                " return {w: r.width, h: r.height}; })()"
+            )
             page.screenshot(path=str(out / "body.png"), full_page=True)
         finally:
             browser.close()

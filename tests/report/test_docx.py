@@ -103,8 +103,9 @@ def test_round_trip_2019_format(tmp_path):
     from audit._synth import make_cells  # the audit tests' consistent 2019 tables
 
     cells = make_cells(seed=5, form="2019", big=True)
-    m = from_cells(Agency("测试县人民政府办公室", "test-gov"), 2020, [(t, r, c, v) for (t, r, c), v in cells.items()],
-                   "2019")
+    m = from_cells(
+        Agency("测试县人民政府办公室", "test-gov"), 2020, [(t, r, c, v) for (t, r, c), v in cells.items()], "2019"
+    )
     res = _read_back(_write(tmp_path, m))
     assert res.format == "2019"
     assert same_cells(res.model, m) == []
@@ -118,8 +119,12 @@ def test_layout_of_the_form_in_the_xml(sample_model):
     assert len(tables) == 3
     t3 = tables[1]
     # the vertical group labels: one restart cell each, written as vertical text
-    vertical = [tc for tc in t3.iter(f"{W}tc") if tc.find(f"{W}tcPr/{W}textDirection") is not None
-                and tc.find(f"{W}tcPr/{W}vMerge").get(f"{W}val") == "restart"]
+    vertical = [
+        tc
+        for tc in t3.iter(f"{W}tc")
+        if tc.find(f"{W}tcPr/{W}textDirection") is not None
+        and tc.find(f"{W}tcPr/{W}vMerge").get(f"{W}val") == "restart"
+    ]
     labels = ["".join(t.text for t in tc.iter(f"{W}t")) for tc in vertical]
     assert labels == [g.label for g in fmt.T3_ROW_GROUPS]
     assert {tc.find(f"{W}tcPr/{W}textDirection").get(f"{W}val") for tc in vertical} == {VERTICAL_TEXT}
@@ -136,8 +141,11 @@ def test_layout_of_the_form_in_the_xml(sample_model):
     east = {f.get(f"{W}eastAsia") for f in root.iter(f"{W}rFonts")}
     assert {FONTS["title"][0], FONTS["heading"][0], FONTS["table"][0]} <= east
     fonts = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml"))
-    alt = {f.get(f"{W}name"): f.find(f"{W}altName").get(f"{W}val") for f in fonts.findall(f"{W}font")
-           if f.find(f"{W}altName") is not None}
+    alt = {
+        f.get(f"{W}name"): f.find(f"{W}altName").get(f"{W}val")
+        for f in fonts.findall(f"{W}font")
+        if f.find(f"{W}altName") is not None
+    }
     assert alt[FONTS["body"][0]] == FONTS["body"][1][0]
 
 

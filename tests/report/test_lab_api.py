@@ -14,7 +14,6 @@ from govreport_kit.report import frames, lab, style
 from govreport_kit.report.notebook import show_table
 
 
-
 def test_tables_as_dataframes_with_chinese_labels():
     model = load_agency_year(paths.sample_params())
     tables = frames.tables(model)

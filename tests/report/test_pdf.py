@@ -13,13 +13,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _report_support import sample_run, write_agency
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core import paths
 from govreport_kit.report.pdf import html_to_pdf, source_date
 from govreport_kit.running.runner import run_report
-
-from _report_support import sample_run, write_agency
 
 pypdf = pytest.importorskip("pypdf")
 pytestmark = [pytest.mark.kernel]
@@ -29,7 +28,9 @@ ROW_LABELS = [r.label for r in fmt.table_rows("table3", "2021")]
 GROUP_LABELS = [g.label for g in fmt.T3_ROW_GROUPS]
 HEADER_WORDS = ("申请人情况", "自然人", "法人或其他组织")
 RADICALS = re.compile("[\u2e80-\u2fdf]")
-FILLER = "本段是为检查分页而加长的正文：本机关持续完善政府信息公开工作机制，规范依申请公开办理流程，加强培训与考核。" * 2
+FILLER = (
+    "本段是为检查分页而加长的正文：本机关持续完善政府信息公开工作机制，规范依申请公开办理流程，加强培训与考核。" * 2
+)
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -105,8 +106,10 @@ def test_same_html_gives_byte_identical_pdf(sample_pdf):
 
 
 def test_untrusted_urls_are_not_fetched():
-    html = ('<html><head><title>t</title></head><body><p>正文</p><img src="http://127.0.0.1:9/x.png">'
-            '<img src="file:///etc/passwd"></body></html>')
+    html = (
+        '<html><head><title>t</title></head><body><p>正文</p><img src="http://127.0.0.1:9/x.png">'
+        '<img src="file:///etc/passwd"></body></html>'
+    )
     text = "".join(pages_text(html_to_pdf(html)))
     assert "正文" in text and "root:" not in text
 
