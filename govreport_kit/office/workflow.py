@@ -131,7 +131,7 @@ def region_params(
 
     office = office or Office.open()
     out = []
-    for agency, m in office.members(office.regions.get(region).code, year).items():
+    for _agency, m in office.members(office.regions.get(region).code, year).items():
         state = m.check_state
         if state in (MISSING, BLANK) or m.params is None:
             continue
