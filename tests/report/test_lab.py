@@ -83,7 +83,7 @@ def lab(tmp_path_factory, write_agency):
         }
     )
     token, port = secrets.token_hex(16), free_port()
-    log = open(root / "lab.log", "wb")
+    log = open(root / "lab.log", "wb")  # noqa: SIM115
     server = subprocess.Popen(
         [
             sys.executable,
