@@ -10,7 +10,14 @@ import pytest
 from govreport_kit.core.errors import GovReportError
 from govreport_kit.inputs.params import validate_params
 from govreport_kit.mail import compose as C
-from govreport_kit.mail.config import DEFAULT_SUBJECT, PASSWORD_ENV, MailConfigError, load_config, password_for, validate_config
+from govreport_kit.mail.config import (
+    DEFAULT_SUBJECT,
+    PASSWORD_ENV,
+    MailConfigError,
+    load_config,
+    password_for,
+    validate_config,
+)
 
 FINDINGS = [{"severity": "warning", "rule": "R-X", "row_label": "（二）部分公开", "column_label": "总计",
              "message": "部分公开占比异常：请核对 <b>表三</b> 的数字"}]

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from _ledger_support import synth_ledger, write_project
 
-from govreport_kit.inputs.load import load_history
-from govreport_kit.inputs.params import load_params
 from govreport_kit.report import charts, notebook
 from govreport_kit.report.notebook import load
 
@@ -22,7 +18,7 @@ T4 = {("review", "upheld"): 3, ("review", "corrected"): 1, ("review", "pending")
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def project(synth_ledger, write_project, tmp_path_factory):
     root = tmp_path_factory.mktemp("charts")
     rows = synth_ledger()
     for y in (2022, 2023, 2024):
@@ -149,8 +145,7 @@ def test_charts_in_chromium_and_byte_identical_runs(project, tmp_path):
 
 
 @pytest.mark.kernel
-def test_sample_review_report_has_charts_and_stays_under_150_kb():
-    from _report_support import sample_run
+def test_sample_review_report_has_charts_and_stays_under_150_kb(sample_run):
 
     res = sample_run()
     assert res.status == "ok", res.message
