@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from _ledger_support import synth_ledger, write_project
 
 from govreport_kit.report import charts, notebook
 from govreport_kit.report.notebook import load
@@ -25,7 +24,7 @@ T4 = {
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def project(synth_ledger, write_project, tmp_path_factory):
     root = tmp_path_factory.mktemp("charts")
     rows = synth_ledger()
     for y in (2022, 2023, 2024):
@@ -172,8 +171,7 @@ def test_charts_in_chromium_and_byte_identical_runs(project, tmp_path):
 
 
 @pytest.mark.kernel
-def test_sample_review_report_has_charts_and_stays_under_150_kb():
-    from _report_support import sample_run
+def test_sample_review_report_has_charts_and_stays_under_150_kb(sample_run):
 
     res = sample_run()
     assert res.status == "ok", res.message

@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _report_support import sample_run, write_agency
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core import paths
@@ -51,7 +50,7 @@ def to_png(pdf_path: Path, name: str) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def sample_pdf():
+def sample_pdf(sample_run):
     res = sample_run("pdf", pdf=True)
     assert res.status == "ok", res.message
     return res
@@ -114,7 +113,7 @@ def test_untrusted_urls_are_not_fetched():
     assert "正文" in text and "root:" not in text
 
 
-def test_long_table_repeats_its_header_on_each_page(tmp_path, request):
+def test_long_table_repeats_its_header_on_each_page(write_agency, tmp_path, request):
     """A synthetic agency whose part 一 is long, so that table 三 starts low on a page and continues."""
     narrative = paths.sample_params().with_suffix(".md").read_text(encoding="utf-8")
     head, sep, tail = narrative.partition("# 五、")
