@@ -55,8 +55,14 @@ from govreport_kit.core import format as fmt
 from govreport_kit.inputs.encoding import read_text
 
 #: ../shared/corpus where it exists (the dev machine), else the copy the tests carry.
-DEFAULT_CORPUS = next((p for p in (ROOT.parent / "shared" / "corpus", ROOT / "tests" / "fixtures" / "corpus")
-                       if (p / "expected").is_dir()), ROOT / "tests" / "fixtures" / "corpus")
+DEFAULT_CORPUS = next(
+    (
+        p
+        for p in (ROOT.parent / "shared" / "corpus", ROOT / "tests" / "fixtures" / "corpus")
+        if (p / "expected").is_dir()
+    ),
+    ROOT / "tests" / "fixtures" / "corpus",
+)
 
 
 def report_files(corpus: Path) -> tuple[list[Path], dict[Path, dict]]:
@@ -65,8 +71,11 @@ def report_files(corpus: Path) -> tuple[list[Path], dict[Path, dict]]:
     for jf in sorted((corpus / "expected").glob("*.json")):
         data = json.loads(jf.read_text(encoding="utf-8"))
         expected[jf.stem] = data
-    files = sorted(f for f in corpus.iterdir() if f.is_file() and f.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES
-                   and f.name not in ("INDEX.md", "README.md"))
+    files = sorted(
+        f
+        for f in corpus.iterdir()
+        if f.is_file() and f.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES and f.name not in ("INDEX.md", "README.md")
+    )
     by_file: dict[Path, dict] = {}
     for data in expected.values():
         src = (corpus / data["source"]).resolve()
@@ -131,8 +140,11 @@ def compare_rules(result, exp: dict) -> tuple[int, int, list, list]:
         found += min(k, have[rule])
         if have[rule] < k:
             missed.append(f"{rule} ×{k - have[rule]}")
-    unexpected = [f for f in result.findings if f.severity == fmt.ERROR
-                  and not any(_matches(f, rule, where) for rule, where in expected_e)]
+    unexpected = [
+        f
+        for f in result.findings
+        if f.severity == fmt.ERROR and not any(_matches(f, rule, where) for rule, where in expected_e)
+    ]
     return len(expected_e) + sum(narrative.values()), found, missed, unexpected
 
 
@@ -242,8 +254,15 @@ def main(argv=None) -> int:
         if exp is not None:
             t, ok, wrong, unread, diffs = compare_cells(res, exp)
             e, found, missed, unexpected = compare_rules(res, exp)
-            totals.update(cells_total=t, cells_correct=ok, cells_wrong=wrong, cells_unread=unread,
-                          violations_expected=e, violations_found=found, unexpected_errors=len(unexpected))
+            totals.update(
+                cells_total=t,
+                cells_correct=ok,
+                cells_wrong=wrong,
+                cells_unread=unread,
+                violations_expected=e,
+                violations_found=found,
+                unexpected_errors=len(unexpected),
+            )
             print(f"   单元格：{ok}/{t} 读对，{wrong} 读错，{unread} 未读出（已说明）")
             for d in diffs[:12]:
                 print(f"     {d}")
@@ -264,19 +283,35 @@ def main(argv=None) -> int:
             print("   警告：" + "，".join(f"{k}×{v}" for k, v in sorted(warnings.items())))
     text_rate = speed(files, {"text"}, args.seconds)
     html_rate = speed(files, {"html"}, args.seconds)
-    summary = {"reports": len(results), **{k: totals[k] for k in (
-        "cells_total", "cells_correct", "cells_wrong", "cells_unread", "violations_expected", "violations_found",
-        "unexpected_errors")}, "exceptions": exceptions, "reports_per_second": round(text_rate, 1),
-        "html_reports_per_second": round(html_rate, 1)}
+    summary = {
+        "reports": len(results),
+        **{
+            k: totals[k]
+            for k in (
+                "cells_total",
+                "cells_correct",
+                "cells_wrong",
+                "cells_unread",
+                "violations_expected",
+                "violations_found",
+                "unexpected_errors",
+            )
+        },
+        "exceptions": exceptions,
+        "reports_per_second": round(text_rate, 1),
+        "html_reports_per_second": round(html_rate, 1),
+    }
     if not args.no_documents:
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="govreport-bench-docs-") as tmp:
             summary.update(document_rows(expected, args.seconds, Path(tmp)))
-    print(f"合计：{summary['cells_correct']}/{summary['cells_total']} 个单元格读对，"
-          f"{summary['cells_wrong']} 个读错，{summary['cells_unread']} 个未读出；"
-          f"规则 {summary['violations_found']}/{summary['violations_expected']}；意外错误 {summary['unexpected_errors']}；"
-          f"异常 {exceptions}；文本 {summary['reports_per_second']} 份/秒，网页 {summary['html_reports_per_second']} 份/秒")
+    print(
+        f"合计：{summary['cells_correct']}/{summary['cells_total']} 个单元格读对，"
+        f"{summary['cells_wrong']} 个读错，{summary['cells_unread']} 个未读出；"
+        f"规则 {summary['violations_found']}/{summary['violations_expected']}；意外错误 {summary['unexpected_errors']}；"
+        f"异常 {exceptions}；文本 {summary['reports_per_second']} 份/秒，网页 {summary['html_reports_per_second']} 份/秒"
+    )
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

@@ -111,23 +111,27 @@ class MemorySampler(threading.Thread):
             self.samples = n
             self.stop.wait(self.interval)
 
-
     def trend(self, n: int) -> dict[str, float | None]:
         """PSS per worker in the second and last quarter of the reports (the first holds the workers'
         start-up, still importing); seconds for each half of the reports."""
+
         def mean_pss(lo: float, hi: float) -> float | None:
             vals = [p for _, d, p in self.series if lo * n <= d < hi * n]
             return round(sum(vals) / len(vals) / 2**20, 1) if vals else None
 
         half = next((t for t, d, _ in self.series if d >= n / 2), None)
         total = self.series[-1][0] if self.series else None
-        return {"pss_mb_second_quarter": mean_pss(0.25, 0.5), "pss_mb_last_quarter": mean_pss(0.75, 1.01),
-                "first_half_s": round(half, 1) if half else None,
-                "second_half_s": round(total - half, 1) if half and total else None}
+        return {
+            "pss_mb_second_quarter": mean_pss(0.25, 0.5),
+            "pss_mb_last_quarter": mean_pss(0.75, 1.01),
+            "first_half_s": round(half, 1) if half else None,
+            "second_half_s": round(total - half, 1) if half and total else None,
+        }
 
 
-def run_timed(cmd: list[str], sample: bool = False, outputs: Path | None = None
-              ) -> tuple[float, int, MemorySampler | None]:
+def run_timed(
+    cmd: list[str], sample: bool = False, outputs: Path | None = None
+) -> tuple[float, int, MemorySampler | None]:
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sampler = MemorySampler(proc.pid, outputs=outputs) if sample else None
@@ -147,11 +151,32 @@ def naive(params_files: list[Path], work: Path) -> float:
     for p in params_files:
         code, year = p.parent.name, p.stem
         out = work / f"{code}-{year}.ipynb"
-        subprocess.run([str(BIN / "papermill"), str(nb), str(out), "-p", "agency_code", code, "-p", "year", year,
-                        "-p", "params_path", str(p), "--no-progress-bar"], check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)], check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(BIN / "papermill"),
+                str(nb),
+                str(out),
+                "-p",
+                "agency_code",
+                code,
+                "-p",
+                "year",
+                year,
+                "-p",
+                "params_path",
+                str(p),
+                "--no-progress-bar",
+            ],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     return time.perf_counter() - t0
 
 
@@ -182,25 +207,36 @@ def main(argv=None) -> int:
         print(f"(a) papermill + nbconvert 逐份：{naive_per:.2f} 秒/份{note}，{60 / naive_per:.1f} 份/分钟")
 
         gov = str(BIN / "govreport")
-        t_serial, rc_b, mem_b = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out1"), "--workers", "1"], True)
-        print(f"(b) govreport batch --workers 1：{t_serial:.1f} 秒，{t_serial / n:.2f} 秒/份，{60 * n / t_serial:.1f} 份/分钟"
-              f"（退出码 {rc_b}）")
+        t_serial, rc_b, mem_b = run_timed(
+            [gov, "batch", str(params), "--outputs", str(tmp / "out1"), "--workers", "1"], True
+        )
+        print(
+            f"(b) govreport batch --workers 1：{t_serial:.1f} 秒，{t_serial / n:.2f} 秒/份，{60 * n / t_serial:.1f} 份/分钟"
+            f"（退出码 {rc_b}）"
+        )
         t_par, rc_c, mem_c = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out2")], True, tmp / "out2")
-        print(f"(c) govreport batch（{cores} 个工作进程）：{t_par:.1f} 秒，{t_par / n:.2f} 秒/份，"
-              f"{60 * n / t_par:.1f} 份/分钟（退出码 {rc_c}）")
+        print(
+            f"(c) govreport batch（{cores} 个工作进程）：{t_par:.1f} 秒，{t_par / n:.2f} 秒/份，"
+            f"{60 * n / t_par:.1f} 份/分钟（退出码 {rc_c}）"
+        )
         trend = mem_c.trend(n)
-        print(f"    前一半报告 {trend['first_half_s']} 秒，后一半 {trend['second_half_s']} 秒；每个工作进程 PSS："
-              f"第二个四分之一 {trend['pss_mb_second_quarter']} MB，最后四分之一 {trend['pss_mb_last_quarter']} MB")
+        print(
+            f"    前一半报告 {trend['first_half_s']} 秒，后一半 {trend['second_half_s']} 秒；每个工作进程 PSS："
+            f"第二个四分之一 {trend['pss_mb_second_quarter']} MB，最后四分之一 {trend['pss_mb_last_quarter']} MB"
+        )
         t_rerun, rc_d, _ = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out2"), "--changed-only"])
         print(f"(d) govreport batch --changed-only（无变化）：{t_rerun:.2f} 秒（退出码 {rc_d}）")
         man = json.loads((tmp / "out2" / "manifest.json").read_text(encoding="utf-8"))
         print(f"    重跑结果：{man['totals']}")
         t_spawn = None
         if args.spawn:
-            t_spawn, rc_e, _ = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out3"),
-                                          "--kernel-start", "spawn"])
-            print(f"(e) govreport batch --kernel-start spawn：{t_spawn:.1f} 秒，{t_spawn / n:.2f} 秒/份（退出码 {rc_e}）；"
-                  f"(e)/(c) = {t_spawn / t_par:.1f}")
+            t_spawn, rc_e, _ = run_timed(
+                [gov, "batch", str(params), "--outputs", str(tmp / "out3"), "--kernel-start", "spawn"]
+            )
+            print(
+                f"(e) govreport batch --kernel-start spawn：{t_spawn:.1f} 秒，{t_spawn / n:.2f} 秒/份（退出码 {rc_e}）；"
+                f"(e)/(c) = {t_spawn / t_par:.1f}"
+            )
 
         peak_rss = max(mem_b.peak_rss, mem_c.peak_rss) / 2**20
         peak_pss = max(mem_b.peak_pss, mem_c.peak_pss) / 2**20

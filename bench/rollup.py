@@ -72,9 +72,17 @@ def one(n: int) -> dict:
         html_s, res = timed(cli, project)
         assert res.returncode == 0, res.stderr
         html = project / "outputs" / "_regions" / "city" / "2023" / "rollup.html"
-        return {"n": n, "included": included, "reports": reports, "plain_json_s": round(plain_s, 2),
-                "json_s": round(json_s, 2), "html_s": round(html_s, 2), "html_bytes": html.stat().st_size,
-                "ratio_plain_over_json": round(plain_s / json_s, 2), "prepare_reports_s": round(prep_s, 1)}
+        return {
+            "n": n,
+            "included": included,
+            "reports": reports,
+            "plain_json_s": round(plain_s, 2),
+            "json_s": round(json_s, 2),
+            "html_s": round(html_s, 2),
+            "html_bytes": html.stat().st_size,
+            "ratio_plain_over_json": round(plain_s / json_s, 2),
+            "prepare_reports_s": round(prep_s, 1),
+        }
 
 
 def main() -> None:
@@ -83,9 +91,12 @@ def main() -> None:
     for n in sizes:
         r = one(n)
         rows.append(r)
-        print(f"N={n}：计入 {r['included']} 个成员；读已生成的报告 rollup --json {r['json_s']} 秒，"
-              f"含 HTML（执行 rollup.ipynb）{r['html_s']} 秒，HTML {r['html_bytes']} 字节；"
-              f"不读报告、逐个加载检查输入 {r['plain_json_s']} 秒（{r['ratio_plain_over_json']} 倍）", flush=True)
+        print(
+            f"N={n}：计入 {r['included']} 个成员；读已生成的报告 rollup --json {r['json_s']} 秒，"
+            f"含 HTML（执行 rollup.ipynb）{r['html_s']} 秒，HTML {r['html_bytes']} 字节；"
+            f"不读报告、逐个加载检查输入 {r['plain_json_s']} 秒（{r['ratio_plain_over_json']} 倍）",
+            flush=True,
+        )
     print(json.dumps({"rollup": rows}, ensure_ascii=False))
 
 

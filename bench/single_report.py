@@ -37,7 +37,11 @@ BIN = Path(sys.executable).parent
 def ours(params: str | None, out: Path, pdf: bool = True) -> dict[str, float]:
     result = out / "result.json"
     env = {**os.environ, "GOVREPORT_RUN_RESULT": str(result)}
-    cmd = [str(BIN / "govreport"), "run", "--outputs", str(out)] + (["--pdf"] if pdf else []) + ([params] if params else [])
+    cmd = (
+        [str(BIN / "govreport"), "run", "--outputs", str(out)]
+        + (["--pdf"] if pdf else [])
+        + ([params] if params else [])
+    )
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -68,8 +72,11 @@ def naive(params: str | None, out: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     subprocess.run(pm, check=True, capture_output=True, cwd=ROOT / "notebooks")
     t1 = time.perf_counter()
-    subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb_out), "--output",
-                    html_out.name], check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb_out), "--output", html_out.name],
+        check=True,
+        capture_output=True,
+    )
     t2 = time.perf_counter()
     return {"total_s": t2 - t0, "papermill_s": t1 - t0, "nbconvert_s": t2 - t1, "html_bytes": html_out.stat().st_size}
 
@@ -91,18 +98,22 @@ def main() -> None:
         for i in range(args.runs):
             r = ours(args.params, Path(tmp) / f"ours-{i}", pdf=not args.no_pdf)
             rows.append(r)
-            print(f"run {i + 1}: total {r['total_s']:.2f} s = CLI start {r['cli_start_s']:.2f} + kernel start "
-                  f"{r['kernel_start_s']:.2f} (while {r['overlapped_s']:.2f} s of validate/load/imports ran) + "
-                  f"execution {r['execution_s']:.2f} + export {r['export_s']:.2f} + PDF {r['pdf_s']:.2f} + "
-                  f"write {r['write_s']:.3f}; HTML {r['html_bytes']} bytes, PDF {r['pdf_bytes']} bytes")
+            print(
+                f"run {i + 1}: total {r['total_s']:.2f} s = CLI start {r['cli_start_s']:.2f} + kernel start "
+                f"{r['kernel_start_s']:.2f} (while {r['overlapped_s']:.2f} s of validate/load/imports ran) + "
+                f"execution {r['execution_s']:.2f} + export {r['export_s']:.2f} + PDF {r['pdf_s']:.2f} + "
+                f"write {r['write_s']:.3f}; HTML {r['html_bytes']} bytes, PDF {r['pdf_bytes']} bytes"
+            )
         plain = []
         for i in range(args.naive_runs):
             folder = Path(tmp) / f"naive-{i}"
             folder.mkdir()
             r = naive(args.params, folder)
             plain.append(r)
-            print(f"plain papermill + nbconvert {i + 1}: total {r['total_s']:.2f} s (papermill {r['papermill_s']:.2f}, "
-                  f"nbconvert {r['nbconvert_s']:.2f}); HTML {r['html_bytes']} bytes")
+            print(
+                f"plain papermill + nbconvert {i + 1}: total {r['total_s']:.2f} s (papermill {r['papermill_s']:.2f}, "
+                f"nbconvert {r['nbconvert_s']:.2f}); HTML {r['html_bytes']} bytes"
+            )
 
     keys = ("cli_start_s", "kernel_start_s", "overlapped_s", "execution_s", "export_s", "pdf_s", "write_s", "total_s")
     summary = {k: round(median(rows, k), 3) for k in keys}
@@ -113,11 +124,16 @@ def main() -> None:
         summary["naive_total_s"] = round(median(plain, "total_s"), 3)
         summary["naive_html_bytes"] = int(median(plain, "html_bytes"))
         summary["ratio_naive_over_ours"] = round(summary["naive_total_s"] / summary["total_s"], 2)
-    print(f"median of {args.runs}: " + ", ".join(f"{k} {summary[k]:.3f}" for k in keys)
-          + f"; HTML {summary['html_bytes']} bytes; PDF {summary['pdf_bytes']} bytes")
+    print(
+        f"median of {args.runs}: "
+        + ", ".join(f"{k} {summary[k]:.3f}" for k in keys)
+        + f"; HTML {summary['html_bytes']} bytes; PDF {summary['pdf_bytes']} bytes"
+    )
     if plain:
-        print(f"plain papermill + nbconvert: {summary['naive_total_s']:.2f} s, {summary['naive_html_bytes']} bytes; "
-              f"ratio {summary['ratio_naive_over_ours']}x")
+        print(
+            f"plain papermill + nbconvert: {summary['naive_total_s']:.2f} s, {summary['naive_html_bytes']} bytes; "
+            f"ratio {summary['ratio_naive_over_ours']}x"
+        )
     print(json.dumps(summary))
 
 

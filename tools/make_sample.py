@@ -35,8 +35,12 @@ YEAR = 2023
 
 # 二、主动公开政府信息情况, as printed
 TABLE2 = {
-    ("regulations", "issued"): 0, ("regulations", "repealed"): 0, ("regulations", "in_force"): 0,
-    ("normative_documents", "issued"): 0, ("normative_documents", "repealed"): 0, ("normative_documents", "in_force"): 0,
+    ("regulations", "issued"): 0,
+    ("regulations", "repealed"): 0,
+    ("regulations", "in_force"): 0,
+    ("normative_documents", "issued"): 0,
+    ("normative_documents", "repealed"): 0,
+    ("normative_documents", "in_force"): 0,
     ("licensing", "value"): 56,
     ("punishment", "value"): 4,
     ("enforcement", "value"): 0,
@@ -46,15 +50,30 @@ TABLE2 = {
 Z = [0] * 7
 TABLE3 = [
     [2, 0, 0, 0, 0, 0, 2],  # 一、本年新收
-    Z,                      # 二、上年结转
-    Z,                      # （一）予以公开
+    Z,  # 二、上年结转
+    Z,  # （一）予以公开
     [2, 0, 0, 0, 0, 0, 2],  # （二）部分公开
-    Z, Z, Z, Z, Z, Z, Z, Z,  # （三）不予公开 1–8
-    Z, Z, Z,                # （四）无法提供 1–3
-    Z, Z, Z, Z, Z,          # （五）不予处理 1–5
-    Z, Z, Z,                # （六）其他处理 1–3
+    Z,
+    Z,
+    Z,
+    Z,
+    Z,
+    Z,
+    Z,
+    Z,  # （三）不予公开 1–8
+    Z,
+    Z,
+    Z,  # （四）无法提供 1–3
+    Z,
+    Z,
+    Z,
+    Z,
+    Z,  # （五）不予处理 1–5
+    Z,
+    Z,
+    Z,  # （六）其他处理 1–3
     [2, 0, 0, 0, 0, 0, 2],  # （七）总计
-    Z,                      # 四、结转下年度继续办理
+    Z,  # 四、结转下年度继续办理
 ]
 # 四、行政复议、行政诉讼: the single data row of 15 cells
 TABLE4 = [0] * 15

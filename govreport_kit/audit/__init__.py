@@ -14,5 +14,13 @@ Public API:
 from govreport_kit.audit.audit import audit_parsed, audit_paths, audit_text, finalize, parse_file, parse_report
 from govreport_kit.audit.result import AuditResult, Unreadable
 
-__all__ = ["AuditResult", "Unreadable", "audit_parsed", "audit_paths", "audit_text", "finalize", "parse_file",
-           "parse_report"]
+__all__ = [
+    "AuditResult",
+    "Unreadable",
+    "audit_parsed",
+    "audit_paths",
+    "audit_text",
+    "finalize",
+    "parse_file",
+    "parse_report",
+]

@@ -66,7 +66,7 @@ class Parsed:
 
 # ------------------------------------------------------------------ reading
 def _binary_kind(path: Path) -> str | None:
-    """"pdf" or "docx" (Word, old or new) by the file's first bytes, else by its suffix; None for text."""
+    """ "pdf" or "docx" (Word, old or new) by the file's first bytes, else by its suffix; None for text."""
     from govreport_kit.audit.docx import sniff
     from govreport_kit.audit.pdf import PDF_MAGIC
 
@@ -130,9 +130,16 @@ def parse_report(text: str, source: str, title_hint: str | None = None, kind: st
         at_end = sec.end == len(text) and sec.start == last
         p.reads[table] = read_rows(outline.body(table) or "", table, form, at_end)
     for sec in outline.title_deviations():
-        p.unreadable.append(Unreadable(UNKNOWN_LABEL, f"{NAMES[sec.code]}标题“{sec.title_found.strip()}”与官方标题不符，"
-                                       f"按“{fmt.PART_BY_CODE[sec.code].title}”读取", sec.code,
-                                       nearest=fmt.PART_BY_CODE[sec.code].title, found=sec.title_found.strip()))
+        p.unreadable.append(
+            Unreadable(
+                UNKNOWN_LABEL,
+                f"{NAMES[sec.code]}标题“{sec.title_found.strip()}”与官方标题不符，"
+                f"按“{fmt.PART_BY_CODE[sec.code].title}”读取",
+                sec.code,
+                nearest=fmt.PART_BY_CODE[sec.code].title,
+                found=sec.title_found.strip(),
+            )
+        )
     p.truncated = _truncation(p, text)
     return p
 
@@ -156,8 +163,8 @@ _PREAMBLE_START = re.compile(r"根据|按照|依据|本报告|本年度报告|�
 def _strip_chrome(pre: str) -> str:
     """Drop page furniture (breadcrumbs, dates, share buttons) before the preamble's first sentence."""
     m = _PREAMBLE_START.search(pre)
-    if m and m.start() > 0 and "。" not in pre[:m.start()]:
-        return pre[m.start():]
+    if m and m.start() > 0 and "。" not in pre[: m.start()]:
+        return pre[m.start() :]
     return pre
 
 
@@ -209,34 +216,71 @@ def _cells(p: Parsed, res: AuditResult) -> tuple[list[tuple[str, str, str, Any]]
         lost = [rr for rr in tr.rows if rr.truncated and rr.found is None and table != "table4"]
         if lost:
             where = "表头处" if len(lost) == len(tr.rows) else f"“{lost[0].spec.label}”行之前"
-            res.unreadable.append(Unreadable(TRUNCATED, f"报告在{NAMES[table]}{where}中断，{NAMES[table]}缺少{len(lost)}行"
-                                             f"（自“{lost[0].spec.label}”起）", table, lost[0].spec.code))
+            res.unreadable.append(
+                Unreadable(
+                    TRUNCATED,
+                    f"报告在{NAMES[table]}{where}中断，{NAMES[table]}缺少{len(lost)}行（自“{lost[0].spec.label}”起）",
+                    table,
+                    lost[0].spec.code,
+                )
+            )
         for rr in tr.rows:
             if rr.found is None and not rr.truncated and table != "table4":
-                res.unreadable.append(Unreadable(MISSING_ROW, f"{NAMES[table]}没有找到“{rr.spec.label}”行", table,
-                                                 rr.spec.code, nearest=rr.spec.label))
+                res.unreadable.append(
+                    Unreadable(
+                        MISSING_ROW,
+                        f"{NAMES[table]}没有找到“{rr.spec.label}”行",
+                        table,
+                        rr.spec.code,
+                        nearest=rr.spec.label,
+                    )
+                )
             elif rr.truncated:
                 if rr.found is not None or table == "table4":
-                    res.unreadable.append(Unreadable(TRUNCATED, f"{NAMES[table]}“{rr.spec.label}”：{rr.problem}", table,
-                                                     rr.spec.code))
+                    res.unreadable.append(
+                        Unreadable(TRUNCATED, f"{NAMES[table]}“{rr.spec.label}”：{rr.problem}", table, rr.spec.code)
+                    )
             elif rr.values is None:
-                res.unreadable.append(Unreadable(AMBIGUOUS_ROW, f"{NAMES[table]}“{rr.spec.label}”：{rr.problem}；"
-                                                 "这些单元格留空，请对照原文填写", table, rr.spec.code,
-                                                 candidates=listed_candidates(rr), found=rr.found))
+                res.unreadable.append(
+                    Unreadable(
+                        AMBIGUOUS_ROW,
+                        f"{NAMES[table]}“{rr.spec.label}”：{rr.problem}；这些单元格留空，请对照原文填写",
+                        table,
+                        rr.spec.code,
+                        candidates=listed_candidates(rr),
+                        found=rr.found,
+                    )
+                )
             if rr.found is not None and not rr.exact:
-                res.unreadable.append(Unreadable(UNKNOWN_LABEL, f"{NAMES[table]}中的“{rr.found}”不是官方行名，"
-                                                 f"按最接近的“{rr.spec.label}”读取", table, rr.spec.code,
-                                                 nearest=rr.spec.label, found=rr.found))
+                res.unreadable.append(
+                    Unreadable(
+                        UNKNOWN_LABEL,
+                        f"{NAMES[table]}中的“{rr.found}”不是官方行名，按最接近的“{rr.spec.label}”读取",
+                        table,
+                        rr.spec.code,
+                        nearest=rr.spec.label,
+                        found=rr.found,
+                    )
+                )
             if rr.values is None and not rr.partial:
                 continue
-            given = list(zip(rr.spec.columns, rr.values)) if rr.values is not None else \
-                [(rr.spec.columns[i], cell) for i, cell in rr.partial]
+            given = (
+                list(zip(rr.spec.columns, rr.values))
+                if rr.values is not None
+                else [(rr.spec.columns[i], cell) for i, cell in rr.partial]
+            )
             for col, (value, state, _unit) in given:
                 t, row, column = (table, *col.split(".")) if table == "table4" else (table, rr.spec.code, col)
                 if isinstance(value, Decimal) and not fmt.is_decimal_cell(t, row, column, p.form):
                     if value != value.to_integral_value() and t != "table2":
-                        res.unreadable.append(Unreadable(NOT_A_NUMBER, f"{fmt.cell_label(t, row, column, p.form)}"
-                                                         f"为小数 {value}，件数应为整数；该格留空", t, row))
+                        res.unreadable.append(
+                            Unreadable(
+                                NOT_A_NUMBER,
+                                f"{fmt.cell_label(t, row, column, p.form)}为小数 {value}，件数应为整数；该格留空",
+                                t,
+                                row,
+                            )
+                        )
                         continue
                     value = int(value) if value == value.to_integral_value() else value
                 res.unread_cells.discard((t, row, column))
@@ -247,8 +291,15 @@ def _cells(p: Parsed, res: AuditResult) -> tuple[list[tuple[str, str, str, Any]]
         for frag, nearest, _ratio in tr.label_issues:
             if any(frag in f for f in fuzzy):
                 continue
-            res.unreadable.append(Unreadable(UNKNOWN_LABEL, f"{NAMES[table]}中的“{frag}”不是官方用语，最接近的是“{nearest}”",
-                                             table, nearest=nearest, found=frag))
+            res.unreadable.append(
+                Unreadable(
+                    UNKNOWN_LABEL,
+                    f"{NAMES[table]}中的“{frag}”不是官方用语，最接近的是“{nearest}”",
+                    table,
+                    nearest=nearest,
+                    found=frag,
+                )
+            )
     return cells, states
 
 
@@ -269,13 +320,30 @@ def run_checks(model: AgencyYear, previous: AgencyYear | None, unread: set = fro
 
 
 def finalize(p: Parsed, previous: AuditResult | None = None) -> AuditResult:
-    res = AuditResult(p.source, p.meta.agency, p.meta.year, p.form, None, unreadable=list(p.unreadable),
-                      title=p.meta.title, format_reason=p.form_reason, kind=p.kind)
+    res = AuditResult(
+        p.source,
+        p.meta.agency,
+        p.meta.year,
+        p.form,
+        None,
+        unreadable=list(p.unreadable),
+        title=p.meta.title,
+        format_reason=p.form_reason,
+        kind=p.kind,
+    )
     if p.form == OLDER:
         return res
     if not p.outline.sections and p.meta.year is None and not p.reads:
-        res.format, res.format_reason, res.unreadable = None, "", [Unreadable(UNREADABLE_FILE, "文件中没有找到年度报告的内容（没有标题、年度、"
-                                                       "各部分标题或表格）；请确认选对了文件")]
+        res.format, res.format_reason, res.unreadable = (
+            None,
+            "",
+            [
+                Unreadable(
+                    UNREADABLE_FILE,
+                    "文件中没有找到年度报告的内容（没有标题、年度、各部分标题或表格）；请确认选对了文件",
+                )
+            ],
+        )
         return res
     facts = t2_facts(p.narrative.get("overview", ""), p.form)
     prev_stock = _stock(previous)
@@ -283,8 +351,16 @@ def finalize(p: Parsed, previous: AuditResult | None = None) -> AuditResult:
         resolve_table(tr, facts, prev_stock)
     cells, states = _cells(p, res)
     agency = Agency(name=p.meta.agency or "", code=agency_code(p.meta.agency))
-    model = from_cells(agency, p.meta.year or 0, cells, p.form, states=states, narrative=dict(p.narrative),
-                        title=p.meta.title, period=p.meta.period)
+    model = from_cells(
+        agency,
+        p.meta.year or 0,
+        cells,
+        p.form,
+        states=states,
+        narrative=dict(p.narrative),
+        title=p.meta.title,
+        period=p.meta.period,
+    )
     res.model = model
     prev_model = previous.model if previous is not None and previous.format in fmt.FORMATS else None
     findings = run_checks(model, prev_model, res.unread_cells) if p.meta.year else []
@@ -319,8 +395,9 @@ def parse_file_reports(path: str | Path, display: str | None = None) -> list[Par
     if len(chunks) == 1:
         return [parse_report(text, source, title, kind)]
     out = [parse_report(c, f"{source}#{k + 1}" if k else source, None, kind) for k, c in enumerate(chunks)]
-    out[0].unreadable.append(Unreadable(MISSING_META, f"此文件含{len(chunks)}份年度报告，已分别审核"
-                                        f"（{source}#2 起为后面的报告）"))
+    out[0].unreadable.append(
+        Unreadable(MISSING_META, f"此文件含{len(chunks)}份年度报告，已分别审核（{source}#2 起为后面的报告）")
+    )
     return out
 
 
@@ -352,8 +429,7 @@ def audit_parsed(parsed: list[Parsed | AuditResult]) -> list[AuditResult]:
     """Finalize reports in year order per agency, so each sees last year's report."""
     done: dict[int, AuditResult] = {}
     by_key: dict[tuple[str, int], list[AuditResult]] = {}
-    order = sorted((i for i, p in enumerate(parsed) if isinstance(p, Parsed)),
-                   key=lambda i: (parsed[i].meta.year or 0))
+    order = sorted((i for i, p in enumerate(parsed) if isinstance(p, Parsed)), key=lambda i: parsed[i].meta.year or 0)
     for i, p in enumerate(parsed):
         if isinstance(p, AuditResult):
             done[i] = p

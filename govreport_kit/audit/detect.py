@@ -55,7 +55,7 @@ class Outline:
 
     def body(self, code: str) -> str | None:
         s = self.sections.get(code)
-        return None if s is None else self.text[s.body:s.end]
+        return None if s is None else self.text[s.body : s.end]
 
     def title_deviations(self) -> list[Section]:
         return [s for s in self.sections.values() if not s.exact and s.code in TABLE_PARTS]
@@ -66,7 +66,7 @@ def _fuzzy_find(text: str, code: str, start: int) -> tuple[int, int, str] | None
     best = None
     for m in re.finditer(numeral + r"\s*[、,.]", text[start:]):
         p = start + m.start()
-        window = text[p:p + 60]
+        window = text[p : p + 60]
         for title in TITLE_VARIANTS[code]:
             key = label_key(title)
             for n in range(max(4, len(key) - 4), len(key) + 9):
@@ -186,15 +186,17 @@ def detect_meta(text: str, title_hint: str | None = None) -> Meta:
             break
     pm = None
     for m in [*PERIOD_RE.finditer(text[:20000]), *PERIOD_RE_NUMERIC.finditer(text[:20000])]:
-        before = text[max(0, m.start() - 40):m.start()]
+        before = text[max(0, m.start() - 40) : m.start()]
         if "统计" in before or "期限" in before or (m.group("m1") == "1" and m.group("d1") == "1"):
             pm = m
             break
     if pm:
         y1 = int(pm.group("y1"))
         y2 = int(pm.group("y2") or y1)
-        meta.period = (f"{y1:04d}-{int(pm.group('m1')):02d}-{int(pm.group('d1')):02d}",
-                       f"{y2:04d}-{int(pm.group('m2')):02d}-{int(pm.group('d2')):02d}")
+        meta.period = (
+            f"{y1:04d}-{int(pm.group('m1')):02d}-{int(pm.group('d1')):02d}",
+            f"{y2:04d}-{int(pm.group('m2')):02d}-{int(pm.group('d2')):02d}",
+        )
         meta.period_text = pm.group(0)
         if meta.year is None:
             meta.year = y1
@@ -214,21 +216,42 @@ def detect_meta(text: str, title_hint: str | None = None) -> Meta:
 
 
 # ------------------------------------------------------------------ format version
-MARKERS_2019 = tuple(label_key(x) for x in (
-    fmt.T2_2019_SECTIONS[0].columns[0].label, fmt.T2_2019_SECTIONS[0].columns[2].label,
-    fmt.T2_2019_SECTIONS[1].columns[0].label, fmt.T2_2019_SECTIONS[1].rows[1].label,
-    fmt.T2_2019_SECTIONS[4].rows[0].label, fmt.T2_2019_SECTIONS[4].caption,
-))
-MARKERS_2021 = tuple(label_key(x) for x in (
-    fmt.T2_SECTIONS[0].columns[0].label, fmt.T2_SECTIONS[0].columns[1].label, fmt.T2_SECTIONS[0].columns[2].label,
-    "本年收费金额",
-))
-T3_MARKERS_2021 = tuple(label_key(r.label)[2:14] for r in fmt.T3_ROWS if r.code in ("other_no_correction", "other_no_fee"))
+MARKERS_2019 = tuple(
+    label_key(x)
+    for x in (
+        fmt.T2_2019_SECTIONS[0].columns[0].label,
+        fmt.T2_2019_SECTIONS[0].columns[2].label,
+        fmt.T2_2019_SECTIONS[1].columns[0].label,
+        fmt.T2_2019_SECTIONS[1].rows[1].label,
+        fmt.T2_2019_SECTIONS[4].rows[0].label,
+        fmt.T2_2019_SECTIONS[4].caption,
+    )
+)
+MARKERS_2021 = tuple(
+    label_key(x)
+    for x in (
+        fmt.T2_SECTIONS[0].columns[0].label,
+        fmt.T2_SECTIONS[0].columns[1].label,
+        fmt.T2_SECTIONS[0].columns[2].label,
+        "本年收费金额",
+    )
+)
+T3_MARKERS_2021 = tuple(
+    label_key(r.label)[2:14] for r in fmt.T3_ROWS if r.code in ("other_no_correction", "other_no_fee")
+)
 #: Texts only the 2019 and 2021 tables have.
-TABLE_SIGNS = ("第二十条第", label_key(fmt.T3_ROWS[0].label)[2:], label_key(fmt.T4_RESULTS[0].label),
-               label_key(fmt.T3_HEADER_NOTE)[1:12])
-OLDER_MARKERS = ("依申请公开政府信息和不予公开政府信息的情况", "政府信息公开的收费及减免情况", "依申请公开政府信息情况",
-                 "主动公开政府信息的情况")
+TABLE_SIGNS = (
+    "第二十条第",
+    label_key(fmt.T3_ROWS[0].label)[2:],
+    label_key(fmt.T4_RESULTS[0].label),
+    label_key(fmt.T3_HEADER_NOTE)[1:12],
+)
+OLDER_MARKERS = (
+    "依申请公开政府信息和不予公开政府信息的情况",
+    "政府信息公开的收费及减免情况",
+    "依申请公开政府信息情况",
+    "主动公开政府信息的情况",
+)
 
 
 def detect_format(outline: Outline, year: int | None) -> tuple[str, str]:
@@ -244,7 +267,7 @@ def detect_format(outline: Outline, year: int | None) -> tuple[str, str]:
             return "2021", "表三“其他处理”分三行（2021年版）"
         key = label_key("（六）其他处理")
         i = t3.find(key)
-        if i >= 0 and re.match(r"[\s|]*[\d/—-]", t3[i + len(key):]):
+        if i >= 0 and re.match(r"[\s|]*[\d/—-]", t3[i + len(key) :]):
             return "2019", "表三“其他处理”为单行（2019年版）"
     whole = squeeze(outline.text)
     has_tables = any(m in whole for m in TABLE_SIGNS)
@@ -256,8 +279,10 @@ def detect_format(outline: Outline, year: int | None) -> tuple[str, str]:
 
 
 # ------------------------------------------------------------------ several reports in one file
-_REPORT_START = re.compile(r"^[^\n]{0,40}?20\d\d\s*年\s*度?[^\n]{0,40}?政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告[^\n]{0,6}$",
-                           re.M)
+_REPORT_START = re.compile(
+    r"^[^\n]{0,40}?20\d\d\s*年\s*度?[^\n]{0,40}?政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告[^\n]{0,6}$",
+    re.M,
+)
 
 
 def split_reports(text: str) -> list[str]:

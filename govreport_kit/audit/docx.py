@@ -50,7 +50,7 @@ class WordText:
 
 
 def sniff(head: bytes) -> str | None:
-    """"docx", "doc" (OLE2), "rtf" or None from a file's first bytes."""
+    """ "docx", "doc" (OLE2), "rtf" or None from a file's first bytes."""
     if head.startswith(OLE2_MAGIC):
         return "doc"
     if head.startswith(RTF_MAGIC):
@@ -69,20 +69,27 @@ def _check_zip(path: Path) -> None:
     where = Location(file=str(path))
     size = path.stat().st_size
     if size > MAX_DOCX_BYTES:
-        raise InputError(f"Word 文件过大（{size // (1024 * 1024)} MB，上限 {MAX_DOCX_BYTES // (1024 * 1024)} MB）", where,
-                         "请确认选对了文件；可删除文中的大图片后另存")
+        raise InputError(
+            f"Word 文件过大（{size // (1024 * 1024)} MB，上限 {MAX_DOCX_BYTES // (1024 * 1024)} MB）",
+            where,
+            "请确认选对了文件；可删除文中的大图片后另存",
+        )
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError("文件不是有效的 Word 文档（.docx 应是一个 zip 包，此文件已损坏或不完整）", where, SAVE_AS_DOCX) from None
+        raise InputError(
+            "文件不是有效的 Word 文档（.docx 应是一个 zip 包，此文件已损坏或不完整）", where, SAVE_AS_DOCX
+        ) from None
     if len(infos) > MAX_MEMBERS:
         raise InputError(f"Word 文件的内部条目过多（{len(infos)} 个，上限 {MAX_MEMBERS}）", where, SAVE_AS_DOCX)
     big = next((i for i in infos if i.file_size > MAX_MEMBER_BYTES), None)
     total = sum(i.file_size for i in infos)
     if big is not None or total > MAX_TOTAL_BYTES:
         name = big.filename if big is not None else "全部条目"
-        raise InputError(f"Word 文件解压后过大（{name}），可能是恶意构造的文件", where, "请确认文件来源；正常的报告解压后只有几 MB")
+        raise InputError(
+            f"Word 文件解压后过大（{name}），可能是恶意构造的文件", where, "请确认文件来源；正常的报告解压后只有几 MB"
+        )
     if not any(i.filename == "word/document.xml" for i in infos):
         raise InputError("这个 zip 包不是 Word 文档（没有 word/document.xml）", where, SAVE_AS_DOCX)
 
@@ -116,7 +123,7 @@ def _int_val(el, path: str, default: int = 0) -> int:
 
 
 def _vmerge(tc) -> str | None:
-    """"restart", "continue" or None (not merged vertically)."""
+    """ "restart", "continue" or None (not merged vertically)."""
     vm = tc.find(f"{W}tcPr/{W}vMerge")
     if vm is None:
         return None
@@ -150,7 +157,7 @@ def read_word_table(tbl) -> HtmlTable:
                 continue
             rowspan = 1
             if merge == "restart":
-                for below in grid[r + 1:]:
+                for below in grid[r + 1 :]:
                     if any(c == col and _vmerge(t) == "continue" for c, _, t in below):
                         rowspan += 1
                     else:
@@ -210,7 +217,7 @@ def read_docx(path: str | Path) -> WordText:
             continue
         text = _text_of(block)
         row = tab_row(text)
-        for line in ([row] if row else text.replace("\t", " ").split("\n")):
+        for line in [row] if row else text.replace("\t", " ").split("\n"):
             line = _WS.sub(" ", line).strip()
             if line:
                 lines.append(line)

@@ -20,9 +20,43 @@ from govreport_kit.core.grid import place_spans, span_grid
 from govreport_kit.core.normalize import normalize_text
 
 BLOCK_TAGS = frozenset(
-    ["p", "div", "br", "tr", "table", "tbody", "thead", "tfoot", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "blockquote", "pre", "dl", "dt", "dd", "form", "fieldset", "hr", "caption", "center"]
+    [
+        "p",
+        "div",
+        "br",
+        "tr",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "blockquote",
+        "pre",
+        "dl",
+        "dt",
+        "dd",
+        "form",
+        "fieldset",
+        "hr",
+        "caption",
+        "center",
+    ]
 )
-SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "head", "iframe", "object", "select", "option", "button"])
+SKIP_TAGS = frozenset(
+    ["script", "style", "noscript", "template", "head", "iframe", "object", "select", "option", "button"]
+)
 #: Strings that mark a table of the report (table 二, 三 or 四).
 TABLE_MARKERS = ("第二十条", "本年新收", "上年结转", "结果维持", "行政复议", "信息内容")
 CONTENT_MARKERS = ("总体情况", "其他需要报告")
@@ -55,8 +89,11 @@ class HtmlTable:
         if not filled:
             return
         lo, hi = min(filled), max(filled)
-        self.rows = [kept for kept in ([cell for cell, c in row if c + cell.colspan - 1 >= lo and c <= hi]
-                                       for row in placed) if kept]
+        self.rows = [
+            kept
+            for kept in ([cell for cell, c in row if c + cell.colspan - 1 >= lo and c <= hi] for row in placed)
+            if kept
+        ]
 
     def pipe_lines(self) -> list[str]:
         """One line per row, cells as written (no span expansion), an empty cell as " ".
@@ -277,5 +314,10 @@ def parse_html(source: str) -> Page:
     truncated = "</html" not in source[-5000:].lower() and "<html" in source[:5000].lower()
     if truncated:
         text += CUT_MARK
-    return Page(title=normalize_text(title) if title else None, text=text,
-                tables=[read.get(t) or read_table(t) for t in tables], from_script=from_script, truncated=truncated)
+    return Page(
+        title=normalize_text(title) if title else None,
+        text=text,
+        tables=[read.get(t) or read_table(t) for t in tables],
+        from_script=from_script,
+        truncated=truncated,
+    )

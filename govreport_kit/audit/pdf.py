@@ -39,8 +39,10 @@ PDF_MAGIC = b"%PDF-"
 FURNITURE_BAND = 0.09
 #: Words further apart than this many character widths are separate cells.
 CELL_GAP_CHARS = 2.0
-NO_TEXT_FIX = ("本工具不做文字识别（OCR）：请使用报告的 Word 或网页版本，或请发布单位提供可复制文字的 PDF"
-               "（由 Word/WPS 直接导出，而不是扫描）")
+NO_TEXT_FIX = (
+    "本工具不做文字识别（OCR）：请使用报告的 Word 或网页版本，或请发布单位提供可复制文字的 PDF"
+    "（由 Word/WPS 直接导出，而不是扫描）"
+)
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.、])")
@@ -87,8 +89,11 @@ def _open(path: Path):
     where = Location(file=str(path))
     size = path.stat().st_size
     if size > MAX_PDF_BYTES:
-        raise InputError(f"PDF 文件过大（{size // (1024 * 1024)} MB，上限 {MAX_PDF_BYTES // (1024 * 1024)} MB）", where,
-                         "请确认选对了文件")
+        raise InputError(
+            f"PDF 文件过大（{size // (1024 * 1024)} MB，上限 {MAX_PDF_BYTES // (1024 * 1024)} MB）",
+            where,
+            "请确认选对了文件",
+        )
     try:
         pdf = pdfplumber.open(str(path))
         n = len(pdf.pages)
@@ -99,7 +104,9 @@ def _open(path: Path):
         raise InputError(f"无法打开 PDF（{name}），文件可能已损坏或不完整", where, "请重新下载或导出该 PDF") from None
     if n > MAX_PDF_PAGES:
         pdf.close()
-        raise InputError(f"PDF 页数过多（{n} 页，上限 {MAX_PDF_PAGES} 页）", where, "年度报告一般不超过 30 页；请确认选对了文件")
+        raise InputError(
+            f"PDF 页数过多（{n} 页，上限 {MAX_PDF_PAGES} 页）", where, "年度报告一般不超过 30 页；请确认选对了文件"
+        )
     return pdf
 
 
@@ -117,7 +124,7 @@ def _trim_edges(rows: list[list[str | None]]) -> list[list[str | None]]:
     if not filled:
         return []
     lo, hi = filled[0], filled[-1]
-    return [r[lo:hi + 1] for r in rows]
+    return [r[lo : hi + 1] for r in rows]
 
 
 def _lines(words: list[dict]) -> list[Line]:
@@ -145,8 +152,17 @@ def _lines(words: list[dict]) -> list[Line]:
                 pieces.append(" ")
             pieces.append(b["text"])
         text = "".join(pieces)
-        out.append(Line("| " + text + " |" if cells else text, min(w["top"] for w in g), max(w["bottom"] for w in g),
-                        g[0]["x0"], g[-1]["x1"], size, cells))
+        out.append(
+            Line(
+                "| " + text + " |" if cells else text,
+                min(w["top"] for w in g),
+                max(w["bottom"] for w in g),
+                g[0]["x0"],
+                g[-1]["x1"],
+                size,
+                cells,
+            )
+        )
     return out
 
 
@@ -164,14 +180,26 @@ def _rejoin_wrapped_labels(items: list) -> list:
             parts = []
             if isinstance(above, Line) and not above.cells and above.x1 < row.x0 and row.top - above.bottom < pitch:
                 parts.append(above)
-            if parts and isinstance(below, Line) and not below.cells and below.x1 < row.x0 \
-                    and below.top - row.bottom < pitch:
+            if (
+                parts
+                and isinstance(below, Line)
+                and not below.cells
+                and below.x1 < row.x0
+                and below.top - row.bottom < pitch
+            ):
                 parts.append(below)
             if parts:
                 label = "".join(p.text for p in parts)
-                out[i] = Line("| " + label + " " + row.text[2:], parts[0].top, max(row.bottom, parts[-1].bottom),
-                              parts[0].x0, row.x1, row.size, True)
-                del out[i + 1:i + len(parts)]  # the label below, if it was taken
+                out[i] = Line(
+                    "| " + label + " " + row.text[2:],
+                    parts[0].top,
+                    max(row.bottom, parts[-1].bottom),
+                    parts[0].x0,
+                    row.x1,
+                    row.size,
+                    True,
+                )
+                del out[i + 1 : i + len(parts)]  # the label below, if it was taken
                 del out[i - 1]  # the label above
                 i -= 1
         i += 1
@@ -213,8 +241,14 @@ def _drop_furniture(pages: list[PageItems]) -> None:
             seen[k] = seen.get(k, 0) + 1
     repeated = {k for k, n in seen.items() if n >= 2 and n * 2 >= len(pages)}
     for pg in pages:
-        pg.items = [it for it in pg.items if not (isinstance(it, Line) and (
-            PAGE_FURNITURE.match(it.text) or (_in_band(it, pg) and _furniture_key(it.text) in repeated)))]
+        pg.items = [
+            it
+            for it in pg.items
+            if not (
+                isinstance(it, Line)
+                and (PAGE_FURNITURE.match(it.text) or (_in_band(it, pg) and _furniture_key(it.text) in repeated))
+            )
+        ]
 
 
 def _in_band(line: Line, pg: PageItems) -> bool:
@@ -230,8 +264,13 @@ def _join_tables(pages: list[PageItems]) -> None:
     continuation: drop the header rows repeated from the first part and merge the two."""
     prev: Table | None = None
     for i, pg in enumerate(pages):
-        if i and prev is not None and pg.items and isinstance(pg.items[0], Table) \
-                and isinstance(pages[i - 1].items[-1] if pages[i - 1].items else None, Table):
+        if (
+            i
+            and prev is not None
+            and pg.items
+            and isinstance(pg.items[0], Table)
+            and isinstance(pages[i - 1].items[-1] if pages[i - 1].items else None, Table)
+        ):
             cont = pg.items[0]
             heads = {_key(r) for r in prev.rows[:4]}
             k = 0
@@ -298,12 +337,17 @@ def read_pdf(path: str | Path) -> PdfText:
     except InputError:
         raise
     except Exception as e:  # a broken content stream deep inside pdfminer
-        raise InputError(f"读取 PDF 内容时出错（{type(e).__name__}），文件可能已损坏", Location(file=str(p)),
-                         "请重新下载或导出该 PDF") from None
+        raise InputError(
+            f"读取 PDF 内容时出错（{type(e).__name__}），文件可能已损坏",
+            Location(file=str(p)),
+            "请重新下载或导出该 PDF",
+        ) from None
     finally:
         pdf.close()
     if chars == 0:
-        raise InputError(f"PDF 没有文字层（{len(pages)} 页都只有图像，可能是扫描件）", Location(file=str(p)), NO_TEXT_FIX)
+        raise InputError(
+            f"PDF 没有文字层（{len(pages)} 页都只有图像，可能是扫描件）", Location(file=str(p)), NO_TEXT_FIX
+        )
     _drop_furniture(pages)
     _join_tables(pages)
     text, tables = _render(pages)

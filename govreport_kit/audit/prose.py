@@ -61,16 +61,31 @@ class Values:
         return None if any(v is None for v in vals) else sum(vals)
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_COUNT = re.compile(r"(?<![零〇一二两三四五六七八九十百千万第每])([零〇一二两三四五六七八九十百千]+)(?=\s*[件条](?![事套实]))")
+_CN_COUNT = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万第每])([零〇一二两三四五六七八九十百千]+)(?=\s*[件条](?![事套实]))"
+)
 
 
 def cn_number(s: str) -> int | None:
-    """"十二" → 12, "两" → 2, "一百零五" → 105; None for what is not a well-formed count ("一二", "零")."""
+    """ "十二" → 12, "两" → 2, "一百零五" → 105; None for what is not a well-formed count ("一二", "零")."""
     if s in ("零", "〇"):
         return None
-    total, cur, prev_digit, last_unit = 0, None, False, 10 ** 6
+    total, cur, prev_digit, last_unit = 0, None, False, 10**6
     for i, ch in enumerate(s):
         if ch in ("零", "〇"):  # a placeholder between units ("一百零五")
             if i == 0 or cur is not None:
@@ -92,6 +107,7 @@ def cn_number(s: str) -> int | None:
 
 def cn_counts(text: str) -> str:
     """Counts written in Chinese numerals before 件/条 ("申请两件", "十二件") as digits; "一件事" stays."""
+
     def one(m: re.Match) -> str:
         n = cn_number(m.group(1))
         return m.group(0) if n is None else str(n)
@@ -146,14 +162,17 @@ _APPLICANT_KEYS = [(c.code, c.label) for c in fmt.T3_COLUMNS if c.code not in ("
 def application_quotes(text: str) -> list[Quote]:
     out: list[Quote] = []
     for sent in _sentences(text):
-        if "申请" not in sent and not re.search(r"(结转|顺延)[^,;]{0,4}下一?年", sent) and \
-                not any(re.search(pat, sent) for _, pat in _SUB_KEYS[:5]) and \
-                not ("主动" not in sent and any(re.search(pat, sent) for _, pat in _SUB_KEYS[5:])):
+        if (
+            "申请" not in sent
+            and not re.search(r"(结转|顺延)[^,;]{0,4}下一?年", sent)
+            and not any(re.search(pat, sent) for _, pat in _SUB_KEYS[:5])
+            and not ("主动" not in sent and any(re.search(pat, sent) for _, pat in _SUB_KEYS[5:]))
+        ):
             continue
         clauses = _clauses(sent)
         for k, clause in enumerate(clauses):
             for m in _COUNT.finditer(clause):
-                pre, post = clause[:m.start()], clause[m.end():]
+                pre, post = clause[: m.start()], clause[m.end() :]
                 value = int(m.group(1).replace(",", ""))
                 kind = _classify_application(pre, post)
                 if kind is None:
@@ -202,7 +221,7 @@ def review_quotes(text: str) -> list[Quote]:
             continue
         for clause in _clauses(sent):
             for m in _COUNT.finditer(clause):
-                near = clause[:m.start()][-12:]
+                near = clause[: m.start()][-12:]
                 r, s = near.rfind("复议"), near.rfind("诉讼")
                 if r < 0 and s < 0:
                     continue
@@ -220,8 +239,13 @@ def review_quotes(text: str) -> list[Quote]:
     return out
 
 
-_T2_KEYS = [("normative_documents", r"规范性文件"), ("regulations", r"规章"), ("licensing", r"行政许可"),
-            ("punishment", r"行政处罚"), ("enforcement", r"行政强制")]
+_T2_KEYS = [
+    ("normative_documents", r"规范性文件"),
+    ("regulations", r"规章"),
+    ("licensing", r"行政许可"),
+    ("punishment", r"行政处罚"),
+    ("enforcement", r"行政强制"),
+]
 _T2_QUALIFIERS = [("in_force", r"现行有效|有效的"), ("repealed", r"废止|失效"), ("issued", r"制发|印发|出台|制定|新发")]
 
 
@@ -232,17 +256,20 @@ def t2_quotes(text: str) -> list[Quote]:
             for m in _COUNT.finditer(clause):
                 if m.group(2) != "件":
                     continue
-                pre = clause[:m.start()]
+                pre = clause[: m.start()]
                 for code, pat in _T2_KEYS:
                     km = _last(pat, pre)
                     if km is None:
                         continue
-                    gap = pre[km.end():]
+                    gap = pre[km.end() :]
                     if not re.fullmatch(r"(?:决定|案件|数量)?(?:共|合计|总数|为|达)?(?:计)?", gap):
                         break
-                    if re.search(r"部门|等$", pre[max(0, km.start() - 4):km.start()]):
+                    if re.search(r"部门|等$", pre[max(0, km.start() - 4) : km.start()]):
                         break
-                    qual = next((q for q, qp in _T2_QUALIFIERS if re.search(qp, pre[max(0, km.start() - 12):km.start()])), None)
+                    qual = next(
+                        (q for q, qp in _T2_QUALIFIERS if re.search(qp, pre[max(0, km.start() - 12) : km.start()])),
+                        None,
+                    )
                     out.append(Quote(f"{code}:{qual or ''}", int(m.group(1).replace(",", "")), sent.strip()))
                     break
     return out
@@ -269,11 +296,11 @@ def breakdown_mismatches(text: str) -> list[tuple[int, int, str, str]]:
     out = []
     for sent in _sentences(text):
         for m in _BREAK_START.finditer(sent):
-            pre = sent[max(0, m.start() - 3):m.start()]
-            if re.search(r"[余多近约超]$", pre) or sent[m.end(2):m.end(2) + 1] == "余":
+            pre = sent[max(0, m.start() - 3) : m.start()]
+            if re.search(r"[余多近约超]$", pre) or sent[m.end(2) : m.end(2) + 1] == "余":
                 continue
             total, unit = int(m.group(1).replace(",", "")), m.group(2)
-            rest = sent[m.end():]
+            rest = sent[m.end() :]
             depth, parts = 0, []
             i = 0
             for tok in re.finditer(r"[()]|(\d+(?:,\d{3})*(?:\.\d+)?)\s*(件|条|%)", rest):
@@ -284,13 +311,13 @@ def breakdown_mismatches(text: str) -> list[tuple[int, int, str, str]]:
                     if depth < 0:
                         break
                 elif depth == 0 and tok.group(2) == unit:
-                    before = rest[i:tok.start()]
-                    if "余" in rest[tok.end(2):tok.end(2) + 1] or re.search(r"[余多近约]$", before):
+                    before = rest[i : tok.start()]
+                    if "余" in rest[tok.end(2) : tok.end(2) + 1] or re.search(r"[余多近约]$", before):
                         parts = []
                         break
                     parts.append(int(tok.group(1).replace(",", "")))
                 i = tok.end()
-            tail = rest[i:i + 2]
+            tail = rest[i : i + 2]
             listed = rest[:i]
             if re.search(r"另|此外|还有|以及其他", listed):  # more than a breakdown of the total
                 continue

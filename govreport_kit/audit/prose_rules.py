@@ -46,27 +46,81 @@ def _check_t3(quotes: list[Quote], v: Values) -> list[Finding]:
     for q in quotes:
         k = q.kind
         if k == "new" and new is not None and q.value != new:
-            out.append(make_finding("R-N-T3", f"正文“{_short(q.text)}”称新收申请{q.value}件，表三“本年新收”总计为{new}件",
-                                    "table3", "new", "total", new, q.value))
+            out.append(
+                make_finding(
+                    "R-N-T3",
+                    f"正文“{_short(q.text)}”称新收申请{q.value}件，表三“本年新收”总计为{new}件",
+                    "table3",
+                    "new",
+                    "total",
+                    new,
+                    q.value,
+                )
+            )
         elif k == "received" and new is not None and q.value not in {new, received}:
-            out.append(make_finding("R-N-T3", f"正文“{_short(q.text)}”称收到申请{q.value}件，表三本年新收{new}件"
-                                    f"（含上年结转共{received}件）", "table3", "new", "total", new, q.value))
+            out.append(
+                make_finding(
+                    "R-N-T3",
+                    f"正文“{_short(q.text)}”称收到申请{q.value}件，表三本年新收{new}件（含上年结转共{received}件）",
+                    "table3",
+                    "new",
+                    "total",
+                    new,
+                    q.value,
+                )
+            )
         elif k == "handled" and total is not None and q.value not in {total, new, received}:
-            out.append(make_finding("R-N-T3", f"正文“{_short(q.text)}”称办理/答复申请{q.value}件，表三“（七）总计”为{total}件",
-                                    "table3", "total", "total", total, q.value))
+            out.append(
+                make_finding(
+                    "R-N-T3",
+                    f"正文“{_short(q.text)}”称办理/答复申请{q.value}件，表三“（七）总计”为{total}件",
+                    "table3",
+                    "total",
+                    "total",
+                    total,
+                    q.value,
+                )
+            )
         elif k == "carried" and carried is not None and q.value != carried:
-            out.append(make_finding("R-N-T3", f"正文“{_short(q.text)}”称上年结转{q.value}件，表三为{carried}件",
-                                    "table3", "carried", "total", carried, q.value))
+            out.append(
+                make_finding(
+                    "R-N-T3",
+                    f"正文“{_short(q.text)}”称上年结转{q.value}件，表三为{carried}件",
+                    "table3",
+                    "carried",
+                    "total",
+                    carried,
+                    q.value,
+                )
+            )
         elif k == "carried_forward" and forward is not None and q.value != forward:
-            out.append(make_finding("R-N-T3", f"正文“{_short(q.text)}”称结转下年度{q.value}件，表三为{forward}件",
-                                    "table3", "carried_forward", "total", forward, q.value))
+            out.append(
+                make_finding(
+                    "R-N-T3",
+                    f"正文“{_short(q.text)}”称结转下年度{q.value}件，表三为{forward}件",
+                    "table3",
+                    "carried_forward",
+                    "total",
+                    forward,
+                    q.value,
+                )
+            )
         elif k.startswith("applicant:"):
             col = k.split(":", 1)[1]
             a, b = v.t3_row("new", col), v.t3_row("carried", col)
             if a is not None and b is not None and q.value not in {a, a + b}:
                 label = fmt.column_label("table3", col)
-                out.append(make_finding("R-N-T3", f"正文“{_short(q.text)}”称{label}申请{q.value}件，表三本年新收{label}为{a}件",
-                                        "table3", "new", col, a, q.value))
+                out.append(
+                    make_finding(
+                        "R-N-T3",
+                        f"正文“{_short(q.text)}”称{label}申请{q.value}件，表三本年新收{label}为{a}件",
+                        "table3",
+                        "new",
+                        col,
+                        a,
+                        q.value,
+                    )
+                )
         elif k.startswith("sub:"):
             code = k.split(":", 1)[1]
             if k == "sub:disclosed" or code not in subs:
@@ -79,8 +133,17 @@ def _check_t3(quotes: list[Quote], v: Values) -> list[Finding]:
         quoted = sum(subs[c] for c in five) + subs.get("disclosed", subs.get("granted", 0) + subs.get("partial", 0))
         target = handled_quote if handled_quote is not None else total
         if target is not None and quoted != target:
-            out.append(make_finding("R-N-SUB", f"正文引用的各类办理结果合计{quoted}件，与办理总数{target}件不符",
-                                    "table3", "total", "total", target, quoted))
+            out.append(
+                make_finding(
+                    "R-N-SUB",
+                    f"正文引用的各类办理结果合计{quoted}件，与办理总数{target}件不符",
+                    "table3",
+                    "total",
+                    "total",
+                    target,
+                    quoted,
+                )
+            )
     return out
 
 
@@ -112,23 +175,54 @@ def _check_t4(quotes: list[Quote], v: Values) -> list[Finding]:
     tot = {g: v.get("table4", g, "total") for g in groups}
     for q in quotes:
         if q.kind == "review" and tot["review"] is not None and q.value != tot["review"]:
-            out.append(make_finding("R-N-T4", f"正文“{_short(q.text)}”称行政复议{q.value}件，表四行政复议总计为{tot['review']}件",
-                                    "table4", "review", "total", tot["review"], q.value))
+            out.append(
+                make_finding(
+                    "R-N-T4",
+                    f"正文“{_short(q.text)}”称行政复议{q.value}件，表四行政复议总计为{tot['review']}件",
+                    "table4",
+                    "review",
+                    "total",
+                    tot["review"],
+                    q.value,
+                )
+            )
         elif q.kind == "litigation":
             a, b = tot["litigation_direct"], tot["litigation_after_review"]
             if a is not None and b is not None and q.value != a + b:
-                out.append(make_finding("R-N-T4", f"正文“{_short(q.text)}”称行政诉讼{q.value}件，表四两类行政诉讼总计为{a + b}件",
-                                        "table4", "litigation_direct", "total", a + b, q.value))
+                out.append(
+                    make_finding(
+                        "R-N-T4",
+                        f"正文“{_short(q.text)}”称行政诉讼{q.value}件，表四两类行政诉讼总计为{a + b}件",
+                        "table4",
+                        "litigation_direct",
+                        "total",
+                        a + b,
+                        q.value,
+                    )
+                )
         elif q.kind in ("all_upheld", "all_closed", "none_corrected"):
-            cols = {"all_upheld": ("corrected", "other", "pending"), "all_closed": ("pending",),
-                    "none_corrected": ("corrected",)}[q.kind]
+            cols = {
+                "all_upheld": ("corrected", "other", "pending"),
+                "all_closed": ("pending",),
+                "none_corrected": ("corrected",),
+            }[q.kind]
             word = {"all_upheld": "均获维持", "all_closed": "均已审结", "none_corrected": "均未被纠正"}[q.kind]
             for g in groups:
                 for c in cols:
                     x = v.get("table4", g, c)
                     if x:
-                        out.append(make_finding("R-N-T4", f"正文称复议、诉讼“{word}”，但表四{fmt.row_label('table4', g)}"
-                                                f"“{fmt.column_label('table4', c)}”为{x}件", "table4", g, c, 0, x))
+                        out.append(
+                            make_finding(
+                                "R-N-T4",
+                                f"正文称复议、诉讼“{word}”，但表四{fmt.row_label('table4', g)}"
+                                f"“{fmt.column_label('table4', c)}”为{x}件",
+                                "table4",
+                                g,
+                                c,
+                                0,
+                                x,
+                            )
+                        )
     return out
 
 
@@ -152,8 +246,17 @@ def _check_t2(quotes: list[Quote], v: Values) -> list[Finding]:
             continue
         label = fmt.row_label("table2", row, v.form)
         shown = "、".join(str(x) for x in values)
-        out.append(make_finding("R-N-T2", f"正文“{_short(q.text)}”称{label}{q.value}件，表二{label}为{shown}",
-                                "table2", row, cols[0], values[0], q.value))
+        out.append(
+            make_finding(
+                "R-N-T2",
+                f"正文“{_short(q.text)}”称{label}{q.value}件，表二{label}为{shown}",
+                "table2",
+                row,
+                cols[0],
+                values[0],
+                q.value,
+            )
+        )
     return out
 
 
@@ -167,9 +270,18 @@ def check_narrative(overview: str, v: Values) -> list[Finding]:
     out += _check_t2(t2_quotes(text), v)
     for total, parts, unit, sent in breakdown_mismatches(text):
         rule = "R-N-T3" if "申请" in sent else "R-N-T2"
-        out.append(make_finding(rule, f"正文“{_short(sent)}”给出总数{total}{unit}，但所列分项合计{parts}{unit}",
-                                expected=parts, found=total))
+        out.append(
+            make_finding(
+                rule,
+                f"正文“{_short(sent)}”给出总数{total}{unit}，但所列分项合计{parts}{unit}",
+                expected=parts,
+                found=total,
+            )
+        )
     for what, sent in unit_problems(text):
-        out.append(make_finding("R-N-UNIT", f"正文“{_short(sent)}”中的“{what}”单位不合理，请核对数量级（条、件、万元、元）",
-                                found=what))
+        out.append(
+            make_finding(
+                "R-N-UNIT", f"正文“{_short(sent)}”中的“{what}”单位不合理，请核对数量级（条、件、万元、元）", found=what
+            )
+        )
     return out

@@ -30,9 +30,14 @@ _LINKED = ("cell-", "row-", "part-table")
 
 def _finding(f, prefix: str) -> dict[str, Any]:
     target = render.finding_target(f)
-    return {"severity": f.severity, "label": fmt.SEVERITY_LABELS.get(f.severity, f.severity), "rule": f.rule,
-            "place": place_text(f, source=False), "message": f.message,
-            "href": prefix + target if target and target.startswith(_LINKED) else None}
+    return {
+        "severity": f.severity,
+        "label": fmt.SEVERITY_LABELS.get(f.severity, f.severity),
+        "rule": f.rule,
+        "place": place_text(f, source=False),
+        "message": f.message,
+        "href": prefix + target if target and target.startswith(_LINKED) else None,
+    }
 
 
 def _shown(findings, prefix: str) -> tuple[list[dict[str, Any]], int]:

@@ -28,7 +28,11 @@ def _t2_units(rr: RowRead, reading: Reading, form: str, header_units: str) -> Re
             if form == "2021" and rr.spec.code == "fees_wan_yuan":
                 value = Decimal(value) / _WAN if unit == "元" else Decimal(value)
             elif form == "2019" and col == "total_amount_yuan":
-                value = Decimal(value) * _WAN if (unit == "万元" or (unit is None and header_units == "万元")) else Decimal(value)
+                value = (
+                    Decimal(value) * _WAN
+                    if (unit == "万元" or (unit is None and header_units == "万元"))
+                    else Decimal(value)
+                )
         out.append((value, state, unit))
     return tuple(out)
 
@@ -54,8 +58,10 @@ def resolve_table(tr: TableRead, facts: dict | None = None, prev_stock: dict | N
             dropped = _blank_dropped_readings(rr, identity) if identity is not None else []
             if dropped:  # the digits fill every cell only against the identity: or blanks were dropped
                 rr.readings.readings = rr.readings.readings[:MAX_LISTED] + dropped
-                rr.problem = (f"此行数字连在一起：拆满{rr.spec.n}格不符合本行勾稽关系，若有空白单元格被省略则有"
-                              f"{len(dropped)}种以上读法，无法确定")
+                rr.problem = (
+                    f"此行数字连在一起：拆满{rr.spec.n}格不符合本行勾稽关系，若有空白单元格被省略则有"
+                    f"{len(dropped)}种以上读法，无法确定"
+                )
             elif len(rr.readings.readings) == 1:
                 rr.readings.exact = True
         readings = rr.readings.readings
@@ -103,8 +109,9 @@ def _settle(tr: TableRead) -> None:
             elif rr.readings and rr.readings.too_many:
                 rr.problem = f"此行数字连在一起，可拆成{n}种以上读法，无法唯一确定"
             elif tr.table == "table2":
-                rr.problem = (f"此行可读成{n}种数值；表二没有行内勾稽关系，正文和上年报告也没有可据以判断的数字，"
-                              "无法唯一确定")
+                rr.problem = (
+                    f"此行可读成{n}种数值；表二没有行内勾稽关系，正文和上年报告也没有可据以判断的数字，无法唯一确定"
+                )
             else:
                 rr.problem = f"此行可读成{n}种数值，都符合表内勾稽关系，无法唯一确定"
 

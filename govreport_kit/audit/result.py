@@ -9,7 +9,12 @@ from govreport_kit.checks.findings import Finding, has_errors
 from govreport_kit.core.model import AgencyYear
 
 MISSING_TABLE, TRUNCATED, AMBIGUOUS_ROW, UNKNOWN_LABEL = "missing_table", "truncated", "ambiguous_row", "unknown_label"
-MISSING_ROW, MISSING_META, UNREADABLE_FILE, NOT_A_NUMBER = "missing_row", "missing_meta", "unreadable_file", "not_a_number"
+MISSING_ROW, MISSING_META, UNREADABLE_FILE, NOT_A_NUMBER = (
+    "missing_row",
+    "missing_meta",
+    "unreadable_file",
+    "not_a_number",
+)
 
 
 @dataclass
@@ -25,8 +30,15 @@ class Unreadable:
     found: str | None = None  # the text as found
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "table": self.table, "row": self.row, "candidates": self.candidates,
-                "nearest": self.nearest, "found": self.found, "message": self.message}
+        return {
+            "kind": self.kind,
+            "table": self.table,
+            "row": self.row,
+            "candidates": self.candidates,
+            "nearest": self.nearest,
+            "found": self.found,
+            "message": self.message,
+        }
 
 
 @dataclass

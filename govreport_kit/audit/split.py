@@ -65,7 +65,9 @@ def _max_parts(p: Piece) -> int:
     return len(p.digits) if p.splittable else 1
 
 
-def enumerate_readings(pieces: Sequence[Piece], n: int, targets: dict[int, tuple[int, ...]] | None = None) -> RowReadings:
+def enumerate_readings(
+    pieces: Sequence[Piece], n: int, targets: dict[int, tuple[int, ...]] | None = None
+) -> RowReadings:
     """Every reading of ``pieces`` as ``n`` cells.
 
     ``targets`` maps a cell to the cells it must be the sum of (表三 总计, 表四 每组总计): a run of
@@ -104,8 +106,9 @@ def _sum_of(cells: list[Cell], sources: tuple[int, ...]):
     return sum(_num(cells[j]) for j in sources)
 
 
-def _search(items: list[Piece], n: int, targets: dict[int, tuple[int, ...]], suffix_max: list[int],
-            out: RowReadings) -> None:
+def _search(
+    items: list[Piece], n: int, targets: dict[int, tuple[int, ...]], suffix_max: list[int], out: RowReadings
+) -> None:
     """The depth-first search of :func:`enumerate_readings` over where each run of digits is cut."""
     cells: list[Cell] = []
     steps = [0]
@@ -190,7 +193,10 @@ def _row_targets(columns: Sequence[fmt.Column], groups: int = 1) -> dict[int, tu
 #: The identities of one row (R-T3-ROW; R-T4-SUM per group) as cells that must be the sum of
 #: others, derived from the format: used while cutting digit runs and to filter readings.
 ROW_TARGETS: dict[str, dict[int, tuple[int, ...]] | None] = {
-    "table2": None, "table3": _row_targets(fmt.T3_COLUMNS), "table4": _row_targets(fmt.T4_RESULTS, len(fmt.T4_GROUPS))}
+    "table2": None,
+    "table3": _row_targets(fmt.T3_COLUMNS),
+    "table4": _row_targets(fmt.T4_RESULTS, len(fmt.T4_GROUPS)),
+}
 
 
 def _row_ok(targets: dict[int, tuple[int, ...]]) -> Callable[[Reading], bool]:
@@ -216,8 +222,9 @@ def t3_constraints(form: str) -> list[list[tuple[str, int]]]:
     return [bal, col]
 
 
-def solve_across_rows(cands: dict[str, list[Reading]], constraints: Iterable[list[tuple[str, int]]],
-                      width: int = 7) -> dict[str, list[Reading]]:
+def solve_across_rows(
+    cands: dict[str, list[Reading]], constraints: Iterable[list[tuple[str, int]]], width: int = 7
+) -> dict[str, list[Reading]]:
     """Narrow ambiguous rows with identities that hold per column across rows.
 
     Rows absent from ``cands`` (not read) make an identity unusable. An identity that no

@@ -26,13 +26,17 @@ def candidates_text(c: list) -> str:
 
 def summarize(res: AuditResult) -> str:
     lines = [f"== {res.source}"]
-    lines.append(f"   机关：{res.agency or '（未能识别）'}    年度：{res.year or '（未能识别）'}    "
-                 f"格式：{FORMAT_NAMES.get(res.format, res.format)}" + (f"（{res.format_reason}）" if res.format_reason else ""))
+    lines.append(
+        f"   机关：{res.agency or '（未能识别）'}    年度：{res.year or '（未能识别）'}    "
+        f"格式：{FORMAT_NAMES.get(res.format, res.format)}" + (f"（{res.format_reason}）" if res.format_reason else "")
+    )
     if res.title:
         lines.append(f"   标题：{res.title}")
     read, total = _cells(res)
     if total:
-        lines.append(f"   表格单元格：读出 {read}/{total} 个" + (f"，{total - read} 个未能读出（见下）" if read < total else ""))
+        lines.append(
+            f"   表格单元格：读出 {read}/{total} 个" + (f"，{total - read} 个未能读出（见下）" if read < total else "")
+        )
     shown = [f for f in res.findings if f.severity != fmt.INFO]
     infos = [f for f in res.findings if f.severity == fmt.INFO]
     if shown:
@@ -42,8 +46,12 @@ def summarize(res: AuditResult) -> str:
         lines.append("   没有发现错误或警告。")
     if infos:
         counts = Counter(f.rule for f in infos)
-        lines.append("   提示：" + "，".join(f"{fmt.RULE_BY_ID[r].title if r in fmt.RULE_BY_ID else r} {n} 处"
-                                          for r, n in sorted(counts.items())))
+        lines.append(
+            "   提示："
+            + "，".join(
+                f"{fmt.RULE_BY_ID[r].title if r in fmt.RULE_BY_ID else r} {n} 处" for r, n in sorted(counts.items())
+            )
+        )
     if res.unreadable:
         lines.append("   未能读出或需要人工核对：")
         for u in res.unreadable:

@@ -123,14 +123,14 @@ def _anchor_rows(stream: str, specs: list[RowSpec]) -> list[RowRead]:
         for key in rr.spec.keys:
             i = stream.find(key, pos)
             if i >= 0:
-                rr.found, rr.start, rr.end = stream[i:i + len(key)], i, i + len(key)
+                rr.found, rr.start, rr.end = stream[i : i + len(key)], i, i + len(key)
                 pos = rr.end
                 break
     for k, rr in enumerate(reads):  # pass 2: label without its number, then by similarity
         if rr.found is not None:
             continue
         lo = max((r.end for r in reads[:k] if r.found is not None), default=0)
-        hi = min((r.start for r in reads[k + 1:] if r.found is not None), default=len(stream))
+        hi = min((r.start for r in reads[k + 1 :] if r.found is not None), default=len(stream))
         gap = stream[lo:hi]
         cores = [rr.spec.core] + [strip_enum(x) for x in rr.spec.keys[1:]]
         if len(rr.spec.core) > 8:
@@ -154,8 +154,9 @@ def _anchor_rows(stream: str, specs: list[RowSpec]) -> list[RowRead]:
             best = None
             for m in re.finditer(r"[^\d\s|/—–\-]{2,}", gap):
                 frag = m.group(0)
-                if (first and strip_enum(frag) in _header_words(rr.spec.table)) or \
-                        (frag not in rr.spec.keys and frag in _fixed_words(rr.spec.table)):
+                if (first and strip_enum(frag) in _header_words(rr.spec.table)) or (
+                    frag not in rr.spec.keys and frag in _fixed_words(rr.spec.table)
+                ):
                     continue  # a header word or another fixed text (group label "(六)其他处理") is no row label
                 r = _ratio(rr.spec.core, strip_enum(frag))
                 if r >= FUZZY_LABEL_MIN and (best is None or r > best[0]):
@@ -167,7 +168,7 @@ def _anchor_rows(stream: str, specs: list[RowSpec]) -> list[RowRead]:
                 hit = (start, best[2], False)
         if hit is not None:
             rr.start, rr.end, rr.exact = hit
-            rr.found = stream[rr.start:rr.end]
+            rr.found = stream[rr.start : rr.end]
     return reads
 
 
@@ -208,8 +209,9 @@ def _label_issues(stream: str, table: str, form: str, specs: list[RowSpec]) -> l
         frag = m.group(0)
         if not has_cjk(frag) or frag in ("万元",):
             continue
-        best = max(((_ratio(frag, w), w) for w in labels if abs(len(w) - len(frag)) <= max(3, len(w) // 3)),
-                   default=(0.0, ""))
+        best = max(
+            ((_ratio(frag, w), w) for w in labels if abs(len(w) - len(frag)) <= max(3, len(w) // 3)), default=(0.0, "")
+        )
         if TYPO_REPORT_MIN <= best[0] < 1.0:
             issues.append((frag, best[1], round(best[0], 2)))
     return issues
@@ -217,7 +219,9 @@ def _label_issues(stream: str, table: str, form: str, specs: list[RowSpec]) -> l
 
 MASK = "\x00"
 _CUT_LABEL = re.compile(r"\d\.[\u3400-\u9fff“”\"(),、]+\s*$")
-_TRAILING_ENUM = re.compile(r"(?:\(\d{1,2}\)|\d{1,2}\.|[①-⑳]|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}、)[ \t]*$")
+_TRAILING_ENUM = re.compile(
+    r"(?:\(\d{1,2}\)|\d{1,2}\.|[①-⑳]|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}、)[ \t]*$"
+)
 
 
 def _mask_words(segment: str, table: str, form: str) -> str:
@@ -251,12 +255,16 @@ def read_rows(region: str, table: str, form: str, at_end: bool = False) -> Table
     for k, rr in enumerate(reads):
         if rr.found is None:
             continue
-        nxt = min((r.start for r in reads[k + 1:] if r.found is not None and r.start >= rr.end), default=len(stream))
-        seg = stream[rr.end:nxt]
-        nxt_read = next((r for r in reads[k + 1:] if r.found is not None), None)
+        nxt = min((r.start for r in reads[k + 1 :] if r.found is not None and r.start >= rr.end), default=len(stream))
+        seg = stream[rr.end : nxt]
+        nxt_read = next((r for r in reads[k + 1 :] if r.found is not None), None)
         if nxt_read is not None and nxt_read.found not in nxt_read.spec.keys:
             prefix = nxt_read.spec.prefix  # the next row's own item number ("2.", "(1)", "1、")
-            seg = seg.rstrip()[:-len(prefix)] if prefix and seg.rstrip().endswith(prefix) else _TRAILING_ENUM.sub("", seg)
+            seg = (
+                seg.rstrip()[: -len(prefix)]
+                if prefix and seg.rstrip().endswith(prefix)
+                else _TRAILING_ENUM.sub("", seg)
+            )
         if at_end and nxt == len(stream):  # a cut next label ("…739524(五)不予处理1.信访"): its number is no cell
             seg = _CUT_LABEL.sub("", seg)
         masked = _mask_words(seg, table, form)
@@ -281,7 +289,7 @@ def read_rows(region: str, table: str, form: str, at_end: bool = False) -> Table
     last_found = max(k for k, r in enumerate(reads) if r.found is not None)
     if at_end and last_found < len(reads) - 1:
         tr.truncated = True
-        for rr in reads[last_found + 1:]:
+        for rr in reads[last_found + 1 :]:
             rr.truncated = True
             rr.problem = "报告在此行之前中断"
     tr.label_issues = _label_issues(stream, table, form, specs)
@@ -327,9 +335,9 @@ def _read_table4(stream: str, spec: RowSpec, form: str, at_end: bool) -> TableRe
         return tr
     _, a, b = best
     first = re.search(r"[\d/—–-]", stream[a:b])
-    if first is not None and "\n" in stream[a:a + first.start()]:  # the data row starts on its own line
+    if first is not None and "\n" in stream[a : a + first.start()]:  # the data row starts on its own line
         a = stream.rindex("\n", a, a + first.start()) + 1
-    rr.found, rr.start, rr.end, tr.found = stream[max(0, a - 4):a], a, a, True
+    rr.found, rr.start, rr.end, tr.found = stream[max(0, a - 4) : a], a, a, True
     seg = stream[a:b]
     rr.pieces = segment_pieces(seg)
     by_group = _t4_group_rows(stream, words, spec.n)
@@ -363,7 +371,7 @@ def _t4_group_rows(stream: str, words: str, n: int) -> tuple[list[Piece], int] |
                 break
         if hit is None:
             return None
-        row = [p for p in segment_pieces(stream[hit[0]:hit[1]]) if p.kind != "pad"]
+        row = [p for p in segment_pieces(stream[hit[0] : hit[1]]) if p.kind != "pad"]
         if len(row) != size or any(not p.strong for p in row):
             return None
         pieces += row

@@ -97,7 +97,7 @@ def _tokens(text: str, strong: bool, stop_at_text: bool = False) -> list[Piece]:
     out: list[Piece] = []
     last_end = 0
     for m in _TOKEN.finditer(text):
-        if stop_at_text and out and _CJK.search(text[last_end:m.start()]):
+        if stop_at_text and out and _CJK.search(text[last_end : m.start()]):
             break
         last_end = m.end()
         if m.group("na"):
@@ -107,9 +107,18 @@ def _tokens(text: str, strong: bool, stop_at_text: bool = False) -> list[Piece]:
         value = parse_number(num, sign)
         plain = num.replace(",", "")
         digits, _, dec = plain.partition(".")
-        out.append(Piece(VALUE, m.group(0), value=value, unit=unit, strong=strong,
-                         sign=-1 if sign and "-" in sign else 1,
-                         digits=digits if "," not in num else "", decimals="." + dec if dec else ""))
+        out.append(
+            Piece(
+                VALUE,
+                m.group(0),
+                value=value,
+                unit=unit,
+                strong=strong,
+                sign=-1 if sign and "-" in sign else 1,
+                digits=digits if "," not in num else "",
+                decimals="." + dec if dec else "",
+            )
+        )
     return out
 
 

@@ -33,8 +33,9 @@ class AgencyYearFiles:
         return [p for p in (self.params, self.data, self.narrative) if p.exists()]
 
 
-def agency_year_files(params_dir: str | os.PathLike, code: str, year: int, *, data_suffix: str = ".xlsx",
-                      key: str = "code") -> AgencyYearFiles:
+def agency_year_files(
+    params_dir: str | os.PathLike, code: str, year: int, *, data_suffix: str = ".xlsx", key: str = "code"
+) -> AgencyYearFiles:
     """``<params_dir>/<code>/<year>.yaml``, ``.<data_suffix>`` and ``.md``, after checking the code.
 
     ``key`` names the code's origin in an error (``code``, ``--agency`` …).
@@ -47,11 +48,22 @@ def agency_year_files(params_dir: str | os.PathLike, code: str, year: int, *, da
     return AgencyYearFiles(folder / f"{year}.yaml", folder / f"{year}{data_suffix}", folder / f"{year}.md")
 
 
-def params_dict(agency: Agency, year: int, form: str, data_name: str, narrative_name: str | None = None, *,
-                report: dict[str, Any] | None = None) -> dict[str, Any]:
+def params_dict(
+    agency: Agency,
+    year: int,
+    form: str,
+    data_name: str,
+    narrative_name: str | None = None,
+    *,
+    report: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The params file's content: agency details (empty ones as null), year, format, data and narrative file names."""
-    raw: dict[str, Any] = {"agency": {k: (getattr(agency, k, "") or None) for k, _ in fmt.AGENCY_FIELDS},
-                           "year": year, "format": form, "data": data_name}
+    raw: dict[str, Any] = {
+        "agency": {k: (getattr(agency, k, "") or None) for k, _ in fmt.AGENCY_FIELDS},
+        "year": year,
+        "format": form,
+        "data": data_name,
+    }
     if narrative_name:
         raw["narrative"] = narrative_name
     if report:

@@ -72,7 +72,7 @@ def structure_subheads(text: str) -> str:
         expected += 1
         title = SUBHEAD_TITLE_RE.match(text, m.end())
         head, rest_at = (title.group(1), title.end()) if title else ("", m.end())
-        out += [text[last:m.start()].rstrip(), f"\n\n## （{m.group(1)}）{head}\n\n"]
+        out += [text[last : m.start()].rstrip(), f"\n\n## （{m.group(1)}）{head}\n\n"]
         last = rest_at
     out.append(text[last:])
     return "".join(out).strip()
@@ -149,8 +149,11 @@ def import_report(report: str | Path, code: str, params_dir: str | Path, overwri
     existing = files.existing()
     if existing and not overwrite:
         names = "、".join(str(p) for p in existing)
-        raise InputError(f"文件已存在，不会覆盖：{names}", Location(file=str(existing[0])),
-                         "如确需用本报告的内容替换它们，请加 --force；或先把已有文件改名或移走")
+        raise InputError(
+            f"文件已存在，不会覆盖：{names}",
+            Location(file=str(existing[0])),
+            "如确需用本报告的内容替换它们，请加 --force；或先把已有文件改名或移走",
+        )
     preamble = res.model.narrative.get("preamble", "")
     name = res.agency or code
     model = res.model

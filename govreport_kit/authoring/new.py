@@ -48,23 +48,48 @@ def skeleton_markdown() -> str:
     """A narrative for a first year: headings, placeholders for every number, prose to fill."""
     heads = fmt.OVERVIEW_SUBHEADS
     title = {p.code: p.title for p in fmt.PARTS}
-    return "\n".join([
-        "按照《中华人民共和国政府信息公开条例》规定编制本年度报告。本年度报告中所列数据统计期限为"
-        "{{ period.start }}至{{ period.end }}。如对本年度报告有疑问和意见建议，请与{{ agency.name }}联系"
-        "（地址：{{ agency.address }}，电话：{{ agency.phone }}，电子邮箱：{{ agency.email }}）。", "",
-        f"# {title['overview']}", "",
-        f"## {heads[0]}", "", TO_FILL, "",
-        "本年制发行政规范性文件{{ table2.normative_documents.issued }}件，现行有效"
-        "{{ table2.normative_documents.in_force }}件。", "",
-        f"## {heads[1]}", "",
-        "本年新收政府信息公开申请{{ table3.new.total }}件，上年结转{{ table3.carried.total }}件，"
-        "办结{{ table3.total.total }}件，结转下年度继续办理{{ table3.carried_forward.total }}件。", "",
-        f"## {heads[2]}", "", TO_FILL, "",
-        f"## {heads[3]}", "", TO_FILL, "",
-        f"## {heads[4]}", "", TO_FILL, "",
-        f"# {title['problems']}", "", TO_FILL, "",
-        f"# {title['other']}", "", TO_FILL, "",
-    ])
+    return "\n".join(
+        [
+            "按照《中华人民共和国政府信息公开条例》规定编制本年度报告。本年度报告中所列数据统计期限为"
+            "{{ period.start }}至{{ period.end }}。如对本年度报告有疑问和意见建议，请与{{ agency.name }}联系"
+            "（地址：{{ agency.address }}，电话：{{ agency.phone }}，电子邮箱：{{ agency.email }}）。",
+            "",
+            f"# {title['overview']}",
+            "",
+            f"## {heads[0]}",
+            "",
+            TO_FILL,
+            "",
+            "本年制发行政规范性文件{{ table2.normative_documents.issued }}件，现行有效"
+            "{{ table2.normative_documents.in_force }}件。",
+            "",
+            f"## {heads[1]}",
+            "",
+            "本年新收政府信息公开申请{{ table3.new.total }}件，上年结转{{ table3.carried.total }}件，"
+            "办结{{ table3.total.total }}件，结转下年度继续办理{{ table3.carried_forward.total }}件。",
+            "",
+            f"## {heads[2]}",
+            "",
+            TO_FILL,
+            "",
+            f"## {heads[3]}",
+            "",
+            TO_FILL,
+            "",
+            f"## {heads[4]}",
+            "",
+            TO_FILL,
+            "",
+            f"# {title['problems']}",
+            "",
+            TO_FILL,
+            "",
+            f"# {title['other']}",
+            "",
+            TO_FILL,
+            "",
+        ]
+    )
 
 
 def skeleton_from(previous_markdown: str) -> str:
@@ -99,8 +124,11 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
     out = Scaffold(files.params, files.data, files.narrative)
     existing = files.existing()
     if existing:
-        raise ParamsError(f"文件已存在，不会覆盖：{'、'.join(str(p) for p in existing)}", Location(file=str(existing[0])),
-                          "换一个年度，或先把已有文件改名或移走")
+        raise ParamsError(
+            f"文件已存在，不会覆盖：{'、'.join(str(p) for p in existing)}",
+            Location(file=str(existing[0])),
+            "换一个年度，或先把已有文件改名或移走",
+        )
     model, narrative, previous = _start_from_previous(out, Agency(name=name, code=code), year)
     extra: dict[str, str] = {}
     extra_files: dict[Path, bytes] = {}
@@ -157,7 +185,18 @@ def open_applications(ledger, year: int) -> list[dict]:
     for _, r in ledger.frame.iterrows():
         if (r["received"] is not None and r["received"] > end) or (r["closed"] is not None and r["closed"] <= end):
             continue
-        rows.append({"id": r["id"], "received": r["received"], "applicant": r["applicant_text"],
-                     "channel": r["channel_text"], "corrected": r["corrected"], "extended": True if r["extended"] else None,
-                     "closed": r["closed"], "outcome": r["outcome_text"], "fee_yuan": r["fee_yuan"], "note": r["note"]})
+        rows.append(
+            {
+                "id": r["id"],
+                "received": r["received"],
+                "applicant": r["applicant_text"],
+                "channel": r["channel_text"],
+                "corrected": r["corrected"],
+                "extended": True if r["extended"] else None,
+                "closed": r["closed"],
+                "outcome": r["outcome_text"],
+                "fee_yuan": r["fee_yuan"],
+                "note": r["note"],
+            }
+        )
     return rows

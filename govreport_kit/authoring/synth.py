@@ -35,25 +35,74 @@ ERROR_KINDS = DATA_ERRORS + RUNTIME_FAULTS
 FAULTS_FILE = "faults.json"
 
 _REGIONS = (
-    ("xishan", "昆明市西山区"), ("wuhua", "昆明市五华区"), ("panlong", "昆明市盘龙区"), ("guandu", "昆明市官渡区"),
-    ("chenggong", "昆明市呈贡区"), ("jinning", "昆明市晋宁区"), ("anning", "安宁市"), ("fumin", "富民县"),
-    ("yiliang", "宜良县"), ("shilin", "石林彝族自治县"), ("songming", "嵩明县"), ("luquan", "禄劝彝族苗族自治县"),
+    ("xishan", "昆明市西山区"),
+    ("wuhua", "昆明市五华区"),
+    ("panlong", "昆明市盘龙区"),
+    ("guandu", "昆明市官渡区"),
+    ("chenggong", "昆明市呈贡区"),
+    ("jinning", "昆明市晋宁区"),
+    ("anning", "安宁市"),
+    ("fumin", "富民县"),
+    ("yiliang", "宜良县"),
+    ("shilin", "石林彝族自治县"),
+    ("songming", "嵩明县"),
+    ("luquan", "禄劝彝族苗族自治县"),
 )
 _DEPARTMENTS = (
-    ("gov", "人民政府办公室"), ("edu", "教育体育局"), ("health", "卫生健康局"), ("nrp", "自然资源局"),
-    ("housing", "住房和城乡建设局"), ("hrss", "人力资源和社会保障局"), ("finance", "财政局"), ("market", "市场监督管理局"),
-    ("transport", "交通运输局"), ("water", "水务局"), ("agri", "农业农村局"), ("civil", "民政局"),
-    ("eco", "生态环境分局"), ("emergency", "应急管理局"), ("culture", "文化和旅游局"), ("stats", "统计局"),
+    ("gov", "人民政府办公室"),
+    ("edu", "教育体育局"),
+    ("health", "卫生健康局"),
+    ("nrp", "自然资源局"),
+    ("housing", "住房和城乡建设局"),
+    ("hrss", "人力资源和社会保障局"),
+    ("finance", "财政局"),
+    ("market", "市场监督管理局"),
+    ("transport", "交通运输局"),
+    ("water", "水务局"),
+    ("agri", "农业农村局"),
+    ("civil", "民政局"),
+    ("eco", "生态环境分局"),
+    ("emergency", "应急管理局"),
+    ("culture", "文化和旅游局"),
+    ("stats", "统计局"),
 )
 # Relative weights of the 21 outcome rows (granted, partial, denied…, unable…, not processed…, other…).
-_OUTCOME_WEIGHTS = dict(zip(fmt.T3_OUTCOME_ROWS, (
-    40, 9, 0.3, 1, 0.3, 1.5, 1.5, 2, 0.5, 0.5,  # granted … denied_query_matter
-    18, 2, 2,  # unable_*
-    3, 3, 0.5, 1, 2,  # not_processed_*
-    3, 0.3, 2,  # other_*
-)))
-_COLUMN_WEIGHTS = {"natural_person": 85, "commercial": 9, "research": 0.5, "social_welfare": 0.5,
-                   "legal_service": 2, "other_org": 3}
+_OUTCOME_WEIGHTS = dict(
+    zip(
+        fmt.T3_OUTCOME_ROWS,
+        (
+            40,
+            9,
+            0.3,
+            1,
+            0.3,
+            1.5,
+            1.5,
+            2,
+            0.5,
+            0.5,  # granted … denied_query_matter
+            18,
+            2,
+            2,  # unable_*
+            3,
+            3,
+            0.5,
+            1,
+            2,  # not_processed_*
+            3,
+            0.3,
+            2,  # other_*
+        ),
+    )
+)
+_COLUMN_WEIGHTS = {
+    "natural_person": 85,
+    "commercial": 9,
+    "research": 0.5,
+    "social_welfare": 0.5,
+    "legal_service": 2,
+    "other_org": 3,
+}
 
 
 @dataclass(frozen=True)
@@ -121,7 +170,7 @@ def _fees(rng: random.Random) -> Decimal:
     if rng.random() < 0.6:
         return Decimal("0")
     places = rng.randint(2, 6)
-    units = rng.randint(1, 50_000 * 10 ** places // 100)  # up to about 500 万元
+    units = rng.randint(1, 50_000 * 10**places // 100)  # up to about 500 万元
     return Decimal(units).scaleb(-places)
 
 
@@ -154,15 +203,20 @@ def _agency(rng: random.Random, index: int, used: set[str]) -> Agency:
     assert agency_code_problem(code) is None, code
     name = rname + dname
     return Agency(
-        name=name, code=code, region=rname,
+        name=name,
+        code=code,
+        region=rname,
         address=f"{rname}{rng.choice(('人民路', '滇池路', '春城路', '环城西路'))}{rng.randint(1, 400)}号",
-        postcode=f"650{rng.randint(100, 999)}", phone=f"0871-6{rng.randint(1000000, 9999999)}",
-        email=f"{code.replace('-', '')}@example.gov.cn", website=f"https://{rcode}.example.gov.cn/",
+        postcode=f"650{rng.randint(100, 999)}",
+        phone=f"0871-6{rng.randint(1000000, 9999999)}",
+        email=f"{code.replace('-', '')}@example.gov.cn",
+        website=f"https://{rcode}.example.gov.cn/",
     )
 
 
-def synth_agency_years(n: int, seed: int = 0, years: Iterable[int] = (2023,),
-                       errors: Mapping[Any, str] | None = None) -> list[SynthAgency]:
+def synth_agency_years(
+    n: int, seed: int = 0, years: Iterable[int] = (2023,), errors: Mapping[Any, str] | None = None
+) -> list[SynthAgency]:
     """``n`` agencies, each with a consistent model for every year in ``years``.
 
     ``errors`` maps an agency index (0-based) or code to one of :data:`ERROR_KINDS`; the error is
@@ -199,6 +253,7 @@ def synth_agency_years(n: int, seed: int = 0, years: Iterable[int] = (2023,),
 
 def narrative_markdown(model: AgencyYear) -> str:
     """The preamble and parts 一, 五, 六 in Markdown, every number from the tables a placeholder."""
+
     def ph(name: str) -> str:
         return "{{ " + name + " }}"
 
@@ -210,29 +265,54 @@ def narrative_markdown(model: AgencyYear) -> str:
 
     title = {x.code: x.title for x in fmt.PARTS}
     heads = fmt.OVERVIEW_SUBHEADS
-    return "\n".join([
-        f"按照《中华人民共和国政府信息公开条例》规定编制本年度报告。本年度报告中所列数据统计期限为"
-        f"{ph('period.start')}至{ph('period.end')}。如对本年度报告有疑问，请与{ph('agency.name')}联系"
-        f"（地址：{ph('agency.address')}，电话：{ph('agency.phone')}，电子邮箱：{ph('agency.email')}）。", "",
-        f"# {title['overview']}", "",
-        f"## {heads[0]}", "",
-        f"全年制发行政规范性文件{t2('normative_documents', 'issued')}件，现行有效{t2('normative_documents', 'in_force')}件；"
-        f"作出行政许可决定{t2('licensing')}件、行政处罚决定{t2('punishment')}件、行政强制决定{t2('enforcement')}件。", "",
-        f"## {heads[1]}", "",
-        f"本年新收政府信息公开申请{t3('new')}件，上年结转{t3('carried')}件，办结{t3('total')}件，"
-        f"结转下年度继续办理{t3('carried_forward')}件。其中予以公开{t3('granted')}件，部分公开{t3('partial')}件，"
-        f"予以公开及部分公开占办结总数的{ph('pct(table3.disclosed.total)')}。", "",
-        f"## {heads[2]}", "", "严格落实公开前保密审查，及时更新政府信息公开指南和目录。", "",
-        f"## {heads[3]}", "", "依托政府门户网站集中发布政府信息，保持平台稳定运行。", "",
-        f"## {heads[4]}", "",
-        f"全年因政府信息公开被申请行政复议{ph('table4.review.total')}件，被提起行政诉讼"
-        f"{ph('table4.litigation.total')}件。", "",
-        f"# {title['problems']}", "",
-        "## （一）主要问题", "", "信息发布的及时性和政策解读的针对性仍需加强。", "",
-        "## （二）改进情况", "", "建立发布前审核清单，按月通报各科室信息报送情况。", "",
-        f"# {title['other']}", "",
-        "本年度未收取信息处理费。", "",
-    ])
+    return "\n".join(
+        [
+            f"按照《中华人民共和国政府信息公开条例》规定编制本年度报告。本年度报告中所列数据统计期限为"
+            f"{ph('period.start')}至{ph('period.end')}。如对本年度报告有疑问，请与{ph('agency.name')}联系"
+            f"（地址：{ph('agency.address')}，电话：{ph('agency.phone')}，电子邮箱：{ph('agency.email')}）。",
+            "",
+            f"# {title['overview']}",
+            "",
+            f"## {heads[0]}",
+            "",
+            f"全年制发行政规范性文件{t2('normative_documents', 'issued')}件，现行有效{t2('normative_documents', 'in_force')}件；"
+            f"作出行政许可决定{t2('licensing')}件、行政处罚决定{t2('punishment')}件、行政强制决定{t2('enforcement')}件。",
+            "",
+            f"## {heads[1]}",
+            "",
+            f"本年新收政府信息公开申请{t3('new')}件，上年结转{t3('carried')}件，办结{t3('total')}件，"
+            f"结转下年度继续办理{t3('carried_forward')}件。其中予以公开{t3('granted')}件，部分公开{t3('partial')}件，"
+            f"予以公开及部分公开占办结总数的{ph('pct(table3.disclosed.total)')}。",
+            "",
+            f"## {heads[2]}",
+            "",
+            "严格落实公开前保密审查，及时更新政府信息公开指南和目录。",
+            "",
+            f"## {heads[3]}",
+            "",
+            "依托政府门户网站集中发布政府信息，保持平台稳定运行。",
+            "",
+            f"## {heads[4]}",
+            "",
+            f"全年因政府信息公开被申请行政复议{ph('table4.review.total')}件，被提起行政诉讼"
+            f"{ph('table4.litigation.total')}件。",
+            "",
+            f"# {title['problems']}",
+            "",
+            "## （一）主要问题",
+            "",
+            "信息发布的及时性和政策解读的针对性仍需加强。",
+            "",
+            "## （二）改进情况",
+            "",
+            "建立发布前审核清单，按月通报各科室信息报送情况。",
+            "",
+            f"# {title['other']}",
+            "",
+            "本年度未收取信息处理费。",
+            "",
+        ]
+    )
 
 
 # ------------------------------------------------------------------------------- files
@@ -266,8 +346,15 @@ def write_agency(params_dir: str | Path, item: SynthAgency, data_format: str = "
     return written
 
 
-def write_agencies(params_dir: str | Path, n: int, seed: int = 0, errors: Mapping[Any, str] | None = None, *,
-                   years: Iterable[int] = (2023,), data_format: str = "csv") -> list[SynthAgency]:
+def write_agencies(
+    params_dir: str | Path,
+    n: int,
+    seed: int = 0,
+    errors: Mapping[Any, str] | None = None,
+    *,
+    years: Iterable[int] = (2023,),
+    data_format: str = "csv",
+) -> list[SynthAgency]:
     """Write ``n`` synthetic agencies under ``params_dir`` (``<code>/<year>.yaml`` + data + narrative).
 
     Runtime faults in ``errors`` go to ``<params_dir>/faults.json`` (read only by the test
@@ -284,7 +371,7 @@ def write_agencies(params_dir: str | Path, n: int, seed: int = 0, errors: Mappin
     return items
 
 
-FAULT_CELL = '''\
+FAULT_CELL = """\
 # 仅用于测试：按参数目录下 faults.json 注入故障（正式的 notebooks/report.ipynb 没有这个单元格）
 import json as _json, pathlib as _pathlib
 _faults = _pathlib.Path(params_path).resolve().parents[1] / "faults.json"
@@ -295,7 +382,7 @@ if _fault == "slow":
     __import__("time").sleep(3600)
 if _fault == "kernel_death":
     __import__("os")._exit(1)
-del _json, _pathlib, _faults, _fault'''
+del _json, _pathlib, _faults, _fault"""
 
 
 def write_fault_notebook(target: str | Path, source: str | Path | None = None) -> Path:

@@ -38,12 +38,20 @@ def _district_name(i: int) -> str:
     return f"某某区{NUMERALS[i] if i < len(NUMERALS) else i + 1}"
 
 
-def synth_region(n: int = 60, seed: int = 0, *, districts: int = 5, years: Iterable[int] = (2022, 2023),
-                 missing: int = 3, blank: int = 3, errors: int = 3) -> SynthRegion:
+def synth_region(
+    n: int = 60,
+    seed: int = 0,
+    *,
+    districts: int = 5,
+    years: Iterable[int] = (2022, 2023),
+    missing: int = 3,
+    blank: int = 3,
+    errors: int = 3,
+) -> SynthRegion:
     """The plan of a region of ``n`` agencies (nothing written)."""
     rng = random.Random(seed)
     picks = rng.sample(range(n), missing + blank + errors)
-    miss, blk, err = picks[:missing], picks[missing:missing + blank], picks[missing + blank:]
+    miss, blk, err = picks[:missing], picks[missing : missing + blank], picks[missing + blank :]
     items = synth_agency_years(n, seed, years, {i: "identity" for i in err})
     codes = [it.agency.code for it in items]
     per = n // (districts + 1)

@@ -40,6 +40,7 @@ def _tree_digest(root: Path, skip_files: set[str] = frozenset(), skip_dirs: set[
 
 def report_notebook() -> Path:
     from govreport_kit.core import paths
+
     return paths.report_notebook()
 
 
@@ -61,13 +62,14 @@ def _read_params(params_path: Path) -> tuple[str, list[Path]]:
     """(agency name, files the params name), when the params can be read; else ("", [])."""
     try:
         from govreport_kit.inputs.params import load_params
+
         params = load_params(params_path)
     except Exception:  # an unreadable params file: the run reports it; its bytes are hashed anyway
         return "", []
     found = []
     for name in ("data", "narrative", "ledger", "previous"):
         v = getattr(params, name, None)
-        for item in (v if isinstance(v, (list, tuple)) else [v]):
+        for item in v if isinstance(v, (list, tuple)) else [v]:
             if isinstance(item, (str, Path)) and str(item):
                 p = Path(item)
                 found.append(p if p.is_absolute() else params_path.parent / p)

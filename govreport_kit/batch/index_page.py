@@ -91,14 +91,32 @@ def render_index(results: Sequence[JobResult], title: str = "政府信息公开�
     from govreport_kit.report.pages import render_page
 
     ranks = {key: _ranks(results, value) for key, _, value, _ in COLUMNS}
-    sorts = [{"id": f"sort-{key}-{d}", "key": key, "sign": sign}
-             for key, *_ in COLUMNS for d, sign in (("asc", ""), ("desc", "-1 * "))]
-    rows = [{"status": r.status, "style": ";".join(f"--k-{key}:{ranks[key][i]}" for key, *_ in COLUMNS),
-             "cells": [cell(r) for *_, cell in COLUMNS], "files": _files_cell(r)} for i, r in enumerate(results)]
+    sorts = [
+        {"id": f"sort-{key}-{d}", "key": key, "sign": sign}
+        for key, *_ in COLUMNS
+        for d, sign in (("asc", ""), ("desc", "-1 * "))
+    ]
+    rows = [
+        {
+            "status": r.status,
+            "style": ";".join(f"--k-{key}:{ranks[key][i]}" for key, *_ in COLUMNS),
+            "cells": [cell(r) for *_, cell in COLUMNS],
+            "files": _files_cell(r),
+        }
+        for i, r in enumerate(results)
+    ]
     seconds = f"{sum(r.seconds for r in results if r.status != SKIPPED):.1f}"
-    return render_page("batch_index.html.j2", title=title, version=__version__, grid=_GRID, sorts=sorts,
-                       headers=[(key, header) for key, header, *_ in COLUMNS], rows=rows, t=totals(results),
-                       seconds=seconds)
+    return render_page(
+        "batch_index.html.j2",
+        title=title,
+        version=__version__,
+        grid=_GRID,
+        sorts=sorts,
+        headers=[(key, header) for key, header, *_ in COLUMNS],
+        rows=rows,
+        t=totals(results),
+        seconds=seconds,
+    )
 
 
 def manifest(results: Sequence[JobResult], *, params_dir: str | None = None) -> dict[str, Any]:

@@ -76,8 +76,18 @@ class JobResult:
 
     @classmethod
     def failure(cls, job: Job, reason: str, *, attempts: int = 1, retryable: bool = False, **kw: Any) -> JobResult:
-        return cls(job.agency, job.year, FAILED, name=job.name, reason=reason, attempts=attempts, fingerprint=job.fingerprint,
-                   inputs=dict(job.inputs), retryable=retryable, **kw)
+        return cls(
+            job.agency,
+            job.year,
+            FAILED,
+            name=job.name,
+            reason=reason,
+            attempts=attempts,
+            fingerprint=job.fingerprint,
+            inputs=dict(job.inputs),
+            retryable=retryable,
+            **kw,
+        )
 
     @classmethod
     def from_run(cls, job: Job, rr: RunResult) -> JobResult:
@@ -85,9 +95,19 @@ class JobResult:
         status, reason = rr.status, rr.message or rr.reason
         if status not in RUN_STATUSES:
             status, reason = FAILED, reason or f"未知状态：{status!r}"
-        res = cls(job.agency, job.year, status, name=job.name, errors=rr.errors, warnings=rr.warnings,
-                  reason=reason if status != OK else None, cause=rr.reason, fingerprint=job.fingerprint,
-                  inputs=dict(job.inputs), timings={k: float(v) for k, v in rr.timings.items()})
+        res = cls(
+            job.agency,
+            job.year,
+            status,
+            name=job.name,
+            errors=rr.errors,
+            warnings=rr.warnings,
+            reason=reason if status != OK else None,
+            cause=rr.reason,
+            fingerprint=job.fingerprint,
+            inputs=dict(job.inputs),
+            timings={k: float(v) for k, v in rr.timings.items()},
+        )
         res.report = _relative(rr.html_path, job)
         res.findings = _relative(rr.findings_path, job)
         res.notebook = _relative(rr.notebook_path or rr.failed_notebook_path, job)
@@ -98,9 +118,20 @@ class JobResult:
     def skipped_from(cls, job: Job, last: JobResult | None) -> JobResult:
         """A job skipped as unchanged: it reuses the counts and outputs of its last ``ok`` run."""
         base = last or cls(job.agency, job.year, OK, name=job.name)
-        return replace(base, status=SKIPPED, reason="输入未变化，沿用上次结果", attempts=0, seconds=0.0,
-                       kernels_started=0, timings={}, worker="", previous_status=base.status,
-                       fingerprint=job.fingerprint, inputs=dict(job.inputs), name=job.name or base.name)
+        return replace(
+            base,
+            status=SKIPPED,
+            reason="输入未变化，沿用上次结果",
+            attempts=0,
+            seconds=0.0,
+            kernels_started=0,
+            timings={},
+            worker="",
+            previous_status=base.status,
+            fingerprint=job.fingerprint,
+            inputs=dict(job.inputs),
+            name=job.name or base.name,
+        )
 
 
 def _relative(path: str | None, job: Job) -> str | None:

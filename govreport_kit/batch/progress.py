@@ -50,7 +50,9 @@ class _Base(Observer):
         if not total:
             self.stream.write("没有找到任何参数文件（应为 <参数目录>/<机构代码>/<年度>.yaml）。\n")
         skipped = total - to_run
-        self.stream.write(f"共 {total} 份报告，需运行 {to_run} 份" + (f"，{skipped} 份未变化将跳过" if skipped else "") + "。\n")
+        self.stream.write(
+            f"共 {total} 份报告，需运行 {to_run} 份" + (f"，{skipped} 份未变化将跳过" if skipped else "") + "。\n"
+        )
         self.stream.flush()
 
     def eta(self, results) -> float | None:
@@ -72,7 +74,9 @@ class LogProgress(_Base):
         detail = f"错误 {r.errors}，警告 {r.warnings}" if r.status != FAILED else (r.reason or "原因未知")
         retry = "（重试后）" if r.attempts > 1 else ""
         done = sum(1 for x in results if x.status != SKIPPED)
-        self.stream.write(f"[{done}/{self.to_run}] {r.agency} {r.year} 年：{what}{retry}，{detail}，用时 {r.seconds:.1f} 秒\n")
+        self.stream.write(
+            f"[{done}/{self.to_run}] {r.agency} {r.year} 年：{what}{retry}，{detail}，用时 {r.seconds:.1f} 秒\n"
+        )
         self.stream.flush()
 
 
@@ -83,8 +87,10 @@ class TtyProgress(_Base):
         c = _counts(results)
         eta = self.eta(results)
         left = f"，预计剩余 {_fmt_seconds(eta)}" if eta else ""
-        line = (f"\r已完成 {len(results)}/{self.total}：正常 {c[OK]}，有错误 {c[FINDINGS]}，失败 {c[FAILED]}，"
-                f"跳过 {c[SKIPPED]}{left}")
+        line = (
+            f"\r已完成 {len(results)}/{self.total}：正常 {c[OK]}，有错误 {c[FINDINGS]}，失败 {c[FAILED]}，"
+            f"跳过 {c[SKIPPED]}{left}"
+        )
         self.stream.write(line + "\x1b[K")
         if result.status == FAILED:  # a failure gets its own line above the live one
             self.stream.write(f"\r\x1b[K失败：{result.agency} {result.year} 年：{result.reason}\n" + line)
@@ -106,8 +112,10 @@ def summary(batch: Any) -> str:
     n = len(batch.results)
     ran = n - c[SKIPPED]
     per = f"（每份 {batch.seconds / ran:.2f} 秒）" if ran else ""
-    lines = [f"批量运行结束：共 {n} 份，正常 {c[OK]}，有错误 {c[FINDINGS]}，失败 {c[FAILED]}，跳过 {c[SKIPPED]}；"
-             f"用时 {batch.seconds:.1f} 秒{per}。"]
+    lines = [
+        f"批量运行结束：共 {n} 份，正常 {c[OK]}，有错误 {c[FINDINGS]}，失败 {c[FAILED]}，跳过 {c[SKIPPED]}；"
+        f"用时 {batch.seconds:.1f} 秒{per}。"
+    ]
     for r in batch.results:
         if r.status == FAILED:
             lines.append(f"  失败 {r.agency} {r.year} 年：{r.reason}")

@@ -37,8 +37,21 @@ from govreport_kit.core import limits
 from govreport_kit.core.errors import GovReportError, InputError, Location, ParamsError
 from govreport_kit.core.model import agency_code_problem
 
-__all__ = ["Job", "JobResult", "BatchResult", "Discovery", "discover", "plan", "run_batch", "default_workers",
-           "OK", "FINDINGS", "FAILED", "SKIPPED", "STATUSES"]
+__all__ = [
+    "Job",
+    "JobResult",
+    "BatchResult",
+    "Discovery",
+    "discover",
+    "plan",
+    "run_batch",
+    "default_workers",
+    "OK",
+    "FINDINGS",
+    "FAILED",
+    "SKIPPED",
+    "STATUSES",
+]
 
 YEAR_FILE_RE = re.compile(r"^(\d{4})\.yaml$")
 #: Seconds a report may take when no timeout is given: a report takes about a second, so a job
@@ -111,20 +124,33 @@ def discover(params_dir: str | os.PathLike) -> Discovery:
 
 
 # ------------------------------------------------------------------------------------ planning
-def plan(jobs: Sequence[Job], outputs_root: str, *, changed_only: bool, audience: str, timeout: float | None,
-         notebook: str | None, docx: bool = False, pdf: bool = False) -> tuple[list[Job], list[JobResult]]:
+def plan(
+    jobs: Sequence[Job],
+    outputs_root: str,
+    *,
+    changed_only: bool,
+    audience: str,
+    timeout: float | None,
+    notebook: str | None,
+    docx: bool = False,
+    pdf: bool = False,
+) -> tuple[list[Job], list[JobResult]]:
     """Fingerprint every job; return (jobs to run, results of the jobs skipped as unchanged)."""
     to_run, skipped = [], []
     common = batch_inputs.common_inputs(notebook)
     for job in jobs:
-        job = replace(job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook, docx=docx, pdf=pdf)
+        job = replace(
+            job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook, docx=docx, pdf=pdf
+        )
         inputs, name = batch_inputs.job_inputs(job.params_path, common)
         # without --docx / --pdf: fingerprints as before
         options = {"audience": audience, **({"docx": True} if docx else {}), **({"pdf": True} if pdf else {})}
         job = replace(job, inputs=inputs, name=name, fingerprint=batch_inputs.fingerprint(inputs, **options))
         if changed_only:
             last = batch_store.read_record(outputs_root, job.agency, job.year)
-            if batch_inputs.unchanged(last, job.fingerprint) and batch_store.has_report(outputs_root, job.agency, job.year):
+            if batch_inputs.unchanged(last, job.fingerprint) and batch_store.has_report(
+                outputs_root, job.agency, job.year
+            ):
                 skipped.append(JobResult.skipped_from(job, last))
                 continue
         to_run.append(job)
@@ -137,11 +163,17 @@ JobFn = Callable[[Job], JobResult]
 
 def _worker_job_fn() -> JobFn:
     from govreport_kit.batch.worker import execute_job
+
     return execute_job
 
 
-def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: Callable[[JobResult], None],
-               kernel_start: str | None = None) -> int:
+def _run_local(
+    jobs: list[Job],
+    workers: int,
+    job_fn: JobFn | None,
+    on_result: Callable[[JobResult], None],
+    kernel_start: str | None = None,
+) -> int:
     """Run on a pool of spawned worker processes; returns the number of workers started.
 
     A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole pool:
@@ -165,8 +197,9 @@ def _run_local(jobs: list[Job], workers: int, job_fn: JobFn | None, on_result: C
         nonlocal started
         started += n
         broken: list[Job] = []
-        ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init,
-                                 initargs=(kernel_start,) if init is not None else ())
+        ex = ProcessPoolExecutor(
+            max_workers=n, mp_context=ctx, initializer=init, initargs=(kernel_start,) if init is not None else ()
+        )
         try:
             futures = {ex.submit(fn, job): job for job in batch_jobs}
             not_done = set(futures)
@@ -219,13 +252,17 @@ def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: 
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise ParamsError("使用 --scheduler 需要安装 Dask 分布式组件",
-                          fix="请运行 pip install 'govreport_kit[dask]'（即 dask 和 distributed），或去掉 --scheduler 在本机并行运行") from None
+        raise ParamsError(
+            "使用 --scheduler 需要安装 Dask 分布式组件",
+            fix="请运行 pip install 'govreport_kit[dask]'（即 dask 和 distributed），或去掉 --scheduler 在本机并行运行",
+        ) from None
     fn = job_fn or _worker_job_fn()
     with Client(scheduler) as client:
         workers = len(client.scheduler_info().get("workers", {}))
-        futures = {client.submit(fn, job, key=f"govreport-{job.agency}-{job.year}-{job.fingerprint[:12]}", pure=False): job
-                   for job in jobs}
+        futures = {
+            client.submit(fn, job, key=f"govreport-{job.agency}-{job.year}-{job.fingerprint[:12]}", pure=False): job
+            for job in jobs
+        }
         for fut in as_completed(list(futures)):
             job = futures[fut]
             try:
@@ -308,11 +345,18 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
         if scheduler:
             started = _run_dask(to_run, scheduler, job_fn, on_result)
         else:
-            started = _run_local(to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result, kernel_start)
+            started = _run_local(
+                to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result, kernel_start
+            )
     order = {(j.agency, j.year): i for i, j in enumerate(found.jobs)}
     results.sort(key=lambda r: order.get((r.agency, r.year), 0))
-    out = BatchResult(results, found.problems, time.perf_counter() - t0, workers_started=started,
-                      kernels_started=sum(r.kernels_started for r in results))
+    out = BatchResult(
+        results,
+        found.problems,
+        time.perf_counter() - t0,
+        workers_started=started,
+        kernels_started=sum(r.kernels_started for r in results),
+    )
     if write_index:
         out.index_path, out.manifest_path = _write_index(root, results, params_dir)
     out.seconds = time.perf_counter() - t0

@@ -33,6 +33,7 @@ def job_dir(root: str, agency: str, year: int) -> str:
 
 def _fs(url: str):
     import fsspec
+
     fs, path = fsspec.core.url_to_fs(url)
     return fs, path
 

@@ -29,15 +29,29 @@ from govreport_kit.batch.jobs import FAILED, Job, JobResult
 
 #: Set in each worker's environment, so inherited by its kernels: one BLAS/OpenMP thread per
 #: kernel (workers already use every core) and no debugger warning on start-up.
-KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-              "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+KERNEL_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+}
 #: Failure causes never retried even when the runner calls them retryable: a report that used up
 #: its whole time budget would most likely do so again, doubling the batch's tail for nothing.
 #: Re-run it with a larger --timeout (a later --changed-only run retries every failed job anyway).
 NOT_RETRIED = frozenset({"timeout"})
 # Text of failures worth one more try on a fresh kernel: they say nothing about the data.
-_INFRA_MARKERS = ("address already in use", "kernel died", "deadkernel", "dead kernel", "kernel is dead",
-                  "kernel didn't respond", "kernel did not respond", "内核意外退出", "内核已退出", "内核启动")
+_INFRA_MARKERS = (
+    "address already in use",
+    "kernel died",
+    "deadkernel",
+    "dead kernel",
+    "kernel is dead",
+    "kernel didn't respond",
+    "kernel did not respond",
+    "内核意外退出",
+    "内核已退出",
+    "内核启动",
+)
 
 
 def _warm_this_process() -> None:
@@ -45,6 +59,7 @@ def _warm_this_process() -> None:
     exporter (through the runner's guard against the slow ``rfc3987_syntax`` import), the report
     module, the checks and pandera."""
     from govreport_kit.running import runner
+
     guard = getattr(runner, "_fast_jupyter_imports", None)
     try:
         if guard is not None:
@@ -146,6 +161,7 @@ class KernelPool:
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
         if self.last_start == "fork":
             from govreport_kit.running import forkserver
+
             forkserver.shutdown()
 
     def kill_all(self) -> None:
@@ -177,11 +193,13 @@ class _WorkerState:
             # while this process has no thread (a spawned pool worker), it can be the template's
             # parent image: fork it now, after the kernel's imports and before papermill's threads
             from govreport_kit.running import forkserver
+
             forkserver.start_from_this_process()
         self.pool.refill()  # the first kernel warms while this process imports papermill
         _warm_this_process()
         import atexit
         from multiprocessing import util
+
         atexit.register(self.pool.close)
         util.Finalize(self, self.pool.close, exitpriority=10)  # pool workers leave via os._exit
 
@@ -243,7 +261,9 @@ def execute_job(job: Job) -> JobResult:
             try:
                 km = st.pool.take()
             except Exception as e:
-                res = JobResult.failure(job, f"内核启动失败：{type(e).__name__}: {e}", cause="kernel_start", retryable=True)
+                res = JobResult.failure(
+                    job, f"内核启动失败：{type(e).__name__}: {e}", cause="kernel_start", retryable=True
+                )
             else:
                 try:
                     res = _run_once(job, km, on_executed=st.pool.refill_early)

@@ -26,7 +26,6 @@ class Finding:
     source: Location | None = None
     form: str = "2021"  # the format version whose labels apply
 
-
     @property
     def row_label(self) -> str | None:
         if self.table and self.row:

@@ -116,8 +116,9 @@ def summarize(ledger: Ledger, year: int) -> LedgerSummary:
         if t.late == UNDECIDED:
             s.undecided.append((int(line), row["id"]))
         elif t.late:
-            s.late.append(LateReply(int(line), row["id"], int(t.used) if t.used != UNDECIDED else -1, t.limit,
-                                    t.due, t.replied))
+            s.late.append(
+                LateReply(int(line), row["id"], int(t.used) if t.used != UNDECIDED else -1, t.limit, t.due, t.replied)  # type: ignore[arg-type]
+            )
         elif t.replied:
             s.on_time += 1
         if t.replied and t.used != UNDECIDED:
@@ -161,19 +162,41 @@ def ledger_findings(model) -> list[Finding]:
         place = fmt.cell_label("table3", row, col)
         hand_text = "空白" if hand is None else str(hand)
         source = s.hand_sources.get((row, col))
-        out.append(Finding("R-LEDGER", fmt.ERROR,
-                           f"{place}：数据文件中手填为 {hand_text}，依台账 {lg.file} 统计为 {derived}："
-                           f"请以台账为准改正该数，或核对台账的登记。",
-                           "table3", row, col, derived, hand, source))
+        out.append(
+            Finding(
+                "R-LEDGER",
+                fmt.ERROR,
+                f"{place}：数据文件中手填为 {hand_text}，依台账 {lg.file} 统计为 {derived}："
+                f"请以台账为准改正该数，或核对台账的登记。",
+                "table3",
+                row,
+                col,
+                derived,
+                hand,
+                source,
+            )
+        )
     for x in s.late:
-        state = (f"{x.used} 个工作日后才答复" if x.replied else f"到 {s.year}年12月31日已 {x.used} 个工作日仍未答复")
-        out.append(Finding("R-LEDGER-LATE", fmt.WARNING,
-                           f"{lg.cell(x.line)}（编号 {x.id}）：{state}，超过法定期限 {x.limit} 个工作日"
-                           f"（应于 {x.due.isoformat()} 前答复）：请核对日期，或在报告中说明逾期原因。",
-                           found=x.id, source=lg.location(x.line)))
+        state = f"{x.used} 个工作日后才答复" if x.replied else f"到 {s.year}年12月31日已 {x.used} 个工作日仍未答复"
+        out.append(
+            Finding(
+                "R-LEDGER-LATE",
+                fmt.WARNING,
+                f"{lg.cell(x.line)}（编号 {x.id}）：{state}，超过法定期限 {x.limit} 个工作日"
+                f"（应于 {x.due.isoformat()} 前答复）：请核对日期，或在报告中说明逾期原因。",
+                found=x.id,
+                source=lg.location(x.line),
+            )
+        )
     for line, ident in s.undecided:
-        out.append(Finding("R-LEDGER-CAL", fmt.INFO,
-                           f"{lg.cell(line)}（编号 {ident}）：答复期限跨入工作日历尚未公布的年份，"
-                           f"无法判断是否超期：待国务院公布该年节假日安排并更新 chinese-calendar 后再检查。",
-                           found=ident, source=lg.location(line)))
+        out.append(
+            Finding(
+                "R-LEDGER-CAL",
+                fmt.INFO,
+                f"{lg.cell(line)}（编号 {ident}）：答复期限跨入工作日历尚未公布的年份，"
+                f"无法判断是否超期：待国务院公布该年节假日安排并更新 chinese-calendar 后再检查。",
+                found=ident,
+                source=lg.location(line),
+            )
+        )
     return out

@@ -38,8 +38,9 @@ def _checks(year: int) -> dict[str, tuple[str | None, Callable[[Any], Any]]]:
         return lambda df: df[col].map(lambda d: d is None or lo <= d <= hi).astype(bool)
 
     def both(a: str, b: str, ok):
-        return lambda df: pd.Series([x is None or y is None or ok(x, y) for x, y in zip(df[a], df[b])],
-                                    index=df.index, dtype=bool)
+        return lambda df: pd.Series(
+            [x is None or y is None or ok(x, y) for x, y in zip(df[a], df[b])], index=df.index, dtype=bool
+        )
 
     return {
         "id_present": ("id", lambda df: df["id"] != ""),
@@ -63,8 +64,20 @@ def schema(year: int):
     """The pandera ``DataFrameSchema`` of a parsed ledger for report year ``year``."""
     import pandera.pandas as pa
 
-    cols = {c: pa.Column(object, nullable=True) for c in ("id", "received", "corrected", "closed", "applicant",
-                                                         "outcome", "channel", "outcome_text", "channel_text")}
+    cols = {
+        c: pa.Column(object, nullable=True)
+        for c in (
+            "id",
+            "received",
+            "corrected",
+            "closed",
+            "applicant",
+            "outcome",
+            "channel",
+            "outcome_text",
+            "channel_text",
+        )
+    }
     checks = [pa.Check(fn, name=name, element_wise=False) for name, (_, fn) in _checks(year).items()]
     return pa.DataFrameSchema(cols, checks=checks, strict=False, coerce=False)
 
@@ -121,8 +134,11 @@ def _message(name: str, row, lo: _dt.date, hi: _dt.date) -> tuple[str, str, str]
             return f"{label}为空", f"请填写{label}（" + "、".join(fmt.LEDGER_APPLICANTS) + "）", fmt.ERROR
         near = nearest_label(text, col)
         hint = f"是不是“{near}”？" if near else ""
-        return (f"{label}“{text}”不是有效选项", f"{hint}请从下拉列表中选择{label}",
-                fmt.WARNING if col == "channel" else fmt.ERROR)
+        return (
+            f"{label}“{text}”不是有效选项",
+            f"{hint}请从下拉列表中选择{label}",
+            fmt.WARNING if col == "channel" else fmt.ERROR,
+        )
     texts = {
         "id_present": ("编号为空", "请填写编号；每件申请一个编号，不能重复"),
         "id_unique": (f"编号“{row['id']}”重复", "每件申请只登记一行：删除重复登记的一行，或改正其中一个编号"),
@@ -130,17 +146,26 @@ def _message(name: str, row, lo: _dt.date, hi: _dt.date) -> tuple[str, str, str]
         "received_range": (f"收到日期 {_d(row['received'])} 不合理（{rng}）", "请核对年份是否写错"),
         "corrected_range": (f"补正完成日期 {_d(row['corrected'])} 不合理（{rng}）", "请核对年份是否写错"),
         "closed_range": (f"办结日期 {_d(row['closed'])} 不合理（{rng}）", "请核对年份是否写错"),
-        "closed_after_received": (f"办结日期 {_d(row['closed'])} 早于收到日期 {_d(row['received'])}",
-                                  "请核对两个日期，办结不能早于收到"),
-        "corrected_after_received": (f"补正完成日期 {_d(row['corrected'])} 早于收到日期 {_d(row['received'])}",
-                                     "请核对两个日期"),
-        "corrected_before_closed": (f"补正完成日期 {_d(row['corrected'])} 晚于办结日期 {_d(row['closed'])}",
-                                    "请核对两个日期"),
-        "outcome_needs_closed": (f"已填办理结果“{row['outcome_text']}”，但办结日期为空",
-                                 "请填写办结日期；尚未办结的申请请清空办理结果"),
-        "closed_needs_outcome": (f"已填办结日期 {_d(row['closed'])}，但办理结果为空",
-                                 "请从下拉列表中选择办理结果；尚未办结的申请请清空办结日期"),
+        "closed_after_received": (
+            f"办结日期 {_d(row['closed'])} 早于收到日期 {_d(row['received'])}",
+            "请核对两个日期，办结不能早于收到",
+        ),
+        "corrected_after_received": (
+            f"补正完成日期 {_d(row['corrected'])} 早于收到日期 {_d(row['received'])}",
+            "请核对两个日期",
+        ),
+        "corrected_before_closed": (
+            f"补正完成日期 {_d(row['corrected'])} 晚于办结日期 {_d(row['closed'])}",
+            "请核对两个日期",
+        ),
+        "outcome_needs_closed": (
+            f"已填办理结果“{row['outcome_text']}”，但办结日期为空",
+            "请填写办结日期；尚未办结的申请请清空办理结果",
+        ),
+        "closed_needs_outcome": (
+            f"已填办结日期 {_d(row['closed'])}，但办理结果为空",
+            "请从下拉列表中选择办理结果；尚未办结的申请请清空办结日期",
+        ),
     }
     what, fix = texts[name]
     return what, fix, fmt.ERROR
-

@@ -54,18 +54,18 @@ NOT_APPLICABLE = "na"  # == model.NOT_APPLICABLE (a test keeps them equal)
 #: One message template per rule: one Chinese sentence, what to change and where.
 TEMPLATES: dict[str, str] = {
     "R-T3-BAL": "{place}应为 {expected}（本年新收 {new} ＋ 上年结转 {carried} − 办理结果总计 {total}），"
-                "现为 {found}：请核对该列的新收、上年结转、总计和结转下年度四个数。",
+    "现为 {found}：请核对该列的新收、上年结转、总计和结转下年度四个数。",
     "R-T3-COL": "{place}应为 {expected}（第（一）至（六）项各行之和），现为 {found}：请核对该列各办理结果或总计。",
     "R-T3-ROW": "{place}应为 {expected}（自然人与法人或其他组织五列之和），现为 {found}：请核对该行各类申请人的数字或总计。",
     "R-T4-SUM": "{place}应为 {expected}（结果维持、结果纠正、其他结果、尚未审结之和），现为 {found}：请核对该组各项结果或总计。",
     "R-INT": "{place}应为{kind}，现为 {found}：请改为{kind}。",
     "R-SHAPE": "{table_name}{problem}，与官方格式不符：请{fix}。",
     "R-X-CARRY": "{place}应为 {expected}（{prev_year}年报告中“{cf_label}”的同列数），现为 {found}："
-                 "请核对本年的上年结转数或{prev_year}年的数据。",
+    "请核对本年的上年结转数或{prev_year}年的数据。",
     "R-X-STOCK": "{place}应为 {expected}（{prev_year}年现行有效 {prev} ＋ 本年制发 {issued} − 本年废止 {repealed}），"
-                 "现为 {found}：请核对本年制发、废止和现行有效件数。",
+    "现为 {found}：请核对本年制发、废止和现行有效件数。",
     "R-META": "{what}应为{expected}，现为{found}：本报告是{year}年度报告，统计期限应为{year}年1月1日至12月31日，"
-              "请修改{what}。",
+    "请修改{what}。",
     "R-SEC5": "第五部分“{title}”{state}：请写明本年度工作存在的主要问题和改进措施。",
     "R-FMT": "{year}年度报告应使用2021年版格式（国办公开办函〔2021〕30号），现为2019年版：请改用2021年版的表二和表三。",
     "R-BLANK": "{place}{state}，检查时按 0 计：如该数确为 0，请填写 0。",
@@ -89,8 +89,9 @@ SHAPE_TEXT = {  # problem -> (what is wrong, how to fix it)
 }
 
 
-def check(model: AgencyYear, previous: AgencyYear | None = None, *, validate=None,
-          unread_tables: tuple[str, ...] = ()) -> list[Finding]:
+def check(
+    model: AgencyYear, previous: AgencyYear | None = None, *, validate=None, unread_tables: tuple[str, ...] = ()
+) -> list[Finding]:
     """Every finding for one agency-year (``previous``: same agency, year − 1), errors first.
 
     ``validate(table, frame, form)`` may stand in for the pandera models: it returns the same
@@ -139,7 +140,7 @@ def placeholder_findings(model: AgencyYear) -> list[Finding]:
         values = placeholder_values(model)
     except KeyError:  # a table lacks an official row or column: R-SHAPE already says which
         return []
-    findings = []
+    findings: list[Finding] = []
     for part, text in model.narrative.items():
         origin = model.narrative_origin.get(part)
         file, first_line = (origin.file, origin.line or 1) if origin else (None, 1)
@@ -159,13 +160,22 @@ def placeholder_findings(model: AgencyYear) -> list[Finding]:
 # ------------------------------------------------------------------------------ building findings
 
 
-def make_finding(model: AgencyYear, rule: str, table: str | None = None, row: str | None = None,
-                 column: str | None = None, expected: Any = None, found: Any = None, **fields: Any) -> Finding:
+def make_finding(
+    model: AgencyYear,
+    rule: str,
+    table: str | None = None,
+    row: str | None = None,
+    column: str | None = None,
+    expected: Any = None,
+    found: Any = None,
+    **fields: Any,
+) -> Finding:
     """A finding with its severity from format.RULES and its message from TEMPLATES[rule]."""
     message = TEMPLATES[rule].format(expected=show(expected), found=show(found, blank="空白（按 0 计）"), **fields)
     source = model.sources.get((table, row, column)) if table and row and column else None
-    return Finding(rule, fmt.RULE_BY_ID[rule].severity, message, table, row, column, expected, found, source,
-                   form=model.format)
+    return Finding(
+        rule, fmt.RULE_BY_ID[rule].severity, message, table, row, column, expected, found, source, form=model.format
+    )
 
 
 def show(v: Any, blank: str = "空白") -> str:
@@ -200,24 +210,52 @@ def _from_failure(model: AgencyYear, f) -> Finding:
                 labels["column"] = fmt.column_label(f.table, f.column, f.row if f.table == "table2" else None, form)
         except KeyError:
             pass
-        return make_finding(model, f.rule, f.table, f.row, f.column, f.expected, f.found,
-                            table_name=fmt.TABLE_SHORT_NAMES[f.table], problem=what.format(**labels), fix=fix)
+        return make_finding(
+            model,
+            f.rule,
+            f.table,
+            f.row,
+            f.column,
+            f.expected,
+            f.found,
+            table_name=fmt.TABLE_SHORT_NAMES[f.table],
+            problem=what.format(**labels),
+            fix=fix,
+        )
     if f.rule == schemas.INT:
         if f.problem == "dtype":
             where = cell_place(f.table, None, f.column, form) + "的数据类型"
             kind = f"{'整数' if f.expected == 'Int64' else '对象'}类型（{f.expected}）"
             return make_finding(model, f.rule, f.table, None, f.column, f.expected, f.found, place=where, kind=kind)
         kind = schemas.cell_kind(f.table, f.row, f.column, form)
-        return make_finding(model, f.rule, f.table, f.row, f.column, KIND_TEXT[kind], f.found,
-                            place=cell_place(f.table, f.row, f.column, form), kind=KIND_TEXT[kind])
+        return make_finding(
+            model,
+            f.rule,
+            f.table,
+            f.row,
+            f.column,
+            KIND_TEXT[kind],
+            f.found,
+            place=cell_place(f.table, f.row, f.column, form),
+            kind=KIND_TEXT[kind],
+        )
     df = model.table(f.table)
     ident = schemas.identity_at(f.table, f.rule, f.row, f.column, form)
     expected = schemas.evaluate(ident, lambda r, c: df.at[r, c])
     extra = {}
     if f.rule == "R-T3-BAL":
         extra = {key: show(schemas.as_number(df.at[key, f.column])) for key in ("new", "carried", "total")}
-    return make_finding(model, f.rule, f.table, f.row, f.column, expected, f.found,
-                        place=cell_place(f.table, f.row, f.column, form), **extra)
+    return make_finding(
+        model,
+        f.rule,
+        f.table,
+        f.row,
+        f.column,
+        expected,
+        f.found,
+        place=cell_place(f.table, f.row, f.column, form),
+        **extra,
+    )
 
 
 # ------------------------------------------------------------------------------ blank cells
@@ -244,12 +282,24 @@ def blank_findings(model: AgencyYear, tables=fmt.TABLE_CODES) -> list[Finding]:
             if nonzero:
                 ident, total = nonzero[0]
                 axis = {"R-T3-ROW": "行", "R-T3-COL": "列", "R-T4-SUM": "组"}[ident.rule]
-                out.append(make_finding(model, "R-BLANK-TOTAL", table, row, column, total, None,
-                                        place=where, axis=axis))
+                out.append(
+                    make_finding(model, "R-BLANK-TOTAL", table, row, column, total, None, place=where, axis=axis)
+                )
             else:
                 text = "填为“不适用”" if state == NOT_APPLICABLE else "为空白"
-                out.append(make_finding(model, "R-BLANK", table, row, column, None,
-                                        "na" if state == NOT_APPLICABLE else None, place=where, state=text))
+                out.append(
+                    make_finding(
+                        model,
+                        "R-BLANK",
+                        table,
+                        row,
+                        column,
+                        None,
+                        "na" if state == NOT_APPLICABLE else None,
+                        place=where,
+                        state=text,
+                    )
+                )
     return out
 
 
@@ -272,8 +322,16 @@ def meta_findings(model: AgencyYear) -> list[Finding]:
     m = TITLE_YEAR_RE.search(model.report_title or "")
     found_year = m.group(1) if m else None
     if found_year != str(year):
-        out.append(make_finding(model, "R-META", expected=str(year), found=found_year or "（标题中没有年份）",
-                                what="报告标题中的年份", year=year))
+        out.append(
+            make_finding(
+                model,
+                "R-META",
+                expected=str(year),
+                found=found_year or "（标题中没有年份）",
+                what="报告标题中的年份",
+                year=year,
+            )
+        )
     start, end = model.statistics_period
     for what, want, have in (("统计期限的起始日", f"{year}-01-01", start), ("统计期限的截止日", f"{year}-12-31", end)):
         if str(have) != want:
@@ -305,16 +363,20 @@ def format_findings(model: AgencyYear) -> list[Finding]:
 
 def _check_previous(model: AgencyYear, previous: AgencyYear) -> None:
     if previous.agency.code != model.agency.code or previous.year != model.year - 1:
-        raise InputError(f"上年数据是“{previous.agency.code}” {previous.year} 年的，不是“{model.agency.code}” "
-                         f"{model.year - 1} 年的", fix="请提供同一机关上一年度的数据")
+        raise InputError(
+            f"上年数据是“{previous.agency.code}” {previous.year} 年的，不是“{model.agency.code}” {model.year - 1} 年的",
+            fix="请提供同一机关上一年度的数据",
+        )
 
 
 def carry_findings(model: AgencyYear, previous: AgencyYear) -> list[Finding]:
     """R-X-CARRY: this year's ``carried`` = last year's ``carried_forward``, column by column."""
     from govreport_kit.checks import schemas
 
-    if not (schemas.shape_ok("table3", model.table3, model.format)
-            and schemas.shape_ok("table3", previous.table3, previous.format)):
+    if not (
+        schemas.shape_ok("table3", model.table3, model.format)
+        and schemas.shape_ok("table3", previous.table3, previous.format)
+    ):
         return []
     out = []
     label = fmt.row_label("table3", "carried_forward")
@@ -323,9 +385,20 @@ def carry_findings(model: AgencyYear, previous: AgencyYear) -> list[Finding]:
         raw = model.table3.at["carried", c.code]
         have = schemas.as_number(raw)
         if want is not None and have is not None and want != have:
-            out.append(make_finding(model, "R-X-CARRY", "table3", "carried", c.code, want, schemas.plain(raw),
-                                    place=cell_place("table3", "carried", c.code, model.format),
-                                    prev_year=previous.year, cf_label=label))
+            out.append(
+                make_finding(
+                    model,
+                    "R-X-CARRY",
+                    "table3",
+                    "carried",
+                    c.code,
+                    want,
+                    schemas.plain(raw),
+                    place=cell_place("table3", "carried", c.code, model.format),
+                    prev_year=previous.year,
+                    cf_label=label,
+                )
+            )
     return out
 
 
@@ -347,7 +420,20 @@ def stock_findings(model: AgencyYear, previous: AgencyYear) -> list[Finding]:
             continue
         want = prev + issued - repealed
         if want != have:
-            out.append(make_finding(model, "R-X-STOCK", "table2", row, "in_force", want, schemas.plain(raw),
-                                    place=cell_place("table2", row, "in_force"), prev_year=previous.year,
-                                    prev=show(prev), issued=show(issued), repealed=show(repealed)))
+            out.append(
+                make_finding(
+                    model,
+                    "R-X-STOCK",
+                    "table2",
+                    row,
+                    "in_force",
+                    want,
+                    schemas.plain(raw),
+                    place=cell_place("table2", row, "in_force"),
+                    prev_year=previous.year,
+                    prev=show(prev),
+                    issued=show(issued),
+                    repealed=show(repealed),
+                )
+            )
     return out

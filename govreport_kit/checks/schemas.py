@@ -96,16 +96,18 @@ def identities(table: str, form: str = "2021") -> tuple[Identity, ...]:
         rows = [r.code for r in fmt.table_rows("table3", form)]
         outcomes = fmt.spec(form).t3_outcome_rows
         cols = [c.code for c in fmt.T3_COLUMNS]
-        out = [Identity("R-T3-BAL", ("carried_forward", c),
-                        ((1, ("new", c)), (1, ("carried", c)), (-1, ("total", c)))) for c in cols]
+        out = [
+            Identity("R-T3-BAL", ("carried_forward", c), ((1, ("new", c)), (1, ("carried", c)), (-1, ("total", c))))
+            for c in cols
+        ]
         out += [Identity("R-T3-COL", ("total", c), tuple((1, (r, c)) for r in outcomes)) for c in cols]
-        out += [Identity("R-T3-ROW", (r, "total"), tuple((1, (r, c)) for c in fmt.T3_COMPONENT_COLUMNS))
-                for r in rows]
+        out += [Identity("R-T3-ROW", (r, "total"), tuple((1, (r, c)) for c in fmt.T3_COMPONENT_COLUMNS)) for r in rows]
         return tuple(out)
     if table == "table4":
         parts = [c.code for c in fmt.T4_RESULTS if c.code != "total"]
-        return tuple(Identity("R-T4-SUM", (g.code, "total"), tuple((1, (g.code, p)) for p in parts))
-                     for g in fmt.T4_GROUPS)
+        return tuple(
+            Identity("R-T4-SUM", (g.code, "total"), tuple((1, (g.code, p)) for p in parts)) for g in fmt.T4_GROUPS
+        )
     return ()
 
 
@@ -200,8 +202,10 @@ def _address(table: str, axis: str, key: Any) -> dict[str, Any]:
 def shape_failures(table: str, df: pd.DataFrame, form: str = "2021") -> list[CellFailure]:
     """What differs between the frame's rows/columns and the format's, one failure per item."""
     out: list[CellFailure] = []
-    for axis, found, want in (("row", list(df.index), expected_index(table, form)),
-                              ("column", list(df.columns), expected_columns(table, form))):
+    for axis, found, want in (
+        ("row", list(df.index), expected_index(table, form)),
+        ("column", list(df.columns), expected_columns(table, form)),
+    ):
         at = functools.partial(_address, table, axis)
         cell = "cell" if table == "table2" and axis == "row" else axis
         for key in want:
@@ -245,8 +249,14 @@ def _value_check(table: str, form: str):
         return lambda cls, s: pd.Series([value_ok(v, COUNT) for v in s.tolist()], index=s.index, dtype=bool)
 
     def check(cls, s: pd.Series) -> pd.Series:
-        return pd.Series([value_ok(v, cell_kind(table, key[0], key[1], form) if isinstance(key, tuple) else COUNT)
-                          for key, v in s.items()], index=s.index, dtype=bool)
+        return pd.Series(
+            [
+                value_ok(v, cell_kind(table, key[0], key[1], form) if isinstance(key, tuple) else COUNT)
+                for key, v in s.items()
+            ],
+            index=s.index,
+            dtype=bool,
+        )
 
     return check
 
@@ -260,14 +270,17 @@ def table_model(table: str, form: str = "2021") -> type[pa.DataFrameModel]:
     for c in columns:
         attrs[c] = pa.Field(nullable=True)
     attrs["check_values"] = pa.check(*columns, name=INT)(_value_check(table, form))
-    attrs["check_shape"] = pa.dataframe_check(name=SHAPE)(
-        lambda cls, df: list(df.index) == expected_index(table, form))
+    attrs["check_shape"] = pa.dataframe_check(name=SHAPE)(lambda cls, df: list(df.index) == expected_index(table, form))
     for rule in dict.fromkeys(i.rule for i in identities(table, form)):
         attrs["check_" + rule.replace("-", "_")] = pa.dataframe_check(name=rule, ignore_na=False)(
-            _identity_check(table, form, rule))
-    attrs["Config"] = type("Config", (), {"name": f"{table}_{form}", "strict": True, "ordered": True,
-                                          "coerce": False})
-    name = {"table2": "Table2", "table3": "Table3", "table4": "Table4"}[table] + "Model" + ("" if fmt.spec(form).code == "2021" else "2019")
+            _identity_check(table, form, rule)
+        )
+    attrs["Config"] = type("Config", (), {"name": f"{table}_{form}", "strict": True, "ordered": True, "coerce": False})
+    name = (
+        {"table2": "Table2", "table3": "Table3", "table4": "Table4"}[table]
+        + "Model"
+        + ("" if fmt.spec(form).code == "2021" else "2019")
+    )
     return type(name, (pa.DataFrameModel,), attrs)
 
 
@@ -289,8 +302,17 @@ def validate_table(table: str, df: pd.DataFrame, form: str = "2021") -> list[Cel
         name = getattr(err.check, "name", None)
         if err.reason_code == SchemaErrorReason.WRONG_DATATYPE and err.column_name in df.columns:
             want = "Int64" if table != "table2" else "object"
-            out.append(CellFailure(INT, table, None, err.column_name, found=str(df[err.column_name].dtype),
-                                   expected=want, problem="dtype"))
+            out.append(
+                CellFailure(
+                    INT,
+                    table,
+                    None,
+                    err.column_name,
+                    found=str(df[err.column_name].dtype),
+                    expected=want,
+                    problem="dtype",
+                )
+            )
         elif name in (INT, *IDENTITY_RULES) and err.reason_code != SchemaErrorReason.CHECK_ERROR:
             out.extend(_cells_failed(table, name, err, df))
         else:
@@ -314,5 +336,7 @@ def _cells_failed(table: str, rule: str, err, df: pd.DataFrame) -> list[CellFail
             if not ok:
                 r, c = key if table == "table2" else (key, col)
                 found = df.loc[key, col]
-                out.append(CellFailure(rule, table, r, c, found=found.iloc[0] if isinstance(found, pd.Series) else found))
+                out.append(
+                    CellFailure(rule, table, r, c, found=found.iloc[0] if isinstance(found, pd.Series) else found)
+                )
     return out

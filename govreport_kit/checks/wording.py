@@ -39,7 +39,7 @@ def _row_groups(form: str) -> dict[str, str]:
     groups = fmt.spec(form).t3_row_groups
     out = {}
     for g in groups[1:]:  # groups[0] is 三、本年度办理结果, over every outcome row
-        for code in rows[rows.index(g.first): rows.index(g.last) + 1]:
+        for code in rows[rows.index(g.first) : rows.index(g.last) + 1]:
             out[code] = g.label
     return out
 
@@ -107,8 +107,16 @@ def place_text(f: Finding, form: str | None = None, *, source: bool = True) -> s
 def format_findings(findings: Iterable[Finding], form: str = "2021") -> str:
     """The table, each finding's message on the line below it, and a summary line."""
     findings = list(findings)
-    rows = [(fmt.SEVERITY_LABELS.get(f.severity, f.severity), f.rule, place_text(f, form), _value(f.expected),
-             _value(f.found, bool(f.table and f.row and f.column))) for f in findings]
+    rows = [
+        (
+            fmt.SEVERITY_LABELS.get(f.severity, f.severity),
+            f.rule,
+            place_text(f, form),
+            _value(f.expected),
+            _value(f.found, bool(f.table and f.row and f.column)),
+        )
+        for f in findings
+    ]
     lines = []
     if rows:
         widths = [max(width(h), *(min(width(r[i]), MAX_PLACE) for r in rows)) for i, h in enumerate(HEADERS)]

@@ -78,8 +78,14 @@ class Timeliness:
     replied: bool
 
 
-def timeliness(received: _dt.date, closed: _dt.date | None, *, corrected: _dt.date | None = None,
-               extended: bool = False, cutoff: _dt.date | None = None) -> Timeliness:
+def timeliness(
+    received: _dt.date,
+    closed: _dt.date | None,
+    *,
+    corrected: _dt.date | None = None,
+    extended: bool = False,
+    cutoff: _dt.date | None = None,
+) -> Timeliness:
     """The reply period of one application; an open one is judged on ``cutoff`` (e.g. 31 December)."""
     start = corrected if corrected is not None and corrected > received else received
     limit = fmt.REPLY_DAYS_EXTENDED if extended else fmt.REPLY_DAYS
@@ -90,7 +96,7 @@ def timeliness(received: _dt.date, closed: _dt.date | None, *, corrected: _dt.da
     used = workdays_between(start, end)
     if used == UNDECIDED:
         # still decidable when the period ended inside the calendar before ``end``
-        late = True if due != UNDECIDED and end > due else UNDECIDED
+        late = True if due != UNDECIDED and end > due else UNDECIDED  # type: ignore[operator]
     else:
-        late = used > limit
+        late = used > limit  # type: ignore[operator]
     return Timeliness(start, limit, used, due, late, closed is not None)

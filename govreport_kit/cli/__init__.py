@@ -47,8 +47,11 @@ def use_project(folder: str) -> Path:
     """Make ``folder`` the project of this process and of the kernels it starts."""
     root = Path(folder).expanduser().absolute()
     if not root.is_dir():
-        raise ParamsError("项目文件夹不存在", where=Location(key="--project", file=str(root)),
-                          fix="给出一个已有的文件夹（其中有 params/）")
+        raise ParamsError(
+            "项目文件夹不存在",
+            where=Location(key="--project", file=str(root)),
+            fix="给出一个已有的文件夹（其中有 params/）",
+        )
     os.environ[PROJECT_ENV] = str(root)
     return root
 

@@ -22,7 +22,9 @@ def cmd_audit(args) -> int:
         refuse_overwriting_inputs(Path(args.html), args.paths)
     results = audit_paths(args.paths)
     if not results:
-        raise InputError("没有找到可审核的报告文件（.html、.htm、.txt、.md、.pdf、.docx）", Location(file="、".join(args.paths)))
+        raise InputError(
+            "没有找到可审核的报告文件（.html、.htm、.txt、.md、.pdf、.docx）", Location(file="、".join(args.paths))
+        )
     if args.html:
         out = Path(args.html)
         if not out.parent.is_dir():

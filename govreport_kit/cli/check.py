@@ -27,9 +27,12 @@ def cmd_check(args) -> int:
         print_json([f.to_dict() for f in findings])
     else:
         prev = f"，对照 {previous.year} 年数据" if previous is not None else ""
-        sys.stdout.write(f"检查 {display_path(path)}：{model.agency.name} {model.year} 年（{model.format} 年版格式{prev}）\n\n")
+        sys.stdout.write(
+            f"检查 {display_path(path)}：{model.agency.name} {model.year} 年（{model.format} 年版格式{prev}）\n\n"
+        )
         sys.stdout.write(format_findings(findings, model.format))
     return 1 if has_errors(findings) else 0
+
 
 def cmd_template(args) -> int:
     from govreport_kit.core.errors import InputError
@@ -46,7 +49,9 @@ def cmd_template(args) -> int:
     if out.suffix.lower() != ".xlsx":
         raise ParamsError(f"输出文件“{out}”应以 .xlsx 结尾", Location(key="--out"))
     if out.exists():
-        raise InputError("文件已存在，不会覆盖", Location(file=str(out)), "请用 --out 指定另一个文件名，或先把已有文件改名或移走")
+        raise InputError(
+            "文件已存在，不会覆盖", Location(file=str(out)), "请用 --out 指定另一个文件名，或先把已有文件改名或移走"
+        )
     if not out.parent.is_dir():
         raise InputError("输出文件夹不存在", Location(file=str(out.parent)), "请先创建该文件夹")
     try:
@@ -65,7 +70,9 @@ def cmd_template(args) -> int:
 
 def register(sub) -> None:
     s = sub.add_parser("check", help="检查一份数据（参数文件、Excel 工作簿、长表 CSV 或成稿 Word/PDF），列出全部问题")
-    s.add_argument("path", nargs="?", help="参数文件 .yaml、工作簿 .xlsx、长表 .csv 或报告 .docx/.pdf；省略时检查内置示例")
+    s.add_argument(
+        "path", nargs="?", help="参数文件 .yaml、工作簿 .xlsx、长表 .csv 或报告 .docx/.pdf；省略时检查内置示例"
+    )
     s.add_argument("--json", action="store_true", help="以 JSON 输出问题列表")
     s.add_argument("--year", type=int, help="报告年度（数据文件中没有年度时使用；参数文件自带年度）")
     s.set_defaults(func=cmd_check)

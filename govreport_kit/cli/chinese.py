@@ -46,14 +46,28 @@ MESSAGES = {
     "ignored explicit argument %r": "忽略了多余的值 %r",
     "unexpected option string: %s": "意外的选项：%s",
     "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
-    "argument \"-\" with mode %r": "参数“-”不能用于模式 %r",
+    'argument "-" with mode %r': "参数“-”不能用于模式 %r",
     "%r is not callable": "%r 不可调用",
 }
 #: Shown for an argument's value when the command gives no ``metavar`` (by ``dest``); unknown dests: “值”.
-METAVARS = {"params": "参数文件", "path": "文件", "paths": "文件", "code": "机构代码", "agency": "机构代码",
-            "year": "年度", "name": "名称", "out": "文件", "outputs": "目录", "params_dir": "目录",
-            "workers": "个数", "timeout": "秒", "scheduler": "地址", "report": "报告文件", "html": "文件",
-            "project": "文件夹"}
+METAVARS = {
+    "params": "参数文件",
+    "path": "文件",
+    "paths": "文件",
+    "code": "机构代码",
+    "agency": "机构代码",
+    "year": "年度",
+    "name": "名称",
+    "out": "文件",
+    "outputs": "目录",
+    "params_dir": "目录",
+    "workers": "个数",
+    "timeout": "秒",
+    "scheduler": "地址",
+    "report": "报告文件",
+    "html": "文件",
+    "project": "文件夹",
+}
 #: Type names in "invalid %(type)s value" (argparse uses the converter's __name__).
 TYPE_NAMES = {"int": "整数", "float": "数字", "str": "文本"}
 
@@ -102,7 +116,7 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         text = super()._format_action(action)
         head = " " * self._current_indent + self._format_action_invocation(action)
         extra = display_width(head) - len(head)
-        rest = text[len(head):]
+        rest = text[len(head) :]
         if extra and text.startswith(head) and len(rest) - len(rest.lstrip(" ")) - extra >= 2:
             text = head + rest[extra:]
         return text
@@ -166,6 +180,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         except argparse.ArgumentError:
             name = getattr(action.type, "__name__", "")
             if name in TYPE_NAMES:
-                raise argparse.ArgumentError(action, translate("invalid %(type)s value: %(value)r") % {
-                    "type": TYPE_NAMES[name], "value": arg_string}) from None
+                raise argparse.ArgumentError(
+                    action,
+                    translate("invalid %(type)s value: %(value)r") % {"type": TYPE_NAMES[name], "value": arg_string},
+                ) from None
             raise

@@ -23,10 +23,20 @@ def cmd_mail(args) -> int:
             raise ParamsError("按地区发送时需要 --year", Location(key="--year"), "例如 --region city --year 2024")
         paths = [str(p) for p in region_params(args.region, args.year, only_failing=args.only_failing)]
         if not paths:
-            sys.stdout.write("该地区没有需要发送的机构年度（未建立、未填写的不发送；--only-failing 时只发有错误的）。\n")
+            sys.stdout.write(
+                "该地区没有需要发送的机构年度（未建立、未填写的不发送；--only-failing 时只发有错误的）。\n"
+            )
             return 0
-    run = mail_reports(paths, dry_run=args.dry_run, to=args.to, smtp=args.smtp, resend=args.resend,
-                       audience=args.audience, outputs_root=args.outputs, progress=progress)
+    run = mail_reports(
+        paths,
+        dry_run=args.dry_run,
+        to=args.to,
+        smtp=args.smtp,
+        resend=args.resend,
+        audience=args.audience,
+        outputs_root=args.outputs,
+        progress=progress,
+    )
     if args.dry_run:
         for o in run.outcomes:
             if o.eml:

@@ -27,7 +27,11 @@ def cmd_rollup(args) -> int:
     from govreport_kit.office.report import write_rollup
     from govreport_kit.office.workflow import run_rollup
 
-    r = run_rollup(args.region, args.year, from_audit=args.from_audit) if args.from_audit else run_rollup(args.region, args.year)
+    r = (
+        run_rollup(args.region, args.year, from_audit=args.from_audit)
+        if args.from_audit
+        else run_rollup(args.region, args.year)
+    )
     if args.json:
         print_json(r.to_dict())
         return 0
@@ -35,9 +39,12 @@ def cmd_rollup(args) -> int:
     for p in written:
         sys.stdout.write(f"{p}\n")
     missing = r.missing
-    sys.stderr.write(f"汇总了 {len(r.included)} 个成员的数据；{len(missing)} 个未计入"
-                     + ("：" + "；".join(f"{m.agency}（{m.reason}）" for m in missing[:10]) if missing else "")
-                     + ("……" if len(missing) > 10 else "") + "\n")
+    sys.stderr.write(
+        f"汇总了 {len(r.included)} 个成员的数据；{len(missing)} 个未计入"
+        + ("：" + "；".join(f"{m.agency}（{m.reason}）" for m in missing[:10]) if missing else "")
+        + ("……" if len(missing) > 10 else "")
+        + "\n"
+    )
     return 0
 
 

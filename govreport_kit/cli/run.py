@@ -19,7 +19,9 @@ def cmd_run(args) -> int:
     require_paths(args.outputs, "--outputs", "--outputs")
     res = run_report(args.params, audience=args.audience, outputs_root=args.outputs, docx=args.docx, pdf=args.pdf)
     if os.environ.get("GOVREPORT_RUN_RESULT"):  # for bench/single_report.py: the timings of each phase
-        Path(os.environ["GOVREPORT_RUN_RESULT"]).write_text(json.dumps(res.to_dict(), ensure_ascii=False), encoding="utf-8")
+        Path(os.environ["GOVREPORT_RUN_RESULT"]).write_text(
+            json.dumps(res.to_dict(), ensure_ascii=False), encoding="utf-8"
+        )
     if res.html_path:
         sys.stdout.write(res.html_path + "\n")
     if res.docx_path:
@@ -32,6 +34,7 @@ def cmd_run(args) -> int:
             sys.stderr.write(f"未完成的 notebook 已保存在 {res.failed_notebook_path}（出错的单元格已标出）\n")
     return res.exit_code
 
+
 def cmd_batch(args) -> int:
     from govreport_kit.batch.progress import default_observer, summary
     from govreport_kit.batch.run import run_batch
@@ -40,12 +43,22 @@ def cmd_batch(args) -> int:
     require_paths(args.outputs, "--outputs", "--outputs")
     if args.workers is not None and args.workers < 1:
         raise ParamsError("--workers 至少为 1", where=Location(key="--workers"))
-    res = run_batch(args.params_dir, outputs_root=args.outputs, workers=args.workers, changed_only=args.changed_only,
-                    audience=args.audience, timeout=args.timeout, scheduler=args.scheduler,
-                    observers=[default_observer(sys.stderr)], docx=args.docx, pdf=args.pdf,
-                    kernel_start=args.kernel_start)
+    res = run_batch(
+        args.params_dir,
+        outputs_root=args.outputs,
+        workers=args.workers,
+        changed_only=args.changed_only,
+        audience=args.audience,
+        timeout=args.timeout,
+        scheduler=args.scheduler,
+        observers=[default_observer(sys.stderr)],
+        docx=args.docx,
+        pdf=args.pdf,
+        kernel_start=args.kernel_start,
+    )
     sys.stdout.write(summary(res) + "\n")
     return res.exit_code
+
 
 def cmd_new(args) -> int:
     from govreport_kit.authoring.new import new_agency_year
@@ -54,16 +67,22 @@ def cmd_new(args) -> int:
     made = new_agency_year(args.code, args.year, args.name, args.params_dir)
     for note in made.notes:
         sys.stdout.write(note + "\n")
-    sys.stdout.write(f"已创建：\n  参数文件 {made.params}\n  数据工作簿 {made.workbook}\n  正文 {made.narrative}\n"
-                     f"填好工作簿和正文后运行：govreport check {made.params}\n")
+    sys.stdout.write(
+        f"已创建：\n  参数文件 {made.params}\n  数据工作簿 {made.workbook}\n  正文 {made.narrative}\n"
+        f"填好工作簿和正文后运行：govreport check {made.params}\n"
+    )
     return 0
 
 
 def register(sub) -> None:
     s = sub.add_parser("run", help="生成一份年度报告（HTML）")
     s.add_argument("params", nargs="?", help="参数文件 params/<机构代码>/<年度>.yaml；省略时生成内置示例")
-    s.add_argument("--audience", choices=fmt.AUDIENCES, default=None,
-                   help="review：附问题清单；publish：有错误时拒绝生成（默认取参数文件 report.audience，未写则为 review）")
+    s.add_argument(
+        "--audience",
+        choices=fmt.AUDIENCES,
+        default=None,
+        help="review：附问题清单；publish：有错误时拒绝生成（默认取参数文件 report.audience，未写则为 review）",
+    )
     s.add_argument("--outputs", help="输出根目录（默认 outputs/）")
     s.add_argument("--docx", action="store_true", help="同时生成 Word 版 report.docx（按官方格式模板排版）")
     s.add_argument("--pdf", action="store_true", help="同时生成 report.pdf（A4，可检索、可复制文字）")
@@ -78,9 +97,13 @@ def register(sub) -> None:
     s.add_argument("--outputs", help="输出根目录（默认 outputs/；可为 fsspec 支持的任意路径）")
     s.add_argument("--docx", action="store_true", help="每份报告同时生成 Word 版 report.docx")
     s.add_argument("--pdf", action="store_true", help="同时生成每份报告的 report.pdf")
-    s.add_argument("--kernel-start", choices=["auto", "fork", "spawn"], default=None,
-                   help="内核启动方式：fork 从预先导入的模板进程派生（仅 Linux），spawn 普通启动，"
-                        "auto（默认）能 fork 就 fork；也可用环境变量 GOVREPORT_KERNEL_START")
+    s.add_argument(
+        "--kernel-start",
+        choices=["auto", "fork", "spawn"],
+        default=None,
+        help="内核启动方式：fork 从预先导入的模板进程派生（仅 Linux），spawn 普通启动，"
+        "auto（默认）能 fork 就 fork；也可用环境变量 GOVREPORT_KERNEL_START",
+    )
     s.set_defaults(func=cmd_batch)
     s = sub.add_parser("new", help="为新的机构年度建立参数、工作簿和正文")
     s.add_argument("code", help="机构代码")

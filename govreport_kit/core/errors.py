@@ -69,8 +69,14 @@ class GovReportError(Exception):
         return (_rebuild, (type(self), self.what, self.where, self.fix, self.details))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"error": type(self).__name__, "what": self.what, "where": self.where.to_dict(), "fix": self.fix,
-                "message": self.message, **({"details": self.details} if self.details else {})}
+        return {
+            "error": type(self).__name__,
+            "what": self.what,
+            "where": self.where.to_dict(),
+            "fix": self.fix,
+            "message": self.message,
+            **({"details": self.details} if self.details else {}),
+        }
 
 
 def _rebuild(cls, what, where, fix, details):

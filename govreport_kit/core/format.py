@@ -75,7 +75,13 @@ PART_BY_CODE = {p.code: p for p in PARTS}
 NARRATIVE_PARTS = tuple(p.code for p in PARTS if p.kind == "prose")
 #: Older wording of part 四's title still seen in published reports.
 TABLE4_TITLE_OLD = "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"
-OVERVIEW_SUBHEADS = ("（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）政府信息公开平台建设", "（五）监督保障")
+OVERVIEW_SUBHEADS = (
+    "（一）主动公开",
+    "（二）依申请公开",
+    "（三）政府信息管理",
+    "（四）政府信息公开平台建设",
+    "（五）监督保障",
+)
 
 TABLE_CODES = ("table2", "table3", "table4")
 TABLE_TITLES = {p.code: p.title for p in PARTS if p.kind == "table"}
@@ -232,15 +238,23 @@ T2_2019_SECTIONS: tuple[Table2Section, ...] = (
     Table2Section(
         "第二十条第（一）项",
         (Row("regulations", "规章"), Row("normative_documents", "规范性文件")),
-        (Column("new_made", "本年新制作数量"), Column("new_published", "本年新公开数量"), Column("total_published", "对外公开总数量")),
+        (
+            Column("new_made", "本年新制作数量"),
+            Column("new_published", "本年新公开数量"),
+            Column("total_published", "对外公开总数量"),
+        ),
     ),
     Table2Section(
         "第二十条第（五）项",
         (Row("licensing", "行政许可"), Row("other_external_management_services", "其他对外管理服务事项")),
         _T2_2019_ITEM_COLUMNS,
     ),
-    Table2Section("第二十条第（六）项", (Row("punishment", "行政处罚"), Row("enforcement", "行政强制")), _T2_2019_ITEM_COLUMNS),
-    Table2Section("第二十条第（八）项", (Row("administrative_fees", "行政事业性收费"),), (_T2_2019_PREVIOUS, _T2_2019_CHANGE)),
+    Table2Section(
+        "第二十条第（六）项", (Row("punishment", "行政处罚"), Row("enforcement", "行政强制")), _T2_2019_ITEM_COLUMNS
+    ),
+    Table2Section(
+        "第二十条第（八）项", (Row("administrative_fees", "行政事业性收费"),), (_T2_2019_PREVIOUS, _T2_2019_CHANGE)
+    ),
     Table2Section(
         "第二十条第（九）项",
         (Row("government_procurement", "政府集中采购"),),
@@ -279,10 +293,19 @@ class FormatSpec:
 
 
 FORMAT_SPECS: dict[str, FormatSpec] = {
-    "2021": FormatSpec("2021", T2_SECTIONS, T2_CELLS, T2_DECIMAL_CELLS, frozenset(), T3_ROWS, T3_OUTCOME_ROWS,
-                       T3_ROW_GROUPS),
-    "2019": FormatSpec("2019", T2_2019_SECTIONS, T2_2019_CELLS, T2_2019_DECIMAL_CELLS, T2_2019_SIGNED_COLUMNS,
-                       T3_ROWS_2019, T3_OUTCOME_ROWS_2019, T3_ROW_GROUPS_2019),
+    "2021": FormatSpec(
+        "2021", T2_SECTIONS, T2_CELLS, T2_DECIMAL_CELLS, frozenset(), T3_ROWS, T3_OUTCOME_ROWS, T3_ROW_GROUPS
+    ),
+    "2019": FormatSpec(
+        "2019",
+        T2_2019_SECTIONS,
+        T2_2019_CELLS,
+        T2_2019_DECIMAL_CELLS,
+        T2_2019_SIGNED_COLUMNS,
+        T3_ROWS_2019,
+        T3_OUTCOME_ROWS_2019,
+        T3_ROW_GROUPS_2019,
+    ),
 }
 #: The first report year that must use the 2021 format (R-FMT); earlier years used the 2019 one.
 FIRST_2021_YEAR = 2021

@@ -60,7 +60,7 @@ def span_grid(rows: Sequence[Sequence[C]], value=lambda cell: cell) -> list[list
                 line = out[r + dr]
                 if len(line) < c + cell.colspan:
                     line.extend([None] * (c + cell.colspan - len(line)))
-                line[c:c + cell.colspan] = [v] * cell.colspan
+                line[c : c + cell.colspan] = [v] * cell.colspan
     while len(out) < len(rows):
         out.append([])
     width = max((len(x) for x in out), default=0)

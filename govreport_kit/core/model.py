@@ -136,8 +136,9 @@ class AgencyYear:
             return self.table2.at[(row, column), "value"]
         return self.table(table).at[row, column]
 
-    def set(self, table: str, row: str, column: str, value: Any, source: Location | None = None,
-            state: str | None = None) -> None:
+    def set(
+        self, table: str, row: str, column: str, value: Any, source: Location | None = None, state: str | None = None
+    ) -> None:
         """Set one cell; ``value`` None/NA with ``state`` BLANK or NOT_APPLICABLE for empty cells."""
         key = (table, row, column)
         if value is None or value is pd.NA:
@@ -220,8 +221,14 @@ def _valid_cells(form: str) -> frozenset[CellKey]:
     return frozenset((t, r, c) for t in fmt.TABLE_CODES for r, c in fmt.cells(t, form))
 
 
-def from_cells(agency: Agency, year: int, values: Iterable[tuple[str, str, str, Any]], form: str = "2021",
-               states: dict[CellKey, str] | None = None, **kwargs: Any) -> AgencyYear:
+def from_cells(
+    agency: Agency,
+    year: int,
+    values: Iterable[tuple[str, str, str, Any]],
+    form: str = "2021",
+    states: dict[CellKey, str] | None = None,
+    **kwargs: Any,
+) -> AgencyYear:
     """Build a model from (table, row, column, value) tuples in one step.
 
     Cells not given, or given as None, are blank unless ``states`` marks them NOT_APPLICABLE.
@@ -236,12 +243,16 @@ def from_cells(agency: Agency, year: int, values: Iterable[tuple[str, str, str, 
         given[(t, r, c)] = v
     index, _, t2_cells, _ = _indexes("table2", form)
     t2_vals = [given.get(("table2", r, c)) for r, c in t2_cells]
-    tables = {"table2": pd.DataFrame({"value": pd.Series([pd.NA if v is None else v for v in t2_vals],
-                                                         index=index, dtype="object")})}
+    tables = {
+        "table2": pd.DataFrame(
+            {"value": pd.Series([pd.NA if v is None else v for v in t2_vals], index=index, dtype="object")}
+        )
+    }
     for t in ("table3", "table4"):
         rindex, cindex, rows, cols = _indexes(t, form)
-        df = pd.DataFrame({c: pd.array([given.get((t, r, c)) for r in rows], dtype="Int64") for c in cols},
-                          index=rindex)
+        df = pd.DataFrame(
+            {c: pd.array([given.get((t, r, c)) for r in rows], dtype="Int64") for c in cols}, index=rindex
+        )
         df.columns = cindex
         tables[t] = df
     m = AgencyYear(agency=agency, year=year, format=form, **tables, **kwargs)
@@ -262,8 +273,9 @@ def cells_from_dict(tables: dict[str, Any]) -> Iterator[tuple[str, str, str, Any
         for row, v in rows.items():
             cols = v.items() if isinstance(v, dict) else [("value", v)]
             for col, x in cols:
-                if isinstance(x, float) or (x is not None and fmt.is_decimal_cell(table, row, col,
-                                                                                   "2019" if key == "table2_2019" else "2021")):
+                if isinstance(x, float) or (
+                    x is not None and fmt.is_decimal_cell(table, row, col, "2019" if key == "table2_2019" else "2021")
+                ):
                     x = Decimal(str(x))
                 yield table, row, col, x
 

@@ -12,8 +12,21 @@ from functools import lru_cache
 
 from govreport_kit import __version__
 
-VERSIONED_PACKAGES = ("chinese-calendar", "ipykernel", "jinja2", "jupyter_client", "markdown-it-py", "matplotlib",
-                      "nbclient", "nbconvert", "nbformat", "nh3", "pandas", "pandera", "papermill")
+VERSIONED_PACKAGES = (
+    "chinese-calendar",
+    "ipykernel",
+    "jinja2",
+    "jupyter_client",
+    "markdown-it-py",
+    "matplotlib",
+    "nbclient",
+    "nbconvert",
+    "nbformat",
+    "nh3",
+    "pandas",
+    "pandera",
+    "papermill",
+)
 
 
 @lru_cache(maxsize=1)

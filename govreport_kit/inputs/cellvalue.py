@@ -34,8 +34,9 @@ def describe_cell(table: str, row: str, column: str, form: str = "2021") -> str:
     return f"{fmt.row_label(table, row, form)} / {fmt.column_label(table, column, row, form)}"
 
 
-def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
-               form: str = "2021") -> tuple[Any, str | None]:
+def parse_cell(
+    raw: Any, table: str, row: str, column: str, where: Location, form: str = "2021"
+) -> tuple[Any, str | None]:
     """(value, state): a number and None, or None and BLANK / NOT_APPLICABLE; InputError otherwise."""
     decimal = fmt.is_decimal_cell(table, row, column, form)
     signed = table == "table2" and column in fmt.spec(form).t2_signed_columns
@@ -43,8 +44,9 @@ def parse_cell(raw: Any, table: str, row: str, column: str, where: Location,
     shown = raw
 
     def bad(what: str) -> InputError:
-        return InputError(f"{what}（{fmt.TABLE_SHORT_NAMES[table]} {label}）", where,
-                          AMOUNT_FIX if decimal else COUNT_FIX)
+        return InputError(
+            f"{what}（{fmt.TABLE_SHORT_NAMES[table]} {label}）", where, AMOUNT_FIX if decimal else COUNT_FIX
+        )
 
     if raw is None:
         return None, BLANK

@@ -41,11 +41,14 @@ def decode_bytes(data: bytes, name: str = "") -> DecodedText:
     if not data or data in (codecs.BOM_UTF8,):
         raise InputError("文件为空", where, "请确认选对了文件，并且文件已保存了内容")
     if data.startswith(_UTF16_BOMS):
-        raise InputError("文件是 UTF-16 编码，本工具只读 UTF-8、GBK 或 GB18030", where,
-                         "请在编辑器或 Excel 中另存为“CSV UTF-8”或 UTF-8 文本")
+        raise InputError(
+            "文件是 UTF-16 编码，本工具只读 UTF-8、GBK 或 GB18030",
+            where,
+            "请在编辑器或 Excel 中另存为“CSV UTF-8”或 UTF-8 文本",
+        )
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return DecodedText(data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8", True)
+            return DecodedText(data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8", True)
         except UnicodeDecodeError:
             _fail(data, name)
     try:
@@ -69,7 +72,7 @@ def _fail(data: bytes, name: str) -> DecodedText:
         except UnicodeDecodeError as e:
             offsets.append(e.start + start)
     offset = max(offsets) if offsets else 0
-    snippet = data[offset:offset + 4].hex(" ")
+    snippet = data[offset : offset + 4].hex(" ")
     raise InputError(
         f"无法识别文件编码：按 UTF-8、GBK、GB18030 都无法解码（第 {offset} 字节处：{snippet}）",
         Location(file=name or None),

@@ -95,10 +95,19 @@ def norm(text: Any) -> str:
 
 
 _HEADERS = {norm(c.label): c.code for c in fmt.LEDGER_COLUMNS} | {c.code: c.code for c in fmt.LEDGER_COLUMNS}
-_HEADERS |= {norm("收费金额"): "fee_yuan", norm("收费金额(元)"): "fee_yuan", norm("是否延长答复期限"): "extended",
-             norm("申请日期"): "received", norm("受理日期"): "received", norm("答复日期"): "closed"}
-_APPLICANTS = {norm(k): v for k, v in fmt.LEDGER_APPLICANTS.items()} | {
-    v: v for v in fmt.LEDGER_APPLICANTS.values()} | {norm("公民"): "natural_person", norm("其他组织"): "other_org"}
+_HEADERS |= {
+    norm("收费金额"): "fee_yuan",
+    norm("收费金额(元)"): "fee_yuan",
+    norm("是否延长答复期限"): "extended",
+    norm("申请日期"): "received",
+    norm("受理日期"): "received",
+    norm("答复日期"): "closed",
+}
+_APPLICANTS = (
+    {norm(k): v for k, v in fmt.LEDGER_APPLICANTS.items()}
+    | {v: v for v in fmt.LEDGER_APPLICANTS.values()}
+    | {norm("公民"): "natural_person", norm("其他组织"): "other_org"}
+)
 _OUTCOMES = {norm(k): v for k, v in fmt.outcome_labels().items()}
 _CHANNELS = {norm(c): c for c in fmt.LEDGER_CHANNELS}
 
@@ -120,8 +129,11 @@ def read_ledger(path: str | os.PathLike) -> Ledger:
     elif suffix == ".csv":
         sheet, rows = fmt.LEDGER_SHEET, _csv_rows(p)
     else:
-        raise InputError(f"台账文件的类型“{p.suffix or '（无扩展名）'}”不支持", Location(file=name),
-                         "台账请用 Excel 工作簿 .xlsx 或 CSV 文件；旧版 .xls 请另存为 .xlsx")
+        raise InputError(
+            f"台账文件的类型“{p.suffix or '（无扩展名）'}”不支持",
+            Location(file=name),
+            "台账请用 Excel 工作簿 .xlsx 或 CSV 文件；旧版 .xls 请另存为 .xlsx",
+        )
     ledger = parse_rows(rows, name, sheet)
     ledger.path = p
     return ledger
@@ -133,8 +145,11 @@ def _xlsx_rows(p: Path, name: str) -> tuple[str, list[tuple[int, list[Any]]]]:
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise InputError(f"不是有效的 Excel .xlsx 文件（{type(e).__name__}）", Location(file=name),
-                         "请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”") from None
+        raise InputError(
+            f"不是有效的 Excel .xlsx 文件（{type(e).__name__}）",
+            Location(file=name),
+            "请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”",
+        ) from None
     try:
         title = fmt.LEDGER_SHEET if fmt.LEDGER_SHEET in wb.sheetnames else wb.sheetnames[0]
         ws = wb[title]
@@ -167,8 +182,11 @@ def _csv_rows(p: Path) -> list[tuple[int, list[Any]]]:
 
 def _header(rows: list[tuple[int, list[Any]]], name: str, sheet: str) -> tuple[int, dict[str, int]]:
     if not rows:
-        raise InputError("台账是空的，没有表头", Location(file=name, sheet=sheet),
-                         "第一行应为表头：" + "、".join(c.label for c in fmt.LEDGER_COLUMNS))
+        raise InputError(
+            "台账是空的，没有表头",
+            Location(file=name, sheet=sheet),
+            "第一行应为表头：" + "、".join(c.label for c in fmt.LEDGER_COLUMNS),
+        )
     line, values = rows[0]
     columns: dict[str, int] = {}
     unknown: list[tuple[int, str]] = []
@@ -180,8 +198,11 @@ def _header(rows: list[tuple[int, list[Any]]], name: str, sheet: str) -> tuple[i
         if code is None:
             unknown.append((i, str(v)))
         elif code in columns:
-            raise InputError(f"表头“{v}”出现了两次", Location(file=name, sheet=sheet, cell=f"{_letter(i)}{line}"),
-                             "每一列只能出现一次，请删除或改名重复的一列")
+            raise InputError(
+                f"表头“{v}”出现了两次",
+                Location(file=name, sheet=sheet, cell=f"{_letter(i)}{line}"),
+                "每一列只能出现一次，请删除或改名重复的一列",
+            )
         else:
             columns[code] = i
     missing = [c for c in fmt.LEDGER_COLUMNS if c.required and c.code not in columns]
@@ -192,9 +213,11 @@ def _header(rows: list[tuple[int, list[Any]]], name: str, sheet: str) -> tuple[i
             near = difflib.get_close_matches(norm(text), labels, n=1, cutoff=0.5)
             if near:
                 hints.append(f"第 {_letter(i)} 列“{text}”是不是“{near[0]}”？")
-        raise InputError(f"台账缺少必需的列：{'、'.join(c.label for c in missing)}",
-                         Location(file=name, sheet=sheet, row=line),
-                         "".join(hints) + "表头应包括：" + "、".join(c.label for c in fmt.LEDGER_COLUMNS if c.required))
+        raise InputError(
+            f"台账缺少必需的列：{'、'.join(c.label for c in missing)}",
+            Location(file=name, sheet=sheet, row=line),
+            "".join(hints) + "表头应包括：" + "、".join(c.label for c in fmt.LEDGER_COLUMNS if c.required),
+        )
     return line, columns
 
 
@@ -212,8 +235,9 @@ def parse_rows(rows: list[tuple[int, list[Any]]], name: str, sheet: str) -> Ledg
     cols = list(COLUMN_CODES) + ["applicant_text", "outcome_text", "channel_text"]
     idx = pd.Index(index, name="line", dtype="int64")
     # object columns throughout: None stays None (pandas would infer str/float columns with NaN)
-    ledger.frame = pd.DataFrame({c: pd.Series([r.get(c) for r in records], index=idx, dtype=object) for c in cols},
-                                index=idx)
+    ledger.frame = pd.DataFrame(
+        {c: pd.Series([r.get(c) for r in records], index=idx, dtype=object) for c in cols}, index=idx
+    )
     return ledger
 
 
@@ -236,8 +260,11 @@ def _parse_row(ledger: Ledger, line: int, raw: dict[str, Any]) -> dict[str, Any]
         value = raw.get(col)
         out[col] = parse_date(value)
         if out[col] is None and _text(value):
-            problem(col, f"{_label(col)}“{_text(value)}”不是日期",
-                    "请填写日期，例如 2024-03-05 或 2024年3月5日；Excel 中请把单元格设为日期格式")
+            problem(
+                col,
+                f"{_label(col)}“{_text(value)}”不是日期",
+                "请填写日期，例如 2024-03-05 或 2024年3月5日；Excel 中请把单元格设为日期格式",
+            )
     for col, table in (("applicant", _APPLICANTS), ("outcome", _OUTCOMES), ("channel", _CHANNELS)):
         text = _text(raw.get(col))
         out[f"{col}_text"] = text
@@ -249,8 +276,11 @@ def _parse_row(ledger: Ledger, line: int, raw: dict[str, Any]) -> dict[str, Any]
     fee = raw.get("fee_yuan")
     out["fee_yuan"] = parse_fee(fee)
     if out["fee_yuan"] is None and _text(fee):
-        problem("fee_yuan", f"收费金额“{_text(fee)}”不是不小于 0 的金额",
-                "以元为单位只填数字，例如 100 或 100.50；未收费的留空或填 0")
+        problem(
+            "fee_yuan",
+            f"收费金额“{_text(fee)}”不是不小于 0 的金额",
+            "以元为单位只填数字，例如 100 或 100.50；未收费的留空或填 0",
+        )
     return out
 
 
@@ -293,10 +323,13 @@ def parse_fee(value: Any) -> Decimal | None:
 
 def nearest_label(text: str, kind: str) -> str | None:
     """The valid label nearest to an unknown 申请人类型 / 办理结果 / 申请方式 (difflib)."""
-    labels = {"applicant": list(fmt.LEDGER_APPLICANTS),
-              "outcome": [fmt.ledger_outcome_choice(r) for r in fmt.T3_OUTCOME_ROWS],
-              "channel": list(fmt.LEDGER_CHANNELS)}[kind]
+    labels = {
+        "applicant": list(fmt.LEDGER_APPLICANTS),
+        "outcome": [fmt.ledger_outcome_choice(r) for r in fmt.T3_OUTCOME_ROWS],
+        "channel": list(fmt.LEDGER_CHANNELS),
+    }[kind]
     key = norm(text)
-    scored = sorted(((difflib.SequenceMatcher(None, key, norm(lab)).ratio(), -i, lab) for i, lab in enumerate(labels)),
-                    reverse=True)
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, key, norm(lab)).ratio(), -i, lab) for i, lab in enumerate(labels)), reverse=True
+    )
     return scored[0][2] if scored and scored[0][0] >= 0.3 else None

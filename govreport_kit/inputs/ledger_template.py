@@ -31,16 +31,29 @@ from govreport_kit.inputs.xlsx import set_text  # the one helper: text never bec
 
 CHOICES_SHEET = "选项"
 VALIDATED_ROWS = 5000  # rows below the header that carry the validations
-_WIDTHS = {"id": 14, "received": 13, "applicant": 14, "channel": 10, "corrected": 14, "extended": 12, "closed": 13,
-           "outcome": 40, "fee_yuan": 14, "note": 30}
+_WIDTHS = {
+    "id": 14,
+    "received": 13,
+    "applicant": 14,
+    "channel": 10,
+    "corrected": 14,
+    "extended": 12,
+    "closed": 13,
+    "outcome": 40,
+    "fee_yuan": 14,
+    "note": 30,
+}
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
 def choices() -> dict[str, list[str]]:
     """The drop-down choices of each list column."""
-    return {"applicant": list(fmt.LEDGER_APPLICANTS), "channel": list(fmt.LEDGER_CHANNELS),
-            "outcome": [fmt.ledger_outcome_choice(r) for r in fmt.T3_OUTCOME_ROWS],
-            "extended": [fmt.LEDGER_YES, fmt.LEDGER_NO]}
+    return {
+        "applicant": list(fmt.LEDGER_APPLICANTS),
+        "channel": list(fmt.LEDGER_CHANNELS),
+        "outcome": [fmt.ledger_outcome_choice(r) for r in fmt.T3_OUTCOME_ROWS],
+        "extended": [fmt.LEDGER_YES, fmt.LEDGER_NO],
+    }
 
 
 
@@ -101,21 +114,41 @@ def _validations(ws, letters: dict[str, str]) -> None:
     for i, (code, values) in enumerate(choices().items(), 1):
         col = get_column_letter(i)
         label = next(c.label for c in fmt.LEDGER_COLUMNS if c.code == code)
-        dv = DataValidation(type="list", formula1=f"{CHOICES_SHEET}!${col}$2:${col}${len(values) + 1}",
-                            allow_blank=True, showErrorMessage=True, errorTitle=f"{label}无效",
-                            error=f"请从下拉列表中选择{label}。")
+        dv = DataValidation(
+            type="list",
+            formula1=f"{CHOICES_SHEET}!${col}$2:${col}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f"{label}无效",
+            error=f"请从下拉列表中选择{label}。",
+        )
         dv.add(f"{letters[code]}2:{letters[code]}{last}")
         ws.add_data_validation(dv)
     earliest = _dt.date.fromisoformat(fmt.LEDGER_EARLIEST)
-    dates = DataValidation(type="date", operator="greaterThanOrEqual",
-                           formula1=f"DATE({earliest.year},{earliest.month},{earliest.day})", allow_blank=True,
-                           showErrorMessage=True, showInputMessage=True, errorTitle="应为日期",
-                           error="请填写日期，例如 2024-03-05。", promptTitle="日期", prompt="例如 2024-03-05")
+    dates = DataValidation(
+        type="date",
+        operator="greaterThanOrEqual",
+        formula1=f"DATE({earliest.year},{earliest.month},{earliest.day})",
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorTitle="应为日期",
+        error="请填写日期，例如 2024-03-05。",
+        promptTitle="日期",
+        prompt="例如 2024-03-05",
+    )
     for code in fmt.LEDGER_DATE_COLUMNS:
         dates.add(f"{letters[code]}2:{letters[code]}{last}")
     ws.add_data_validation(dates)
-    fee = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                         showErrorMessage=True, errorTitle="应为非负金额", error="收费金额以元为单位，应为 0 或正数。")
+    fee = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="应为非负金额",
+        error="收费金额以元为单位，应为 0 或正数。",
+    )
     fee.add(f"{letters['fee_yuan']}2:{letters['fee_yuan']}{last}")
     ws.add_data_validation(fee)
 
@@ -124,7 +157,8 @@ def ledger_bytes(agency: Agency, year: int, rows: Iterable[Mapping[str, Any]] = 
     return workbook_bytes(build_ledger_workbook(agency, year, rows))
 
 
-def write_ledger_template(path: str | os.PathLike, agency: Agency, year: int,
-                          rows: Iterable[Mapping[str, Any]] = ()) -> Path:
+def write_ledger_template(
+    path: str | os.PathLike, agency: Agency, year: int, rows: Iterable[Mapping[str, Any]] = ()
+) -> Path:
     """Write a ledger workbook (empty, or holding ``rows``: {column code: value})."""
     return atomic_write(path, ledger_bytes(agency, year, rows))

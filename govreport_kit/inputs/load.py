@@ -31,8 +31,14 @@ DATA_READERS = {".xlsx": "workbook", ".csv": "csv", ".yaml": "yaml", ".yml": "ya
 REPORT_DOCUMENTS = (".docx", ".docm", ".doc", ".pdf")
 
 
-def read_data(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
-              form: str | None = "2021", optional: tuple[str, ...] = ()) -> AgencyYear:
+def read_data(
+    path: str | os.PathLike,
+    *,
+    agency: Agency | None = None,
+    year: int | None = None,
+    form: str | None = "2021",
+    optional: tuple[str, ...] = (),
+) -> AgencyYear:
     """The tables of a data file, chosen by extension (``form``: "2021", "2019", None for either, or "auto").
 
     ``optional``: tables a workbook may lack (a CSV or YAML file leaves unlisted cells blank anyway).
@@ -52,15 +58,21 @@ def read_data(path: str | os.PathLike, *, agency: Agency | None = None, year: in
 
         return read_yaml_data(p, agency=agency, year=year, form=form)
     hint = "；旧版 .xls 请在 Excel 中另存为 .xlsx" if p.suffix.lower() == ".xls" else ""
-    raise InputError(f"不支持的文件类型“{p.suffix or '（无扩展名）'}”", Location(file=display_path(p)),
-                     f"可用：参数文件 .yaml、工作簿 .xlsx、长表 .csv{hint}")
+    raise InputError(
+        f"不支持的文件类型“{p.suffix or '（无扩展名）'}”",
+        Location(file=display_path(p)),
+        f"可用：参数文件 .yaml、工作簿 .xlsx、长表 .csv{hint}",
+    )
 
 
 def input_hashes(params: Params) -> dict[str, str]:
     """{path relative to the params folder: sha256} of the params file, its data and its narrative."""
     root = params.path.parent.parent
-    files = [params.path, params.data] + ([params.narrative] if params.narrative else []) + \
-        ([params.ledger] if params.ledger else [])
+    files = (
+        [params.path, params.data]
+        + ([params.narrative] if params.narrative else [])
+        + ([params.ledger] if params.ledger else [])
+    )
     return {Path(os.path.relpath(f, root)).as_posix(): sha256_file(f) for f in files}
 
 
@@ -98,11 +110,16 @@ def apply_ledger(model: AgencyYear, ledger_path: Path) -> None:
     summary = summarize(read_ledger(ledger_path), model.year)
     import pandas as pd
 
-    hand = {(r, c): v for r, c in fmt.cells("table3") if (v := model.get("table3", r, c)) is not pd.NA and v is not None}
+    hand = {
+        (r, c): v for r, c in fmt.cells("table3") if (v := model.get("table3", r, c)) is not pd.NA and v is not None
+    }
     if hand:  # R-LEDGER findings point at the hand-typed cells
         summary.differences = compare({k: hand.get(k) for k in summary.table3}, summary.table3)
-        summary.hand_sources = {(r, c): model.sources[("table3", r, c)] for r, c, _, _ in summary.differences
-                                if ("table3", r, c) in model.sources}
+        summary.hand_sources = {
+            (r, c): model.sources[("table3", r, c)]
+            for r, c, _, _ in summary.differences
+            if ("table3", r, c) in model.sources
+        }
     for (r, c), v in summary.table3.items():
         model.set("table3", r, c, v, source=Location(file=summary.ledger.file, sheet=summary.ledger.sheet))
     model.ledger = summary
@@ -117,11 +134,17 @@ def load_previous(params: Params) -> AgencyYear | None:
     if p.suffix.lower() in (".yaml", ".yml") and _is_params_file(p):
         prev_params = load_params(p)
         if prev_params.agency.code != params.agency.code:
-            raise ParamsError(f"上一年度参数文件 {display_path(p)} 属于机构“{prev_params.agency.code}”，"
-                              f"不是“{params.agency.code}”", where, "请指向同一机构的上一年度")
+            raise ParamsError(
+                f"上一年度参数文件 {display_path(p)} 属于机构“{prev_params.agency.code}”，不是“{params.agency.code}”",
+                where,
+                "请指向同一机构的上一年度",
+            )
         if prev_params.year != params.year - 1:
-            raise ParamsError(f"上一年度参数文件 {display_path(p)} 的年度是 {prev_params.year}，应为 {params.year - 1}",
-                              where, "请指向上一年度的参数文件")
+            raise ParamsError(
+                f"上一年度参数文件 {display_path(p)} 的年度是 {prev_params.year}，应为 {params.year - 1}",
+                where,
+                "请指向上一年度的参数文件",
+            )
         return load_agency_year(prev_params)
     return read_data(p, agency=params.agency, year=params.year - 1, form="auto")
 
@@ -172,8 +195,11 @@ def load_any(path: str | os.PathLike, *, year: int | None = None) -> tuple[Agenc
     if not p.exists():
         raise InputError("文件不存在", Location(file=display_path(p)), "请检查路径；省略路径时检查内置示例")
     if p.is_dir():
-        raise InputError("这是一个文件夹", Location(file=display_path(p)),
-                         "请给出参数文件（params/<机构代码>/<年度>.yaml）、工作簿 .xlsx 或长表 .csv")
+        raise InputError(
+            "这是一个文件夹",
+            Location(file=display_path(p)),
+            "请给出参数文件（params/<机构代码>/<年度>.yaml）、工作簿 .xlsx 或长表 .csv",
+        )
     if suffix in (".yaml", ".yml") and _is_params_file(p):
         params = load_params(p)
         return load_agency_year(params), load_previous(params)
@@ -193,8 +219,11 @@ def read_report_document(path: Path) -> AgencyYear:
     res = audit_paths([path])[0]
     if res.model is None or not res.readable:
         why = "；".join(u.message for u in res.unreadable) or "没有读出任何表格"
-        raise InputError(f"无法从报告中读出表格：{why}", Location(file=display_path(path)),
-                         "请确认这是一份年度报告；也可以检查它的数据文件（工作簿 .xlsx 或参数文件）")
+        raise InputError(
+            f"无法从报告中读出表格：{why}",
+            Location(file=display_path(path)),
+            "请确认这是一份年度报告；也可以检查它的数据文件（工作簿 .xlsx 或参数文件）",
+        )
     model = res.model
     notes = list(model.options.get("notes", []))
     if res.unread_cells:

@@ -75,6 +75,7 @@ def _valid(table: str, row: str, column: str, form: str) -> bool:
 
 def _codes_problem(table: str, row: str, column: str, form: str) -> tuple[str, str] | None:
     """(what, fix) for an unknown table/row/column code, with the nearest valid code."""
+
     def near(word: str, options: Iterable[str]) -> str:
         m = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
         return f"是不是“{m[0]}”？" if m else ""
@@ -86,7 +87,9 @@ def _codes_problem(table: str, row: str, column: str, form: str) -> tuple[str, s
         return f"{fmt.TABLE_SHORT_NAMES[table]}没有行代码“{row}”", near(row, rows) + "行代码见 format-2021.md §3、§4a"
     cols = [c.code for c in fmt.table_columns(table, row, form)]
     if column not in cols:
-        return f"{fmt.TABLE_SHORT_NAMES[table]}“{row}”行没有列代码“{column}”", near(column, cols) + f"可用：{'、'.join(cols)}"
+        return f"{fmt.TABLE_SHORT_NAMES[table]}“{row}”行没有列代码“{column}”", near(
+            column, cols
+        ) + f"可用：{'、'.join(cols)}"
     return None
 
 
@@ -96,8 +99,16 @@ def _detect(records: list[Record]) -> str:
     return "2019" if only19 and not only21 else "2021"
 
 
-def build_model(records: list[Record], meta: dict[str, tuple[Any, Location]], name: str, *,
-                agency: Agency | None, year: int | None, form: str | None, source_stem: str = "") -> AgencyYear:
+def build_model(
+    records: list[Record],
+    meta: dict[str, tuple[Any, Location]],
+    name: str,
+    *,
+    agency: Agency | None,
+    year: int | None,
+    form: str | None,
+    source_stem: str = "",
+) -> AgencyYear:
     """The model from located raw cells; shared by the CSV and YAML readers."""
     found = str(meta["format"][0]) if "format" in meta else _detect(records)
     if found not in fmt.FORMATS:
@@ -105,8 +116,11 @@ def build_model(records: list[Record], meta: dict[str, tuple[Any, Location]], na
     agency, year, notes = _agency_year(meta, name, agency, year, source_stem)
     form = fmt.expected_format(form, year)
     if form and found != form:
-        raise InputError(f"这是 {found} 年版格式的数据（使用了 {found} 年版的行或列代码），这里需要 {form} 年版格式",
-                         Location(file=name), "不同版本的栏目不能一一对应；请按 format-2021.md 使用本版本的代码")
+        raise InputError(
+            f"这是 {found} 年版格式的数据（使用了 {found} 年版的行或列代码），这里需要 {form} 年版格式",
+            Location(file=name),
+            "不同版本的栏目不能一一对应；请按 format-2021.md 使用本版本的代码",
+        )
     seen: dict[tuple[str, str, str], Location] = {}
     values, states = [], {}
     for table, row, column, raw, where in records:
@@ -117,7 +131,9 @@ def build_model(records: list[Record], meta: dict[str, tuple[Any, Location]], na
         if key in seen:
             first = seen[key]
             at = f"第 {first.line} 行" if first.line else f"键 {first.key}"
-            raise InputError(f"单元格 {table},{row},{column} 重复出现（{at}已有）", where, "每个单元格只能写一次，请删除多余的一处")
+            raise InputError(
+                f"单元格 {table},{row},{column} 重复出现（{at}已有）", where, "每个单元格只能写一次，请删除多余的一处"
+            )
         seen[key] = where
         value, state = parse_cell(raw, table, row, column, where, found)
         values.append((table, row, column, value))
@@ -130,24 +146,32 @@ def build_model(records: list[Record], meta: dict[str, tuple[Any, Location]], na
     return model
 
 
-def _agency_year(meta: dict[str, tuple[Any, Location]], name: str, agency: Agency | None, year: int | None,
-                 stem: str) -> tuple[Agency, int, list[str]]:
+def _agency_year(
+    meta: dict[str, tuple[Any, Location]], name: str, agency: Agency | None, year: int | None, stem: str
+) -> tuple[Agency, int, list[str]]:
     notes: list[str] = []
     text = {k: ("" if v is None else str(v).strip()) for k, (v, _) in meta.items()}
     if text.get("code"):
         require_agency_code(text["code"], meta["code"][1], InputError)
         if agency is not None and text["code"] != agency.code:
-            raise InputError(f"数据中的机构代码“{text['code']}”与参数文件的“{agency.code}”不一致", meta["code"][1],
-                             "请确认参数文件指向的是这家机构的数据")
+            raise InputError(
+                f"数据中的机构代码“{text['code']}”与参数文件的“{agency.code}”不一致",
+                meta["code"][1],
+                "请确认参数文件指向的是这家机构的数据",
+            )
     meta_year = None
     if text.get("year"):
         if not re.fullmatch(r"[0-9]{4}", text["year"]) or fmt.year_problem(int(text["year"])):
-            raise InputError(f"年度“{text['year']}”不是有效的年份", meta["year"][1],
-                             "填四位数字的年度，范围 {}–{}，例如 2023".format(*fmt.YEAR_RANGE))
+            raise InputError(
+                f"年度“{text['year']}”不是有效的年份",
+                meta["year"][1],
+                "填四位数字的年度，范围 {}–{}，例如 2023".format(*fmt.YEAR_RANGE),
+            )
         meta_year = int(text["year"])
         if year is not None and meta_year != year:
-            raise InputError(f"数据中的年度 {meta_year} 与参数文件的 {year} 不一致", meta["year"][1],
-                             "请确认没有误用其他年度的数据")
+            raise InputError(
+                f"数据中的年度 {meta_year} 与参数文件的 {year} 不一致", meta["year"][1], "请确认没有误用其他年度的数据"
+            )
     if agency is None:
         if text.get("name") and text.get("code"):
             agency = Agency(**{k: text.get(k, "") for k, _ in fmt.AGENCY_FIELDS})
@@ -164,8 +188,16 @@ def _agency_year(meta: dict[str, tuple[Any, Location]], name: str, agency: Agenc
 
 
 # ------------------------------------------------------------------------------------------ CSV
-def read_longform_csv(path: str | os.PathLike, agency: Agency | None = None, year: int | None = None,
-                      form: str | None = "2021") -> AgencyYear:
+def _unclosed_quote(lines: list[str], at: int, name: str) -> InputError:
+    """The refusal for a quote left open on line ``at`` (it swallowed the lines after it)."""
+    shown = limits.excerpt(lines[at - 1] if 0 < at <= len(lines) else "")
+    return InputError(f"CSV 格式错误：这一行的英文双引号没有配对（“{shown}”）", Location(file=name, line=at),
+                      "请补上配对的引号，或删除多余的引号")
+
+
+def read_longform_csv(
+    path: str | os.PathLike, agency: Agency | None = None, year: int | None = None, form: str | None = "2021"
+) -> AgencyYear:
     """Read a long-form CSV; ``agency``/``year`` (from params) take precedence over ``meta`` rows."""
     p = Path(path)
     name = display_path(p)
@@ -174,20 +206,13 @@ def read_longform_csv(path: str | os.PathLike, agency: Agency | None = None, yea
     header_seen = False
     records: list[Record] = []
     meta: dict[str, tuple[Any, Location]] = {}
-    lines = text.splitlines()
-    start = 1  # the line the current record starts on
-
-    def unclosed_quote(at: int) -> InputError:
-        shown = limits.excerpt(lines[at - 1] if 0 < at <= len(lines) else "")
-        return InputError(f"CSV 格式错误：这一行的英文双引号没有配对（“{shown}”）", Location(file=name, line=at),
-                          "请补上配对的引号，或删除多余的引号")
-
+    lines, start = text.splitlines(), 1  # start: the line the current record starts on
     try:
         for fields in reader:
             line = start
             start = reader.line_num + 1
             if any("\n" in f or "\r" in f for f in fields):  # a quote left open swallowed the lines after it
-                raise unclosed_quote(line)
+                raise _unclosed_quote(lines, line, name)
             if not any(f.strip() for f in fields):
                 continue
             where = Location(file=name, line=line)
@@ -195,20 +220,29 @@ def read_longform_csv(path: str | os.PathLike, agency: Agency | None = None, yea
                 got = tuple(f.strip().lower() for f in fields)
                 if got != HEADER:
                     sep = "；分隔符应为英文逗号" if len(fields) == 1 and re.search(r"[;\t，]", fields[0]) else ""
-                    raise InputError(f"第一行应为表头 table,row,column,value，实际是“{','.join(fields)}”{sep}", where,
-                                     "请在第一行加上表头 table,row,column,value")
+                    raise InputError(
+                        f"第一行应为表头 table,row,column,value，实际是“{','.join(fields)}”{sep}",
+                        where,
+                        "请在第一行加上表头 table,row,column,value",
+                    )
                 header_seen = True
                 continue
             if len(fields) != 4:
-                raise InputError(f"这一行有 {len(fields)} 个字段，应为 4 个（table,row,column,value）", where,
-                                 "值里有逗号时请用英文双引号括起来")
+                raise InputError(
+                    f"这一行有 {len(fields)} 个字段，应为 4 个（table,row,column,value）",
+                    where,
+                    "值里有逗号时请用英文双引号括起来",
+                )
             table, row, column, value = (f.strip() for f in fields)
             if table == "meta":
                 key = row
                 if key not in META_KEYS:
                     m = difflib.get_close_matches(key, META_KEYS, n=1, cutoff=0.5)
-                    raise InputError(f"未知的 meta 项“{key}”", where,
-                                     (f"是不是“{m[0]}”？" if m else "") + f"可用：{'、'.join(META_KEYS)}")
+                    raise InputError(
+                        f"未知的 meta 项“{key}”",
+                        where,
+                        (f"是不是“{m[0]}”？" if m else "") + f"可用：{'、'.join(META_KEYS)}",
+                    )
                 if key in meta:
                     raise InputError(f"meta 项“{key}”重复出现（第 {meta[key][1].line} 行已有）", where)
                 meta[key] = (value, where)
@@ -216,7 +250,7 @@ def read_longform_csv(path: str | os.PathLike, agency: Agency | None = None, yea
             records.append((table, row, column, value, Location(file=name, line=line, row=row, column=column)))
     except csv.Error as e:
         if "quot" in str(e) or "end of data" in str(e):
-            raise unclosed_quote(start) from None
+            raise _unclosed_quote(lines, start, name) from None
         raise InputError(f"CSV 格式错误：{e}", Location(file=name, line=start), "检查引号是否成对") from None
     if not header_seen:
         raise InputError("文件中只有空行", Location(file=name), "第一行应为表头 table,row,column,value")
@@ -253,8 +287,9 @@ def write_longform_csv(path: str | os.PathLike, model: AgencyYear) -> Path:
 
 
 # ----------------------------------------------------------------------------------------- YAML
-def read_yaml_data(path: str | os.PathLike, agency: Agency | None = None, year: int | None = None,
-                   form: str | None = "2021") -> AgencyYear:
+def read_yaml_data(
+    path: str | os.PathLike, agency: Agency | None = None, year: int | None = None, form: str | None = "2021"
+) -> AgencyYear:
     """Read a nested YAML data file (see the module docstring)."""
     p = Path(path)
     name = display_path(p)
@@ -275,7 +310,9 @@ def read_yaml_data(path: str | os.PathLike, agency: Agency | None = None, year: 
     for top, body in data.items():
         if top not in allowed:
             m = difflib.get_close_matches(str(top), allowed, n=1, cutoff=0.5)
-            raise InputError(f"未知的键“{top}”", at(top), (f"是不是“{m[0]}”？" if m else "") + f"可用：{'、'.join(allowed)}")
+            raise InputError(
+                f"未知的键“{top}”", at(top), (f"是不是“{m[0]}”？" if m else "") + f"可用：{'、'.join(allowed)}"
+            )
         if top == "format":
             meta["format"] = (body, at(top))
             continue

@@ -80,8 +80,10 @@ def split_parts(markdown: str, file: str | None = None) -> dict[str, str]:
 def split_parts_located(markdown: str, file: str | None = None) -> tuple[dict[str, str], dict[str, Location]]:
     """``split_parts`` plus where each part starts in the file (for messages)."""
     split = _split(markdown, file)
-    return ({code: text for code, (text, _) in split.items()},
-            {code: Location(file=file, line=first) for code, (_, first) in split.items()})
+    return (
+        {code: text for code, (text, _) in split.items()},
+        {code: Location(file=file, line=first) for code, (_, first) in split.items()},
+    )
 
 
 def _split(markdown: str, file: str | None) -> dict[str, tuple[str, int]]:
@@ -100,17 +102,26 @@ def _split(markdown: str, file: str | None) -> dict[str, tuple[str, int]]:
         part = titles.get(text) if h and len(h.group(1)) <= 2 else None
         if h and len(h.group(1)) == 1 and part is None:
             near = difflib.get_close_matches(text, [p.title for p in fmt.PARTS if p.kind == "prose" and p.title], 3, 0)
-            raise InputError(f"一级标题“{(h.group(2) or '').strip()}”不是正文部分的标题", Location(file=file, line=no),
-                             fix="正文只能有“" + "”“".join(near) + "”等部分标题，其他小标题请用“##”")
+            raise InputError(
+                f"一级标题“{(h.group(2) or '').strip()}”不是正文部分的标题",
+                Location(file=file, line=no),
+                fix="正文只能有“" + "”“".join(near) + "”等部分标题，其他小标题请用“##”",
+            )
         if part is None:
             bodies[current].append(line)
             continue
         if part.kind != "prose":
-            raise InputError(f"“{part.title}”由表格数据生成，正文文件中不能有这一部分", Location(file=file, line=no),
-                             fix="请删除这个标题及其下的文字")
+            raise InputError(
+                f"“{part.title}”由表格数据生成，正文文件中不能有这一部分",
+                Location(file=file, line=no),
+                fix="请删除这个标题及其下的文字",
+            )
         if part.code in bodies:
-            raise InputError(f"“{part.title}”出现了两次（第 {starts[part.code] - 1} 行已有）", Location(file=file, line=no),
-                             fix="请把两处内容合并到同一个标题下")
+            raise InputError(
+                f"“{part.title}”出现了两次（第 {starts[part.code] - 1} 行已有）",
+                Location(file=file, line=no),
+                fix="请把两处内容合并到同一个标题下",
+            )
         current = part.code
         bodies[current], starts[current] = [], no + 1
     out = {}
@@ -204,10 +215,18 @@ def ledger_values(model) -> dict[str, str]:
     s = getattr(model, "ledger", None)
     if s is None:
         return {}
-    median = "" if s.median_days is None else (str(int(s.median_days)) if float(s.median_days).is_integer()
-                                                 else f"{s.median_days:.1f}")
-    return {"ledger.fees.count": str(s.fee_count), "ledger.fees.total_yuan": _text(s.fee_total_yuan),
-            "ledger.on_time": str(s.on_time), "ledger.late": str(len(s.late)), "ledger.median_days": median or "0"}
+    median = (
+        ""
+        if s.median_days is None
+        else (str(int(s.median_days)) if float(s.median_days).is_integer() else f"{s.median_days:.1f}")
+    )
+    return {
+        "ledger.fees.count": str(s.fee_count),
+        "ledger.fees.total_yuan": _text(s.fee_total_yuan),
+        "ledger.on_time": str(s.on_time),
+        "ledger.late": str(len(s.late)),
+        "ledger.median_days": median or "0",
+    }
 
 
 def yoy(current: str, previous: str) -> str:
@@ -227,8 +246,15 @@ def yoy(current: str, previous: str) -> str:
 # ------------------------------------------------------------------------------ filling
 
 
-def fill(text: str, model, *, part: str | None = None, file: str | None = None, first_line: int = 1,
-         values: dict[str, str] | None = None) -> str:
+def fill(
+    text: str,
+    model,
+    *,
+    part: str | None = None,
+    file: str | None = None,
+    first_line: int = 1,
+    values: dict[str, str] | None = None,
+) -> str:
     """``text`` with every placeholder replaced; PlaceholderError for an unknown or malformed one.
 
     ``part``, ``file`` and ``first_line`` (the file line of ``text``'s first line) only make the
@@ -245,17 +271,24 @@ def fill(text: str, model, *, part: str | None = None, file: str | None = None, 
         if raw == "\\{{":
             return "{{"
         if m.group(1) is None:
-            raise fail("的“{{”没有配对的“}}”", m.start(), "占位符须写在一行内，形如 {{ table3.new.total }}；"
-                       "要写出“{{”本身，请写成 \\{{")
+            raise fail(
+                "的“{{”没有配对的“}}”",
+                m.start(),
+                "占位符须写在一行内，形如 {{ table3.new.total }}；要写出“{{”本身，请写成 \\{{",
+            )
         name = _canonical(m.group(1))
         if name in values and (name.startswith(("pct(", "yoy(")) or NAME_RE.fullmatch(name)):
             if values[name] == "" and name.startswith("agency."):
-                raise fail(f"的占位符“{{{{ {name} }}}}”没有值", m.start(),
-                           f"请在参数文件中填写 {name}，或从正文中删去它")
+                raise fail(
+                    f"的占位符“{{{{ {name} }}}}”没有值", m.start(), f"请在参数文件中填写 {name}，或从正文中删去它"
+                )
             return values[name]
         near = difflib.get_close_matches(name, list(values), 3, 0)
-        raise fail(f"的占位符“{raw}”不存在", m.start(),
-                   "最接近的有效名称：" + "、".join(f"{{{{ {n} }}}}" for n in near) + "（全部名称见 docs/narrative.md）")
+        raise fail(
+            f"的占位符“{raw}”不存在",
+            m.start(),
+            "最接近的有效名称：" + "、".join(f"{{{{ {n} }}}}" for n in near) + "（全部名称见 docs/narrative.md）",
+        )
 
     return TOKEN_RE.sub(replace, text)
 
@@ -286,8 +319,14 @@ def placeholder_problems(text: str, model, *, part: str | None = None, file: str
         if not token_problem(m, values):
             continue
         try:
-            fill(m.group(0), model, part=part, file=file, values=values,
-                 first_line=first_line + text.count("\n", 0, m.start()))
+            fill(
+                m.group(0),
+                model,
+                part=part,
+                file=file,
+                values=values,
+                first_line=first_line + text.count("\n", 0, m.start()),
+            )
         except PlaceholderError as e:
             problems.append(e)
     return problems
@@ -301,8 +340,10 @@ def count_placeholder_problems(text: str, values: dict[str, str]) -> int:
 def fill_narrative(markdown: str, model, file: str | None = None) -> dict[str, str]:
     """Split a narrative file into its parts and fill each; errors name the file's line."""
     values = placeholder_values(model)
-    return {code: fill(text, model, part=code, file=file, first_line=first, values=values)
-            for code, (text, first) in _split(markdown, file).items()}
+    return {
+        code: fill(text, model, part=code, file=file, first_line=first, values=values)
+        for code, (text, first) in _split(markdown, file).items()
+    }
 
 
 def _canonical(expr: str) -> str:

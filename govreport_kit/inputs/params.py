@@ -71,8 +71,10 @@ class Spec:
     children: Mapping[str, Spec] | None = None
 
 
-AGENCY_SPEC = {code: Spec("text", required=code in ("code", "name"), nullable=code not in ("code", "name"))
-               for code, _ in fmt.AGENCY_FIELDS}
+AGENCY_SPEC = {
+    code: Spec("text", required=code in ("code", "name"), nullable=code not in ("code", "name"))
+    for code, _ in fmt.AGENCY_FIELDS
+}
 #: Report options; add a key here (with a default in REPORT_DEFAULTS) to offer a new option.
 REPORT_SPEC: dict[str, Spec] = {
     "audience": Spec("choice", choices=fmt.AUDIENCES),
@@ -96,8 +98,10 @@ SCHEMA: dict[str, Spec] = {
     "report": Spec("map", children=REPORT_SPEC),
     "mail": Spec("map", children=MAIL_SPEC),
 }
-_EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 
 
 def email_problem(address: Any) -> str | None:
@@ -216,7 +220,9 @@ def _check_map(data: dict, schema: Mapping[str, Spec], prefix: str, fail) -> dic
 
 
 def _type_name(v: Any) -> str:
-    return _TYPE_NAMES.get(type(v), "小数" if type(v).__name__ == "Decimal" else "列表" if isinstance(v, list) else type(v).__name__)
+    return _TYPE_NAMES.get(
+        type(v), "小数" if type(v).__name__ == "Decimal" else "列表" if isinstance(v, list) else type(v).__name__
+    )
 
 
 def _check_value(value: Any, spec: Spec, path: str, fail) -> Any:
@@ -229,7 +235,11 @@ def _check_value(value: Any, spec: Spec, path: str, fail) -> Any:
         for i, item in enumerate(items):
             problem = email_problem(item)
             if problem:
-                fail(f"键“{path}”的第 {i + 1} 项：{problem}", path, "写成 name@example.gov.cn 形式，多个地址写成列表 [a@x.cn, b@y.cn]")
+                fail(
+                    f"键“{path}”的第 {i + 1} 项：{problem}",
+                    path,
+                    "写成 name@example.gov.cn 形式，多个地址写成列表 [a@x.cn, b@y.cn]",
+                )
         return list(items)
     if spec.kind == "map":
         if not isinstance(value, dict):
@@ -249,18 +259,33 @@ def _check_value(value: Any, spec: Spec, path: str, fail) -> Any:
         allowed = [str(c) for c in spec.choices]
         if text not in allowed:
             near = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.4)
-            fail(f"键“{path}”的值“{value}”无效", path,
-                 (f"是不是想写“{near[0]}”？" if near else "") + f"可用的值：{', '.join(allowed)}")
+            fail(
+                f"键“{path}”的值“{value}”无效",
+                path,
+                (f"是不是想写“{near[0]}”？" if near else "") + f"可用的值：{', '.join(allowed)}",
+            )
         return text
     if not isinstance(value, str):
         example = value if isinstance(value, (int, str)) and not isinstance(value, bool) else "…"
-        fail(f"键“{path}”应为文字，实际是{_type_name(value)}", path, f"用引号括起来，例如 \"{example}\"")
+        fail(f"键“{path}”应为文字，实际是{_type_name(value)}", path, f'用引号括起来，例如 "{example}"')
     if spec.kind == "path":
         if not value.strip():
             fail(f"键“{path}”的路径为空", path)
         if _URL_RE.match(value) and not re.match(r"^[A-Za-z]:[\\/]", value):
-            fail(f"键“{path}”是网址或远程路径“{value}”，只能是本机文件", path, "请先把文件下载到参数文件旁边，再写相对路径")
+            fail(
+                f"键“{path}”是网址或远程路径“{value}”，只能是本机文件",
+                path,
+                "请先把文件下载到参数文件旁边，再写相对路径",
+            )
     return value
+
+
+def _sibling_previous(p: Path, year: int, name: str) -> Path | None:
+    """``<year-1>.yaml`` beside the params file, when it exists (and stays inside the project)."""
+    sibling = p.parent / f"{year - 1}{p.suffix}"
+    if not sibling.is_file():
+        return None
+    return confine(sibling, p, "previous", sibling.name, name, None)
 
 
 def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) -> Params:
@@ -271,10 +296,17 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
 
     if p.stem.isdigit():  # the params/<code>/<year>.yaml convention
         if int(p.stem) != year:
-            fail(f"年度 {year} 与文件名 {p.name} 不一致", "year", f"把 year 改为 {p.stem}，或把文件改名为 {year}{p.suffix}")
+            fail(
+                f"年度 {year} 与文件名 {p.name} 不一致",
+                "year",
+                f"把 year 改为 {p.stem}，或把文件改名为 {year}{p.suffix}",
+            )
         if p.parent.name != code:
-            fail(f"机构代码“{code}”与所在文件夹名“{p.parent.name}”不一致", "agency.code",
-                 f"参数文件应放在 params/{code}/ 下，或把 agency.code 改为文件夹名")
+            fail(
+                f"机构代码“{code}”与所在文件夹名“{p.parent.name}”不一致",
+                "agency.code",
+                f"参数文件应放在 params/{code}/ 下，或把 agency.code 改为文件夹名",
+            )
 
     def local(key: str, suffixes: tuple[str, ...], kind: str) -> Path:
         target = Path(os.path.normpath(p.parent / raw[key]))
@@ -285,8 +317,11 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
             fail(f"{kind}不能是参数文件本身", key)
         confine(target, p, key, raw[key], name, strict_yaml.key_line(lines, key))
         if not target.is_file():
-            fail(f"{kind}不存在：{display_path(target)}", key,
-                 f"路径相对于参数文件所在的文件夹 {display_path(p.parent)}；请检查文件名或先创建该文件")
+            fail(
+                f"{kind}不存在：{display_path(target)}",
+                key,
+                f"路径相对于参数文件所在的文件夹 {display_path(p.parent)}；请检查文件名或先创建该文件",
+            )
         return target
 
     data = local("data", DATA_SUFFIXES, "数据文件")
@@ -297,14 +332,21 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
     if "previous" in raw:
         previous = local("previous", PREVIOUS_SUFFIXES, "上一年度文件") if raw["previous"] else None
     else:
-        sibling = p.parent / f"{year - 1}{p.suffix}"
-        previous = sibling if sibling.is_file() else None
-        if previous is not None:
-            confine(previous, p, "previous", sibling.name, name, None)
+        previous = _sibling_previous(p, year, name)
     agency = Agency(**{k: v or "" for k, v in raw["agency"].items()})
-    return Params(path=p, agency=agency, year=year, format=raw["format"], data=data, narrative=narrative,
-                  previous=previous, report=dict(raw["report"]), raw=raw, ledger=ledger,
-                  mail={k: list(v or []) for k, v in raw.get("mail", {}).items()})
+    return Params(
+        path=p,
+        agency=agency,
+        year=year,
+        format=raw["format"],
+        data=data,
+        narrative=narrative,
+        previous=previous,
+        report=dict(raw["report"]),
+        raw=raw,
+        ledger=ledger,
+        mail={k: list(v or []) for k, v in raw.get("mail", {}).items()},
+    )
 
 
 # ------------------------------------------------------------------------------------- writing
@@ -324,8 +366,11 @@ def dump_params(params: Params | Mapping[str, Any]) -> str:
                 lines.extend(f"    - {strict_yaml.dump_scalar(a)}" for a in items)
         elif isinstance(value, dict):
             lines.append(f"{key}:")
-            order = ["code", "name", *(k for k, _ in fmt.AGENCY_FIELDS if k not in ("code", "name"))] \
-                if key == "agency" else list(REPORT_SPEC)
+            order = (
+                ["code", "name", *(k for k, _ in fmt.AGENCY_FIELDS if k not in ("code", "name"))]
+                if key == "agency"
+                else list(REPORT_SPEC)
+            )
             for sub in order:
                 if sub in value and not (value[sub] is None and (key == "agency" or sub in OPTIONAL_REPORT_KEYS)):
                     lines.append(f"  {sub}: {strict_yaml.dump_scalar(value[sub])}")

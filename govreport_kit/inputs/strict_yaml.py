@@ -37,8 +37,15 @@ BOOLS = {"true": True, "false": False, "True": True, "False": False, "TRUE": Tru
 NULLS = {"", "~", "null", "Null", "NULL"}
 _YAML11 = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
-_KINDS = {"int": "整数", "float": "小数", "bool": "是/否（布尔值）", "timestamp": "日期", "null": "空值",
-          "merge": "合并键", "value": "特殊值"}
+_KINDS = {
+    "int": "整数",
+    "float": "小数",
+    "bool": "是/否（布尔值）",
+    "timestamp": "日期",
+    "null": "空值",
+    "merge": "合并键",
+    "value": "特殊值",
+}
 
 
 class YamlProblem(Exception):
@@ -84,7 +91,7 @@ class _ComposeOnly(yaml.SafeLoader):
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 @dataclass
@@ -117,8 +124,11 @@ def load(text: str) -> Document:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
-        raise YamlProblem(f"YAML 语法错误：{e.problem or e.context}", line,
-                          fix="检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对") from None
+        raise YamlProblem(
+            f"YAML 语法错误：{e.problem or e.context}",
+            line,
+            fix="检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对",
+        ) from None
     except yaml.reader.ReaderError as e:
         line = text.count("\n", 0, e.position) + 1 if isinstance(e.position, int) else None
         raise YamlProblem(f"文件含有不允许的控制字符（#x{e.character:04x}）", line, fix="请删除该字符") from None
@@ -145,8 +155,12 @@ def _value(node, path: str, lines: dict[str, int]) -> Any:
             sub = f"{path}.{key}" if path else key
             line = knode.start_mark.line + 1
             if key in out:
-                raise YamlProblem(f"键“{key}”重复出现（第一次在第 {lines.get(sub)} 行）", line, sub,
-                                  "每个键只能写一次，请删除多余的一处")
+                raise YamlProblem(
+                    f"键“{key}”重复出现（第一次在第 {lines.get(sub)} 行）",
+                    line,
+                    sub,
+                    "每个键只能写一次，请删除多余的一处",
+                )
             lines[sub] = line
             out[key] = _value(vnode, sub, lines)
         return out
@@ -178,8 +192,12 @@ def _scalar(node: ScalarNode, path: str) -> Any:
     tag = _YAML11.resolve(ScalarNode, text, (True, False))
     kind = _KINDS.get(tag.rsplit(":", 1)[-1], tag) if tag != _STR_TAG else _yaml12_kind(text)
     if kind:
-        raise YamlProblem(f"值 {text} 含义不明确：YAML 会把它当作{kind}，而不是原样的文字", node.start_mark.line + 1,
-                          path or None, f"用引号括起来，例如 \"{text}\"")
+        raise YamlProblem(
+            f"值 {text} 含义不明确：YAML 会把它当作{kind}，而不是原样的文字",
+            node.start_mark.line + 1,
+            path or None,
+            f'用引号括起来，例如 "{text}"',
+        )
     return text
 
 
@@ -235,4 +253,3 @@ def _plain_safe(text: str) -> bool:
         return load(f"k: {text}\n").data == {"k": text}
     except YamlProblem:
         return False
-

@@ -55,8 +55,11 @@ class Placed:
 
 def place_header(header: tuple[tuple[fmt.HeaderCell, ...], ...], top: int, left: int) -> list[Placed]:
     """Lay out header rows with row/col spans the way an HTML table does (:func:`core.grid.place_spans`)."""
-    return [Placed(top + i, left + c, cell.label, cell.rowspan, cell.colspan)
-            for i, row in enumerate(place_spans(header)) for cell, c in row]
+    return [
+        Placed(top + i, left + c, cell.label, cell.rowspan, cell.colspan)
+        for i, row in enumerate(place_spans(header))
+        for cell, c in row
+    ]
 
 
 def t2_sections(form: str) -> list[tuple[str, tuple[str, ...], tuple[fmt.Row, ...], tuple[fmt.Column, ...]]]:
@@ -129,24 +132,47 @@ def _write_labels(ws, labels: list[Placed]) -> None:
         title = p.row == 1
         c.font = Font(name=FONT_NAME, size=14 if title else 11, bold=title or p.rowspan > 1 or p.colspan > 1)
         vertical = p.rowspan > 2 and p.colspan == 1  # table 三's row-group labels read top to bottom
-        c.alignment = Alignment(horizontal="center" if title or p.colspan > 1 or p.rowspan > 1 else "left",
-                                vertical="center", wrap_text=True, textRotation=255 if vertical else 0)
+        c.alignment = Alignment(
+            horizontal="center" if title or p.colspan > 1 or p.rowspan > 1 else "left",
+            vertical="center",
+            wrap_text=True,
+            textRotation=255 if vertical else 0,
+        )
         if not title:
             c.fill = _LABEL_FILL
         if p.rowspan > 1 or p.colspan > 1:
-            ws.merge_cells(start_row=p.row, start_column=p.col, end_row=p.row + p.rowspan - 1,
-                           end_column=p.col + p.colspan - 1)
+            ws.merge_cells(
+                start_row=p.row, start_column=p.col, end_row=p.row + p.rowspan - 1, end_column=p.col + p.colspan - 1
+            )
 
 
 def _validations(ws) -> tuple[DataValidation, DataValidation]:
-    counts = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                            errorStyle="warning", showErrorMessage=True, showInputMessage=True,
-                            errorTitle="应为非负整数", error="件数应为 0 或正整数；不适用可填“/”，未知请留空。",
-                            promptTitle="件数", prompt="填非负整数；没有填 0；不适用填“/”")
-    amounts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                             errorStyle="warning", showErrorMessage=True, showInputMessage=True,
-                             errorTitle="应为非负数", error="金额以万元为单位，应为 0 或正数。",
-                             promptTitle="金额（万元）", prompt="以万元为单位的非负数，如 103.3879")
+    counts = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        errorStyle="warning",
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorTitle="应为非负整数",
+        error="件数应为 0 或正整数；不适用可填“/”，未知请留空。",
+        promptTitle="件数",
+        prompt="填非负整数；没有填 0；不适用填“/”",
+    )
+    amounts = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        errorStyle="warning",
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorTitle="应为非负数",
+        error="金额以万元为单位，应为 0 或正数。",
+        promptTitle="金额（万元）",
+        prompt="以万元为单位的非负数，如 103.3879",
+    )
     ws.add_data_validation(counts)
     ws.add_data_validation(amounts)
     return counts, amounts

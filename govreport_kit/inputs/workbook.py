@@ -66,8 +66,11 @@ class Sheet:
 
     def find(self, label: str, rows: range | None = None, cols: range | None = None) -> list[tuple[int, int]]:
         key = norm(label)
-        return sorted(k for k, t in self.texts().items()
-                      if t == key and (rows is None or k[0] in rows) and (cols is None or k[1] in cols))
+        return sorted(
+            k
+            for k, t in self.texts().items()
+            if t == key and (rows is None or k[0] in rows) and (cols is None or k[1] in cols)
+        )
 
 
 def nearest(text: str, labels: list[str]) -> tuple[str | None, float]:
@@ -80,12 +83,22 @@ def nearest(text: str, labels: list[str]) -> tuple[str | None, float]:
 
 
 def typo_error(sheet: Sheet, pos: tuple[int, int], text: str, label: str, kind: str) -> InputError:
-    return InputError(f"标签“{text}”不是正式表格中的{kind}", sheet.where(*pos),
-                      f"最接近的正式标签是“{label}”，请改为“{label}”（或用 govreport template 生成的模板重新填写）")
+    return InputError(
+        f"标签“{text}”不是正式表格中的{kind}",
+        sheet.where(*pos),
+        f"最接近的正式标签是“{label}”，请改为“{label}”（或用 govreport template 生成的模板重新填写）",
+    )
 
 
-def locate_label(sheet: Sheet, label: str, kind: str, candidates: dict[tuple[int, int], str],
-                 rows: range | None = None, cols: range | None = None, missing_fix: str = "") -> tuple[int, int]:
+def locate_label(
+    sheet: Sheet,
+    label: str,
+    kind: str,
+    candidates: dict[tuple[int, int], str],
+    rows: range | None = None,
+    cols: range | None = None,
+    missing_fix: str = "",
+) -> tuple[int, int]:
     """Position of ``label``; a typo'd candidate or its absence is an InputError."""
     hits = sheet.find(label, rows, cols)
     if len(hits) > 1:
@@ -94,18 +107,25 @@ def locate_label(sheet: Sheet, label: str, kind: str, candidates: dict[tuple[int
     if hits:
         sheet.used.add(hits[0])
         return hits[0]
-    scored = [(nearest(t, [label])[1], pos, t) for pos, t in candidates.items()
-              if (rows is None or pos[0] in rows) and (cols is None or pos[1] in cols)]
+    scored = [
+        (nearest(t, [label])[1], pos, t)
+        for pos, t in candidates.items()
+        if (rows is None or pos[0] in rows) and (cols is None or pos[1] in cols)
+    ]
     scored = [s for s in scored if s[0] >= TYPO_CUTOFF]
     if scored:
         _, pos, _ = max(scored)
         raise typo_error(sheet, pos, str(sheet.values[pos]), label, kind)
-    raise InputError(f"缺少{kind}“{label}”", sheet.where(),
-                     missing_fix or "请不要删除模板中的行或列；可用 govreport template 重新生成模板")
+    raise InputError(
+        f"缺少{kind}“{label}”",
+        sheet.where(),
+        missing_fix or "请不要删除模板中的行或列；可用 govreport template 重新生成模板",
+    )
 
 
-def check_leftovers(sheet: Sheet, known: list[str], value_cells: set[tuple[int, int]],
-                    label_cols: int, header_rows: int) -> None:
+def check_leftovers(
+    sheet: Sheet, known: list[str], value_cells: set[tuple[int, int]], label_cols: int, header_rows: int
+) -> None:
     """Every non-empty cell must be a known label or a value cell; name the first that is not."""
     known_norm = {norm(k) for k in known}
     for pos in sorted(sheet.values):
@@ -153,11 +173,17 @@ def locate_table2(sheet: Sheet, form: str) -> dict[tuple[str, str], tuple[int, i
     for _, rows, cols in t2_sections(form):
         positions = {r.code: locate_label(sheet, r.label, "行", cands) for r in rows}
         first = min(p[0] for p in positions.values())
-        header_rows = [r for (r, c), t in sheet.texts().items()
-                       if r < first and (t == norm(fmt.T2_ITEM_LABEL) or t in {norm(c.label) for c in cols})]
+        header_rows = [
+            r
+            for (r, c), t in sheet.texts().items()
+            if r < first and (t == norm(fmt.T2_ITEM_LABEL) or t in {norm(c.label) for c in cols})
+        ]
         if not header_rows:
-            raise InputError(f"找不到“{rows[0].label}”上方的表头（{fmt.T2_ITEM_LABEL} …）", sheet.where(first, positions[rows[0].code][1]),
-                             "请不要删除表头行")
+            raise InputError(
+                f"找不到“{rows[0].label}”上方的表头（{fmt.T2_ITEM_LABEL} …）",
+                sheet.where(first, positions[rows[0].code][1]),
+                "请不要删除表头行",
+            )
         h = max(header_rows)
         for c in sheet.find(fmt.T2_ITEM_LABEL, range(h, h + 1)):
             sheet.used.add(c)
@@ -172,8 +198,16 @@ def locate_table2(sheet: Sheet, form: str) -> dict[tuple[str, str], tuple[int, i
 def t3_labels(form: str) -> list[str]:
     groups = fmt.spec(form).t3_row_groups
     heads = [c.label for row in fmt.T3_HEADER for c in row]
-    return list(dict.fromkeys([fmt.TABLE_TITLES["table3"], *heads, *(g.label for g in groups),
-                               *(r.label for r in fmt.table_rows("table3", form))]))
+    return list(
+        dict.fromkeys(
+            [
+                fmt.TABLE_TITLES["table3"],
+                *heads,
+                *(g.label for g in groups),
+                *(r.label for r in fmt.table_rows("table3", form)),
+            ]
+        )
+    )
 
 
 def locate_table3(sheet: Sheet, form: str) -> dict[tuple[str, str], tuple[int, int]]:
@@ -182,8 +216,10 @@ def locate_table3(sheet: Sheet, form: str) -> dict[tuple[str, str], tuple[int, i
     first_row = min(p[0] for p in rows.values())
     label_cols = max(p[1] for p in rows.values())
     header = range(1, first_row)
-    cols = {c.code: locate_label(sheet, c.label, "列标题", cands, rows=header, cols=range(label_cols + 1, 10_000))
-            for c in fmt.T3_COLUMNS}
+    cols = {
+        c.code: locate_label(sheet, c.label, "列标题", cands, rows=header, cols=range(label_cols + 1, 10_000))
+        for c in fmt.T3_COLUMNS
+    }
     cells = {(r, c): (rows[r][0], cols[c][1]) for r in rows for c in cols}
     check_leftovers(sheet, t3_labels(form), set(cells.values()), label_cols, first_row - 1)
     return cells
@@ -204,16 +240,25 @@ def locate_table4(sheet: Sheet) -> dict[tuple[str, str], tuple[int, int]]:
             result_row = r
             break
     if result_row is None:
-        raise InputError(f"找不到表四的第三行表头（{'、'.join(x.label for x in fmt.T4_RESULTS)}）", sheet.where(),
-                         "请不要删除表头行；可用 govreport template 重新生成模板")
+        raise InputError(
+            f"找不到表四的第三行表头（{'、'.join(x.label for x in fmt.T4_RESULTS)}）",
+            sheet.where(),
+            "请不要删除表头行；可用 govreport template 重新生成模板",
+        )
     cells = {}
     for g in fmt.T4_GROUPS:
         start = groups[g.code][1]
         later = [s for s in starts if s > start]
         end = sheet.merged.get(groups[g.code], (0, later[0] - 1 if later else start + len(fmt.T4_RESULTS) - 1))[1]
         for res in fmt.T4_RESULTS:
-            _, c = locate_label(sheet, res.label, f"列标题（{g.label}）", cands, rows=range(result_row, result_row + 1),
-                                cols=range(start, end + 1))
+            _, c = locate_label(
+                sheet,
+                res.label,
+                f"列标题（{g.label}）",
+                cands,
+                rows=range(result_row, result_row + 1),
+                cols=range(start, end + 1),
+            )
             cells[(g.code, res.code)] = (result_row + 1, c)
     check_leftovers(sheet, t4_labels(), set(cells.values()), 0, result_row)
     return cells
@@ -255,8 +300,14 @@ def _open(path: Path, name: str, data_only: bool):
     return open_workbook(path, name, data_only=data_only)
 
 
-def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year: int | None = None,
-                  form: str | None = "2021", optional: tuple[str, ...] = ()) -> AgencyYear:
+def read_workbook(
+    path: str | os.PathLike,
+    *,
+    agency: Agency | None = None,
+    year: int | None = None,
+    form: str | None = "2021",
+    optional: tuple[str, ...] = (),
+) -> AgencyYear:
     """Read a workbook; ``agency``/``year`` (from params) take precedence over its 机构信息 sheet.
 
     ``form`` is the expected format ("2021", "2019"), None to accept the one detected, or "auto"
@@ -277,8 +328,11 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
             if t in optional:
                 continue
             near = difflib.get_close_matches(title, wb.sheetnames, n=1, cutoff=0.3)
-            raise InputError(f"缺少工作表“{title}”（现有：{'、'.join(wb.sheetnames)}）", Location(file=name),
-                             f"请把工作表“{near[0]}”改名为“{title}”" if near else "请使用 govreport template 生成的模板")
+            raise InputError(
+                f"缺少工作表“{title}”（现有：{'、'.join(wb.sheetnames)}）",
+                Location(file=name),
+                f"请把工作表“{near[0]}”改名为“{title}”" if near else "请使用 govreport template 生成的模板",
+            )
         sheets[t] = Sheet.of(wb[title], name)
     found, why = detect_format(sheets["table2"], sheets.get("table3"))
     info = read_agency_sheet(Sheet.of(wb[fmt.AGENCY_SHEET], name) if fmt.AGENCY_SHEET in wb.sheetnames else None, name)
@@ -286,15 +340,20 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
     agency, year = _reconcile(info, agency, year, name, notes)
     form = fmt.expected_format(form, year)
     if form and found != form:
-        raise InputError(f"这是 {found} 年版格式的工作簿（{why or '表头与 ' + form + ' 年版不符'}），这里需要 {form} 年版格式",
-                         Location(file=name, sheet=fmt.TABLE_SHORT_NAMES["table2"]),
-                         f"请用 govreport template 生成 {form} 年版模板并重新填写；不同版本的栏目不能一一对应")
+        raise InputError(
+            f"这是 {found} 年版格式的工作簿（{why or '表头与 ' + form + ' 年版不符'}），这里需要 {form} 年版格式",
+            Location(file=name, sheet=fmt.TABLE_SHORT_NAMES["table2"]),
+            f"请用 govreport template 生成 {form} 年版模板并重新填写；不同版本的栏目不能一一对应",
+        )
     model = AgencyYear(agency=agency, year=year, format=found)
     if notes:
         model.options["notes"] = notes
     formulas = None
-    locate = {"table2": lambda s: locate_table2(s, found), "table3": lambda s: locate_table3(s, found),
-              "table4": locate_table4}
+    locate = {
+        "table2": lambda s: locate_table2(s, found),
+        "table3": lambda s: locate_table3(s, found),
+        "table4": locate_table4,
+    }
     for t in (t for t in fmt.TABLE_CODES if t in sheets):
         sheet = sheets[t]
         for (row, col), (r, c) in locate[t](sheet).items():
@@ -305,8 +364,11 @@ def read_workbook(path: str | os.PathLike, *, agency: Agency | None = None, year
                     formulas = _open(p, name, data_only=False)
                 f = formulas[sheet.name].cell(r, c).value
                 if isinstance(f, str) and f.startswith("="):
-                    raise InputError(f"单元格是公式 {f}，但文件里没有保存计算结果", where,
-                                     "请在 Excel 或 WPS 中打开并保存一次，或把公式换成数值")
+                    raise InputError(
+                        f"单元格是公式 {f}，但文件里没有保存计算结果",
+                        where,
+                        "请在 Excel 或 WPS 中打开并保存一次，或把公式换成数值",
+                    )
             value, state = parse_cell(raw, t, row, col, where, found)
             model.set(t, row, col, value, source=where, state=state)
     return model
@@ -324,7 +386,9 @@ def read_agency_sheet(sheet: Sheet | None, name: str) -> dict[str, Any]:
         hits = sorted(pos for pos, t in texts.items() if t == norm(label))
         if not hits:
             official = {norm(x) for x in labels.values()}
-            near = sorted((nearest(t, [label])[1], pos) for pos, t in texts.items() if pos[1] == 1 and t not in official)
+            near = sorted(
+                (nearest(t, [label])[1], pos) for pos, t in texts.items() if pos[1] == 1 and t not in official
+            )
             if near and near[-1][0] >= TYPO_CUTOFF:
                 pos = near[-1][1]
                 raise typo_error(sheet, pos, str(sheet.values[pos]), label, "标签")
@@ -335,8 +399,9 @@ def read_agency_sheet(sheet: Sheet | None, name: str) -> dict[str, Any]:
     return out
 
 
-def _reconcile(info: dict[str, Any], agency: Agency | None, year: int | None, name: str,
-               notes: list[str]) -> tuple[Agency, int]:
+def _reconcile(
+    info: dict[str, Any], agency: Agency | None, year: int | None, name: str, notes: list[str]
+) -> tuple[Agency, int]:
     def text(code: str) -> str:
         v = info.get(code, (None, None))[0]
         return "" if v is None else str(v).strip()
@@ -357,17 +422,25 @@ def _reconcile(info: dict[str, Any], agency: Agency | None, year: int | None, na
             raise InputError(f"报告年度“{limits.excerpt(str(raw_year), 20)}”不是 {lo}–{hi} 之间的年份",
                              year_where, "请填四位数字，例如 2023")
     if agency is not None and code_in_sheet and code_in_sheet != agency.code:
-        raise InputError(f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致", info["code"][1],
-                         "请确认参数文件指向的是这家机构的工作簿")
+        raise InputError(
+            f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致",
+            info["code"][1],
+            "请确认参数文件指向的是这家机构的工作簿",
+        )
     if year is not None and sheet_year is not None and sheet_year != year:
-        raise InputError(f"工作簿的报告年度是 {sheet_year}，参数文件是 {year}", year_where,
-                         "请确认没有误用其他年度的工作簿，或修改报告年度")
+        raise InputError(
+            f"工作簿的报告年度是 {sheet_year}，参数文件是 {year}",
+            year_where,
+            "请确认没有误用其他年度的工作簿，或修改报告年度",
+        )
     if agency is None:
         fields = {code: text(code) for code, _ in fmt.AGENCY_FIELDS}
         if not fields["name"] or not fields["code"]:
             fields["name"] = fields["name"] or PLACEHOLDER_NAME
             fields["code"] = fields["code"] or PLACEHOLDER_CODE
-            notes.append(f"{name} 的“{fmt.AGENCY_SHEET}”缺少机构名称或代码，检查时使用占位值“{fields['name']}”/“{fields['code']}”")
+            notes.append(
+                f"{name} 的“{fmt.AGENCY_SHEET}”缺少机构名称或代码，检查时使用占位值“{fields['name']}”/“{fields['code']}”"
+            )
         agency = Agency(**fields)
     if year is None:
         if sheet_year is None:

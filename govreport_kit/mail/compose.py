@@ -58,10 +58,13 @@ class Figures:
 def key_figures(model) -> Figures:
     """The figures of an :class:`~govreport_kit.core.model.AgencyYear` (blanks read as 0)."""
     v = lambda t, r, c: int(model.value_or_zero(t, r, c) or 0)  # noqa: E731
-    return Figures(received=v("table3", "new", "total"), concluded=v("table3", "total", "total"),
-                   disclosed=v("table3", "granted", "total") + v("table3", "partial", "total"),
-                   review=v("table4", "review", "total"),
-                   litigation=v("table4", "litigation_direct", "total") + v("table4", "litigation_after_review", "total"))
+    return Figures(
+        received=v("table3", "new", "total"),
+        concluded=v("table3", "total", "total"),
+        disclosed=v("table3", "granted", "total") + v("table3", "partial", "total"),
+        review=v("table4", "review", "total"),
+        litigation=v("table4", "litigation_direct", "total") + v("table4", "litigation_after_review", "total"),
+    )
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,14 @@ def _encoded_word(text: str) -> str:
 
 
 def subject_for(template: str, item: MailItem) -> str:
-    return template.format(audience_label=AUDIENCE_LABELS.get(item.audience, item.audience), agency=item.agency_name,
-                           agency_code=item.agency_code, year=item.year, errors=item.counts.get("error", 0),
-                           warnings=item.counts.get("warning", 0))
+    return template.format(
+        audience_label=AUDIENCE_LABELS.get(item.audience, item.audience),
+        agency=item.agency_name,
+        agency_code=item.agency_code,
+        year=item.year,
+        errors=item.counts.get("error", 0),
+        warnings=item.counts.get("warning", 0),
+    )
 
 
 # ------------------------------------------------------------------------------------ content
@@ -138,8 +146,13 @@ def figure_rows(cur: Figures, prev: Figures | None) -> list[tuple[str, str, str,
         rel = f"（{d / b * 100:+.1f}%）" if b else ""
         return "持平" if d == 0 else f"{d:+d}{rel}"
 
-    rows = [("本年新收申请（件）", "received"), ("办结（件）", "concluded"), ("予以公开＋部分公开（件）", "disclosed"),
-            ("行政复议（件）", "review"), ("行政诉讼（件）", "litigation")]
+    rows = [
+        ("本年新收申请（件）", "received"),
+        ("办结（件）", "concluded"),
+        ("予以公开＋部分公开（件）", "disclosed"),
+        ("行政复议（件）", "review"),
+        ("行政诉讼（件）", "litigation"),
+    ]
     out = []
     for label, key in rows:
         a, b = getattr(cur, key), (getattr(prev, key) if prev else None)
@@ -177,8 +190,10 @@ def text_body(item: MailItem, subject: str, reply_to: str | None) -> str:
 def _intro(item: MailItem) -> str:
     files = "、".join(a.filename for a in item.attachments)
     c = item.counts
-    return (f"附件是{item.agency_name} {item.year} 年政府信息公开工作{AUDIENCE_LABELS.get(item.audience, '')}（{files}）。"
-            f"检查结果：错误 {c.get('error', 0)} 项，警告 {c.get('warning', 0)} 项，提示 {c.get('info', 0)} 项。")
+    return (
+        f"附件是{item.agency_name} {item.year} 年政府信息公开工作{AUDIENCE_LABELS.get(item.audience, '')}（{files}）。"
+        f"检查结果：错误 {c.get('error', 0)} 项，警告 {c.get('warning', 0)} 项，提示 {c.get('info', 0)} 项。"
+    )
 
 
 def _findings_heading(item: MailItem) -> str:
@@ -195,21 +210,31 @@ def html_body(item: MailItem, subject: str, reply_to: str | None) -> str:
     cell = "padding:6px 8px;border:1px solid #c8c8c8;"
     head = cell + "background:#eef2f6;font-weight:bold;"
     prev_year = f"{item.year - 1} 年" if item.previous else "上年"
-    fig = [f'<tr><th align="left" style="{head}">指标</th><th align="right" style="{head}">{item.year} 年</th>'
-           f'<th align="right" style="{head}">{prev_year}</th><th align="right" style="{head}">变化</th></tr>']
+    fig = [
+        f'<tr><th align="left" style="{head}">指标</th><th align="right" style="{head}">{item.year} 年</th>'
+        f'<th align="right" style="{head}">{prev_year}</th><th align="right" style="{head}">变化</th></tr>'
+    ]
     for label, a, b, c in figure_rows(item.figures, item.previous):
-        fig.append(f'<tr><td style="{cell}">{e(label)}</td><td align="right" style="{cell}">{e(a)}</td>'
-                   f'<td align="right" style="{cell}">{e(b)}</td><td align="right" style="{cell}">{e(c)}</td></tr>')
+        fig.append(
+            f'<tr><td style="{cell}">{e(label)}</td><td align="right" style="{cell}">{e(a)}</td>'
+            f'<td align="right" style="{cell}">{e(b)}</td><td align="right" style="{cell}">{e(c)}</td></tr>'
+        )
     rows = finding_rows(item.findings)
     if rows:
-        fnd = [f'<tr><th align="left" width="60" style="{head}">级别</th><th align="left" style="{head}">位置</th>'
-               f'<th align="left" style="{head}">要修改的内容</th></tr>']
+        fnd = [
+            f'<tr><th align="left" width="60" style="{head}">级别</th><th align="left" style="{head}">位置</th>'
+            f'<th align="left" style="{head}">要修改的内容</th></tr>'
+        ]
         for (sev, where, what), f in zip(rows, item.findings):
             colour = SEVERITY_COLOURS.get(f.get("severity"), "#333333")
-            fnd.append(f'<tr><td style="{cell}color:{colour};font-weight:bold;">{e(sev)}</td>'
-                       f'<td style="{cell}">{e(where)}</td><td style="{cell}">{e(what)}</td></tr>')
-        findings = (f'<table class="findings" role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
-                    f'style="border-collapse:collapse;width:100%;">{"".join(fnd)}</table>')
+            fnd.append(
+                f'<tr><td style="{cell}color:{colour};font-weight:bold;">{e(sev)}</td>'
+                f'<td style="{cell}">{e(where)}</td><td style="{cell}">{e(what)}</td></tr>'
+            )
+        findings = (
+            f'<table class="findings" role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+            f'style="border-collapse:collapse;width:100%;">{"".join(fnd)}</table>'
+        )
     else:
         findings = '<p style="margin:0;">未发现问题。</p>'
     base = f"font-family:{FONT};font-size:14px;line-height:1.6;color:#222222;"
@@ -221,7 +246,7 @@ def html_body(item: MailItem, subject: str, reply_to: str | None) -> str:
         f'<table class="card" role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" '
         f'style="width:640px;max-width:100%;background:#ffffff;border:1px solid #d0d0d0;{base}">'
         f'<tr><td style="padding:14px 20px;background:#1f4e79;color:#ffffff;font-size:17px;font-weight:bold;">'
-        f'{e(item.agency_name)} {item.year} 年政府信息公开工作{e(AUDIENCE_LABELS.get(item.audience, ""))}</td></tr>'
+        f"{e(item.agency_name)} {item.year} 年政府信息公开工作{e(AUDIENCE_LABELS.get(item.audience, ''))}</td></tr>"
         f'<tr><td style="padding:16px 20px 8px;">{e(_intro(item))}</td></tr>'
         f'<tr><td style="padding:8px 20px 4px;font-weight:bold;">主要数据</td></tr>'
         f'<tr><td style="padding:0 20px 12px;"><table class="figures" role="presentation" width="100%" cellpadding="0" '
@@ -229,18 +254,28 @@ def html_body(item: MailItem, subject: str, reply_to: str | None) -> str:
         f'<tr><td style="padding:8px 20px 4px;font-weight:bold;">{e(_findings_heading(item))}</td></tr>'
         f'<tr><td style="padding:0 20px 16px;">{findings}</td></tr>'
         f'<tr><td style="padding:10px 20px;border-top:1px solid #e0e0e0;color:#666666;font-size:12px;">'
-        f'{e(_footer(item, reply_to))}</td></tr>'
-        f'</table></td></tr></table></body></html>\n')
+        f"{e(_footer(item, reply_to))}</td></tr>"
+        f"</table></td></tr></table></body></html>\n"
+    )
 
 
 # ------------------------------------------------------------------------------------ the message
-def compose(item: MailItem, *, sender: str, subject_template: str, reply_to: str | None = None,
-            date: float | None = None) -> Composed:
+def compose(
+    item: MailItem, *, sender: str, subject_template: str, reply_to: str | None = None, date: float | None = None
+) -> Composed:
     """The message as .eml bytes (CRLF), with its content hash and Message-ID."""
     subject = subject_for(subject_template, item)
     text, body = text_body(item, subject, reply_to), html_body(item, subject, reply_to)
-    ident = {"from": sender, "reply_to": reply_to, "to": list(item.to), "cc": list(item.cc), "subject": subject,
-             "text": text, "html": body, "attachments": [[a.filename, a.ascii_name, sha256_bytes(a.data)] for a in item.attachments]}
+    ident = {
+        "from": sender,
+        "reply_to": reply_to,
+        "to": list(item.to),
+        "cc": list(item.cc),
+        "subject": subject,
+        "text": text,
+        "html": body,
+        "attachments": [[a.filename, a.ascii_name, sha256_bytes(a.data)] for a in item.attachments],
+    }
     content_hash = sha256_bytes(json.dumps(ident, ensure_ascii=False, sort_keys=True))
     domain = parseaddr(sender)[1].rpartition("@")[2] or "govreport.invalid"
     message_id = f"<govreport.{item.agency_code}.{item.year}.{item.audience}.{content_hash[:32]}@{domain}>"
@@ -260,8 +295,11 @@ def compose(item: MailItem, *, sender: str, subject_template: str, reply_to: str
     if item.cc:
         msg["Cc"] = ", ".join(item.cc)
     if reply_to:
-        msg["Reply-To"] = reply_to if reply_to.isascii() else formataddr(
-            (Header(parseaddr(reply_to)[0], "utf-8").encode(), parseaddr(reply_to)[1]))
+        msg["Reply-To"] = (
+            reply_to
+            if reply_to.isascii()
+            else formataddr((Header(parseaddr(reply_to)[0], "utf-8").encode(), parseaddr(reply_to)[1]))
+        )
     msg["Subject"] = Header(subject, "utf-8").encode()
     msg["Date"] = formatdate(date, usegmt=True)
     msg["Message-ID"] = message_id
@@ -279,6 +317,7 @@ def _attachment_part(a: Attachment) -> MIMEBase:
     del part["Content-Type"]
     charset = '; charset="utf-8"' if a.kind == "html" else ""
     part["Content-Type"] = f'{maintype}/{subtype}{charset};\r\n name="{_encoded_word(a.filename)}"'
-    part["Content-Disposition"] = (f"attachment;\r\n filename*=UTF-8''{quote(a.filename, safe='')};\r\n"
-                                   f' filename="{a.ascii_name}"')
+    part["Content-Disposition"] = (
+        f"attachment;\r\n filename*=UTF-8''{quote(a.filename, safe='')};\r\n filename=\"{a.ascii_name}\""
+    )
     return part

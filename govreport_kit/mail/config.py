@@ -74,13 +74,29 @@ class MailConfig:
         """``--smtp HOST:PORT``: this server, plain SMTP without login (a local test server)."""
         host, sep, port = host_port.rpartition(":")
         if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise MailConfigError(f"--smtp 的值“{host_port}”无效", Location(key="--smtp"), "写成 主机:端口，例如 localhost:1025")
+            raise MailConfigError(
+                f"--smtp 的值“{host_port}”无效", Location(key="--smtp"), "写成 主机:端口，例如 localhost:1025"
+            )
         return replace(self, host=host.strip("[]"), port=int(port), starttls=False, ssl=False, user=None)
 
 
-_KEYS = {"host": str, "port": int, "starttls": bool, "ssl": bool, "ca_file": str, "user": str, "from": str,
-         "reply_to": str, "cc": list, "subject": str, "max_bytes": int, "attach": list, "timeout": (int, float, Decimal),
-         "retries": int, "backoff": (int, float, Decimal)}
+_KEYS = {
+    "host": str,
+    "port": int,
+    "starttls": bool,
+    "ssl": bool,
+    "ca_file": str,
+    "user": str,
+    "from": str,
+    "reply_to": str,
+    "cc": list,
+    "subject": str,
+    "max_bytes": int,
+    "attach": list,
+    "timeout": (int, float, Decimal),
+    "retries": int,
+    "backoff": (int, float, Decimal),
+}
 
 
 def load_config(path: str | os.PathLike | None) -> MailConfig:
@@ -100,7 +116,9 @@ def load_config(path: str | os.PathLike | None) -> MailConfig:
     return validate_config(doc.data, name, doc.lines, path=str(path))
 
 
-def validate_config(data: Any, file: str | None = None, lines: dict | None = None, *, path: str | None = None) -> MailConfig:
+def validate_config(
+    data: Any, file: str | None = None, lines: dict | None = None, *, path: str | None = None
+) -> MailConfig:
     lines = lines or {}
 
     def fail(what: str, key: str | None, fix: str | None = None):
@@ -111,15 +129,20 @@ def validate_config(data: Any, file: str | None = None, lines: dict | None = Non
     if not isinstance(data, dict):
         fail("邮件配置的最外层必须是“键: 值”形式", None)
     if "password" in data:
-        fail("邮件配置文件里不能写密码", "password",
-             f"删除 password 这一行；密码放在环境变量 {PASSWORD_ENV} 中，或存入系统钥匙串"
-             f"（keyring set {KEYRING_SERVICE} <user>）")
+        fail(
+            "邮件配置文件里不能写密码",
+            "password",
+            f"删除 password 这一行；密码放在环境变量 {PASSWORD_ENV} 中，或存入系统钥匙串"
+            f"（keyring set {KEYRING_SERVICE} <user>）",
+        )
     values: dict[str, Any] = {}
     for key, value in data.items():
         kind = _KEYS.get(key)
         if kind is None:
             near = difflib.get_close_matches(str(key), list(_KEYS), n=1, cutoff=0.5)
-            fail(f"未知的键“{key}”", key, (f"是不是想写“{near[0]}”？" if near else "") + f"可用的键：{', '.join(_KEYS)}")
+            fail(
+                f"未知的键“{key}”", key, (f"是不是想写“{near[0]}”？" if near else "") + f"可用的键：{', '.join(_KEYS)}"
+            )
         if value is None:
             continue
         if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
@@ -154,11 +177,23 @@ def _build(v: dict[str, Any], fail, path: str | None) -> MailConfig:
             fail(f"键“{key}”至少为 1", key)
     if "ca_file" in v and not Path(v["ca_file"]).is_file():
         fail(f"CA 证书文件不存在：{v['ca_file']}", "ca_file")
-    kw = {"host": v.get("host"), "port": v.get("port"), "starttls": v.get("starttls"), "ssl": v.get("ssl"),
-          "ca_file": v.get("ca_file"), "user": v.get("user"), "sender": v.get("from"), "reply_to": v.get("reply_to"),
-          "cc": tuple(v["cc"]) if "cc" in v else None, "subject": v.get("subject"), "max_bytes": v.get("max_bytes"),
-          "attach": tuple(attach), "timeout": float(v["timeout"]) if "timeout" in v else None,
-          "retries": v.get("retries"), "backoff": float(v["backoff"]) if "backoff" in v else None}
+    kw = {
+        "host": v.get("host"),
+        "port": v.get("port"),
+        "starttls": v.get("starttls"),
+        "ssl": v.get("ssl"),
+        "ca_file": v.get("ca_file"),
+        "user": v.get("user"),
+        "sender": v.get("from"),
+        "reply_to": v.get("reply_to"),
+        "cc": tuple(v["cc"]) if "cc" in v else None,
+        "subject": v.get("subject"),
+        "max_bytes": v.get("max_bytes"),
+        "attach": tuple(attach),
+        "timeout": float(v["timeout"]) if "timeout" in v else None,
+        "retries": v.get("retries"),
+        "backoff": float(v["backoff"]) if "backoff" in v else None,
+    }
     return MailConfig(**{k: x for k, x in kw.items() if x is not None}, path=path)
 
 
@@ -171,7 +206,11 @@ def subject_problem(template: str, fail) -> None:
         return
     for _, name, spec, conv in parts:
         if name is not None and (name not in SUBJECT_FIELDS or spec or conv):
-            fail(f"主题模板中的“{{{name}}}”不可用", "subject", f"可用的字段：{', '.join('{' + f + '}' for f in SUBJECT_FIELDS)}")
+            fail(
+                f"主题模板中的“{{{name}}}”不可用",
+                "subject",
+                f"可用的字段：{', '.join('{' + f + '}' for f in SUBJECT_FIELDS)}",
+            )
 
 
 def password_for(config: MailConfig) -> str | None:
@@ -191,5 +230,8 @@ def password_for(config: MailConfig) -> str | None:
             found = None
         if found:
             return found
-    raise MailConfigError(f"没有找到用户 {config.user} 的 SMTP 密码", Location(file=config.path, key="user"),
-                          f"设置环境变量 {PASSWORD_ENV}，或用 keyring set {KEYRING_SERVICE} {config.user} 存入系统钥匙串")
+    raise MailConfigError(
+        f"没有找到用户 {config.user} 的 SMTP 密码",
+        Location(file=config.path, key="user"),
+        f"设置环境变量 {PASSWORD_ENV}，或用 keyring set {KEYRING_SERVICE} {config.user} 存入系统钥匙串",
+    )

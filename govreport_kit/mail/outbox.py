@@ -108,7 +108,9 @@ class Outbox:
             except BlockingIOError:
                 from govreport_kit.mail.config import MailConfigError
 
-                raise MailConfigError(f"另一个 govreport mail 正在使用发件箱 {self.root}", fix="等它结束后再运行") from None
+                raise MailConfigError(
+                    f"另一个 govreport mail 正在使用发件箱 {self.root}", fix="等它结束后再运行"
+                ) from None
             try:
                 yield
             finally:
@@ -133,6 +135,12 @@ def read_ledger(path: str | os.PathLike) -> dict[str, Record]:
 
 def latest_sent(path: str | os.PathLike, agency: str, year: int, audience: str | None = None) -> Record | None:
     """The most recent ``sent`` record of an agency-year (optionally of one audience), or None."""
-    found = [r for r in read_ledger(path).values() if r.agency == agency and r.year == int(year)
-             and r.status == SENT and (audience is None or r.audience == audience)]
+    found = [
+        r
+        for r in read_ledger(path).values()
+        if r.agency == agency
+        and r.year == int(year)
+        and r.status == SENT
+        and (audience is None or r.audience == audience)
+    ]
     return max(found, key=lambda r: r.time) if found else None

@@ -24,7 +24,15 @@ from govreport_kit.mail.config import CONFIG_FILE, MailConfig, MailConfigError, 
 from govreport_kit.mail.outbox import FAILED, SENDING, SENT, WRITTEN, Outbox, Record
 
 # outcomes of one message
-DONE, SKIPPED, DRY, PARTIAL, FAIL, UNKNOWN, BAD_INPUT = "sent", "skipped", "dry-run", "partial", "failed", "interrupted", "input"
+DONE, SKIPPED, DRY, PARTIAL, FAIL, UNKNOWN, BAD_INPUT = (
+    "sent",
+    "skipped",
+    "dry-run",
+    "partial",
+    "failed",
+    "interrupted",
+    "input",
+)
 
 
 @dataclass
@@ -59,7 +67,11 @@ class MailRun:
         refused = sum(len(o.record.refused) for o in self.outcomes if o.record and o.outcome == PARTIAL)
         if refused:
             parts.append(f"被拒收件人 {refused} 个")
-        parts += [f"失败 {self.count(FAIL)} 封", f"发送中断待核实 {self.count(UNKNOWN)} 封", f"输入无法使用 {self.count(BAD_INPUT)} 个"]
+        parts += [
+            f"失败 {self.count(FAIL)} 封",
+            f"发送中断待核实 {self.count(UNKNOWN)} 封",
+            f"输入无法使用 {self.count(BAD_INPUT)} 个",
+        ]
         return f"共 {len(self.outcomes)} 个机构年度：" + "，".join(parts) + f"。发件箱：{self.outbox}"
 
 
@@ -72,16 +84,27 @@ def find_params(paths: Iterable[str] | None, params_dir: Path) -> list[Path]:
         elif p.is_file():
             found.append(p)
         else:
-            raise MailConfigError("找不到参数文件或目录", Location(file=str(p)), "写参数文件 params/<机构代码>/<年度>.yaml 或其所在目录")
+            raise MailConfigError(
+                "找不到参数文件或目录", Location(file=str(p)), "写参数文件 params/<机构代码>/<年度>.yaml 或其所在目录"
+            )
     if not found:
         raise MailConfigError("没有找到任何参数文件", Location(file=str(params_dir)), "先用 govreport new 建立机构年度")
     return list(dict.fromkeys(f.resolve() for f in found))
 
 
-def mail_reports(paths: Iterable[str] | None = None, *, dry_run: bool = False, to: list[str] | None = None,
-                 smtp: str | None = None, resend: bool = False, audience: str = "review",
-                 outputs_root: str | Path | None = None, config: MailConfig | None = None,
-                 progress: Callable[[str], None] = lambda s: None, sleep: Callable[[float], None] = time.sleep) -> MailRun:
+def mail_reports(
+    paths: Iterable[str] | None = None,
+    *,
+    dry_run: bool = False,
+    to: list[str] | None = None,
+    smtp: str | None = None,
+    resend: bool = False,
+    audience: str = "review",
+    outputs_root: str | Path | None = None,
+    config: MailConfig | None = None,
+    progress: Callable[[str], None] = lambda s: None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> MailRun:
     """See the module docstring. Raises :class:`MailConfigError` (exit 2) for unusable configuration."""
     from govreport_kit.core import paths as P
     from govreport_kit.inputs.params import email_problem
@@ -101,15 +124,38 @@ def mail_reports(paths: Iterable[str] | None = None, *, dry_run: bool = False, t
     run = MailRun(outbox=str(box.root))
     with box.locked():
         for i, f in enumerate(files, 1):
-            o = _one(f, box, root, config, password, to=to, audience=audience, dry_run=dry_run, resend=resend, sleep=sleep,
-                     progress=lambda s, i=i: progress(f"[{i}/{len(files)}] {s}"))
+            o = _one(
+                f,
+                box,
+                root,
+                config,
+                password,
+                to=to,
+                audience=audience,
+                dry_run=dry_run,
+                resend=resend,
+                sleep=sleep,
+                progress=lambda s, i=i: progress(f"[{i}/{len(files)}] {s}"),
+            )
             run.outcomes.append(o)
             progress(f"[{i}/{len(files)}] {o.message}")
     return run
 
 
-def _one(params_file: Path, box: Outbox, root: Path, config: MailConfig, password: str | None, *, to, audience: str,
-         dry_run: bool, resend: bool, sleep, progress) -> Outcome:
+def _one(
+    params_file: Path,
+    box: Outbox,
+    root: Path,
+    config: MailConfig,
+    password: str | None,
+    *,
+    to,
+    audience: str,
+    dry_run: bool,
+    resend: bool,
+    sleep,
+    progress,
+) -> Outcome:
     try:
         item, label = _prepare(params_file, root, config, to=to, audience=audience, progress=progress)
     except GovReportError as e:
@@ -118,15 +164,29 @@ def _one(params_file: Path, box: Outbox, root: Path, config: MailConfig, passwor
         return Outcome(str(params_file), FAIL, f"{params_file}：报告生成失败：{e}")
     except Exception as e:  # a bug or a damaged output file: this message fails, the others go on
         return Outcome(str(params_file), FAIL, f"{params_file}：内部错误（{type(e).__name__}）：{e}")
-    made = C.compose(item, sender=config.sender, subject_template=config.subject, reply_to=config.reply_to, date=time.time())
+    made = C.compose(
+        item, sender=config.sender, subject_template=config.subject, reply_to=config.reply_to, date=time.time()
+    )
     path = box.eml_path(item.agency_code, item.year, item.audience, made.content_hash)
     box.write_eml(path, made.eml)
     data = path.read_bytes()  # the bytes in the outbox are the bytes sent
     rel = path.relative_to(box.root).as_posix()
     known = box.read().get(made.message_id)
-    rec = known or Record(made.message_id, item.agency_code, item.year, item.audience, list(item.to), list(item.cc),
-                          made.subject, made.content_hash, rel, len(data), WRITTEN,
-                          errors=item.counts.get("error", 0), warnings=item.counts.get("warning", 0))
+    rec = known or Record(
+        made.message_id,
+        item.agency_code,
+        item.year,
+        item.audience,
+        list(item.to),
+        list(item.cc),
+        made.subject,
+        made.content_hash,
+        rel,
+        len(data),
+        WRITTEN,
+        errors=item.counts.get("error", 0),
+        warnings=item.counts.get("warning", 0),
+    )
     out = Outcome(str(params_file), DRY, "", item.agency_code, item.year, str(path), rec)
     if dry_run:
         if known is None:
@@ -139,8 +199,10 @@ def _one(params_file: Path, box: Outbox, root: Path, config: MailConfig, passwor
         return out
     if known and known.status == SENDING and not resend:
         out.outcome = UNKNOWN
-        out.message = (f"{label}：上次发送中断（{known.time} 标记为 sending，没有服务器回复），可能已经送达；"
-                       "请向收件人核实，需要时用 --resend 重发")
+        out.message = (
+            f"{label}：上次发送中断（{known.time} 标记为 sending，没有服务器回复），可能已经送达；"
+            "请向收件人核实，需要时用 --resend 重发"
+        )
         return out
     if len(data) > config.max_bytes:
         rec.status, rec.reply = FAILED, _too_big(len(data), config)
@@ -151,13 +213,27 @@ def _one(params_file: Path, box: Outbox, root: Path, config: MailConfig, passwor
     box.update(rec)
     from govreport_kit.mail.send import deliver
 
-    d = deliver(config, config.sender_address, list(item.to) + list(item.cc), data, password=password, sleep=sleep,
-                on_retry=lambda n, why: progress(f"{label}：第 {n} 次尝试失败（{why}），稍后重试"))
-    rec.status, rec.reply, rec.refused, rec.attempts = (SENT if d.ok else FAILED), d.reply, d.refused, rec.attempts + d.attempts
+    d = deliver(
+        config,
+        config.sender_address,
+        list(item.to) + list(item.cc),
+        data,
+        password=password,
+        sleep=sleep,
+        on_retry=lambda n, why: progress(f"{label}：第 {n} 次尝试失败（{why}），稍后重试"),
+    )
+    rec.status, rec.reply, rec.refused, rec.attempts = (
+        (SENT if d.ok else FAILED),
+        d.reply,
+        d.refused,
+        rec.attempts + d.attempts,
+    )
     box.update(rec)
     if d.ok and d.refused:
         out.outcome = PARTIAL
-        out.message = f"{label}：已发送（{d.reply}），但以下收件人被拒：" + "；".join(f"{k}（{v}）" for k, v in d.refused.items())
+        out.message = f"{label}：已发送（{d.reply}），但以下收件人被拒：" + "；".join(
+            f"{k}（{v}）" for k, v in d.refused.items()
+        )
     elif d.ok:
         out.outcome, out.message = DONE, f"{label}：已发送给 {', '.join(list(item.to) + list(item.cc))}（{d.reply}）"
     else:
@@ -167,15 +243,19 @@ def _one(params_file: Path, box: Outbox, root: Path, config: MailConfig, passwor
 
 
 def _too_big(size: int, config: MailConfig) -> str:
-    return (f"邮件 {size / 1e6:.1f} MB 超过上限 {config.max_bytes / 1e6:.1f} MB；"
-            "在 params/mail.yaml 中设 attach: [pdf] 只附 PDF，或把 max_bytes 调到对方服务器允许的大小")
+    return (
+        f"邮件 {size / 1e6:.1f} MB 超过上限 {config.max_bytes / 1e6:.1f} MB；"
+        "在 params/mail.yaml 中设 attach: [pdf] 只附 PDF，或把 max_bytes 调到对方服务器允许的大小"
+    )
 
 
 class _RenderFailed(Exception):
     pass
 
 
-def _prepare(params_file: Path, root: Path, config: MailConfig, *, to, audience: str, progress) -> tuple[C.MailItem, str]:
+def _prepare(
+    params_file: Path, root: Path, config: MailConfig, *, to, audience: str, progress
+) -> tuple[C.MailItem, str]:
     """Load the params, render if needed, and gather what the message is made of."""
     from govreport_kit.inputs.load import load_agency_year, load_previous
     from govreport_kit.inputs.params import load_params
@@ -186,18 +266,38 @@ def _prepare(params_file: Path, root: Path, config: MailConfig, *, to, audience:
     recipients = tuple(to) if to else tuple(params.mail.get("to", []))
     cc = () if to else tuple(dict.fromkeys(list(params.mail.get("cc", [])) + list(config.cc)))
     if not recipients:
-        raise MailConfigError("没有收件人", Location(file=str(params_file), key="mail.to"),
-                              "在参数文件中写 mail: {to: [name@example.gov.cn]}，或用 --to 指定")
+        raise MailConfigError(
+            "没有收件人",
+            Location(file=str(params_file), key="mail.to"),
+            "在参数文件中写 mail: {to: [name@example.gov.cn]}，或用 --to 指定",
+        )
     out_dir = _ensure_rendered(params_file, root, code, year, audience, progress, label)
     findings_doc = json.loads((out_dir / "findings.json").read_text(encoding="utf-8"))
     model = load_agency_year(params)
     previous = load_previous(params)
-    attachments = tuple(C.Attachment(kind, (out_dir / f"report.{kind}").read_bytes(),
-                                     C.attachment_name(params.agency.name, year, kind), f"{code}-{year}.{kind}")
-                        for kind in ("html", "pdf") if kind in config.attach)
-    item = C.MailItem(code, params.agency.name, year, audience, findings_doc.get("findings", []), C.key_figures(model),
-                      C.key_figures(previous) if previous is not None else None, attachments, recipients, cc,
-                      dict(findings_doc.get("counts", {})))
+    attachments = tuple(
+        C.Attachment(
+            kind,
+            (out_dir / f"report.{kind}").read_bytes(),
+            C.attachment_name(params.agency.name, year, kind),
+            f"{code}-{year}.{kind}",
+        )
+        for kind in ("html", "pdf")
+        if kind in config.attach
+    )
+    item = C.MailItem(
+        code,
+        params.agency.name,
+        year,
+        audience,
+        findings_doc.get("findings", []),
+        C.key_figures(model),
+        C.key_figures(previous) if previous is not None else None,
+        attachments,
+        recipients,
+        cc,
+        dict(findings_doc.get("counts", {})),
+    )
     return item, label
 
 
@@ -213,14 +313,27 @@ def _ensure_rendered(params_file: Path, root: Path, code: str, year: int, audien
     inputs, name = F.job_inputs(params_file, F.common_inputs())
     fp = F.fingerprint(inputs, audience=audience, pdf=True)
     last = store.read_record(sroot, code, year)
-    current = (last is not None and last.fingerprint == fp and last.status in ("ok", "findings")
-               and all((out_dir / n).is_file() for n in ("report.html", "report.pdf", "findings.json")))
+    current = (
+        last is not None
+        and last.fingerprint == fp
+        and last.status in ("ok", "findings")
+        and all((out_dir / n).is_file() for n in ("report.html", "report.pdf", "findings.json"))
+    )
     if current:
         return out_dir
     progress(f"{label}：报告缺失或已过期，正在生成（HTML 与 PDF）…")
     rr = run_report(params_file, audience=audience, outputs_root=root, pdf=True)
-    job = Job(code, year, str(params_file), name=name, outputs_root=sroot, audience=audience, inputs=inputs,
-              fingerprint=fp, pdf=True)
+    job = Job(
+        code,
+        year,
+        str(params_file),
+        name=name,
+        outputs_root=sroot,
+        audience=audience,
+        inputs=inputs,
+        fingerprint=fp,
+        pdf=True,
+    )
     store.write_record(sroot, JobResult.from_run(job, rr))
     if not rr.pdf_path:
         if rr.reason == "input":

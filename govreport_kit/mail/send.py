@@ -89,8 +89,16 @@ def _transaction(smtp: smtplib.SMTP, sender: str, recipients: list[str], data: b
     return _text(code, msg), refused
 
 
-def deliver(config: MailConfig, sender: str, recipients: list[str], data: bytes, *, password: str | None = None,
-            sleep: Callable[[float], None] = time.sleep, on_retry: Callable[[int, str], None] | None = None) -> Delivery:
+def deliver(
+    config: MailConfig,
+    sender: str,
+    recipients: list[str],
+    data: bytes,
+    *,
+    password: str | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    on_retry: Callable[[int, str], None] | None = None,
+) -> Delivery:
     """Send ``data`` (the .eml bytes) to ``recipients``; never raises for an SMTP or network problem."""
     attempt, last = 0, ""
     while attempt < config.retries:

@@ -31,14 +31,17 @@ def _name_of(params_dir: Path, agency: str, year: int) -> str | None:
 
 def members_from_audit(path: Path, agencies: list[str], year: int, params_dir: Path) -> dict[str, Member]:
     if not path.is_file():
-        raise InputError("找不到审核结果文件", Location(file=str(path)), "先运行 govreport audit 报告文件夹 --json > 结果.json")
+        raise InputError(
+            "找不到审核结果文件", Location(file=str(path)), "先运行 govreport audit 报告文件夹 --json > 结果.json"
+        )
     if path.stat().st_size > MAX_AUDIT_JSON:
         raise InputError(f"审核结果文件超过 {MAX_AUDIT_JSON // (1024 * 1024)} MB", Location(file=str(path)))
     try:
         results = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
-        raise InputError(f"审核结果不是有效的 JSON（{e}）", Location(file=str(path)),
-                         "请用 govreport audit … --json 的输出") from None
+        raise InputError(
+            f"审核结果不是有效的 JSON（{e}）", Location(file=str(path)), "请用 govreport audit … --json 的输出"
+        ) from None
     if not isinstance(results, list):
         raise InputError("审核结果应是 govreport audit --json 输出的列表", Location(file=str(path)))
     by_code: dict[str, dict] = {}

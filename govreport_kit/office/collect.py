@@ -28,9 +28,21 @@ from govreport_kit.inputs.encoding import display_path
 KINDS = {".xlsx": "工作簿", ".csv": "长表 CSV", ".yaml": "YAML 数据", ".yml": "YAML 数据"}
 NAME_RE = re.compile(r"^(?P<code>[a-z0-9][a-z0-9_-]*[a-z0-9])[-_](?P<year>(?:19|20)\d{2})$")
 FILED, UNCHANGED, REFUSED, UNIDENTIFIED, UNREADABLE, IGNORED = (
-    "filed", "unchanged", "refused", "unidentified", "unreadable", "ignored")
-LABELS = {FILED: "已归档", UNCHANGED: "未变化", REFUSED: "未覆盖", UNIDENTIFIED: "无法识别", UNREADABLE: "无法读取",
-          IGNORED: "已忽略"}
+    "filed",
+    "unchanged",
+    "refused",
+    "unidentified",
+    "unreadable",
+    "ignored",
+)
+LABELS = {
+    FILED: "已归档",
+    UNCHANGED: "未变化",
+    REFUSED: "未覆盖",
+    UNIDENTIFIED: "无法识别",
+    UNREADABLE: "无法读取",
+    IGNORED: "已忽略",
+}
 MAX_CHANGES_SHOWN = 8
 
 
@@ -117,9 +129,11 @@ def _target(params_dir: Path, code: str, year: int, suffix: str) -> tuple[Path, 
     if params_path.is_file():
         params = load_params(params_path)
         if params.data.suffix.lower() != suffix:
-            raise InputError(f"参数文件的 data 指向 {display_path(params.data)}，收到的是 {suffix} 文件",
-                             Location(file=display_path(params_path), key="data"),
-                             f"请把 data 改为 {year}{suffix}，或让机构按原格式交回")
+            raise InputError(
+                f"参数文件的 data 指向 {display_path(params.data)}，收到的是 {suffix} 文件",
+                Location(file=display_path(params_path), key="data"),
+                f"请把 data 改为 {year}{suffix}，或让机构按原格式交回",
+            )
         return params.data, params_path, params
     return params_dir / code / f"{year}{suffix}", params_path, None
 
@@ -141,8 +155,10 @@ def collect_file(path: Path, params_dir: Path, *, year: int | None, force: bool,
     code, y, how = identify(path, model)
     if not code or not y:
         item.outcome = UNIDENTIFIED
-        item.message = (f"无法识别机构或年度：{fmt.AGENCY_SHEET}中缺少机构代码或报告年度，文件名也不是“机构代码-年度”的形式；"
-                        f"请在“{fmt.AGENCY_SHEET}”中填写机构代码和年度，或把文件改名为例如 xishan-edu-{year or 2024}{suffix}")
+        item.message = (
+            f"无法识别机构或年度：{fmt.AGENCY_SHEET}中缺少机构代码或报告年度，文件名也不是“机构代码-年度”的形式；"
+            f"请在“{fmt.AGENCY_SHEET}”中填写机构代码和年度，或把文件改名为例如 xishan-edu-{year or 2024}{suffix}"
+        )
         return item
     item.agency, item.year = code, y
     if year is not None and y != year:
@@ -168,7 +184,9 @@ def collect_file(path: Path, params_dir: Path, *, year: int | None, force: bool,
             old = None
         from govreport_kit.office.members import is_blank, model_cells
 
-        if not force and not (old is not None and is_blank(model_cells(old))):  # replacing the blank template loses nothing
+        if not force and not (
+            old is not None and is_blank(model_cells(old))
+        ):  # replacing the blank template loses nothing
             item.outcome = REFUSED
             item.message = f"{display_path(target)} 已存在且内容不同；确认要替换时加 --force（旧文件会保留为 .bak）"
             item.changes = _diff(old, model)
@@ -202,8 +220,14 @@ def _write_params(params_path: Path, model: AgencyYear, code: str, year: int, da
     atomic_write(params_path, dump_params(params_dict(agency, year, model.format, data_name)))
 
 
-def collect_inbox(inbox: str | Path, *, year: int | None = None, force: bool = False, dry_run: bool = False,
-                  params_dir: str | Path | None = None) -> CollectResult:
+def collect_inbox(
+    inbox: str | Path,
+    *,
+    year: int | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    params_dir: str | Path | None = None,
+) -> CollectResult:
     inbox = Path(inbox)
     if not inbox.is_dir():
         raise InputError("收件文件夹不存在或不是文件夹", Location(file=str(inbox)), "请给出存放交回文件的文件夹")

@@ -50,9 +50,13 @@ class Value:
         return f"{(self.ratio * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": None if self.ratio is None else float(self.ratio.quantize(Decimal("0.000001"))),
-                "percent": self.percent(), "numerator": self.numerator, "denominator": self.denominator,
-                "reason": self.reason}
+        return {
+            "value": None if self.ratio is None else float(self.ratio.quantize(Decimal("0.000001"))),
+            "percent": self.percent(),
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "reason": self.reason,
+        }
 
 
 def _n(cells: Cells, table: str, row: str, column: str) -> int | None:

@@ -21,9 +21,24 @@ from govreport_kit.core.errors import GovReportError
 from govreport_kit.core.model import AgencyYear
 
 # States, in the order an office works through them.
-MISSING, BLANK, ERRORS, WARNINGS, OK, RETURNED, SENT = "missing", "blank", "errors", "warnings", "ok", "returned", "sent"
-STATE_LABELS = {MISSING: "未建立", BLANK: "未填写", ERRORS: "有错误", WARNINGS: "有警告", OK: "正常",
-                RETURNED: "已退回", SENT: "已发送"}
+MISSING, BLANK, ERRORS, WARNINGS, OK, RETURNED, SENT = (
+    "missing",
+    "blank",
+    "errors",
+    "warnings",
+    "ok",
+    "returned",
+    "sent",
+)
+STATE_LABELS = {
+    MISSING: "未建立",
+    BLANK: "未填写",
+    ERRORS: "有错误",
+    WARNINGS: "有警告",
+    OK: "正常",
+    RETURNED: "已退回",
+    SENT: "已发送",
+}
 STATE_ORDER = {s: i for i, s in enumerate((MISSING, BLANK, ERRORS, WARNINGS, OK, RETURNED, SENT))}
 
 

@@ -58,8 +58,11 @@ class Regions:
             return self.regions[roots[0]]
         if code not in self.regions:
             near = difflib.get_close_matches(code, list(self.regions), n=1)
-            raise ParamsError(f"没有名为“{code}”的地区", Location(file=REGIONS_FILE),
-                              f"可用：{'、'.join(self.regions)}" + (f"；是否是“{near[0]}”？" if near else ""))
+            raise ParamsError(
+                f"没有名为“{code}”的地区",
+                Location(file=REGIONS_FILE),
+                f"可用：{'、'.join(self.regions)}" + (f"；是否是“{near[0]}”？" if near else ""),
+            )
         return self.regions[code]
 
     def roots(self) -> list[str]:
@@ -82,6 +85,7 @@ class Regions:
 
     def path_of(self, agency: str, code: str | None = None) -> list[str]:
         """The region codes from ``code`` down to the one listing ``agency`` (for display)."""
+
         def walk(c: str, trail: list[str]) -> list[str] | None:
             for m in self.regions[c].members:
                 if m == agency:
@@ -91,6 +95,7 @@ class Regions:
                     if found:
                         return found
             return None
+
         return walk(self.get(code).code, []) or []
 
     def children(self, code: str) -> list[str]:
@@ -137,8 +142,11 @@ def validate_regions(data, known: frozenset[str], name: str = REGIONS_FILE, line
         extra = sorted(set(body) - set(REGION_KEYS))
         if extra:
             near = difflib.get_close_matches(extra[0], REGION_KEYS, n=1)
-            fail(f"未知的键“{extra[0]}”", f"{code}.{extra[0]}",
-                 "可用的键：" + "、".join(REGION_KEYS) + (f"；是否是“{near[0]}”？" if near else ""))
+            fail(
+                f"未知的键“{extra[0]}”",
+                f"{code}.{extra[0]}",
+                "可用的键：" + "、".join(REGION_KEYS) + (f"；是否是“{near[0]}”？" if near else ""),
+            )
         rname, members = body.get("name"), body.get("members")
         if not isinstance(rname, str) or not rname.strip():
             fail(f"地区“{code}”缺少名称", f"{code}.name", "写上地区名称，例如 name: 某某区")
@@ -150,8 +158,11 @@ def validate_regions(data, known: frozenset[str], name: str = REGIONS_FILE, line
                 fail(f"地区“{code}”的第 {i + 1} 个成员有误：{problem}", f"{code}.members")
         own = body.get("own")
         if own is not None and (agency_code_problem(own) or own in members):
-            fail(f"地区“{code}”的 own 应是本级汇总报告的机构代码，且不在成员之中", f"{code}.own",
-                 "例如 own: district-a-all（该机构的报告应等于各成员之和）")
+            fail(
+                f"地区“{code}”的 own 应是本级汇总报告的机构代码，且不在成员之中",
+                f"{code}.own",
+                "例如 own: district-a-all（该机构的报告应等于各成员之和）",
+            )
         regions[code] = Region(code, rname.strip(), tuple(members), own)
     _check_tree(regions, fail)
     notes, absent = [], []
@@ -171,16 +182,20 @@ def validate_regions(data, known: frozenset[str], name: str = REGIONS_FILE, line
 
 def _check_tree(regions: dict[str, Region], fail) -> None:
     """No cycles; within each root's tree every agency and region appears once."""
+
     def visit(code: str, trail: tuple[str, ...], seen: dict[str, str]) -> None:
         if code in trail:
-            cycle = " → ".join((*trail[trail.index(code):], code))
+            cycle = " → ".join((*trail[trail.index(code) :], code))
             fail(f"地区之间有循环：{cycle}", code, "一个地区不能（直接或间接）包含它自己")
         if len(trail) > MAX_DEPTH:
             fail(f"地区层级超过 {MAX_DEPTH} 层", code)
         for m in regions[code].members:
             if m in seen:
-                fail(f"“{m}”在同一棵地区树中出现了两次（在“{seen[m]}”和“{code}”中）", f"{code}.members",
-                     "每个机构（或地区）在一棵树中只能出现一次")
+                fail(
+                    f"“{m}”在同一棵地区树中出现了两次（在“{seen[m]}”和“{code}”中）",
+                    f"{code}.members",
+                    "每个机构（或地区）在一棵树中只能出现一次",
+                )
             seen[m] = code
             if m in regions:
                 visit(m, (*trail, code), seen)

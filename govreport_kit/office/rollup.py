@@ -39,9 +39,18 @@ class MemberLine:
     report: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"agency": self.agency, "name": self.name, "state": self.state, "state_label": STATE_LABELS[self.state],
-                "included": self.included, "reason": self.reason, "errors": self.errors, "warnings": self.warnings,
-                "indicators": {k: v.to_dict() for k, v in self.indicators.items()}, "report": self.report}
+        return {
+            "agency": self.agency,
+            "name": self.name,
+            "state": self.state,
+            "state_label": STATE_LABELS[self.state],
+            "included": self.included,
+            "reason": self.reason,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "indicators": {k: v.to_dict() for k, v in self.indicators.items()},
+            "report": self.report,
+        }
 
 
 @dataclass
@@ -77,8 +86,11 @@ class Rollup:
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": ROLLUP_SCHEMA,
-            "region": self.region, "region_name": self.region_name, "year": self.year,
-            "members_included": len(self.included), "members_expected": len(self.members),
+            "region": self.region,
+            "region_name": self.region_name,
+            "year": self.year,
+            "members_included": len(self.included),
+            "members_expected": len(self.members),
             "tables": self.model.tables_to_dict(),
             "unknown_cells": self.unknown,
             "indicators": {k: v.to_dict() for k, v in self.indicators.items()},
@@ -93,6 +105,7 @@ class Rollup:
 
 
 # ----------------------------------------------------------------------------------- summing
+
 
 def _cells(form: str = FORM) -> list[tuple[str, str, str]]:
     return [(t, r, c) for t in fmt.TABLE_CODES for r, c in fmt.cells(t, form)]
@@ -119,6 +132,7 @@ def model_of(cells: Cells, agency: Agency, year: int) -> AgencyYear:
 
 
 # ----------------------------------------------------------------------------------- members
+
 
 def _line(m: Member) -> MemberLine:
     state = m.check_state
@@ -154,8 +168,16 @@ def _breakers(sum_findings: Iterable[dict[str, Any]], members: Sequence[Member])
                     same_rule.append(m.agency)
                     break
         names = same_cell or sorted(set(same_rule))
-        out.append({"rule": f["rule"], "table": f.get("table"), "row": f.get("row"), "column": f.get("column"),
-                    "message": f.get("message"), "agencies": names})
+        out.append(
+            {
+                "rule": f["rule"],
+                "table": f.get("table"),
+                "row": f.get("row"),
+                "column": f.get("column"),
+                "message": f.get("message"),
+                "agencies": names,
+            }
+        )
     return out
 
 
@@ -168,15 +190,25 @@ def own_report_findings(own: Cells, total: Cells, unknown: dict[str, int]) -> li
         want, have = total.get((t, r, c)), own.get((t, r, c))
         if have != want:
             place = f"{fmt.TABLE_TITLES.get(t, t)}：{fmt.cell_label(t, r, c, FORM)}"
-            out.append({"rule": "R-ROLLUP-SUM", "severity": fmt.ERROR, "table": t, "row": r, "column": c,
-                        "expected": want, "found": have,
-                        "message": f"本级汇总报告 {place} 为 {have if have is not None else '空白'}，"
-                                   f"应等于各成员之和 {want}"})
+            out.append(
+                {
+                    "rule": "R-ROLLUP-SUM",
+                    "severity": fmt.ERROR,
+                    "table": t,
+                    "row": r,
+                    "column": c,
+                    "expected": want,
+                    "found": have,
+                    "message": f"本级汇总报告 {place} 为 {have if have is not None else '空白'}，"
+                    f"应等于各成员之和 {want}",
+                }
+            )
     return out
 
 
-def build_rollup(region: str, region_name: str, year: int, members: Sequence[Member],
-                 own: Member | None = None) -> Rollup:
+def build_rollup(
+    region: str, region_name: str, year: int, members: Sequence[Member], own: Member | None = None
+) -> Rollup:
     """The region's roll-up from its members (already read and checked)."""
     from govreport_kit.audit.fastcheck import validate_table
     from govreport_kit.checks.rules import check
@@ -190,8 +222,11 @@ def build_rollup(region: str, region_name: str, year: int, members: Sequence[Mem
     with_prev = [m.previous for m in used if m.previous is not None]
     if used and len(with_prev) == len(used):
         previous, _ = sum_cells(with_prev)
-    findings = [f.to_dict() for f in check(model, None, validate=validate_table)
-                if f.rule not in ("R-BLANK", "R-SEC5", "R-FMT", "R-PLACEHOLDER", "R-META")]
+    findings = [
+        f.to_dict()
+        for f in check(model, None, validate=validate_table)
+        if f.rule not in ("R-BLANK", "R-SEC5", "R-FMT", "R-PLACEHOLDER", "R-META")
+    ]
     r = Rollup(region, region_name, int(year), model, previous, lines, findings, _breakers(findings, used), unknown)
     if own is not None and own.cells is not None:
         r.own = {"agency": own.agency, "findings": own_report_findings(own.cells, total, unknown)}
@@ -204,9 +239,18 @@ def trend_point(members: Sequence[Member], year: int) -> dict[str, Any] | None:
     if not lines:
         return None
     new = sum(int(m.cells.get(("table3", "new", "total")) or 0) for m in lines)  # type: ignore[union-attr]
-    disclosed = sum(int(m.cells.get(("table3", x, "total")) or 0) for m in lines  # type: ignore[union-attr]
-                    for x in ("granted", "partial"))
+    disclosed = sum(
+        int(m.cells.get(("table3", x, "total")) or 0)
+        for m in lines  # type: ignore[union-attr]
+        for x in ("granted", "partial")
+    )
     total = sum(int(m.cells.get(("table3", "total", "total")) or 0) for m in lines)  # type: ignore[union-attr]
     share = None if total == 0 else round(disclosed / total, 6)
-    return {"year": int(year), "members": len(lines), "new": new, "disclosed": disclosed, "total": total,
-            "disclosed_share": share}
+    return {
+        "year": int(year),
+        "members": len(lines),
+        "new": new,
+        "disclosed": disclosed,
+        "total": total,
+        "disclosed_share": share,
+    }

@@ -59,10 +59,20 @@ class StatusRow:
         return STATE_LABELS[self.state]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"agency": self.agency, "name": self.name, "region": self.region, "region_name": self.region_name,
-                "year": self.year, "state": self.state, "state_label": self.label, "errors": self.errors,
-                "warnings": self.warnings, "changed": iso_day(self.changed), "detail": self.detail,
-                "report": self.report}
+        return {
+            "agency": self.agency,
+            "name": self.name,
+            "region": self.region,
+            "region_name": self.region_name,
+            "year": self.year,
+            "state": self.state,
+            "state_label": self.label,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "changed": iso_day(self.changed),
+            "detail": self.detail,
+            "report": self.report,
+        }
 
 
 def mail_state(member: Member, sends: Sequence[dict[str, Any]]) -> tuple[str, float] | None:
@@ -87,8 +97,15 @@ def _detail(m: Member) -> str:
     return ""
 
 
-def status_rows(regions: Regions, region: str | None, year: int, params_dir: Path, outputs_dir: Path,
-                page_dir: Path | None = None, members: dict[str, Member] | None = None) -> list[StatusRow]:
+def status_rows(
+    regions: Regions,
+    region: str | None,
+    year: int,
+    params_dir: Path,
+    outputs_dir: Path,
+    page_dir: Path | None = None,
+    members: dict[str, Member] | None = None,
+) -> list[StatusRow]:
     """One row per expected agency of ``region`` (depth first, as regions.yaml lists them)."""
     from govreport_kit.office.sent import sends_by_agency
 
@@ -107,8 +124,21 @@ def status_rows(regions: Regions, region: str | None, year: int, params_dir: Pat
         link = None
         if report.is_file() and page_dir is not None:
             link = Path(_relpath(report, page_dir)).as_posix()
-        rows.append(StatusRow(agency, m.name, parent, regions.regions[parent].name if parent in regions.regions else "",
-                              int(year), state, m.errors, m.warnings, changed, _detail(m), link))
+        rows.append(
+            StatusRow(
+                agency,
+                m.name,
+                parent,
+                regions.regions[parent].name if parent in regions.regions else "",
+                int(year),
+                state,
+                m.errors,
+                m.warnings,
+                changed,
+                _detail(m),
+                link,
+            )
+        )
     return rows
 
 
@@ -127,13 +157,16 @@ def counts(rows: Sequence[StatusRow]) -> dict[str, int]:
 
 # ------------------------------------------------------------------------------------ outputs
 
+
 def format_table(rows: Sequence[StatusRow], title: str) -> str:
     """The terminal table (aligned for CJK: each CJK character takes two columns)."""
     from govreport_kit.checks.wording import width as display_width
 
     head = ("机构代码", "机构名称", "所属地区", "状态", "错误", "警告", "最后变更", "说明")
-    body = [(r.agency, r.name, r.region_name, r.label, str(r.errors), str(r.warnings), iso_day(r.changed), r.detail)
-            for r in rows]
+    body = [
+        (r.agency, r.name, r.region_name, r.label, str(r.errors), str(r.warnings), iso_day(r.changed), r.detail)
+        for r in rows
+    ]
     widths = [max([display_width(h)] + [display_width(b[i]) for b in body]) for i, h in enumerate(head)]
     widths[-1] = 0
 
@@ -145,9 +178,18 @@ def format_table(rows: Sequence[StatusRow], title: str) -> str:
     return "\n".join([title, line(head), *(line(b) for b in body), "", f"共 {len(rows)} 个机构：{summary}", ""])
 
 
-def to_json(rows: Sequence[StatusRow], region: str, region_name: str, year: int, notes: Sequence[str]) -> dict[str, Any]:
-    return {"schema": STATUS_SCHEMA, "region": region, "region_name": region_name, "year": int(year),
-            "counts": counts(rows), "notes": list(notes), "agencies": [r.to_dict() for r in rows]}
+def to_json(
+    rows: Sequence[StatusRow], region: str, region_name: str, year: int, notes: Sequence[str]
+) -> dict[str, Any]:
+    return {
+        "schema": STATUS_SCHEMA,
+        "region": region,
+        "region_name": region_name,
+        "year": int(year),
+        "counts": counts(rows),
+        "notes": list(notes),
+        "agencies": [r.to_dict() for r in rows],
+    }
 
 
 _HEADERS = ("机构代码", "机构名称", "所属地区", "年度", "状态", "错误", "警告", "最后变更", "说明")
@@ -182,8 +224,15 @@ def to_xlsx(rows: Sequence[StatusRow], title: str) -> bytes:
     ws.append(list(_HEADERS))
     for c in ws[1]:
         c.font = Font(bold=True)
-    fills = {ERRORS: "FDE2E1", BLANK: "FFF4CC", MISSING: "EEEEEE", WARNINGS: "FFF4CC", OK: "E3F4E8",
-             SENT: "E3F4E8", RETURNED: "FDE2E1"}
+    fills = {
+        ERRORS: "FDE2E1",
+        BLANK: "FFF4CC",
+        MISSING: "EEEEEE",
+        WARNINGS: "FFF4CC",
+        OK: "E3F4E8",
+        SENT: "E3F4E8",
+        RETURNED: "FDE2E1",
+    }
     for i, r in enumerate(rows, start=2):
         for j, v in enumerate(_table_values(r), start=1):
             set_text_or_number(ws.cell(row=i, column=j), v)
@@ -211,14 +260,24 @@ def render_status_page(rows: Sequence[StatusRow], title: str, notes: Sequence[st
         SortColumn("errors", "错误", lambda r: r.errors, lambda r: str(r.errors), "4em"),
         SortColumn("warnings", "警告", lambda r: r.warnings, lambda r: str(r.warnings), "4em"),
         SortColumn("changed", "最后变更", lambda r: r.changed or 0, lambda r: escape(iso_day(r.changed)), "10em"),
-        SortColumn("detail", "说明", lambda r: r.detail, lambda r: escape(r.detail) + " " + report_cell(r),
-                   "minmax(12em, 1fr)"),
+        SortColumn(
+            "detail", "说明", lambda r: r.detail, lambda r: escape(r.detail) + " " + report_cell(r), "minmax(12em, 1fr)"
+        ),
     )
     c = counts(rows)
     summary = f"<span>共 {len(rows)} 个机构</span>" + "".join(
-        f'<span class="st-{s}">{escape(STATE_LABELS[s])} {n}</span>' for s, n in c.items())
-    css = ("\n.st-errors, .st-returned { color: #c62828; font-weight: bold; } .st-ok, .st-sent { color: #1a7f37; }"
-           "\n.st-blank, .st-warnings { color: #b35900; font-weight: bold; } .st-missing { color: #666; }\n")
+        f'<span class="st-{s}">{escape(STATE_LABELS[s])} {n}</span>' for s, n in c.items()
+    )
+    css = (
+        "\n.st-errors, .st-returned { color: #c62828; font-weight: bold; } .st-ok, .st-sent { color: #1a7f37; }"
+        "\n.st-blank, .st-warnings { color: #b35900; font-weight: bold; } .st-missing { color: #666; }\n"
+    )
     note_html = "".join(f"<li>{escape(n)}</li>" for n in notes)
-    return render_sortable_page(title, cols, rows, summary_html=summary, extra_css=css,
-                                before_table_html=f'<ul class="notes">{note_html}</ul>' if notes else "")
+    return render_sortable_page(
+        title,
+        cols,
+        rows,
+        summary_html=summary,
+        extra_css=css,
+        before_table_html=f'<ul class="notes">{note_html}</ul>' if notes else "",
+    )

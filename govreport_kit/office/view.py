@@ -27,21 +27,24 @@ def load(rollup_json: str) -> dict[str, Any]:
 
 
 def model_of(data: dict[str, Any]):
-    return from_cells(Agency(name=data["region_name"], code=data["region"]), data["year"],
-                      cells_from_dict(data["tables"]))
+    return from_cells(
+        Agency(name=data["region_name"], code=data["region"]), data["year"], cells_from_dict(data["tables"])
+    )
 
 
 def title_html(data: dict[str, Any]) -> Markup:
     inc, exp = data["members_included"], data["members_expected"]
-    return Markup('<h1>{} {} 年政府信息公开工作年度报告汇总</h1>\n<p class="lead">汇总了 {} 个成员中 {} 个的数据。</p>').format(
-        data["region_name"], data["year"], exp, inc)
+    return Markup(
+        '<h1>{} {} 年政府信息公开工作年度报告汇总</h1>\n<p class="lead">汇总了 {} 个成员中 {} 个的数据。</p>'
+    ).format(data["region_name"], data["year"], exp, inc)
 
 
 def missing_html(data: dict[str, Any]) -> Markup:
     if not data["missing"]:
         return Markup("<section><h2>未计入的成员</h2><p>无：所有成员的数据都已计入。</p></section>")
-    items = Markup("").join(Markup("<li><code>{}</code> {}：{}</li>").format(m["agency"], m["name"], m["reason"])
-                            for m in data["missing"])
+    items = Markup("").join(
+        Markup("<li><code>{}</code> {}：{}</li>").format(m["agency"], m["name"], m["reason"]) for m in data["missing"]
+    )
     return Markup('<section><h2>未计入的成员</h2><ul class="missing">{}</ul></section>').format(items)
 
 
@@ -51,18 +54,25 @@ def checks_html(data: dict[str, Any]) -> Markup:
         items = []
         for f, b in zip([f for f in data["findings"] if f["severity"] == "error"], data["breakers"]):
             who = "、".join(b["agencies"]) or "（未能定位到成员）"
-            items.append(Markup("<li>{}：{} <span class=\"ef\">涉及成员：{}</span></li>").format(f["rule"], f["message"], who))
+            items.append(
+                Markup('<li>{}：{} <span class="ef">涉及成员：{}</span></li>').format(f["rule"], f["message"], who)
+            )
         parts.append(Markup('<h2>汇总表的检查</h2><ul class="finding-list">{}</ul>').format(Markup("").join(items)))
     else:
         parts.append(Markup("<h2>汇总表的检查</h2><p>汇总表的勾稽关系全部成立。</p>"))
     if data["unknown_cells"]:
-        parts.append(Markup("<p>有 {} 个单元格因部分成员未填写或未读出而无法汇总，表中留空（不按 0 计）。</p>").format(
-            len(data["unknown_cells"])))
+        parts.append(
+            Markup("<p>有 {} 个单元格因部分成员未填写或未读出而无法汇总，表中留空（不按 0 计）。</p>").format(
+                len(data["unknown_cells"])
+            )
+        )
     own = data.get("own_report")
     if own:
         if own["findings"]:
             items = Markup("").join(Markup("<li>{}</li>").format(f["message"]) for f in own["findings"])
-            parts.append(Markup("<h3>本级汇总报告（{}）与各成员之和不一致</h3><ul>{}</ul>").format(own["agency"], items))
+            parts.append(
+                Markup("<h3>本级汇总报告（{}）与各成员之和不一致</h3><ul>{}</ul>").format(own["agency"], items)
+            )
         else:
             parts.append(Markup("<p>本级汇总报告（{}）与各成员之和逐格一致。</p>").format(own["agency"]))
     return Markup('<section class="findings">{}</section>').format(Markup("").join(parts))
@@ -78,11 +88,15 @@ def indicators_html(data: dict[str, Any]) -> Markup:
     for ind in INDICATORS:
         v = data["indicators"][ind.code]
         why = Markup(' <span class="ef">（{}）</span>').format(v["reason"]) if v["reason"] else ""
-        rows.append(Markup("<tr><th scope=\"row\">{}</th><td class=\"v\">{}{}</td><td>{}</td><td class=\"v\">{} / {}</td></tr>").format(
-            ind.label, v["percent"], why, ind.formula, _n(v["numerator"]), _n(v["denominator"])))
-    return Markup('<section><h2>主要指标</h2><table class="form indicators"><thead><tr><th>指标</th><th>本地区</th>'
-                  '<th>计算公式</th><th>分子 / 分母</th></tr></thead><tbody>{}</tbody></table></section>').format(
-        Markup("").join(rows))
+        rows.append(
+            Markup(
+                '<tr><th scope="row">{}</th><td class="v">{}{}</td><td>{}</td><td class="v">{} / {}</td></tr>'
+            ).format(ind.label, v["percent"], why, ind.formula, _n(v["numerator"]), _n(v["denominator"]))
+        )
+    return Markup(
+        '<section><h2>主要指标</h2><table class="form indicators"><thead><tr><th>指标</th><th>本地区</th>'
+        "<th>计算公式</th><th>分子 / 分母</th></tr></thead><tbody>{}</tbody></table></section>"
+    ).format(Markup("").join(rows))
 
 
 def _n(v: Any) -> str:
@@ -95,12 +109,23 @@ def ranking_html(data: dict[str, Any]) -> Markup:
     rows = []
     order = sorted(members, key=lambda m: (-(m["indicators"]["disclosure_rate"]["value"] or -1), m["agency"]))
     for rank, m in enumerate(order, start=1):
-        name = Markup('<a href="{}">{}</a>').format(m["report"], m["name"] or m["agency"]) if m["report"] else m["name"] or m["agency"]
-        cells = Markup("").join(Markup('<td class="v">{}</td>').format(m["indicators"][i.code]["percent"]) for i in INDICATORS)
-        rows.append(Markup('<tr><td class="v">{}</td><th scope="row">{}</th>{}<td class="v">{}</td><td class="v">{}</td></tr>').format(
-            rank, name, cells, m["errors"], m["warnings"]))
-    return Markup('<section><h2>成员排名（按实质公开率）</h2><table class="form ranking"><thead><tr><th>名次</th><th>成员</th>'
-                  '{}<th>错误</th><th>警告</th></tr></thead><tbody>{}</tbody></table></section>').format(heads, Markup("").join(rows))
+        name = (
+            Markup('<a href="{}">{}</a>').format(m["report"], m["name"] or m["agency"])
+            if m["report"]
+            else m["name"] or m["agency"]
+        )
+        cells = Markup("").join(
+            Markup('<td class="v">{}</td>').format(m["indicators"][i.code]["percent"]) for i in INDICATORS
+        )
+        rows.append(
+            Markup(
+                '<tr><td class="v">{}</td><th scope="row">{}</th>{}<td class="v">{}</td><td class="v">{}</td></tr>'
+            ).format(rank, name, cells, m["errors"], m["warnings"])
+        )
+    return Markup(
+        '<section><h2>成员排名（按实质公开率）</h2><table class="form ranking"><thead><tr><th>名次</th><th>成员</th>'
+        "{}<th>错误</th><th>警告</th></tr></thead><tbody>{}</tbody></table></section>"
+    ).format(heads, Markup("").join(rows))
 
 
 def _chart(key: str, title: str, items: list[tuple[str, float]], unit: str = "件") -> Markup:
@@ -120,8 +145,10 @@ def _labels(members: list[dict[str, Any]]) -> dict[str, str]:
     from collections import Counter
 
     names = Counter(m["name"] or m["agency"] for m in members)
-    return {m["agency"]: (m["name"] or m["agency"]) + (f"（{m['agency']}）" if names[m["name"] or m["agency"]] > 1 else "")
-            for m in members}
+    return {
+        m["agency"]: (m["name"] or m["agency"]) + (f"（{m['agency']}）" if names[m["name"] or m["agency"]] > 1 else "")
+        for m in members
+    }
 
 
 def charts_html(data: dict[str, Any]) -> Markup:
@@ -129,29 +156,57 @@ def charts_html(data: dict[str, Any]) -> Markup:
     label = _labels(members)
     apps = [(label[m["agency"]], m["indicators"]["disclosure_rate"]["denominator"] or 0) for m in members]
     apps.sort(key=lambda x: (-x[1], x[0]))
-    shares = [(label[m["agency"]], round(100 * (m["indicators"]["disclosure_rate"]["value"] or 0), 1))
-              for m in members if m["indicators"]["disclosure_rate"]["value"] is not None]
+    shares = [
+        (label[m["agency"]], round(100 * (m["indicators"]["disclosure_rate"]["value"] or 0), 1))
+        for m in members
+        if m["indicators"]["disclosure_rate"]["value"] is not None
+    ]
     shares.sort(key=lambda x: (-x[1], x[0]))
-    out = [_chart("rollup-applications", "各成员办理申请数（（七）总计，前 30 名）", apps[:30]),
-           _chart("rollup-disclosure", "各成员实质公开率（前 30 名）", shares[:30], "%")]
+    out = [
+        _chart("rollup-applications", "各成员办理申请数（（七）总计，前 30 名）", apps[:30]),
+        _chart("rollup-disclosure", "各成员实质公开率（前 30 名）", shares[:30], "%"),
+    ]
     if len(data.get("trend", [])) > 1:
-        out.append(_chart("rollup-trend", "本地区历年新收申请数", [(f"{p['year']}年", p["new"]) for p in data["trend"]]))
-    return Markup('<section><h2>图表</h2>{}</section>').format(Markup("").join(out))
+        out.append(
+            _chart("rollup-trend", "本地区历年新收申请数", [(f"{p['year']}年", p["new"]) for p in data["trend"]])
+        )
+    return Markup("<section><h2>图表</h2>{}</section>").format(Markup("").join(out))
 
 
 def marker(data: dict[str, Any]) -> dict[str, Any]:
     title = f"{data['region_name']}{data['year']}年政府信息公开工作年度报告汇总"
-    meta = Markup("\n").join([Markup('<meta name="generator" content="govreport_kit">'),
-                              Markup('<meta name="govreport:region" content="{}">').format(data["region"])])
+    meta = Markup("\n").join(
+        [
+            Markup('<meta name="generator" content="govreport_kit">'),
+            Markup('<meta name="govreport:region" content="{}">').format(data["region"]),
+        ]
+    )
     errors = count_by_severity(data["findings"])["error"]
-    return {"status": "complete", "agency_code": data["region"], "year": data["year"], "title": title,
-            "errors": errors, "warnings": 0, "infos": 0, "meta_html": str(meta), "footer_html": "", "findings": []}
+    return {
+        "status": "complete",
+        "agency_code": data["region"],
+        "year": data["year"],
+        "title": title,
+        "errors": errors,
+        "warnings": 0,
+        "infos": 0,
+        "meta_html": str(meta),
+        "footer_html": "",
+        "findings": [],
+    }
 
 
 def page_html(data: dict[str, Any]) -> list[Markup]:
     """Every part in order (the notebook shows them one by one; tests may call this directly)."""
-    return [title_html(data), missing_html(data), checks_html(data), indicators_html(data), tables_html(data),
-            ranking_html(data), charts_html(data)]
+    return [
+        title_html(data),
+        missing_html(data),
+        checks_html(data),
+        indicators_html(data),
+        tables_html(data),
+        ranking_html(data),
+        charts_html(data),
+    ]
 
 
 def show_all(data: dict[str, Any]) -> None:

@@ -68,20 +68,29 @@ def run_status(region: str | None, year: int, *, office: Office | None = None, w
     office = office or Office.open()
     reg = office.regions.get(region)
     out_dir = office.page_dir(reg.code, year)
-    rows = status.status_rows(office.regions, reg.code, year, office.params_dir, office.outputs_dir, out_dir,
-                              office.members(reg.code, year))
+    rows = status.status_rows(
+        office.regions, reg.code, year, office.params_dir, office.outputs_dir, out_dir, office.members(reg.code, year)
+    )
     title = f"{reg.name} {int(year)} 年政府信息公开工作年度报告报送情况"
     files: dict[str, Path] = {}
     if write:
         out_dir.mkdir(parents=True, exist_ok=True)
-        files["html"] = atomic_write(out_dir / "status.html", status.render_status_page(rows, title, office.regions.notes))
+        files["html"] = atomic_write(
+            out_dir / "status.html", status.render_status_page(rows, title, office.regions.notes)
+        )
         files["xlsx"] = atomic_write(out_dir / "status.xlsx", status.to_xlsx(rows, title))
         files["csv"] = atomic_write(out_dir / "status.csv", status.to_csv(rows))
     return StatusResult(reg.code, reg.name, int(year), rows, list(office.regions.notes), files)
 
 
-def run_rollup(region: str | None, year: int, *, office: Office | None = None, history: int = 5,
-               from_audit: str | Path | None = None):
+def run_rollup(
+    region: str | None,
+    year: int,
+    *,
+    office: Office | None = None,
+    history: int = 5,
+    from_audit: str | Path | None = None,
+):
     """The region's :class:`~govreport_kit.office.rollup.Rollup`, with its multi-year trend.
 
     ``from_audit``: the JSON of ``govreport audit --json``: members' tables as published (matched
@@ -113,14 +122,16 @@ def run_rollup(region: str | None, year: int, *, office: Office | None = None, h
     return r
 
 
-def region_params(region: str | None, year: int, *, only_failing: bool = False, office: Office | None = None) -> list[Path]:
+def region_params(
+    region: str | None, year: int, *, only_failing: bool = False, office: Office | None = None
+) -> list[Path]:
     """The params files ``govreport mail --region`` sends: members that exist and are filled in
     (未建立 and 未填写 have no report to send); with ``only_failing``, those with errors."""
     from govreport_kit.office.members import BLANK, ERRORS, MISSING
 
     office = office or Office.open()
     out = []
-    for m in office.members(office.regions.get(region).code, year).values():
+    for _agency, m in office.members(office.regions.get(region).code, year).items():
         state = m.check_state
         if state in (MISSING, BLANK) or m.params is None:
             continue

@@ -30,9 +30,11 @@ from typing import Any
 from govreport_kit.core import format as fmt
 
 FONT_FAMILY = "Noto Sans CJK SC"
-FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-              "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-              "/usr/share/fonts/opentype/noto-cjk/NotoSansCJK-Regular.ttc")
+FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto-cjk/NotoSansCJK-Regular.ttc",
+)
 COLORS = ("#2f6fae", "#5a9bd4", "#c0504d", "#e39b3b", "#8c8c8c", "#7aa65a")
 _ID_RE = re.compile(r'\bid="([^"]+)"')
 _REF_RE = re.compile(r'(href="#|url\(#)([^")]+)')
@@ -55,30 +57,44 @@ def _n(model, table: str, row: str, column: str) -> int:
 
 def outcome_counts(model) -> list[tuple[str, int]]:
     """(label, count) of the six outcome groups of table 三, 总计 column."""
+
     def short(code: str) -> str:
         return re.sub(r"（[^）]*）$", "", re.sub(r"^（.）", "", fmt.row_label("table3", code)))
 
-    out = [(short("granted"), _n(model, "table3", "granted", "total")),
-           (short("partial"), _n(model, "table3", "partial", "total"))]
+    out = [
+        (short("granted"), _n(model, "table3", "granted", "total")),
+        (short("partial"), _n(model, "table3", "partial", "total")),
+    ]
     rows = {r.code for r in fmt.table_rows("table3", model.format)}
     for code in ("denied", "unable", "not_processed", "other"):
         label, members = fmt.T3_SUBTOTALS[code]
-        out.append((label, sum(_n(model, "table3", m, "total") for m in members if m in rows)
-                    + (_n(model, "table3", "other", "total") if code == "other" and "other" in rows else 0)))
+        out.append(
+            (
+                label,
+                sum(_n(model, "table3", m, "total") for m in members if m in rows)
+                + (_n(model, "table3", "other", "total") if code == "other" and "other" in rows else 0),
+            )
+        )
     return out
 
 
 def applicant_counts(model) -> list[tuple[str, int]]:
     """(applicant type, 本年新收) for the six applicant columns."""
-    return [(c.label if c.code != "other_org" else "其他组织", _n(model, "table3", "new", c.code))
-            for c in fmt.T3_COLUMNS if c.code != "total"]
+    return [
+        (c.label if c.code != "other_org" else "其他组织", _n(model, "table3", "new", c.code))
+        for c in fmt.T3_COLUMNS
+        if c.code != "total"
+    ]
 
 
 def review_counts(model) -> tuple[list[str], list[tuple[str, list[int]]]]:
     """(group labels, [(result label, counts per group)]) of table 四 without its 总计."""
     groups = [g.label for g in fmt.T4_GROUPS]
-    results = [(c.label, [_n(model, "table4", g.code, c.code) for g in fmt.T4_GROUPS])
-               for c in fmt.T4_RESULTS if c.code != "total"]
+    results = [
+        (c.label, [_n(model, "table4", g.code, c.code) for g in fmt.T4_GROUPS])
+        for c in fmt.T4_RESULTS
+        if c.code != "total"
+    ]
     return groups, results
 
 
@@ -115,7 +131,7 @@ def _svg(fig, key: str) -> str:
     with matplotlib.rc_context({"svg.hashsalt": f"govreport-{key}", "svg.fonttype": "path"}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     text = buf.getvalue()
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     # Inline SVG in HTML needs no namespaces, and the page names no URL at all (it is offline):
     # drop the xmlns declarations and the RDF metadata, use SVG 2's plain ``href``.
     text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text, count=2)
@@ -176,11 +192,17 @@ def trend_chart(model) -> Chart | None:
     share = ax.twinx()
     known = [(x, s) for x, (_, _, s) in zip(xs, points) if s is not None]
     if known:
-        share.plot([x for x, _ in known], [s for _, s in known], color=COLORS[2], marker="o",
-                   label="予以公开及部分公开占比（%）")
+        share.plot(
+            [x for x, _ in known],
+            [s for _, s in known],
+            color=COLORS[2],
+            marker="o",
+            label="予以公开及部分公开占比（%）",
+        )
         for x, s in known:
-            share.annotate(f"{s:.1f}%", (x, s), textcoords="offset points", xytext=(0, 6), ha="center",
-                           fontsize=9, color=COLORS[2])
+            share.annotate(
+                f"{s:.1f}%", (x, s), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=9, color=COLORS[2]
+            )
     share.set_ylim(0, 115)
     share.spines[["top"]].set_visible(False)
     share.tick_params(length=0)
@@ -223,8 +245,13 @@ def chart_style() -> Iterator[bool]:
 
     if FONT_FAMILY not in {f.name for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(font)
-    rc: dict[str, Any] = {"font.family": "sans-serif", "font.sans-serif": [FONT_FAMILY], "axes.unicode_minus": False,
-                          "font.size": 10, "svg.fonttype": "path"}
+    rc: dict[str, Any] = {
+        "font.family": "sans-serif",
+        "font.sans-serif": [FONT_FAMILY],
+        "axes.unicode_minus": False,
+        "font.size": 10,
+        "svg.fonttype": "path",
+    }
     with matplotlib.rc_context(rc):
         yield True
 

@@ -247,7 +247,7 @@ def table_docx(doc, model, table: str) -> None:
         while c < lay.width:
             slot = cover[(i, c)]
             merge = None if slot.rowspan == 1 else "restart" if slot.row == i else "continue"
-            cell = _tc(t, sum(widths[c:c + slot.colspan]), slot.colspan, merge)
+            cell = _tc(t, sum(widths[c : c + slot.colspan]), slot.colspan, merge)
             tr.append(cell._tc)
             c += slot.colspan
             if slot.row != i:

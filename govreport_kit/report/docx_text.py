@@ -22,9 +22,16 @@ FONTS = {
 }
 LATIN_FONT = "Times New Roman"
 #: The fallback chains, stated in the document's comments (docProps/core.xml, at most 255 characters).
-FONT_NOTE = "字体（缺少时依次替代）：" + "；".join(f"{role} {'、'.join((name, *alts))}" for role, (name, alts) in (
-    ("标题", FONTS["title"]), ("一级标题", FONTS["heading"]), ("二级标题", FONTS["subhead"]), ("正文", FONTS["body"]),
-    ("表格", FONTS["table"])))
+FONT_NOTE = "字体（缺少时依次替代）：" + "；".join(
+    f"{role} {'、'.join((name, *alts))}"
+    for role, (name, alts) in (
+        ("标题", FONTS["title"]),
+        ("一级标题", FONTS["heading"]),
+        ("二级标题", FONTS["subhead"]),
+        ("正文", FONTS["body"]),
+        ("表格", FONTS["table"]),
+    )
+)
 SIZES = {"title": 22, "heading": 16, "subhead": 16, "body": 16, "table2": 10.5, "table3": 9, "table4": 9}
 BODY_LINE_PT = 28  # fixed line pitch of the body (GB/T 9704: 22 lines on a page)
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -35,8 +35,11 @@ def key_figures() -> list[tuple[str, str]]:
         (t3["carried_forward"].split("、", 1)[1], "table3.carried_forward.total"),
         (fmt.T4_GROUPS[0].label, "table4.review.total"),
         (fmt.T4_LITIGATION_LABEL, "table4.litigation.total"),
-        (fmt.row_label("table2", "normative_documents") + fmt.column_label("table2", "issued", "normative_documents"),
-         "table2.normative_documents.issued"),
+        (
+            fmt.row_label("table2", "normative_documents")
+            + fmt.column_label("table2", "issued", "normative_documents"),
+            "table2.normative_documents.issued",
+        ),
         (fmt.row_label("table2", "licensing"), "table2.licensing"),
         (fmt.row_label("table2", "punishment"), "table2.punishment"),
     ]
@@ -54,12 +57,16 @@ def comparison_html(model) -> Markup:
     for label, name in key_figures():
         if name not in now or name not in then:
             continue
-        rows.append(Markup("<tr><th scope=\"row\">{}</th><td class=\"v\">{}</td><td class=\"v\">{}</td>"
-                           "<td>{}</td></tr>").format(label, then[name], now[name], now[f"yoy({name})"]))
+        rows.append(
+            Markup('<tr><th scope="row">{}</th><td class="v">{}</td><td class="v">{}</td><td>{}</td></tr>').format(
+                label, then[name], now[name], now[f"yoy({name})"]
+            )
+        )
     head = Markup("<tr><th>项目</th><th>{}年</th><th>{}年</th><th>同比</th></tr>").format(last.year, model.year)
-    return Markup('<section class="extra" id="compare">\n<h3>与上年对比</h3>\n'
-                  '<table class="form compare">\n<thead>{}</thead>\n<tbody>\n{}\n</tbody>\n</table>\n</section>\n'
-                  ).format(head, Markup("\n").join(rows))
+    return Markup(
+        '<section class="extra" id="compare">\n<h3>与上年对比</h3>\n'
+        '<table class="form compare">\n<thead>{}</thead>\n<tbody>\n{}\n</tbody>\n</table>\n</section>\n'
+    ).format(head, Markup("\n").join(rows))
 
 
 def ledger_html(model) -> Markup:
@@ -72,7 +79,8 @@ def ledger_html(model) -> Markup:
     median = "—" if s.median_days is None else (f"{s.median_days:g}")
     items = [
         Markup("本年答复 {} 件，其中在法定期限内答复 {} 件，逾期答复 {} 件").format(
-            s.on_time + len(replied_late), s.on_time, len(replied_late)),
+            s.on_time + len(replied_late), s.on_time, len(replied_late)
+        ),
         Markup("到{}年12月31日已超过法定期限仍未答复 {} 件").format(s.year, len(overdue)),
         Markup("答复用时中位数 {} 个工作日（自收到申请或补正完成之次日起算）").format(median),
         Markup("收取信息处理费 {} 件，共 {} 元").format(s.fee_count, format(s.fee_total_yuan, "f")),
@@ -81,13 +89,17 @@ def ledger_html(model) -> Markup:
         items.append(Markup("{} 件的期限跨入工作日历尚未公布的年份，无法判断是否超期").format(len(s.undecided)))
     late = ""
     if s.late:
-        shown = Markup("、").join(Markup("{}（{} 个工作日，期限 {}）").format(x.id, x.used, x.limit)
-                                 for x in s.late[:LATE_SHOWN])
-        more = Markup("等 {} 件（全部见检查结果 R-LEDGER-LATE）").format(len(s.late)) if len(s.late) > LATE_SHOWN else ""
+        shown = Markup("、").join(
+            Markup("{}（{} 个工作日，期限 {}）").format(x.id, x.used, x.limit) for x in s.late[:LATE_SHOWN]
+        )
+        more = (
+            Markup("等 {} 件（全部见检查结果 R-LEDGER-LATE）").format(len(s.late)) if len(s.late) > LATE_SHOWN else ""
+        )
         late = Markup("<p>超期的申请：{}{}。</p>\n").format(shown, more)
-    return Markup('<section class="extra" id="ledger">\n<h3>依申请公开办理时限（依台账 {} 件申请统计）</h3>\n'
-                  '<ul>\n{}\n</ul>\n{}</section>\n').format(
-        s.applications, Markup("\n").join(Markup("<li>{}。</li>").format(i) for i in items), late)
+    return Markup(
+        '<section class="extra" id="ledger">\n<h3>依申请公开办理时限（依台账 {} 件申请统计）</h3>\n'
+        "<ul>\n{}\n</ul>\n{}</section>\n"
+    ).format(s.applications, Markup("\n").join(Markup("<li>{}。</li>").format(i) for i in items), late)
 
 
 def charts_html(charts: Iterable) -> Markup:
@@ -104,5 +116,6 @@ def appendix_html(comparison: Markup, ledger: Markup, charts: Markup) -> Markup:
     body = comparison + ledger + charts
     if not body:
         return Markup("")
-    return Markup('<section class="part part-extra" id="{}">\n<h2>附：数据分析</h2>\n{}</section>').format(APPENDIX_ID,
-                                                                                                    body)
+    return Markup('<section class="part part-extra" id="{}">\n<h2>附：数据分析</h2>\n{}</section>').format(
+        APPENDIX_ID, body
+    )

@@ -13,8 +13,14 @@ def table_frame(model, table: str):
     import pandas as pd
 
     if table == "table2":
-        rows = [(fmt.row_label("table2", r, model.format), fmt.column_label("table2", c, r, model.format),
-                 model.get("table2", r, c)) for r, c in fmt.cells("table2", model.format)]
+        rows = [
+            (
+                fmt.row_label("table2", r, model.format),
+                fmt.column_label("table2", c, r, model.format),
+                model.get("table2", r, c),
+            )
+            for r, c in fmt.cells("table2", model.format)
+        ]
         return pd.DataFrame(rows, columns=["信息内容", "栏目", "数值"])
     df = model.table(table).copy()
     df.index = [_row_label(table, r, model.format) for r in df.index]
@@ -37,8 +43,16 @@ def tables_text(model) -> str:
     out = [f"{model.agency.name} {model.year} 年（{model.format} 年版格式）"]
     if getattr(model, "ledger", None) is not None:
         out.append(f"表三依台账 {model.ledger.ledger.file} 统计（{model.ledger.applications} 件申请）")
-    with pd.option_context("display.max_rows", 100, "display.max_columns", 20, "display.width", 250,
-                           "display.unicode.east_asian_width", True):
+    with pd.option_context(
+        "display.max_rows",
+        100,
+        "display.max_columns",
+        20,
+        "display.width",
+        250,
+        "display.unicode.east_asian_width",
+        True,
+    ):
         for t in fmt.TABLE_CODES:
             out += ["", fmt.TABLE_TITLES[t], table_frame(model, t).to_string()]
     return "\n".join(out) + "\n"

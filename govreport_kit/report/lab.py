@@ -45,8 +45,10 @@ def error_details_html(error: GovReportError, tb) -> Markup:
     where = error.where.describe() if error.where else ""
     rows = [("问题", error.what), ("位置", where), ("改正方法", error.fix), ("类别", type(error).__name__)]
     items = Markup("").join(Markup("<li>{}：{}</li>").format(k, v) for k, v in rows if v)
-    return Markup('<details class="govreport-error"><summary>详细信息</summary><ul>{}</ul>'
-                  '<pre style="white-space:pre-wrap;font-size:.85em">{}</pre></details>').format(items, frames)
+    return Markup(
+        '<details class="govreport-error"><summary>详细信息</summary><ul>{}</ul>'
+        '<pre style="white-space:pre-wrap;font-size:.85em">{}</pre></details>'
+    ).format(items, frames)
 
 
 def _show_error(shell, etype, value, tb, tb_offset=None):
@@ -60,8 +62,9 @@ def _show_error(shell, etype, value, tb, tb_offset=None):
     return [line]
 
 
-def export_html(agency_code: str, year: int, params_path: str = "", audience: str = "review",
-                outputs_root: str | Path | None = None):
+def export_html(
+    agency_code: str, year: int, params_path: str = "", audience: str = "review", outputs_root: str | Path | None = None
+):
     """Run ``govreport run`` for the notebook's parameters and show where the report was written.
 
     Returns the :class:`~govreport_kit.running.runner.RunResult`. Raises a :class:`GovReportError`
@@ -76,6 +79,9 @@ def export_html(agency_code: str, year: int, params_path: str = "", audience: st
         error = ParamsError if res.reason == "input" else RunError
         raise error(res.message or "报告未生成", fix="改正后重新运行本单元格")
     note = f"（{res.message}）" if res.message else ""
-    show(Markup('<p style="{}">报告已写入 <code>{}</code>{}</p>').format(
-        "color:#1b5e20" if res.status == "ok" else ERROR_STYLE, res.html_path, note))
+    show(
+        Markup('<p style="{}">报告已写入 <code>{}</code>{}</p>').format(
+            "color:#1b5e20" if res.status == "ok" else ERROR_STYLE, res.html_path, note
+        )
+    )
     return res

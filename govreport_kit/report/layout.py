@@ -72,8 +72,12 @@ class _Grid:
         items = list(items)
         r = len(self.rows)
         cols = self.placer.place_row((rowspan, colspan) for *_, rowspan, colspan in items)
-        self.rows.append([Slot(role, r, c, text, cell, rowspan, colspan)
-                          for (role, text, cell, rowspan, colspan), c in zip(items, cols)])
+        self.rows.append(
+            [
+                Slot(role, r, c, text, cell, rowspan, colspan)
+                for (role, text, cell, rowspan, colspan), c in zip(items, cols)
+            ]
+        )
 
 
 def _header(grid: _Grid, header: tuple[tuple[fmt.HeaderCell, ...], ...]) -> None:
@@ -95,8 +99,10 @@ def table2_layout(form: str = "2021") -> TableLayout:
         grid.add_row([(HEADER, header[0], None, 1, 1)] + [(HEADER, h, None, 1, n) for h, n in zip(header[1:], widths)])
         codes += [None, None]
         for r in s.rows:
-            grid.add_row([(LABEL, r.label, None, 1, 1)] +
-                         [(VALUE, "", ("table2", r.code, c.code), 1, n) for c, n in zip(s.columns, widths)])
+            grid.add_row(
+                [(LABEL, r.label, None, 1, 1)]
+                + [(VALUE, "", ("table2", r.code, c.code), 1, n) for c, n in zip(s.columns, widths)]
+            )
             codes.append(r.code)
         ranges.append((first, len(grid.rows)))
     return TableLayout("table2", width, tuple(map(tuple, grid.rows)), tuple(codes), 0, tuple(ranges))
@@ -134,8 +140,9 @@ def table4_layout(form: str = "2021") -> TableLayout:
     _header(grid, fmt.T4_HEADER)
     grid.add_row((VALUE, "", ("table4", g.code, c.code), 1, 1) for g in fmt.T4_GROUPS for c in fmt.T4_RESULTS)
     width = len(fmt.T4_GROUPS) * len(fmt.T4_RESULTS)
-    return TableLayout("table4", width, tuple(map(tuple, grid.rows)), (None,) * len(fmt.T4_HEADER) + (None,),
-                       len(fmt.T4_HEADER))
+    return TableLayout(
+        "table4", width, tuple(map(tuple, grid.rows)), (None,) * len(fmt.T4_HEADER) + (None,), len(fmt.T4_HEADER)
+    )
 
 
 LAYOUTS = {"table2": table2_layout, "table3": table3_layout, "table4": table4_layout}

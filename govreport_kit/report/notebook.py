@@ -69,8 +69,9 @@ def load(agency_code: str, year: int, params_path: str = ""):
     use_chinese_errors()
     path = params_file(agency_code, year, params_path)
     if not path.is_file():
-        raise ParamsError("找不到参数文件", where=Location(file=str(path)),
-                          fix="检查 params_path，或用 govreport new 建立该机构年度")
+        raise ParamsError(
+            "找不到参数文件", where=Location(file=str(path)), fix="检查 params_path，或用 govreport new 建立该机构年度"
+        )
     from govreport_kit.inputs.params import load_params
 
     params = load_params(path)
@@ -78,7 +79,9 @@ def load(agency_code: str, year: int, params_path: str = ""):
     if model.agency.code != agency_code or int(model.year) != int(year):
         raise ParamsError(
             f"参数文件属于 {model.agency.code} {model.year} 年，而 notebook 参数是 {agency_code} {year} 年",
-            where=Location(file=str(path)), fix="把 agency_code 和 year 改成与参数文件一致")
+            where=Location(file=str(path)),
+            fix="把 agency_code 和 year 改成与参数文件一致",
+        )
     from govreport_kit.inputs.load import load_history
 
     model.history = load_history(params)
@@ -98,7 +101,9 @@ def check(model, precomputed: str = "") -> list[Finding]:
     if precomputed:
         data = json.loads(precomputed)
         if data.get("inputs") != model.inputs:
-            raise RunError("预先计算的检查结果与当前输入文件不一致", fix="重新运行 govreport run，或把 precomputed 置空")
+            raise RunError(
+                "预先计算的检查结果与当前输入文件不一致", fix="重新运行 govreport run，或把 precomputed 置空"
+            )
         return [finding_from_dict(d, model.format) for d in data["findings"]]
     return compute_findings(model)
 
@@ -129,16 +134,29 @@ def _previous(model):
 
 def findings_payload(model, findings: Iterable[Finding]) -> str:
     """The ``precomputed`` parameter: findings plus the input hashes they belong to (plain JSON)."""
-    return json.dumps({"inputs": model.inputs, "findings": [f.to_dict() for f in findings]},
-                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(
+        {"inputs": model.inputs, "findings": [f.to_dict() for f in findings]},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
 
 
 def finding_from_dict(d: dict[str, Any], form: str = "2021") -> Finding:
     """The inverse of ``Finding.to_dict`` (``form``: the format of the model it belongs to)."""
     src = d.get("source")
-    return Finding(rule=d["rule"], severity=d["severity"], message=d["message"], table=d.get("table"),
-                   row=d.get("row"), column=d.get("column"), expected=d.get("expected"), found=d.get("found"),
-                   source=Location(**src) if src else None, form=d.get("form", form))
+    return Finding(
+        rule=d["rule"],
+        severity=d["severity"],
+        message=d["message"],
+        table=d.get("table"),
+        row=d.get("row"),
+        column=d.get("column"),
+        expected=d.get("expected"),
+        found=d.get("found"),
+        source=Location(**src) if src else None,
+        form=d.get("form", form),
+    )
 
 
 def refusal_message(findings: Iterable[Finding]) -> str | None:
@@ -147,8 +165,10 @@ def refusal_message(findings: Iterable[Finding]) -> str | None:
     if not errors:
         return None
     first = errors[0]
-    return (f"数据中有 {len(errors)} 个错误，不能生成发布版报告。第一个错误：{first.rule} {first.message.rstrip('。')}。"
-            f"请改正后重试，或用 audience=\"review\" 生成审阅版查看全部问题")
+    return (
+        f"数据中有 {len(errors)} 个错误，不能生成发布版报告。第一个错误：{first.rule} {first.message.rstrip('。')}。"
+        f'请改正后重试，或用 audience="review" 生成审阅版查看全部问题'
+    )
 
 
 def refuse_unpublishable(findings: Iterable[Finding], audience: str) -> None:
@@ -238,8 +258,10 @@ def show_part(model, part: str, audience: str = fmt.REVIEW):
 def show_table(model, table: str, findings: Iterable[Finding] = (), audience: str = fmt.REVIEW):
     """Table 二, 三 or 四 in the official layout; cells with findings highlighted in review."""
     frame = table_frame(model, table).to_html(na_rep="", border=1)
-    extra = Markup('<details class="govreport-frame"><summary>表格数据（DataFrame：<code>report.table_frame(model, '
-                   '"{}")</code>）</summary>{}</details>').format(table, Markup(frame))
+    extra = Markup(
+        '<details class="govreport-frame"><summary>表格数据（DataFrame：<code>report.table_frame(model, '
+        '"{}")</code>）</summary>{}</details>'
+    ).format(table, Markup(frame))
     return show(render.table_section_html(model, table, findings if audience == fmt.REVIEW else ()), extra)
 
 
@@ -339,7 +361,27 @@ def finish(model, findings: Iterable[Finding], **parameters: Any):
     return None
 
 
-__all__ = ["MARKER_MIME", "ReportRefused", "load", "check", "compute_findings", "findings_payload",
-           "refuse_unpublishable", "refusal_message", "show_title", "show_findings", "show_part", "show_table",
-           "show_appendix", "frames", "finish", "marker", "has_errors", "table_frame", "tables", "use_chinese_errors",
-           "export_html", "FRAGMENT_MIME"]
+__all__ = [
+    "MARKER_MIME",
+    "ReportRefused",
+    "load",
+    "check",
+    "compute_findings",
+    "findings_payload",
+    "refuse_unpublishable",
+    "refusal_message",
+    "show_title",
+    "show_findings",
+    "show_part",
+    "show_table",
+    "show_appendix",
+    "frames",
+    "finish",
+    "marker",
+    "has_errors",
+    "table_frame",
+    "tables",
+    "use_chinese_errors",
+    "export_html",
+    "FRAGMENT_MIME",
+]

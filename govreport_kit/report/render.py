@@ -33,8 +33,10 @@ from govreport_kit.core.model import NOT_APPLICABLE
 from govreport_kit.report import layout
 
 #: Chinese fonts found on Windows, macOS and Linux, no web fonts; SC named so Noto picks Simplified shapes.
-FONT_STACK = ('"Microsoft YaHei","微软雅黑","PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC",'
-              '"WenQuanYi Micro Hei",sans-serif')
+FONT_STACK = (
+    '"Microsoft YaHei","微软雅黑","PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC",'
+    '"WenQuanYi Micro Hei",sans-serif'
+)
 
 # -------------------------------------------------------------------------------------------
 # Cell addresses
@@ -78,7 +80,11 @@ def finding_target(f: Finding) -> str | None:
     """The id a finding links to: its cell, else its row, table or part; None when nowhere."""
     if f.table in fmt.TABLE_CODES:
         rows = {r.code for form in fmt.FORMATS for r in fmt.table_rows(f.table, form)}
-        if f.row in rows and f.column and (f.row, f.column) in {rc for form in fmt.FORMATS for rc in fmt.cells(f.table, form)}:
+        if (
+            f.row in rows
+            and f.column
+            and (f.row, f.column) in {rc for form in fmt.FORMATS for rc in fmt.cells(f.table, form)}
+        ):
             return cell_id(f.table, f.row, f.column)
         if f.row in rows:
             return row_id(f.table, f.row)
@@ -116,12 +122,18 @@ def _by_cell(findings: Iterable[Finding]) -> dict[tuple[str, str, str], list[Fin
 def _attrs(**attrs: Any) -> Markup:
     # Plain string building with escape() on every value: Markup.format costs ~0.1 ms a call,
     # and table 三 alone has 175 cells.
-    return Markup("".join(f' {k.rstrip("_").replace("_", "-")}="{escape(v)}"' for k, v in attrs.items()
-                          if v is not None and v is not False))
+    return Markup(
+        "".join(
+            f' {k.rstrip("_").replace("_", "-")}="{escape(v)}"'
+            for k, v in attrs.items()
+            if v is not None and v is not False
+        )
+    )
 
 
-def _value_td(model, table: str, row: str, column: str, by_cell, colspan: int = 1,
-              view: TableView = REPORT_VIEW) -> Markup:
+def _value_td(
+    model, table: str, row: str, column: str, by_cell, colspan: int = 1, view: TableView = REPORT_VIEW
+) -> Markup:
     fs = by_cell.get((table, row, column), ())
     classes = "v"
     title = None
@@ -132,28 +144,39 @@ def _value_td(model, table: str, row: str, column: str, by_cell, colspan: int = 
     text = format_value(model.get(table, row, column), model.state(table, row, column))
     if view.unread and (table, row, column) in view.unread and not text:
         classes, text, title = "v unread" + classes[1:], "？", title or "未能读出"
-    attrs = _attrs(id=view.prefix + cell_id(table, row, column), data_cell=cell_code(table, row, column), class_=classes,
-                   colspan=colspan if colspan > 1 else None, title=title)
+    attrs = _attrs(
+        id=view.prefix + cell_id(table, row, column),
+        data_cell=cell_code(table, row, column),
+        class_=classes,
+        colspan=colspan if colspan > 1 else None,
+        title=title,
+    )
     return Markup(f"<td{attrs}>{escape(text)}</td>")
 
 
 def _th(label: str, rowspan: int = 1, colspan: int = 1, class_: str | None = None, scope: str | None = None) -> Markup:
-    attrs = _attrs(rowspan=rowspan if rowspan > 1 else None, colspan=colspan if colspan > 1 else None, class_=class_,
-                   scope=scope)
+    attrs = _attrs(
+        rowspan=rowspan if rowspan > 1 else None, colspan=colspan if colspan > 1 else None, class_=class_, scope=scope
+    )
     return Markup(f"<th{attrs}>{escape(label)}</th>")
 
 
 def _table(table: str, body: Markup, class_: str, view: TableView) -> Markup:
     return Markup('<table class="form {}" id="{}table-{}" data-table="{}">\n{}\n</table>').format(
-        class_, view.prefix, table, table, body)
+        class_, view.prefix, table, table, body
+    )
 
 
 # -------------------------------------------------------------------------------------------
 # Tables
 
 
-_SLOT_TH = {layout.CAPTION: ("section", "colgroup"), layout.HEADER: (None, "col"), layout.GROUP: ("group", "rowgroup"),
-            layout.LABEL: (None, "row")}
+_SLOT_TH = {
+    layout.CAPTION: ("section", "colgroup"),
+    layout.HEADER: (None, "col"),
+    layout.GROUP: ("group", "rowgroup"),
+    layout.LABEL: (None, "row"),
+}
 
 
 def _slot_html(slot: layout.Slot, model, by_cell, table: str, view: TableView) -> Markup:
@@ -170,8 +193,11 @@ def _rows_html(lay: layout.TableLayout, model, by_cell, first: int, end: int, vi
     for i in range(first, end):
         code = lay.row_codes[i]
         attrs = _attrs(id=view.prefix + row_id(lay.table, code)) if code else Markup("")
-        out.append(Markup("<tr{}>{}</tr>").format(attrs, Markup("").join(_slot_html(s, model, by_cell, lay.table, view)
-                                                                      for s in lay.rows[i])))
+        out.append(
+            Markup("<tr{}>{}</tr>").format(
+                attrs, Markup("").join(_slot_html(s, model, by_cell, lay.table, view) for s in lay.rows[i])
+            )
+        )
     return out
 
 
@@ -179,8 +205,10 @@ def table2_html(model, findings: Iterable[Finding] = (), view: TableView = REPOR
     """Table 二 as printed: per section a caption row over the grid, a header row, data rows."""
     by_cell = _by_cell(findings)
     lay = layout.table2_layout(model.format)
-    bodies = [Markup("<tbody>{}</tbody>").format(Markup("\n").join(_rows_html(lay, model, by_cell, a, b, view)))
-              for a, b in lay.sections]
+    bodies = [
+        Markup("<tbody>{}</tbody>").format(Markup("\n").join(_rows_html(lay, model, by_cell, a, b, view)))
+        for a, b in lay.sections
+    ]
     return _table("table2", Markup("\n").join(bodies), "t2", view)
 
 
@@ -214,7 +242,8 @@ def table_section_html(model, table: str, findings: Iterable[Finding] = (), view
     """One table part (二, 三 or 四) with its official heading."""
     title = fmt.TABLE_TITLES[table]
     return Markup('<section class="part part-table" id="{}{}">\n<{}>{}</{}>\n{}\n</section>').format(
-        view.prefix, part_id(table), view.heading, title, view.heading, TABLE_RENDERERS[table](model, findings, view))
+        view.prefix, part_id(table), view.heading, title, view.heading, TABLE_RENDERERS[table](model, findings, view)
+    )
 
 
 # -------------------------------------------------------------------------------------------
@@ -222,8 +251,24 @@ def table_section_html(model, table: str, findings: Iterable[Finding] = (), view
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True})
 _MD.disable("image")  # an image would be a network request; the alt text stays as text
-ALLOWED_TAGS = {"p", "br", "h3", "h4", "h5", "h6", "strong", "em", "ul", "ol", "li", "blockquote", "a", "code",
-                "pre", "hr"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "a",
+    "code",
+    "pre",
+    "hr",
+}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -331,8 +376,7 @@ def findings_html(findings: Iterable[Finding]) -> Markup:
     for i, f in enumerate(fs[:FINDINGS_SHOWN.value], 1):
         target = finding_target(f)
         where = place_text(f, source=False)
-        place = (Markup('<a href="#{}">{}</a>').format(target, where or "查看") if target
-                 else Markup("{}").format(where))
+        place = Markup('<a href="#{}">{}</a>').format(target, where or "查看") if target else Markup("{}").format(where)
         extra = Markup("")
         if f.expected is not None or f.found is not None:
             extra = Markup('<span class="ef">（应为 {}，实为 {}）</span>').format(
@@ -366,9 +410,15 @@ def meta_html(info: Mapping[str, Any]) -> Markup:
 
 def footer_html(info: Mapping[str, Any]) -> Markup:
     """The provenance footer: parameters, input files with SHA-256, package versions."""
-    params = Markup("，").join(Markup("<code>{}={}</code>").format(k, v) for k, v in sorted(info.get("parameters", {}).items()))
-    inputs = Markup("").join(Markup("<li><code>{}</code> SHA-256 <code>{}</code></li>").format(k, v)
-                             for k, v in sorted(info.get("inputs", {}).items()))
+    params = Markup("，").join(
+        Markup("<code>{}={}</code>").format(k, v) for k, v in sorted(info.get("parameters", {}).items())
+    )
+    inputs = Markup("").join(
+        Markup("<li><code>{}</code> SHA-256 <code>{}</code></li>").format(k, v)
+        for k, v in sorted(info.get("inputs", {}).items())
+    )
     versions = Markup("，").join(Markup("{} {}").format(k, v) for k, v in sorted(info.get("versions", {}).items()))
-    return Markup('<footer class="provenance" id="provenance">\n<p>参数：{}</p>\n<p>输入文件：</p><ul>{}</ul>\n'
-                  '<p>软件版本：{}</p>\n</footer>').format(params or "—", inputs or Markup("<li>—</li>"), versions or "—")
+    return Markup(
+        '<footer class="provenance" id="provenance">\n<p>参数：{}</p>\n<p>输入文件：</p><ul>{}</ul>\n'
+        "<p>软件版本：{}</p>\n</footer>"
+    ).format(params or "—", inputs or Markup("<li>—</li>"), versions or "—")

@@ -53,9 +53,17 @@ def _ranks(rows: Sequence[Any], value: Callable[[Any], Any]) -> list[int]:
     return ranks
 
 
-def render_sortable_page(title: str, columns: Sequence[SortColumn], rows: Sequence[Any], *,
-                         summary_html: str = "", foot_cells: Sequence[str] | None = None, extra_css: str = "",
-                         row_class: Callable[[Any], str] | None = None, before_table_html: str = "") -> str:
+def render_sortable_page(
+    title: str,
+    columns: Sequence[SortColumn],
+    rows: Sequence[Any],
+    *,
+    summary_html: str = "",
+    foot_cells: Sequence[str] | None = None,
+    extra_css: str = "",
+    row_class: Callable[[Any], str] | None = None,
+    before_table_html: str = "",
+) -> str:
     """The whole page as a string (pure). ``summary_html`` and ``foot_cells`` must be escaped already."""
     ranks = {c.key: _ranks(rows, c.sort_value) for c in columns}
     css, anchors, heads = [], [], []
@@ -65,9 +73,11 @@ def render_sortable_page(title: str, columns: Sequence[SortColumn], rows: Sequen
             anchors.append(f'<span class="key" id="{aid}"></span>')
             css.append(f"#{aid}:target ~ table.sortable tbody tr {{ order: calc({sign}var(--k-{c.key})); }}")
             css.append(f'#{aid}:target ~ table.sortable a[href="#{aid}"] {{ color: #0b57d0; }}')
-        heads.append(f'<th><a href="#sort-{c.key}-asc" title="升序">{escape(c.header)}</a>'
-                     f'<a class="dir" href="#sort-{c.key}-asc" title="升序">▲</a>'
-                     f'<a class="dir" href="#sort-{c.key}-desc" title="降序">▼</a></th>')
+        heads.append(
+            f'<th><a href="#sort-{c.key}-asc" title="升序">{escape(c.header)}</a>'
+            f'<a class="dir" href="#sort-{c.key}-asc" title="升序">▲</a>'
+            f'<a class="dir" href="#sort-{c.key}-desc" title="降序">▼</a></th>'
+        )
     body = []
     for i, r in enumerate(rows):
         style = ";".join(f"--k-{c.key}:{ranks[c.key][i]}" for c in columns)
@@ -76,16 +86,34 @@ def render_sortable_page(title: str, columns: Sequence[SortColumn], rows: Sequen
     grid = " ".join(c.width for c in columns)
     style = _CSS.replace("FONTS", FONT_STACK).replace("GRID", grid) + extra_css + "\n".join(css)
     foot = f"<tfoot><tr>{''.join(f'<td>{x}</td>' for x in foot_cells)}</tr></tfoot>" if foot_cells else ""
-    return "\n".join([
-        "<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="govreport_kit {escape(__version__, quote=True)}">',
-        f"<title>{escape(title)}</title>", f"<style>{style}\n</style>", "</head>", "<body>",
-        f"<h1>{escape(title)}</h1>",
-        f'<p class="summary">{summary_html}</p>' if summary_html else "",
-        before_table_html,
-        '<p class="hint">点击列标题排序（▲ 升序，▼ 降序）；页面不含脚本，可离线打开。</p>',
-        '<div class="sorter">', *anchors, '<table class="sortable">',
-        f"<thead><tr>{''.join(heads)}</tr></thead>", "<tbody>", *body, "</tbody>", foot, "</table>", "</div>",
-        "</body>", "</html>", "",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="zh-CN">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta name="generator" content="govreport_kit {escape(__version__, quote=True)}">',
+            f"<title>{escape(title)}</title>",
+            f"<style>{style}\n</style>",
+            "</head>",
+            "<body>",
+            f"<h1>{escape(title)}</h1>",
+            f'<p class="summary">{summary_html}</p>' if summary_html else "",
+            before_table_html,
+            '<p class="hint">点击列标题排序（▲ 升序，▼ 降序）；页面不含脚本，可离线打开。</p>',
+            '<div class="sorter">',
+            *anchors,
+            '<table class="sortable">',
+            f"<thead><tr>{''.join(heads)}</tr></thead>",
+            "<tbody>",
+            *body,
+            "</tbody>",
+            foot,
+            "</table>",
+            "</div>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )

@@ -55,6 +55,7 @@ table.form th.group{writing-mode:horizontal-tb;white-space:nowrap;letter-spacing
 _GROUP_TH = re.compile(r'(<th[^>]*class="group"[^>]*>)([^<]*)(</th>)')
 _CHAR = re.compile(r"&[#\w]+;|.", re.S)
 
+
 @lru_cache(maxsize=1)
 def _inliner():
     import css_inline

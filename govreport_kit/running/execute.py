@@ -82,8 +82,9 @@ class ReportEngine(NBClientEngine):
     """
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, *, km, deadline=None, start_timeout=START_TIMEOUT,
-                                 on_ready=None, **kw):
+    def execute_managed_notebook(
+        cls, nb_man, kernel_name, *, km, deadline=None, start_timeout=START_TIMEOUT, on_ready=None, **kw
+    ):
         def time_left(cell):  # noqa: ARG001 - nbclient passes the cell
             return max(0.01, deadline - time.monotonic())
 
@@ -93,8 +94,16 @@ class ReportEngine(NBClientEngine):
         # timeout then never fires. An asynchronous client on the same kernel does not.
         km.client_class = "govreport_kit.running.execute.ReportKernelClient"
         client = PapermillNotebookClient(
-            nb_man, km=km, kernel_name=kernel_name, startup_timeout=start_timeout, timeout_func=timeout_func,
-            record_timing=False, store_widget_state=False, log_output=False, on_notebook_start=on_ready)
+            nb_man,
+            km=km,
+            kernel_name=kernel_name,
+            startup_timeout=start_timeout,
+            timeout_func=timeout_func,
+            record_timing=False,
+            store_widget_state=False,
+            log_output=False,
+            on_notebook_start=on_ready,
+        )
         try:
             return client.execute()
         finally:
@@ -102,8 +111,9 @@ class ReportEngine(NBClientEngine):
                 client.kc.stop_channels()
 
 
-def execute_notebook(notebook: Path, parameters: dict[str, Any], km, *, timeout: float | None = None,
-                     timer=None) -> tuple[Any, Failure | None]:
+def execute_notebook(
+    notebook: Path, parameters: dict[str, Any], km, *, timeout: float | None = None, timer=None
+) -> tuple[Any, Failure | None]:
     """Run ``notebook`` with ``parameters`` (plain JSON types) on ``km``; return (nb, failure).
 
     The returned notebook is normalised and, on failure, carries papermill's error banner.
@@ -112,8 +122,9 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], km, *, timeout:
     missing = missing_parameters(notebook, parameters)
     if missing:  # papermill would only log a warning and inject them anyway
         return nb, ("notebook", f"报告 notebook {notebook} 的 parameters 单元格缺少参数：{'、'.join(missing)}", False)
-    nb = parameterize_notebook(nb, parameters, report_mode=False, kernel_name="python3", language="python",
-                               engine_name="nbclient")
+    nb = parameterize_notebook(
+        nb, parameters, report_mode=False, kernel_name="python3", language="python", engine_name="nbclient"
+    )
     nb = prepare_notebook_metadata(nb, str(notebook), None)
     nb = remove_error_markers(nb)
     if timer is not None:
@@ -131,7 +142,11 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], km, *, timeout:
     except DeadKernelError as e:
         failure = ("dead_kernel", f"内核意外退出，报告未完成：{e}{_kernel_said(km)}", True)
     except TimeoutError:
-        failure = ("timeout", f"报告执行超时（超过 {timeout:g} 秒），未完成" if timeout else "报告执行超时，未完成", True)
+        failure = (
+            "timeout",
+            f"报告执行超时（超过 {timeout:g} 秒），未完成" if timeout else "报告执行超时，未完成",
+            True,
+        )
     except RuntimeError as e:  # the kernel died or never answered before the first cell
         if deadline is not None and time.monotonic() >= deadline:
             failure = ("timeout", f"报告执行超时（超过 {timeout:g} 秒，内核未及时就绪），未完成", True)
@@ -147,7 +162,9 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], km, *, timeout:
         failure = failure or (reason, cell_error_message(nb, e), False)
     else:
         if failure is not None:  # no cell error to point at: say on top why the notebook stops
-            banner = nbformat.v4.new_markdown_cell(f'<span style="color:red;font-size:2em">报告未完成：{failure[1]}</span>')
+            banner = nbformat.v4.new_markdown_cell(
+                f'<span style="color:red;font-size:2em">报告未完成：{failure[1]}</span>'
+            )
             banner.metadata["tags"] = ["govreport-failure"]
             nb.cells.insert(0, banner)
     normalise(nb)
@@ -247,14 +264,20 @@ def _build_exporter():
         from govreport_kit.core.paths import TEMPLATES_DIR
 
         # extra_template_paths: the template includes shared/style.css.j2 (shared with the index and audit pages).
-        _EXPORTER = HTMLExporter(template_name="govreport", extra_template_basedirs=[str(TEMPLATES_DIR)],
-                                 extra_template_paths=[str(TEMPLATES_DIR)],
-                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+        _EXPORTER = HTMLExporter(
+            template_name="govreport",
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+            extra_template_paths=[str(TEMPLATES_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
     return _EXPORTER
 
 
 def warm_exporter_in_background() -> threading.Thread:
     """Build the exporter and compile its templates in a thread (while the kernel works)."""
+
     def warm():
         try:
             export_html(nbformat.v4.new_notebook())

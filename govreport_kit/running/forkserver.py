@@ -67,6 +67,7 @@ class _ForkedChild:
 
     def wait(self, timeout: float | None = None) -> int:
         import time
+
         end = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if end is not None and time.monotonic() > end:
@@ -113,8 +114,13 @@ class ForkServer:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "govreport_kit.running.forktemplate", str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-                env=env, cwd=package_root)
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=package_root,
+            )
         finally:
             theirs.close()
         self.sock, self.lock = ours, threading.Lock()
@@ -211,9 +217,12 @@ def server() -> ForkServer:
             try:
                 _SERVER = ForkServer()
             except Exception as e:
-                _FAILURE = str(e) if isinstance(e, ForkServerError) else f"内核模板进程未能启动：{type(e).__name__}: {e}"
+                _FAILURE = (
+                    str(e) if isinstance(e, ForkServerError) else f"内核模板进程未能启动：{type(e).__name__}: {e}"
+                )
                 raise ForkServerError(_FAILURE) from None
             import atexit
+
             atexit.register(shutdown)
         return _SERVER
 
@@ -236,6 +245,7 @@ def start_from_this_process() -> bool:
             log.debug("fork here failed: %s", e)
             return False
         import atexit
+
         atexit.register(shutdown)
         return True
 
@@ -295,7 +305,7 @@ def _launcher_args(cmd: list[str]) -> list[str] | None:
     """The arguments after ``-m ipykernel_launcher`` (or ``-m ipykernel``), None for another kernel."""
     for i in range(len(cmd) - 1):
         if cmd[i] == "-m" and cmd[i + 1] in ("ipykernel_launcher", "ipykernel"):
-            return list(cmd[i + 2:])
+            return list(cmd[i + 2 :])
     return None
 
 
@@ -307,8 +317,9 @@ def _register_provisioner() -> None:
 
     factory = KernelProvisionerFactory.instance()
     if not factory._check_availability(PROVISIONER_NAME):
-        factory.provisioners[PROVISIONER_NAME] = EntryPoint(PROVISIONER_NAME, PROVISIONER_REF,
-                                                            KernelProvisionerFactory.GROUP_NAME)
+        factory.provisioners[PROVISIONER_NAME] = EntryPoint(
+            PROVISIONER_NAME, PROVISIONER_REF, KernelProvisionerFactory.GROUP_NAME
+        )
 
 
 # ------------------------------------------------------------------------------------ the provisioner

@@ -29,17 +29,38 @@ from __future__ import annotations
 import os
 import sys
 
-THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-              "NUMEXPR_NUM_THREADS": "1", "NUMEXPR_MAX_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1",
-              "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+THREAD_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "NUMEXPR_MAX_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+}
 #: What a kernel would import for a report anyway: imported once here, shared copy-on-write.
-TEMPLATE_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
-                    "pandas", "pandera.pandas", "govreport_kit.report.notebook", "govreport_kit.inputs.load",
-                    "govreport_kit.inputs.template", "govreport_kit.inputs.workbook", "govreport_kit.inputs.narrative",
-                    "govreport_kit.checks.rules", "govreport_kit.checks.schemas",
-                    # what IPKernelApp.initialize imports (measured): a child then starts in about 0.1 s
-                    "IPython.core.completerlib", "IPython.core.debugger", "IPython.extensions.storemagic", "pdb",
-                    "faulthandler", "tornado.platform.asyncio")
+TEMPLATE_MODULES = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "pandas",
+    "pandera.pandas",
+    "govreport_kit.report.notebook",
+    "govreport_kit.inputs.load",
+    "govreport_kit.inputs.template",
+    "govreport_kit.inputs.workbook",
+    "govreport_kit.inputs.narrative",
+    "govreport_kit.checks.rules",
+    "govreport_kit.checks.schemas",
+    # what IPKernelApp.initialize imports (measured): a child then starts in about 0.1 s
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.extensions.storemagic",
+    "pdb",
+    "faulthandler",
+    "tornado.platform.asyncio",
+)
 MAX_MESSAGE = 1 << 20
 _PATH0 = sys.path[0] if sys.path else None  # ``-m`` put the template's working directory here
 
@@ -59,6 +80,7 @@ def preload() -> None:
     else:
         matplotlib.use("Agg")  # selected, not yet loaded: no GUI toolkit, no thread
         import matplotlib.pyplot  # noqa: F401
+
         for name in ("matplotlib.figure", "matplotlib.backends.backend_svg"):  # the report's charts
             importlib.import_module(name)
     check_clean()
@@ -77,6 +99,7 @@ def thread_count() -> int:
         return len(os.listdir("/proc/self/task"))
     except OSError:
         import threading
+
         return threading.active_count()
 
 
@@ -169,6 +192,7 @@ class Template:
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         except BaseException:
             import traceback
+
             traceback.print_exc()
         finally:
             try:
@@ -266,12 +290,14 @@ def fork_here():
         os.dup2(null, 0)
         os.close(null)
         import signal
+
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         set_process_name("grk-template")
         Template(theirs).serve()
     except BaseException:
         import traceback
+
         traceback.print_exc()
         code = 1
     finally:

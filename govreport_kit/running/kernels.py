@@ -20,10 +20,16 @@ import sys
 from pathlib import Path
 
 #: Imported in the kernel at start-up: what the notebook's cells import anyway (pandas, openpyxl).
-PREWARM_MODULES = ("govreport_kit.report.notebook", "govreport_kit.inputs.load", "govreport_kit.inputs.template",
-                   "govreport_kit.inputs.workbook", "govreport_kit.inputs.narrative",
-                   # the review copy's charts (report/charts.py imports matplotlib only when it draws)
-                   "matplotlib.figure", "matplotlib.backends.backend_svg")
+PREWARM_MODULES = (
+    "govreport_kit.report.notebook",
+    "govreport_kit.inputs.load",
+    "govreport_kit.inputs.template",
+    "govreport_kit.inputs.workbook",
+    "govreport_kit.inputs.narrative",
+    # the review copy's charts (report/charts.py imports matplotlib only when it draws)
+    "matplotlib.figure",
+    "matplotlib.backends.backend_svg",
+)
 #: Imported as well when the kernel runs the checks itself (pandera, ~0.5 s).
 CHECK_MODULES = ("govreport_kit.checks.rules", "govreport_kit.checks.schemas")
 KERNEL_NAME = "python3"
@@ -43,9 +49,15 @@ def kernel_arguments(prewarm: bool | str = True) -> list[str]:
     return args
 
 
-def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, kernel_name: str = KERNEL_NAME,
-                 start: str | None = None, default_start: str = "spawn",
-                 project: str | Path | None = None):
+def start_kernel(
+    cwd: str | Path | None = None,
+    *,
+    prewarm: bool | str = True,
+    kernel_name: str = KERNEL_NAME,
+    start: str | None = None,
+    default_start: str = "spawn",
+    project: str | Path | None = None,
+):
     """Launch a kernel and return its ``jupyter_client.KernelManager`` without waiting for it.
 
     The kernel gets ``GOVREPORT_PROJECT`` set to ``project`` (default: this process's project
@@ -63,8 +75,6 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
 
     from jupyter_client import KernelManager
 
-    from govreport_kit.running import scratch
-
     transport = "tcp" if sys.platform.startswith("win") else "ipc"
     km = KernelManager(kernel_name=kernel_name, transport=transport)
     km.govreport_start = "spawn"
@@ -76,13 +86,7 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
         if spec is not None:
             km._kernel_spec = spec  # selects the fork provisioner; the rest is a normal KernelManager
             km.govreport_start = "fork"
-    # The connection file and the IPC socket files live in a private folder inside the run's
-    # scratch folder, which a later run removes if this process is killed before it can.
-    folder = Path(scratch.mkdtemp("govreport-kernel-"))
-    if transport == "ipc" and len(str(folder / "kernel-NNNNN")) > IPC_PATH_MAX:
-        # a Unix socket path holds at most ~107 bytes: with a long TMPDIR, a short folder instead
-        folder.rmdir()
-        folder = Path(tempfile.mkdtemp(prefix="govreport-kernel-", dir="/tmp" if Path("/tmp").is_dir() else None))
+    folder = _kernel_folder(transport)
     km.connection_file = str(folder / "kernel.json")
     if transport == "ipc":
         km.ip = str(folder / "kernel")
@@ -91,13 +95,33 @@ def start_kernel(cwd: str | Path | None = None, *, prewarm: bool | str = True, k
     from govreport_kit.core import paths
 
     env = {**os.environ, paths.PROJECT_ENV: str(Path(project) if project else paths.project_root())}
-    km.start_kernel(extra_arguments=kernel_arguments(prewarm), cwd=str(cwd) if cwd else None,
-                    stdout=log, stderr=subprocess.STDOUT, env=env)
+    km.start_kernel(
+        extra_arguments=kernel_arguments(prewarm),
+        cwd=str(cwd) if cwd else None,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     return km
 
 
 #: Longest IPC socket path used (Linux allows 107 bytes in ``sun_path``; macOS 103).
 IPC_PATH_MAX = 100
+
+
+def _kernel_folder(transport: str) -> Path:
+    """A private folder for the connection file and the IPC socket files, inside the run's scratch
+    folder (which a later run removes if this process is killed before it can)."""
+    import tempfile
+
+    from govreport_kit.running import scratch
+
+    folder = Path(scratch.mkdtemp("govreport-kernel-"))
+    if transport == "ipc" and len(str(folder / "kernel-NNNNN")) > IPC_PATH_MAX:
+        # a Unix socket path holds at most ~107 bytes: with a long TMPDIR, a short folder instead
+        folder.rmdir()
+        folder = Path(tempfile.mkdtemp(prefix="govreport-kernel-", dir="/tmp" if Path("/tmp").is_dir() else None))
+    return folder
 
 
 def kill_kernel(km) -> None:

@@ -38,18 +38,32 @@ from govreport_kit.core.errors import GovReportError, Location, ParamsError
 from govreport_kit.core.files import atomic_write, atomic_write_many
 from govreport_kit.running.result import FAILED, FINDINGS, INPUT, OK, RunResult
 
-OUTPUT_FILES = {"html": "report.html", "notebook": "report.ipynb", "findings": "findings.json", "docx": "report.docx",
-                "pdf": "report.pdf"}
+OUTPUT_FILES = {
+    "html": "report.html",
+    "notebook": "report.ipynb",
+    "findings": "findings.json",
+    "docx": "report.docx",
+    "pdf": "report.pdf",
+}
 FAILED_NOTEBOOK = "report.failed.ipynb"
 
 
 # -------------------------------------------------------------------------------------------
 
 
-def run_report(params_path: str | Path | None = None, *, audience: str | None = fmt.REVIEW,
-               outputs_root: str | Path | None = None, timeout: float | None = None, kernel=None,
-               notebook: str | Path | None = None, check_in_kernel: bool | None = None,
-               docx: bool = False, pdf: bool = False, on_executed=None) -> RunResult:
+def run_report(
+    params_path: str | Path | None = None,
+    *,
+    audience: str | None = fmt.REVIEW,
+    outputs_root: str | Path | None = None,
+    timeout: float | None = None,
+    kernel=None,
+    notebook: str | Path | None = None,
+    check_in_kernel: bool | None = None,
+    docx: bool = False,
+    pdf: bool = False,
+    on_executed=None,
+) -> RunResult:
     """Produce one report; never raises for a problem of the report itself (see :class:`RunResult`).
 
     ``params_path``: a params file (default: the built-in sample). ``audience``: ``review`` or
@@ -125,8 +139,11 @@ class _Run:
             raise ParamsError("给出的是一个文件夹，不是参数文件", where=Location(file=str(self.params_file)),
                               fix="请给出其中的参数文件，例如 params/<机构代码>/<年度>.yaml；整个文件夹请用 govreport batch")
         if not self.params_file.is_file():
-            raise ParamsError("找不到参数文件", where=Location(file=str(self.params_file)),
-                              fix="检查路径；参数文件一般是 params/<机构代码>/<年度>.yaml")
+            raise ParamsError(
+                "找不到参数文件",
+                where=Location(file=str(self.params_file)),
+                fix="检查路径；参数文件一般是 params/<机构代码>/<年度>.yaml",
+            )
         self.notebook = Path(notebook).absolute() if notebook else paths.report_notebook()
         if self.km is None:
             self.km = kernels.start_kernel(cwd=paths.project_root(), prewarm="checks" if check_in_kernel else True)
@@ -164,8 +181,13 @@ class _Run:
         from govreport_kit.running import kernels
 
         res = self.res
-        parameters = {"agency_code": res.agency_code, "year": res.year, "params_path": str(self.params_file),
-                      "audience": res.audience, "precomputed": self.precomputed}
+        parameters = {
+            "agency_code": res.agency_code,
+            "year": res.year,
+            "params_path": str(self.params_file),
+            "audience": res.audience,
+            "precomputed": self.precomputed,
+        }
         with _fast_jupyter_imports():
             from govreport_kit.running import execute
         warm = execute.warm_exporter_in_background()
@@ -179,8 +201,9 @@ class _Run:
             marker, failure = execute.read_marker(nb)
         if failure is not None:
             res.reason, res.message, res.retryable = failure
-            res.failed_notebook_path = str(atomic_write(self.out_dir / FAILED_NOTEBOOK, execute.notebook_text(nb),
-                                                        mkdir=True))
+            res.failed_notebook_path = str(
+                atomic_write(self.out_dir / FAILED_NOTEBOOK, execute.notebook_text(nb), mkdir=True)
+            )
             return
         if self.findings is None:
             self.findings = marker.get("findings", [])
@@ -193,8 +216,10 @@ class _Run:
     def write(self, html: str, notebook_text: str, marker: dict[str, Any] | None) -> None:
         res = self.res
         texts: dict[str, str | bytes] = {
-            "html": html, "notebook": notebook_text,
-            "findings": findings_json(res.agency_code, res.year, self.findings, res.audience, marker)}
+            "html": html,
+            "notebook": notebook_text,
+            "findings": findings_json(res.agency_code, res.year, self.findings, res.audience, marker),
+        }
         if self.docx:
             from govreport_kit.report import notebook as report
             from govreport_kit.report.docx import document_for
@@ -214,7 +239,9 @@ class _Run:
             res.pdf_path = str(written["pdf"])
         else:  # an old PDF would no longer match the HTML
             (self.out_dir / OUTPUT_FILES["pdf"]).unlink(missing_ok=True)
-        res.html_path, res.notebook_path, res.findings_path = (str(written[k]) for k in ("html", "notebook", "findings"))
+        res.html_path, res.notebook_path, res.findings_path = (
+            str(written[k]) for k in ("html", "notebook", "findings")
+        )
         res.docx_path = str(written["docx"]) if "docx" in written else None
         res.html_bytes = len(html.encode("utf-8"))
         res.status = FINDINGS if res.errors else OK
@@ -256,8 +283,9 @@ def check_output_dir(out_dir: Path) -> None:
                          "请检查文件夹的权限和磁盘空间，或用 --outputs 换一个输出根目录") from None
 
 
-def findings_json(agency_code: str, year: int, findings: list[dict[str, Any]], audience: str,
-                  marker: dict[str, Any] | None = None) -> str:
+def findings_json(
+    agency_code: str, year: int, findings: list[dict[str, Any]], audience: str, marker: dict[str, Any] | None = None
+) -> str:
     """``findings.json``: counts and every finding (the keys of ``govreport check --json``), and
     what the report was made from: its tables (canonical codes) and its input files' SHA-256."""
     counts = count_by_severity(findings)

@@ -96,14 +96,18 @@ def prose(cells: dict, form: str = "2021", wrong: bool = False) -> str:
 
 
 def header(cells: dict, form: str, year: int = 2023) -> str:
-    return (f"{AGENCY}{year}年政府信息公开工作年度报告\n"
-            f"本报告根据《中华人民共和国政府信息公开条例》编制，所列数据统计期限为{year}年1月1日至{year}年12月31日。"
-            "如有疑问请与本局办公室联系（地址：测试县人民路1号，邮编：650000，电话：0871-1234567）。\n"
-            f"{fmt.PART_BY_CODE['overview'].title}\n")
+    return (
+        f"{AGENCY}{year}年政府信息公开工作年度报告\n"
+        f"本报告根据《中华人民共和国政府信息公开条例》编制，所列数据统计期限为{year}年1月1日至{year}年12月31日。"
+        "如有疑问请与本局办公室联系（地址：测试县人民路1号，邮编：650000，电话：0871-1234567）。\n"
+        f"{fmt.PART_BY_CODE['overview'].title}\n"
+    )
 
 
-TAIL = ("五、存在的主要问题及改进情况\n一是公开内容不够丰富。二是解读形式单一。下一步将加强培训。\n"
-        "六、其他需要报告的事项\n本年度未收取信息处理费。\n")
+TAIL = (
+    "五、存在的主要问题及改进情况\n一是公开内容不够丰富。二是解读形式单一。下一步将加强培训。\n"
+    "六、其他需要报告的事项\n本年度未收取信息处理费。\n"
+)
 
 
 # ------------------------------------------------------------------ rows of the three tables
@@ -169,13 +173,16 @@ def render_markdown(cells, form="2021", **kw) -> str:
         if kind == "header":
             line += "|" + "---|" * len(cs) + "\n"
         return line
+
     return _report(cells, form, row, **kw)
 
 
 def render_run_together(cells, form="2021", **kw) -> str:
     """Every table on one line, the digits of a row run together (as pingtan-2021.txt)."""
+
     def row(kind, cs):
         return "".join(cs)
+
     text = _report(cells, form, row, **kw)
     return text
 
@@ -197,6 +204,7 @@ def render_pdf_like(cells, form="2021", **kw) -> str:
         count[0] += 1
         page = f"\n- {count[0]} -\n" if count[0] % 9 == 0 else "\n"
         return "\n".join(lines) + page
+
     text = _report(cells, form, row, **kw)
     return "".join(RADICALS.get(ch, ch) for ch in text)
 
@@ -209,13 +217,20 @@ def render_html_page(cells, form="2021", chrome=True, in_script=False, **kw) -> 
     from govreport_kit.report import render
 
     m = model_of(cells, form)
-    paras = "".join(f"<p>{escape(line)}</p>" for line in (header(cells, form) + prose(cells, form, **kw)).split("\n") if line)
-    tables = "".join(f"<p>{escape(fmt.PART_BY_CODE[t].title)}</p>" + str(render.table_section_html(m, t))
-                     .replace("<h2>", "<!-- ").replace("</h2>", " -->") for t in fmt.TABLE_CODES)
+    paras = "".join(
+        f"<p>{escape(line)}</p>" for line in (header(cells, form) + prose(cells, form, **kw)).split("\n") if line
+    )
+    tables = "".join(
+        f"<p>{escape(fmt.PART_BY_CODE[t].title)}</p>"
+        + str(render.table_section_html(m, t)).replace("<h2>", "<!-- ").replace("</h2>", " -->")
+        for t in fmt.TABLE_CODES
+    )
     tail = "".join(f"<p>{escape(x)}</p>" for x in TAIL.split("\n") if x)
     article = f'<div class="article">{paras}{tables}{tail}</div>'
-    chrome_top = ('<div class="nav"><ul><li><a href="/">首页</a></li><li>政务公开</li><li>政府信息公开年报</li></ul>'
-                  '<table class="layout"><tr><td>当前位置：首页 &gt; 政府信息公开</td><td>2024-01-20</td></tr></table></div>')
+    chrome_top = (
+        '<div class="nav"><ul><li><a href="/">首页</a></li><li>政务公开</li><li>政府信息公开年报</li></ul>'
+        '<table class="layout"><tr><td>当前位置：首页 &gt; 政府信息公开</td><td>2024-01-20</td></tr></table></div>'
+    )
     chrome_bottom = '<div class="footer"><p>主办单位：测试县人民政府 版权所有</p><p>网站标识码 0000000000</p></div>'
     if in_script:
         js = article.replace("\\", "\\\\").replace("'", "\\'").replace("</", "<\\/").replace("\n", "\\n")

@@ -17,8 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "000_1470c6164cb70c53.txt"
 EXPECTED = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((CORPUS / "expected").glob("*.json"))}
-COMPLETE = ["hangzhou-style-2025.html", "pingtan-2019.html", "pingtan-2021.html", "pingtan-2022.txt",
-            "shanghai-office-2019.html", "seed"]
+COMPLETE = [
+    "hangzhou-style-2025.html",
+    "pingtan-2019.html",
+    "pingtan-2021.html",
+    "pingtan-2022.txt",
+    "shanghai-office-2019.html",
+    "seed",
+]
 EXCERPTS = sorted(p.name for p in CORPUS.glob("excerpt-*.txt"))
 
 
@@ -54,18 +60,33 @@ def test_every_cell_of_complete_reports(results, name):
     assert (res.format, res.year) == (exp["format"], exp["year"])
     assert exp["agency"].startswith(res.agency) and res.agency
     got = res.to_dict()["tables"]
-    wrong = [(k, r, c, v, (got[k][r].get(c) if isinstance(got[k][r], dict) else got[k][r]))
-             for k, r, c, v in cells(exp)
-             if not same(v, got[k][r].get(c) if isinstance(got[k][r], dict) else got[k][r])]
+    wrong = [
+        (k, r, c, v, (got[k][r].get(c) if isinstance(got[k][r], dict) else got[k][r]))
+        for k, r, c, v in cells(exp)
+        if not same(v, got[k][r].get(c) if isinstance(got[k][r], dict) else got[k][r])
+    ]
     assert wrong == []
     assert not res.unread_cells
 
 
-@pytest.mark.parametrize("name, ambiguous_rows", [
-    ("pingtan-2021.txt", {"normative_documents"}),  # "693665": 69/3/665 or 6/93/665 …, nothing decides
-    ("pingtan-2019.txt", {"normative_documents", "licensing", "other_external_management_services", "punishment",
-                          "enforcement", "administrative_fees", "government_procurement"}),
-])
+@pytest.mark.parametrize(
+    "name, ambiguous_rows",
+    [
+        ("pingtan-2021.txt", {"normative_documents"}),  # "693665": 69/3/665 or 6/93/665 …, nothing decides
+        (
+            "pingtan-2019.txt",
+            {
+                "normative_documents",
+                "licensing",
+                "other_external_management_services",
+                "punishment",
+                "enforcement",
+                "administrative_fees",
+                "government_procurement",
+            },
+        ),
+    ],
+)
 def test_run_together_text_exports_read_right_or_say_ambiguous(results, name, ambiguous_rows):
     res, exp = results[name], expected_for(name)
     got = res.to_dict()["tables"]
@@ -140,19 +161,38 @@ def test_excerpt_values(results):
     assert r46["punishment"] == {"previous_year_items": 253, "change_this_year": -253, "decisions_this_year": 0}
     assert r46["government_procurement"]["total_amount_yuan"] == 1033879  # 103.3879万元
     r30 = results["excerpt-030.txt"].to_dict()["tables"]["table3"]
-    assert r30["new"] == {"natural_person": 0, "commercial": None, "research": None, "social_welfare": None,
-                          "legal_service": None, "other_org": None, "total": 0}
+    assert r30["new"] == {
+        "natural_person": 0,
+        "commercial": None,
+        "research": None,
+        "social_welfare": None,
+        "legal_service": None,
+        "other_org": None,
+        "total": 0,
+    }
     assert results["excerpt-015.txt"].format == "2019" and results["excerpt-029.txt"].format == "2019"
     assert "R-FMT" in {f.rule for f in results["excerpt-015.txt"].findings}
 
 
 def test_bench_script_on_the_copy():
-    out = subprocess.run([sys.executable, str(ROOT / "bench" / "audit_corpus.py"), str(CORPUS), "--seconds", "0.2"],
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "audit_corpus.py"), str(CORPUS), "--seconds", "0.2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     last = json.loads(out.stdout.strip().splitlines()[-1])
-    assert set(last) >= {"reports", "cells_total", "cells_correct", "violations_expected", "violations_found",
-                         "unexpected_errors", "exceptions", "reports_per_second"}
+    assert set(last) >= {
+        "reports",
+        "cells_total",
+        "cells_correct",
+        "violations_expected",
+        "violations_found",
+        "unexpected_errors",
+        "exceptions",
+        "reports_per_second",
+    }
     assert last["reports"] == 18 and last["exceptions"] == 0 and last["unexpected_errors"] == 0
     assert last["violations_found"] == last["violations_expected"]
     assert last["cells_wrong"] == 0

@@ -49,8 +49,18 @@ def test_json_shape_and_canonical_codes(capsys):
     assert sh["tables"]["table2_2019"]["government_procurement"] == {"projects": 6, "total_amount_yuan": 251000}
     assert sh["tables"]["table3"]["granted"]["total"] is None
     f = next(x for x in sh["findings"] if x["rule"] == "R-T3-COL")
-    assert {"rule", "severity", "table", "row", "column", "row_label", "column_label", "expected", "found",
-            "message"} <= set(f)
+    assert {
+        "rule",
+        "severity",
+        "table",
+        "row",
+        "column",
+        "row_label",
+        "column_label",
+        "expected",
+        "found",
+        "message",
+    } <= set(f)
 
 
 def test_unreadable_lists_kind_table_row_candidates_nearest(capsys):

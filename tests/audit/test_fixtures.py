@@ -15,8 +15,11 @@ import pytest
 from govreport_kit.audit import audit_paths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
-CASES = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md", ".html") and
-               (FIXTURES / (p.stem + ".expected.json")).exists())
+CASES = sorted(
+    p
+    for p in FIXTURES.iterdir()
+    if p.suffix in (".txt", ".md", ".html") and (FIXTURES / (p.stem + ".expected.json")).exists()
+)
 
 
 def flat(tables: dict):
@@ -40,8 +43,14 @@ def test_fixture_reads_as_written(path):
     assert res.format == exp["format"]
     assert res.agency == "测试县市场监督管理局" and res.year == 2023
     got = dict(flat(res.to_dict()["tables"]))
-    unread = {(("table2" if t == "table2" and exp["format"] == "2021" else "table2_2019" if t == "table2" else t), r,
-               c if not (t == "table2" and c == "value") else "value") for t, r, c in res.unread_cells}
+    unread = {
+        (
+            ("table2" if t == "table2" and exp["format"] == "2021" else "table2_2019" if t == "table2" else t),
+            r,
+            c if not (t == "table2" and c == "value") else "value",
+        )
+        for t, r, c in res.unread_cells
+    }
     for key, v in flat(exp["tables"]):
         if key in unread:
             assert key[0].startswith("table2"), key  # only table 二 lacks identities

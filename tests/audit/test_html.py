@@ -17,12 +17,14 @@ CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 
 
 def test_grid_resolves_rowspan_and_colspan():
-    t = HtmlTable([
-        [HtmlCell("note", colspan=2, rowspan=2), HtmlCell("申请人情况", colspan=2)],
-        [HtmlCell("自然人"), HtmlCell("总计")],
-        [HtmlCell("三、本年度办理结果", rowspan=2), HtmlCell("(一)予以公开"), HtmlCell("1"), HtmlCell("1")],
-        [HtmlCell("(二)部分公开"), HtmlCell(""), HtmlCell("0")],
-    ])
+    t = HtmlTable(
+        [
+            [HtmlCell("note", colspan=2, rowspan=2), HtmlCell("申请人情况", colspan=2)],
+            [HtmlCell("自然人"), HtmlCell("总计")],
+            [HtmlCell("三、本年度办理结果", rowspan=2), HtmlCell("(一)予以公开"), HtmlCell("1"), HtmlCell("1")],
+            [HtmlCell("(二)部分公开"), HtmlCell(""), HtmlCell("0")],
+        ]
+    )
     assert t.grid() == [
         ["note", "note", "申请人情况", "申请人情况"],
         ["note", "note", "自然人", "总计"],
@@ -77,8 +79,15 @@ def test_blank_cells_of_the_shanghai_page_stay_null():
     assert res.model.state("table3", "granted", "total") == "blank"
     assert res.model.get("table2", "government_procurement", "total_amount_yuan") == 251000
     tables = res.to_dict()["tables"]
-    assert tables["table3"]["new"] == {"natural_person": 821, "commercial": 35, "research": None,
-                                       "social_welfare": None, "legal_service": 2, "other_org": 1, "total": 859}
+    assert tables["table3"]["new"] == {
+        "natural_person": 821,
+        "commercial": 35,
+        "research": None,
+        "social_welfare": None,
+        "legal_service": 2,
+        "other_org": 1,
+        "total": 859,
+    }
 
 
 def test_read_table_ignores_nested_layout_rows():

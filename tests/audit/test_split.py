@@ -57,10 +57,23 @@ def test_rows_are_decided_across_the_table():
     assert len(row) == 2
     zero = ((0, None, None),) * 7
     other = {r: [zero] for r in ("carried", "granted", "partial")}
-    cands = {"new": [((22, None, None), (0, None, None), (0, None, None), (0, None, None), (0, None, None),
-                      (3, None, None), (25, None, None))],
-             "unable_not_held": row, "total": [((22, None, None),) + ((0, None, None),) * 4 + ((3, None, None), (25, None, None))],
-             "carried_forward": [zero], **other}
+    cands = {
+        "new": [
+            (
+                (22, None, None),
+                (0, None, None),
+                (0, None, None),
+                (0, None, None),
+                (0, None, None),
+                (3, None, None),
+                (25, None, None),
+            )
+        ],
+        "unable_not_held": row,
+        "total": [((22, None, None),) + ((0, None, None),) * 4 + ((3, None, None), (25, None, None))],
+        "carried_forward": [zero],
+        **other,
+    }
     from govreport_kit.core import format as fmt
 
     for r in fmt.T3_OUTCOME_ROWS:
@@ -71,8 +84,10 @@ def test_rows_are_decided_across_the_table():
 
 def test_prose_decides_table2_and_says_so_otherwise():
     head = "某局2022年政府信息公开工作年度报告\n统计期限为2022年1月1日至2022年12月31日。\n一、总体情况\n"
-    t2 = ("二、主动公开政府信息情况第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件8855698"
-          "第二十条第(五)项信息内容本年处理决定数量行政许可5\n三、收到和处理政府信息公开申请情况\n")
+    t2 = (
+        "二、主动公开政府信息情况第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件8855698"
+        "第二十条第(五)项信息内容本年处理决定数量行政许可5\n三、收到和处理政府信息公开申请情况\n"
+    )
     told = head + "集中公开现行有效行政规范性文件698件，本年度制发的规范性文件88件。\n" + t2
     res = audit_text(told, "told.txt")
     assert res.model.get("table2", "normative_documents", "repealed") == 55
@@ -86,9 +101,12 @@ def test_last_years_stock_decides_table2():
     from govreport_kit.audit.audit import audit_parsed, parse_report
 
     def report(year, row, prose=""):
-        return parse_report(f"某局{year}年政府信息公开工作年度报告\n统计期限为{year}年1月1日至{year}年12月31日。\n一、总体情况\n{prose}\n"
-                            f"二、主动公开政府信息情况\n规章 | 0 | 0 | 0 |\n行政规范性文件{row}\n"
-                            "三、收到和处理政府信息公开申请情况\n", f"{year}.txt")
+        return parse_report(
+            f"某局{year}年政府信息公开工作年度报告\n统计期限为{year}年1月1日至{year}年12月31日。\n一、总体情况\n{prose}\n"
+            f"二、主动公开政府信息情况\n规章 | 0 | 0 | 0 |\n行政规范性文件{row}\n"
+            "三、收到和处理政府信息公开申请情况\n",
+            f"{year}.txt",
+        )
 
     prev = report(2021, " | 69 | 3 | 665 |")
     this = report(2022, "8855698")
@@ -98,15 +116,17 @@ def test_last_years_stock_decides_table2():
 
 
 def test_table3_read_from_run_together_text_is_resolved_whole():
-    text = ("一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000"
-            "三、本年度办理结果(一)予以公开270020130(二)部分公开(区分处理的,只计这一情形,不计其他情形)500000 5"
-            "(三)不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开00000003.危及“三安全一稳定”0000000"
-            "4.保护第三方合法权益00000005.属于三类内部事务信息10000016.属于四类过程性信息00000007.属于行政执法案卷6000006"
-            "8.属于行政查询事项1000001(四)无法提供1.本机关不掌握相关政府信息2200003252.没有现成信息需要另行制作0000000"
-            "3.补正后申请内容仍不明确0000000(五)不予处理1.信访举报投诉类申请00000002.重复申请00000003.要求提供公开出版物0000000"
-            "4.无正当理由大量反复申请00000005.要求行政机关确认或重新出具已获取信息0000000(六)其他处理"
-            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请00000002.申请人逾期未按收费通知要求缴纳费用、"
-            "行政机关不再处理其政府信息公开申请00000003.其他1000001(七)总计630020469四、结转下年度继续办理1000001")
+    text = (
+        "一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000"
+        "三、本年度办理结果(一)予以公开270020130(二)部分公开(区分处理的,只计这一情形,不计其他情形)500000 5"
+        "(三)不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开00000003.危及“三安全一稳定”0000000"
+        "4.保护第三方合法权益00000005.属于三类内部事务信息10000016.属于四类过程性信息00000007.属于行政执法案卷6000006"
+        "8.属于行政查询事项1000001(四)无法提供1.本机关不掌握相关政府信息2200003252.没有现成信息需要另行制作0000000"
+        "3.补正后申请内容仍不明确0000000(五)不予处理1.信访举报投诉类申请00000002.重复申请00000003.要求提供公开出版物0000000"
+        "4.无正当理由大量反复申请00000005.要求行政机关确认或重新出具已获取信息0000000(六)其他处理"
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请00000002.申请人逾期未按收费通知要求缴纳费用、"
+        "行政机关不再处理其政府信息公开申请00000003.其他1000001(七)总计630020469四、结转下年度继续办理1000001"
+    )
     tr = read_rows(text, "table3", "2021")
     resolve_table(tr)
     got = {rr.spec.code: [c[0] for c in rr.values] for rr in tr.rows}

@@ -126,11 +126,15 @@ def test_run_together_digits_never_guess(seed, form):
     ambiguous = [u for u in res.unreadable if u.kind == "ambiguous_row"]
     for u in ambiguous:
         cols = [c.code for c in fmt.table_columns(u.table, u.row, form)] if u.table != "table4" else None
-        truth = ([cells[(u.table, u.row, c)] for c in cols] if cols else
-                 [cells[("table4", g.code, c.code)] for g in fmt.T4_GROUPS for c in fmt.T4_RESULTS])
+        truth = (
+            [cells[(u.table, u.row, c)] for c in cols]
+            if cols
+            else [cells[("table4", g.code, c.code)] for g in fmt.T4_GROUPS for c in fmt.T4_RESULTS]
+        )
         if len(u.candidates) < 10:
-            assert [None if x is None else Decimal(str(x)) for x in truth] in \
-                   [[None if x is None else Decimal(str(x)) for x in c] for c in u.candidates]
+            assert [None if x is None else Decimal(str(x)) for x in truth] in [
+                [None if x is None else Decimal(str(x)) for x in c] for c in u.candidates
+            ]
     # table 三 and 四 carry identities: small numbers are always resolved
     if seed % 2 == 0:
         assert not [k for k in unread if k[0] in ("table3", "table4")]
@@ -160,10 +164,12 @@ def test_wrong_prose_number_is_a_warning():
 
 def test_label_typos_are_read_and_reported_with_the_nearest_label():
     cells = make_cells(6, "2021", blanks=True)
-    text = (render_pipe(cells, "2021")
-            .replace("现行有效件数", "现行有效件")
-            .replace("2.其他法律行政法规禁止公开", "2.其他法律行政法规禁示公开")
-            .replace("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政法复议、行政诉讼情况"))
+    text = (
+        render_pipe(cells, "2021")
+        .replace("现行有效件数", "现行有效件")
+        .replace("2.其他法律行政法规禁止公开", "2.其他法律行政法规禁示公开")
+        .replace("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政法复议、行政诉讼情况")
+    )
     res = audit_text(text, "typos.txt")
     got, unread = read_back(res, "2021")
     assert not unread and got == cells
@@ -182,7 +188,11 @@ def test_cross_year_rules_when_years_are_audited_together(tmp_path):
     (tmp_path / "2022.txt").write_text(render_pipe(last, "2021", year=2022), encoding="utf-8")
     (tmp_path / "2023.txt").write_text(render_pipe(this, "2021", year=2023), encoding="utf-8")
     res = {r.year: r for r in audit_paths([tmp_path])}
-    carried = [c.code for c in fmt.T3_COLUMNS if this[("table3", "carried", c.code)] != last[("table3", "carried_forward", c.code)]]
+    carried = [
+        c.code
+        for c in fmt.T3_COLUMNS
+        if this[("table3", "carried", c.code)] != last[("table3", "carried_forward", c.code)]
+    ]
     assert carried  # the two draws disagree somewhere
     assert sorted(f.column for f in res[2023].findings if f.rule == "R-X-CARRY") == sorted(carried)
     assert not [f for f in res[2022].findings if f.rule.startswith("R-X-")]  # no 2021 report given
@@ -191,8 +201,10 @@ def test_cross_year_rules_when_years_are_audited_together(tmp_path):
 
 def test_a_list_of_the_part_titles_in_the_preamble_is_not_the_outline():
     cells = make_cells(10, "2021", blanks=True)
-    listing = ("本报告包括：一、总体情况；二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况；"
-               "四、政府信息公开行政复议、行政诉讼情况；五、存在的主要问题及改进情况；六、其他需要报告的事项。\n")
+    listing = (
+        "本报告包括：一、总体情况；二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况；"
+        "四、政府信息公开行政复议、行政诉讼情况；五、存在的主要问题及改进情况；六、其他需要报告的事项。\n"
+    )
     text = render_pipe(cells, "2021")
     first_line_end = text.index("\n") + 1
     res = audit_text(text[:first_line_end] + listing + text[first_line_end:], "listed.txt")

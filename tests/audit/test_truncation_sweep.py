@@ -15,8 +15,13 @@ from govreport_kit.audit import audit_text
 
 from . import _synth as S
 
-SHAPES = {"pipe": S.render_pipe, "run": S.render_run_together, "cpl": S.render_cell_per_line,
-          "pdf": S.render_pdf_like, "md": S.render_markdown}
+SHAPES = {
+    "pipe": S.render_pipe,
+    "run": S.render_run_together,
+    "cpl": S.render_cell_per_line,
+    "pdf": S.render_pdf_like,
+    "md": S.render_markdown,
+}
 
 
 KNOWN = (56, 64, 88, 93, 95, 97, 124, 131, 136, 146, 150, 172, 197)
@@ -34,8 +39,9 @@ def wrong_cells(res, cells, form):
     return out
 
 
-@pytest.mark.parametrize("seed,form,blanks,big", [(3, "2021", True, False), (5, "2021", False, True),
-                                                  (12, "2019", True, False)])
+@pytest.mark.parametrize(
+    "seed,form,blanks,big", [(3, "2021", True, False), (5, "2021", False, True), (12, "2019", True, False)]
+)
 @pytest.mark.parametrize("shape", sorted(SHAPES) + ["html"])
 def test_cut_anywhere(shape, seed, form, blanks, big):
     cells = S.make_cells(seed, form=form, blanks=blanks, big=big)

@@ -27,7 +27,10 @@ def kinds(res) -> list[tuple[str, str | None, str | None]]:
 
 # ------------------------------------------------------------------ labels
 def test_traditional_characters_read_as_the_official_labels():
-    assert normalize_text("屬於國家秘密 重複申請 沒有現成信息需要另行製作") == "属于国家秘密 重复申请 没有现成信息需要另行制作"
+    assert (
+        normalize_text("屬於國家秘密 重複申請 沒有現成信息需要另行製作")
+        == "属于国家秘密 重复申请 没有现成信息需要另行制作"
+    )
     res = one("traditional_characters_in_labels.txt")
     assert res.unread_cells == set() and res.unreadable == []
     assert res.model.get("table3", "denied_state_secret", "total") == 14
@@ -35,7 +38,7 @@ def test_traditional_characters_read_as_the_official_labels():
 
 
 def test_typo_in_a_numbered_label_keeps_the_previous_row_whole():
-    """"2.其它法律…" (typo) is matched by similarity; its "2." must not stay as an 8th cell of row 1."""
+    """ "2.其它法律…" (typo) is matched by similarity; its "2." must not stay as an 8th cell of row 1."""
     res = one("typos_in_fixed_labels.txt")
     assert not any(u.kind == "ambiguous_row" for u in res.unreadable)
     assert res.model.get("table3", "denied_state_secret", "natural_person") == 8
@@ -52,7 +55,7 @@ def test_table3_group_label_repeated_on_every_row():
 
 # ------------------------------------------------------------------ cells
 def test_units_inside_cells_of_table4_do_not_split_the_row():
-    """"3件 | 0件 | …" in table 四: 件 after a number is a unit, not a word between header and data."""
+    """ "3件 | 0件 | …" in table 四: 件 after a number is a unit, not a word between header and data."""
     res = one("units_inside_table_cells.txt")
     assert not [u for u in res.unreadable if u.table == "table4"]
     assert not any(c[0] == "table4" for c in res.unread_cells)
@@ -108,8 +111,10 @@ def test_truncated_in_table4_and_before_table2():
 
 
 # ------------------------------------------------------------------ prose
-@pytest.mark.parametrize("text,value", [("十二", 12), ("两", 2), ("一百零五", 105), ("一百三十九", 139),
-                                        ("一二", None), ("零", None), ("十十", None)])
+@pytest.mark.parametrize(
+    "text,value",
+    [("十二", 12), ("两", 2), ("一百零五", 105), ("一百三十九", 139), ("一二", None), ("零", None), ("十十", None)],
+)
 def test_cn_number(text, value):
     assert cn_number(text) == value
 
@@ -123,12 +128,15 @@ def test_prose_wordings_agree_with_consistent_tables():
     assert not [f for f in res.findings if f.rule.startswith("R-N")]
 
 
-@pytest.mark.parametrize("old,new,rule,row", [
-    ("申请142件（其中上年结转三件）", "申请142件（其中上年结转四件）", "R-N-T3", "carried"),
-    ("结转下年度12件", "结转下年度13件", "R-N-T3", "carried_forward"),
-    ("占6.92%", "占9.92%", "R-N-SUB", "granted"),
-    ("行政复议两件", "行政复议三件", "R-N-T4", "review"),
-])
+@pytest.mark.parametrize(
+    "old,new,rule,row",
+    [
+        ("申请142件（其中上年结转三件）", "申请142件（其中上年结转四件）", "R-N-T3", "carried"),
+        ("结转下年度12件", "结转下年度13件", "R-N-T3", "carried_forward"),
+        ("占6.92%", "占9.92%", "R-N-SUB", "granted"),
+        ("行政复议两件", "行政复议三件", "R-N-T4", "review"),
+    ],
+)
 def test_prose_wordings_disagreeing_are_flagged(old, new, rule, row):
     text = (FIXTURES / "prose_wordings_and_chinese_numerals.txt").read_text(encoding="utf-8")
     assert old in text
@@ -165,8 +173,12 @@ def test_table4_one_cell_per_line_under_the_old_title():
 def test_html_padding_column_at_the_edge_is_dropped_but_not_inside():
     from govreport_kit.audit.html import HtmlCell, HtmlTable
 
-    t = HtmlTable([[HtmlCell(""), HtmlCell("a", colspan=3), HtmlCell("")],
-                   [HtmlCell(""), HtmlCell("1"), HtmlCell(""), HtmlCell("3"), HtmlCell("")]])
+    t = HtmlTable(
+        [
+            [HtmlCell(""), HtmlCell("a", colspan=3), HtmlCell("")],
+            [HtmlCell(""), HtmlCell("1"), HtmlCell(""), HtmlCell("3"), HtmlCell("")],
+        ]
+    )
     t.trim_empty_edges()
     assert t.pipe_lines() == ["| a |", "| 1 |   | 3 |"]  # the empty inner cell stays a blank
     res = one("html_empty_edge_column.html")
@@ -186,8 +198,16 @@ def _pipe_fixture() -> str:
     return (FIXTURES / "pipe_rows_with_blanks.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("cell,value", [("6517500元", "651.75"), ("651.75万元", "651.75"), ("6,517,500元", "651.75"),
-                                        ("0.00", "0"), ("６５１.７５", "651.75")])
+@pytest.mark.parametrize(
+    "cell,value",
+    [
+        ("6517500元", "651.75"),
+        ("651.75万元", "651.75"),
+        ("6,517,500元", "651.75"),
+        ("0.00", "0"),
+        ("６５１.７５", "651.75"),
+    ],
+)
 def test_fee_cell_with_unit_separator_or_fullwidth_digits(cell, value):
     from decimal import Decimal
 
@@ -243,15 +263,36 @@ def test_gbk_text_and_binary_file(tmp_path):
 
 
 # ------------------------------------------------------------------ title and period
-@pytest.mark.parametrize("old,new,agency,period", [
-    ("测试县市场监督管理局2023年政府信息公开工作年度报告", "测试县市场监督管理局二〇二三年政府信息公开工作年度报告",
-     "测试县市场监督管理局", ("2023-01-01", "2023-12-31")),
-    ("测试县市场监督管理局2023年政府信息公开工作年度报告", "测试县市场监督管理局政府信息公开工作2023年度报告",
-     "测试县市场监督管理局", ("2023-01-01", "2023-12-31")),
-    ("2023年1月1日至2023年12月31日", "2023.1.1-2023.12.31", "测试县市场监督管理局", ("2023-01-01", "2023-12-31")),
-    ("2023年1月1日至2023年12月31日", "2023-01-01至2023-12-31", "测试县市场监督管理局", ("2023-01-01", "2023-12-31")),
-    ("测试县市场监督管理局2023年政府信息公开工作年度报告", "政府信息公开工作年度报告", "", ("2023-01-01", "2023-12-31")),
-])
+@pytest.mark.parametrize(
+    "old,new,agency,period",
+    [
+        (
+            "测试县市场监督管理局2023年政府信息公开工作年度报告",
+            "测试县市场监督管理局二〇二三年政府信息公开工作年度报告",
+            "测试县市场监督管理局",
+            ("2023-01-01", "2023-12-31"),
+        ),
+        (
+            "测试县市场监督管理局2023年政府信息公开工作年度报告",
+            "测试县市场监督管理局政府信息公开工作2023年度报告",
+            "测试县市场监督管理局",
+            ("2023-01-01", "2023-12-31"),
+        ),
+        ("2023年1月1日至2023年12月31日", "2023.1.1-2023.12.31", "测试县市场监督管理局", ("2023-01-01", "2023-12-31")),
+        (
+            "2023年1月1日至2023年12月31日",
+            "2023-01-01至2023-12-31",
+            "测试县市场监督管理局",
+            ("2023-01-01", "2023-12-31"),
+        ),
+        (
+            "测试县市场监督管理局2023年政府信息公开工作年度报告",
+            "政府信息公开工作年度报告",
+            "",
+            ("2023-01-01", "2023-12-31"),
+        ),
+    ],
+)
 def test_title_and_period_wordings(old, new, agency, period):
     text = _pipe_fixture()
     assert old in text

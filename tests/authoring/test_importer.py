@@ -12,15 +12,19 @@ CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 
 def test_flattened_subheads_become_headings_with_their_own_paragraphs():
     text = "2022年，我区坚持。 (一)主动公开方面 全区切实落实。一是做好。(二)依申请公开方面 一是畅通。"
-    assert structure_subheads(text) == ("2022年，我区坚持。\n\n## （一）主动公开方面\n\n全区切实落实。一是做好。"
-                                        "\n\n## （二）依申请公开方面\n\n一是畅通。")
+    assert structure_subheads(text) == (
+        "2022年，我区坚持。\n\n## （一）主动公开方面\n\n全区切实落实。一是做好。"
+        "\n\n## （二）依申请公开方面\n\n一是畅通。"
+    )
 
 
 def test_a_subhead_ending_in_a_full_stop_and_one_on_its_own_line():
     assert structure_subheads("（一）主动公开方面。按照要求。（二）依申请公开方面。我区重视") == (
-        "## （一）主动公开方面\n\n按照要求。\n\n## （二）依申请公开方面\n\n我区重视")
+        "## （一）主动公开方面\n\n按照要求。\n\n## （二）依申请公开方面\n\n我区重视"
+    )
     assert structure_subheads("(一)主要问题\n稿件有错字。\n(二)改进措施\n加强学习。") == (
-        "## （一）主要问题\n\n稿件有错字。\n\n## （二）改进措施\n\n加强学习。")
+        "## （一）主要问题\n\n稿件有错字。\n\n## （二）改进措施\n\n加强学习。"
+    )
 
 
 def test_markers_out_of_order_or_quoted_mid_sentence_are_left_alone():

@@ -35,7 +35,11 @@ def test_next_year_starts_from_the_previous_one(tmp_path):
     assert made.previous == tmp_path / code / "2023.yaml" and made.notes
     m = load_agency_year(made.params)
     # agency details carried over; the given name wins
-    assert m.agency.name == "更名后的局" and m.agency.address == item.agency.address and m.agency.phone == item.agency.phone
+    assert (
+        m.agency.name == "更名后的局"
+        and m.agency.address == item.agency.address
+        and m.agency.phone == item.agency.phone
+    )
     # 上年结转 = last year's 结转下年度继续办理, every column; nothing else pre-filled
     for c in fmt.T3_COLUMNS:
         assert m.get("table3", "carried", c.code) == last.get("table3", "carried_forward", c.code)
@@ -49,7 +53,10 @@ def test_next_year_starts_from_the_previous_one(tmp_path):
 
 def test_skeleton_keeps_headings_and_placeholder_paragraphs_only():
     prev = "前言 {{ agency.name }}。\n\n# 一、总体情况\n\n去年做了很多事。\n\n又做了一件。\n\n收到{{ table3.new.total }}件。\n"
-    assert skeleton_from(prev) == f"前言 {{{{ agency.name }}}}。\n\n# 一、总体情况\n\n{TO_FILL}\n\n收到{{{{ table3.new.total }}}}件。\n"
+    assert (
+        skeleton_from(prev)
+        == f"前言 {{{{ agency.name }}}}。\n\n# 一、总体情况\n\n{TO_FILL}\n\n收到{{{{ table3.new.total }}}}件。\n"
+    )
 
 
 @pytest.mark.parametrize("code", ["../x", "CON", "a/b", "x" * 200, ""])

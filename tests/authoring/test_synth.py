@@ -71,14 +71,16 @@ def test_unknown_error_kind_is_refused():
 def test_written_agencies_load_back_and_faults_go_to_a_side_file(tmp_path):
     from govreport_kit.inputs.load import load_agency_year
 
-    items = synth.write_agencies(tmp_path, 4, seed=6, years=(2022, 2023),
-                                 errors={1: "unreadable", 2: "cell_error", 3: "slow"})
+    items = synth.write_agencies(
+        tmp_path, 4, seed=6, years=(2022, 2023), errors={1: "unreadable", 2: "cell_error", 3: "slow"}
+    )
     for it in items:
         for m in it.years:
             assert (tmp_path / it.agency.code / f"{m.year}.yaml").is_file()
     ok = load_agency_year(tmp_path / items[0].agency.code / "2023.yaml")
     assert ok.tables_to_dict() == items[0].years[-1].tables_to_dict()
     from govreport_kit.core.errors import InputError
+
     with pytest.raises(InputError) as e:
         load_agency_year(tmp_path / items[1].agency.code / "2023.yaml")
     assert "约二十件" in e.value.message or "new" in e.value.message or "表三" in e.value.message

@@ -27,15 +27,27 @@ def fake_job(job: Job) -> JobResult:
     with open(root / "calls.log", "a", encoding="utf-8") as f:
         f.write(f"{job.agency}/{job.year}\n")
     if job.agency.startswith("bad"):
-        return JobResult.failure(job, "报告 notebook 的第 3 个代码单元格出错：ValueError", cause="cell", kernels_started=1)
+        return JobResult.failure(
+            job, "报告 notebook 的第 3 个代码单元格出错：ValueError", cause="cell", kernels_started=1
+        )
     out = root / job.agency / str(job.year)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.html").write_text("<html></html>", encoding="utf-8")
     (out / "findings.json").write_text("{}", encoding="utf-8")
     status = FINDINGS if job.agency.startswith("warn") else OK
-    return JobResult(job.agency, job.year, status, name=job.name, errors=2 if status == FINDINGS else 0, warnings=1,
-                     report=f"{job.agency}/{job.year}/report.html", findings=f"{job.agency}/{job.year}/findings.json",
-                     fingerprint=job.fingerprint, inputs=dict(job.inputs), kernels_started=1)
+    return JobResult(
+        job.agency,
+        job.year,
+        status,
+        name=job.name,
+        errors=2 if status == FINDINGS else 0,
+        warnings=1,
+        report=f"{job.agency}/{job.year}/report.html",
+        findings=f"{job.agency}/{job.year}/findings.json",
+        fingerprint=job.fingerprint,
+        inputs=dict(job.inputs),
+        kernels_started=1,
+    )
 
 
 def _params(root: Path, code: str, year: int, text: str = "x: 1\n") -> Path:
@@ -81,6 +93,7 @@ def test_discover_validates_folder_and_file_names(tmp_path):
 
 def test_discover_missing_folder_is_a_clear_error(tmp_path):
     from govreport_kit.core.errors import ParamsError
+
     with pytest.raises(ParamsError, match="参数目录不存在"):
         batch.discover(tmp_path / "nope")
 
@@ -89,11 +102,17 @@ def test_discover_missing_folder_is_a_clear_error(tmp_path):
 def test_every_job_ends_with_a_status_and_failures_do_not_stop_others(tree):
     params, outputs = tree
     log = io.StringIO()
-    res = batch.run_batch(params, outputs_root=outputs, workers=2, job_fn=fake_job,
-                          observers=[batch_progress.LogProgress(log)])
+    res = batch.run_batch(
+        params, outputs_root=outputs, workers=2, job_fn=fake_job, observers=[batch_progress.LogProgress(log)]
+    )
     by = {r.key: r for r in res.results}
     assert {k: r.status for k, r in by.items()} == {
-        "bad-d/2023": FAILED, "ok-a/2022": OK, "ok-a/2023": OK, "ok-b/2023": OK, "warn-c/2023": FINDINGS}
+        "bad-d/2023": FAILED,
+        "ok-a/2022": OK,
+        "ok-a/2023": OK,
+        "ok-b/2023": OK,
+        "warn-c/2023": FINDINGS,
+    }
     assert [r.key for r in res.results] == ["bad-d/2023", "ok-a/2022", "ok-a/2023", "ok-b/2023", "warn-c/2023"]
     assert by["bad-d/2023"].reason.startswith("报告 notebook")
     assert res.exit_code == 1
@@ -194,9 +213,11 @@ def lambda_free_fake_remote(job: Job) -> JobResult:
 # --------------------------------------------------------------------------- real kernels
 # Small on purpose: the machine has 2 cores shared with other work.
 
+
 @pytest.fixture(scope="module")
 def fault_notebook(tmp_path_factory):
     from govreport_kit.authoring import synth
+
     return synth.write_fault_notebook(tmp_path_factory.mktemp("nb") / "report_with_faults.ipynb")
 
 
@@ -206,12 +227,19 @@ def test_real_batch_isolates_a_broken_file_a_failing_cell_a_timeout_and_a_dead_k
     from govreport_kit.authoring import synth
 
     params, out = tmp_path / "params", tmp_path / "outputs"
-    items = synth.write_agencies(params, 6, seed=42, errors={
-        1: "unreadable", 2: "cell_error", 3: "slow", 4: "kernel_death", 5: "identity"})
+    items = synth.write_agencies(
+        params, 6, seed=42, errors={1: "unreadable", 2: "cell_error", 3: "slow", 4: "kernel_death", 5: "identity"}
+    )
     code = [it.agency.code for it in items]
     log = io.StringIO()
-    res = batch.run_batch(params, outputs_root=out, workers=2, timeout=15, notebook=fault_notebook,
-                          observers=[batch_progress.LogProgress(log)])
+    res = batch.run_batch(
+        params,
+        outputs_root=out,
+        workers=2,
+        timeout=15,
+        notebook=fault_notebook,
+        observers=[batch_progress.LogProgress(log)],
+    )
     by = {r.agency: r for r in res.results}
     assert len(res.results) == 6 and res.exit_code == 1
 
@@ -264,7 +292,10 @@ def test_real_changed_only_reruns_exactly_the_changed_job(tmp_path):
     md.write_text(md.read_text(encoding="utf-8") + "\n本年度补充说明。\n", encoding="utf-8")
     second = batch.run_batch(params, outputs_root=out, workers=2, changed_only=True)
     assert {r.agency: r.status for r in second.results} == {
-        items[0].agency.code: SKIPPED, changed: OK, items[2].agency.code: SKIPPED}
+        items[0].agency.code: SKIPPED,
+        changed: OK,
+        items[2].agency.code: SKIPPED,
+    }
     assert second.kernels_started == 1
     assert "本年度补充说明" in (out / changed / "2023" / "report.html").read_text(encoding="utf-8")
     assert (out / items[0].agency.code / "2023" / "report.html").read_bytes() == html_before[items[0].agency.code]
@@ -286,8 +317,9 @@ def test_dask_local_cluster_gives_byte_identical_html(tmp_path):
     assert [r.status for r in local.results] == [OK, OK]
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         # an fsspec URL: the workers render into a local temporary folder and upload through fsspec
-        remote = batch.run_batch(params, outputs_root="file://" + str(tmp_path / "dask"),
-                                 scheduler=cluster.scheduler_address)
+        remote = batch.run_batch(
+            params, outputs_root="file://" + str(tmp_path / "dask"), scheduler=cluster.scheduler_address
+        )
     assert [r.status for r in remote.results] == [OK, OK]
     assert all(r.worker and r.worker not in {x.worker for x in local.results} for r in remote.results)
     for r in local.results:
@@ -319,6 +351,7 @@ def test_missing_dask_gives_a_clear_chinese_message(tree, monkeypatch):
     import sys
 
     from govreport_kit.core.errors import ParamsError
+
     params, outputs = tree
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ParamsError) as e:

@@ -15,10 +15,13 @@ from govreport_kit.batch import run as batch
 from govreport_kit.batch.jobs import FAILED, OK
 from govreport_kit.running import forkserver
 
-pytestmark = [pytest.mark.kernel, pytest.mark.slow,
-              pytest.mark.skipif(not forkserver.supported(), reason="fork server: Linux only")]
+pytestmark = [
+    pytest.mark.kernel,
+    pytest.mark.slow,
+    pytest.mark.skipif(not forkserver.supported(), reason="fork server: Linux only"),
+]
 
-LEAK_CELL = '''\
+LEAK_CELL = """\
 # test only: every report first checks that nothing of an earlier report is visible; then acts on leaks.json
 import json as _json, os as _os, pathlib as _pathlib, sys as _sys, threading as _threading, pandas as _pd
 _leaks = [_name for _name, _seen in [
@@ -44,7 +47,7 @@ if _plan == "pollute":
     _sys.modules["govreport_leaked"] = _sys
 if _plan == "sigkill":
     _os.kill(_os.getpid(), 9)
-del _json, _os, _pathlib, _sys, _threading, _pd, _leaks, _plan'''
+del _json, _os, _pathlib, _sys, _threading, _pd, _leaks, _plan"""
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +74,7 @@ def test_no_state_passes_between_reports_in_one_worker_and_crashes_fail_alone(tm
     (params / "leaks.json").write_text(json.dumps(plan), encoding="utf-8")
     (params / synth.FAULTS_FILE).write_text(json.dumps({codes[2]: "kernel_death"}), encoding="utf-8")
 
-    res = batch.run_batch(params, outputs_root=out, workers=1, timeout=120, notebook=leak_notebook,
-                          kernel_start="fork")
+    res = batch.run_batch(params, outputs_root=out, workers=1, timeout=120, notebook=leak_notebook, kernel_start="fork")
     by = {r.agency: r for r in res.results}
     assert len({r.worker for r in res.results}) == 1  # one worker, one template: the reports ran one after another
     # the polluter itself succeeds; every later report checked for its globals, patches, cwd, thread, module
@@ -93,8 +95,12 @@ def test_forked_and_normal_kernels_give_byte_identical_html_locally_and_on_dask(
     forked = batch.run_batch(params, outputs_root=tmp_path / "fork", workers=2, kernel_start="fork")
     assert [r.status for r in spawned.results] == [OK, OK] and [r.status for r in forked.results] == [OK, OK]
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        remote = batch.run_batch(params, outputs_root="file://" + str(tmp_path / "dask"),
-                                 scheduler=cluster.scheduler_address, kernel_start="fork")
+        remote = batch.run_batch(
+            params,
+            outputs_root="file://" + str(tmp_path / "dask"),
+            scheduler=cluster.scheduler_address,
+            kernel_start="fork",
+        )
     assert [r.status for r in remote.results] == [OK, OK]
     for r in spawned.results:
         a = (tmp_path / "spawn" / r.report).read_bytes()

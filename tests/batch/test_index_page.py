@@ -16,15 +16,47 @@ from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, JobResult
 
 def _results():
     return [
-        JobResult("b-agency", 2023, OK, name="乙局", errors=0, warnings=3, seconds=1.5,
-                  report="b-agency/2023/report.html", findings="b-agency/2023/findings.json"),
-        JobResult("a-agency", 2023, FINDINGS, name="甲局", errors=4, warnings=1, seconds=2.5,
-                  report="a-agency/2023/report.html", findings="a-agency/2023/findings.json"),
-        JobResult("c-agency", 2022, FAILED, name='<script>alert(1)</script><img src=x onerror=alert(1)>',
-                  reason='单元格出错：<b>"javascript:alert(1)"</b>', notebook="c-agency/2022/report.failed.ipynb",
-                  seconds=0.5),
-        JobResult("d-agency", 2023, SKIPPED, name="丁局", warnings=2, previous_status=OK,
-                  report="d-agency/2023/report.html", findings="d-agency/2023/findings.json"),
+        JobResult(
+            "b-agency",
+            2023,
+            OK,
+            name="乙局",
+            errors=0,
+            warnings=3,
+            seconds=1.5,
+            report="b-agency/2023/report.html",
+            findings="b-agency/2023/findings.json",
+        ),
+        JobResult(
+            "a-agency",
+            2023,
+            FINDINGS,
+            name="甲局",
+            errors=4,
+            warnings=1,
+            seconds=2.5,
+            report="a-agency/2023/report.html",
+            findings="a-agency/2023/findings.json",
+        ),
+        JobResult(
+            "c-agency",
+            2022,
+            FAILED,
+            name="<script>alert(1)</script><img src=x onerror=alert(1)>",
+            reason='单元格出错：<b>"javascript:alert(1)"</b>',
+            notebook="c-agency/2022/report.failed.ipynb",
+            seconds=0.5,
+        ),
+        JobResult(
+            "d-agency",
+            2023,
+            SKIPPED,
+            name="丁局",
+            warnings=2,
+            previous_status=OK,
+            report="d-agency/2023/report.html",
+            findings="d-agency/2023/findings.json",
+        ),
     ]
 
 
@@ -48,8 +80,12 @@ def test_index_lists_every_job_with_links_counts_and_totals():
     assert cells["a-agency"][3] == "有错误" and cells["a-agency"][4] == "4" and cells["a-agency"][5] == "1"
     assert cells["d-agency"][3].startswith("跳过")
     links = {a.attributes["href"] for a in tree.css("tbody a")}
-    assert {"b-agency/2023/report.html", "a-agency/2023/findings.json", "c-agency/2022/report.failed.ipynb",
-            "d-agency/2023/report.html"} <= links
+    assert {
+        "b-agency/2023/report.html",
+        "a-agency/2023/findings.json",
+        "c-agency/2022/report.failed.ipynb",
+        "d-agency/2023/report.html",
+    } <= links
     assert "c-agency/2022/report.html" not in links  # a failed job links its notebook, not a report
     foot = tree.css_first("table.jobs tfoot").text()
     assert "4 份" in foot and "失败 1" in foot
@@ -98,8 +134,10 @@ def test_a_real_browser_reorders_rows_when_a_sort_link_is_followed(tmp_path):
     order_js = """() => [...document.querySelectorAll('table.jobs tbody tr')]
         .map(r => [r.getBoundingClientRect().top, r.cells[0].innerText]).sort((a, b) => a[0] - b[0]).map(x => x[1])"""
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         try:
             page = browser.new_page()
             requests = []

@@ -33,8 +33,21 @@ def test_the_sample_passes_every_check_with_its_previous_year(previous_of, seed_
 
 
 def test_every_rule_has_a_template_and_a_severity_from_the_format():
-    for rule in ("R-T3-BAL", "R-T3-COL", "R-T3-ROW", "R-T4-SUM", "R-INT", "R-X-CARRY", "R-X-STOCK", "R-META",
-                 "R-SEC5", "R-FMT", "R-SHAPE", "R-BLANK", "R-BLANK-TOTAL"):
+    for rule in (
+        "R-T3-BAL",
+        "R-T3-COL",
+        "R-T3-ROW",
+        "R-T4-SUM",
+        "R-INT",
+        "R-X-CARRY",
+        "R-X-STOCK",
+        "R-META",
+        "R-SEC5",
+        "R-FMT",
+        "R-SHAPE",
+        "R-BLANK",
+        "R-BLANK-TOTAL",
+    ):
         assert rule in fmt.RULE_BY_ID and rule in checks.TEMPLATES
     assert checks.NOT_APPLICABLE == m.NOT_APPLICABLE
 
@@ -49,8 +62,9 @@ def test_r_t3_col_points_at_the_total_row_of_the_broken_column(seed_model):
     assert hits(f) == {("R-T3-COL", "table3", "total", "natural_person"), ("R-T3-COL", "table3", "total", "total")}
     first = [x for x in f if x.column == "natural_person"][0]
     assert (first.severity, first.expected, first.found) == ("error", 2, 1)
-    assert first.message == ("表三“（七）总计”行“自然人”列应为 2（第（一）至（六）项各行之和），现为 1："
-                             "请核对该列各办理结果或总计。")
+    assert first.message == (
+        "表三“（七）总计”行“自然人”列应为 2（第（一）至（六）项各行之和），现为 1：请核对该列各办理结果或总计。"
+    )
     d = first.to_dict()
     assert d["row_label"] == "（七）总计" and d["column_label"] == "自然人"
 
@@ -74,7 +88,9 @@ def test_r_t3_bal_points_at_carried_forward_and_shows_the_equation(seed_model):
     assert hits(f) == {("R-T3-BAL", "table3", "carried_forward", c) for c in ("natural_person", "total")}
     x = [x for x in f if x.column == "total"][0]
     assert (x.expected, x.found) == (3, 0)
-    assert x.message.startswith("表三“四、结转下年度继续办理”行“总计”列应为 3（本年新收 5 ＋ 上年结转 0 − 办理结果总计 2），现为 0")
+    assert x.message.startswith(
+        "表三“四、结转下年度继续办理”行“总计”列应为 3（本年新收 5 ＋ 上年结转 0 − 办理结果总计 2），现为 0"
+    )
 
 
 def test_r_t4_sum(seed_model):
@@ -105,8 +121,9 @@ def test_r_int_negative_and_fractional_values(seed_model):
 
 
 def test_r_meta_wrong_title_year_and_period(seed_model):
-    model = seed_model(title="昆明市西山区教育体育局2022年政府信息公开工作年度报告",
-                       period=("2023-01-01", "2023-11-30"))
+    model = seed_model(
+        title="昆明市西山区教育体育局2022年政府信息公开工作年度报告", period=("2023-01-01", "2023-11-30")
+    )
     f = only(checks.check(model), "R-META")
     assert {(x.expected, x.found) for x in f} == {("2023", "2022"), ("2023-12-31", "2023-11-30")}
     assert all(x.severity == "error" and x.table is None for x in f)
@@ -114,8 +131,15 @@ def test_r_meta_wrong_title_year_and_period(seed_model):
     assert only(checks.check(seed_model(title="政府信息公开工作年度报告")), "R-META")[0].found == "（标题中没有年份）"
 
 
-@pytest.mark.parametrize("text,state", [("", "为空"), ("无", "仅写“无”"), ("  无。\n", "仅写“无”"),
-                                        ("## （一）主要问题\n\n无。\n\n## （二）改进情况\n\n无", "仅写“无”")])
+@pytest.mark.parametrize(
+    "text,state",
+    [
+        ("", "为空"),
+        ("无", "仅写“无”"),
+        ("  无。\n", "仅写“无”"),
+        ("## （一）主要问题\n\n无。\n\n## （二）改进情况\n\n无", "仅写“无”"),
+    ],
+)
 def test_r_sec5(seed_model, text, state):
     f = only(checks.check(seed_model(narrative={"problems": text})), "R-SEC5")
     assert f[0].severity == "info" and state in f[0].message
@@ -176,8 +200,11 @@ def test_a_blank_total_beside_non_zero_parts_is_a_warning_and_breaks_the_arithme
     model = seed_model()
     model.set("table3", "partial", "total", None)
     f = checks.check(model)
-    assert hits(f) == {("R-BLANK-TOTAL", "table3", "partial", "total"),
-                       ("R-T3-ROW", "table3", "partial", "total"), ("R-T3-COL", "table3", "total", "total")}
+    assert hits(f) == {
+        ("R-BLANK-TOTAL", "table3", "partial", "total"),
+        ("R-T3-ROW", "table3", "partial", "total"),
+        ("R-T3-COL", "table3", "total", "total"),
+    }
     blank = only(f, "R-BLANK-TOTAL")[0]
     assert (blank.severity, blank.expected, blank.found) == ("warning", 2, None)
     assert "同行各分项之和为 2" in blank.message
@@ -203,8 +230,9 @@ def test_a_missing_row_is_a_shape_error_not_a_crash(seed_model):
     model.table3 = model.table3.drop(index="partial")
     f = checks.check(model)
     assert hits(f) == {("R-SHAPE", "table3", "partial", None)}
-    assert f[0].message == ("表三缺少“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行，与官方格式不符："
-                            "请按官方格式补上该行。")
+    assert f[0].message == (
+        "表三缺少“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行，与官方格式不符：请按官方格式补上该行。"
+    )
 
 
 def test_2019_model_checks_with_its_own_rows():

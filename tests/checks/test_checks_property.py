@@ -23,7 +23,7 @@ APPLICANTS = ["natural_person", "commercial", "research", "social_welfare", "leg
 def outcome_rows(form: str) -> list[str]:
     """Rows 3–23 (2021) / 3–21 (2019): everything between 予以公开 and （七）总计."""
     rows = [r.code for r in fmt.table_rows("table3", form)]
-    return rows[rows.index("granted"):rows.index("total")]
+    return rows[rows.index("granted") : rows.index("total")]
 
 
 @st.composite

@@ -38,8 +38,19 @@ def test_check_reports_findings_and_exits_1(SHEETS, edit_workbook, run_cli, snap
     row = [f for f in findings if f["rule"] == "R-T3-ROW"]
     assert row and row[0]["row"] == "new" and row[0]["column"] == "total"
     assert row[0]["source"]["cell"] == "J5" and row[0]["found"] == 3 and row[0]["expected"] == 2
-    assert {"rule", "severity", "table", "row", "row_label", "column", "column_label", "expected", "found",
-            "source", "message"} <= set(row[0])
+    assert {
+        "rule",
+        "severity",
+        "table",
+        "row",
+        "row_label",
+        "column",
+        "column_label",
+        "expected",
+        "found",
+        "source",
+        "message",
+    } <= set(row[0])
     assert snapshot(tmp_path) == before
 
 

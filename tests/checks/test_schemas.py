@@ -12,8 +12,14 @@ from govreport_kit.checks import schemas
 from govreport_kit.core import format as fmt
 from govreport_kit.core import model as m
 
-TABLES = [("table2", "2021"), ("table3", "2021"), ("table4", "2021"), ("table2", "2019"), ("table3", "2019"),
-          ("table4", "2019")]
+TABLES = [
+    ("table2", "2021"),
+    ("table3", "2021"),
+    ("table4", "2021"),
+    ("table2", "2019"),
+    ("table3", "2019"),
+    ("table4", "2019"),
+]
 
 
 def zeros(table: str, form: str = "2021") -> pd.DataFrame:
@@ -59,7 +65,9 @@ def test_2019_table3_has_the_single_other_row_and_its_own_identities():
     assert len(df) == 23 and "other" in df.index and "other_other" not in df.index
     df.loc["other", "natural_person"] = 1
     assert located(schemas.validate_table("table3", df, "2019")) == {
-        ("R-T3-COL", "total", "natural_person"), ("R-T3-ROW", "other", "total")}
+        ("R-T3-COL", "total", "natural_person"),
+        ("R-T3-ROW", "other", "total"),
+    }
     # a 2021 table is not a 2019 one
     assert {f.problem for f in schemas.validate_table("table3", zeros("table3"), "2019")} >= {"extra_row"}
 
@@ -73,8 +81,10 @@ def test_validation_is_lazy_and_runs_in_pandera():
     assert {e.check.name for e in info.value.schema_errors} == {"R-INT", "R-T3-COL", "R-T3-ROW"}
     assert located(schemas.validate_table("table3", df)) == {
         ("R-INT", "partial", "research"),
-        ("R-T3-COL", "total", "commercial"), ("R-T3-COL", "total", "research"),
-        ("R-T3-ROW", "granted", "total"), ("R-T3-ROW", "partial", "total"),
+        ("R-T3-COL", "total", "commercial"),
+        ("R-T3-COL", "total", "research"),
+        ("R-T3-ROW", "granted", "total"),
+        ("R-T3-ROW", "partial", "total"),
     }
 
 
@@ -82,7 +92,9 @@ def test_each_identity_fails_at_its_target_cell():
     df = zeros("table3")
     df.loc["new", "legal_service"] = 4
     assert located(schemas.validate_table("table3", df)) == {
-        ("R-T3-BAL", "carried_forward", "legal_service"), ("R-T3-ROW", "new", "total")}
+        ("R-T3-BAL", "carried_forward", "legal_service"),
+        ("R-T3-ROW", "new", "total"),
+    }
     df = zeros("table4")
     df.loc["litigation_after_review", "pending"] = 2
     failures = schemas.validate_table("table4", df)
@@ -126,7 +138,10 @@ def test_fractional_negative_and_text_values_in_a_model_built_in_code():
     t2.at[("enforcement", "value"), "value"] = "三"
     t2.at[("fees_wan_yuan", "value"), "value"] = Decimal("103.3879")  # fine: a decimal amount
     assert located(schemas.validate_table("table2", t2)) == {
-        ("R-INT", "licensing", "value"), ("R-INT", "punishment", "value"), ("R-INT", "enforcement", "value")}
+        ("R-INT", "licensing", "value"),
+        ("R-INT", "punishment", "value"),
+        ("R-INT", "enforcement", "value"),
+    }
     t2.at[("fees_wan_yuan", "value"), "value"] = Decimal("-0.5")
     assert ("R-INT", "fees_wan_yuan", "value") in located(schemas.validate_table("table2", t2))
 
@@ -144,12 +159,16 @@ def test_shape_failures_name_the_missing_extra_and_misplaced_rows_and_columns():
     df = zeros("table3").drop(index="partial").drop(columns="research")
     df["extra"] = 0
     problems = {(f.problem, f.row, f.column) for f in schemas.validate_table("table3", df)}
-    assert problems == {("missing_row", "partial", None), ("missing_column", None, "research"),
-                        ("extra_column", None, "extra")}
+    assert problems == {
+        ("missing_row", "partial", None),
+        ("missing_column", None, "research"),
+        ("extra_column", None, "extra"),
+    }
     df = zeros("table4")[["corrected", "upheld", "other", "pending", "total"]]
     assert {f.problem for f in schemas.validate_table("table4", df)} == {"column_order"}
     df = zeros("table3").iloc[::-1]
     assert {f.problem for f in schemas.validate_table("table3", df)} == {"row_order"}
     t2 = zeros("table2").drop(index=("licensing", "value"))
     assert {(f.problem, f.row, f.column) for f in schemas.validate_table("table2", t2)} == {
-        ("missing_cell", "licensing", "value")}
+        ("missing_cell", "licensing", "value")
+    }

@@ -13,14 +13,20 @@ from govreport_kit import cli
 from govreport_kit.cli.chinese import MESSAGES, ChineseArgumentParser
 
 # argparse's English, as it would appear in help or an error (the message ids without their % fields).
-ARGPARSE_ENGLISH = sorted({w for msgid in MESSAGES for w in re.split(r"%\(\w+\)[rs]|%[rs]|[^A-Za-z' ]+", msgid)
-                           if len(w.strip()) > 3} | {"usage", "error", "options", "positional", "required",
-                                                      "invalid", "unrecognized", "choose from", "arguments"})
+ARGPARSE_ENGLISH = sorted(
+    {w for msgid in MESSAGES for w in re.split(r"%\(\w+\)[rs]|%[rs]|[^A-Za-z' ]+", msgid) if len(w.strip()) > 3}
+    | {"usage", "error", "options", "positional", "required", "invalid", "unrecognized", "choose from", "arguments"}
+)
 
 
 def govreport(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "govreport_kit", *args], capture_output=True, text=True,
-                          encoding="utf-8", env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "govreport_kit", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"},
+    )
 
 
 def assert_no_argparse_english(text: str) -> None:
@@ -46,15 +52,18 @@ def test_every_command_help_is_chinese(command):
     assert_no_argparse_english(r.stdout)
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["bogus"], "无效的选项：'bogus'"),
-    ([], "缺少必需的参数：命令"),
-    (["template"], "缺少必需的参数：--agency, --year"),
-    (["template", "--agency", "x", "--year", "abc"], "参数 --year：无效的整数：'abc'"),
-    (["run", "--audience", "everyone"], "无效的选项：'everyone'（可选：'review', 'publish'）"),
-    (["check", "a.yaml", "b.yaml"], "无法识别的参数：b.yaml"),
-    (["run", "--outputs"], "参数 --outputs：需要一个值"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["bogus"], "无效的选项：'bogus'"),
+        ([], "缺少必需的参数：命令"),
+        (["template"], "缺少必需的参数：--agency, --year"),
+        (["template", "--agency", "x", "--year", "abc"], "参数 --year：无效的整数：'abc'"),
+        (["run", "--audience", "everyone"], "无效的选项：'everyone'（可选：'review', 'publish'）"),
+        (["check", "a.yaml", "b.yaml"], "无法识别的参数：b.yaml"),
+        (["run", "--outputs"], "参数 --outputs：需要一个值"),
+    ],
+)
 def test_usage_errors_are_one_chinese_message_and_exit_2(args, expected):
     r = govreport(*args)
     assert r.returncode == 2 and r.stdout == ""

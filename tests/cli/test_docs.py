@@ -22,10 +22,12 @@ def test_no_links_or_references_out_of_the_repository():
 
 def test_readme_workflow_is_chinese_first():
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    workflow = text[text.index("## 日常工作"):text.index("\n## ", text.index("## 日常工作") + 1)]
+    workflow = text[text.index("## 日常工作") : text.index("\n## ", text.index("## 日常工作") + 1)]
     headings = re.findall(r"^#{2,3} (.+)$", workflow, flags=re.M)
-    assert headings and all(re.search(r"[\u4e00-\u9fff]", h) and not re.search(r"[A-Za-z]{4,}", h.replace("JupyterLab", ""))
-                            for h in headings), headings
+    assert headings and all(
+        re.search(r"[\u4e00-\u9fff]", h) and not re.search(r"[A-Za-z]{4,}", h.replace("JupyterLab", ""))
+        for h in headings
+    ), headings
     # the numbered sections 1-6 (sections added by other commands are checked by their own owners)
     numbered = "".join(part for part in re.split(r"(?m)^(?=### )", workflow) if re.match(r"### [1-6]\.", part))
     prose = [line for line in numbered.splitlines() if line and not line.startswith(("```", "govreport", "make", "#"))]

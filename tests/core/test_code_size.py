@@ -17,7 +17,7 @@ MAX_FUNCTION_LINES = 60
 #: path relative to govreport_kit/ -> why it may be longer.
 MODULE_EXCEPTIONS = {
     "core/format.py": "the official format as data (parts, rows, columns, headers, both versions, rules), "
-                      "read top to bottom as format-2021.md is; splitting it would scatter the one definition",
+    "read top to bottom as format-2021.md is; splitting it would scatter the one definition",
 }
 #: "path:function" -> why it may be longer.
 FUNCTION_EXCEPTIONS: dict[str, str] = {}
@@ -29,8 +29,11 @@ def _modules():
 
 
 def test_no_module_is_longer_than_the_limit():
-    long = {name: len(text.splitlines()) for name, text in _modules()
-            if len(text.splitlines()) > MAX_MODULE_LINES and name not in MODULE_EXCEPTIONS}
+    long = {
+        name: len(text.splitlines())
+        for name, text in _modules()
+        if len(text.splitlines()) > MAX_MODULE_LINES and name not in MODULE_EXCEPTIONS
+    }
     assert not long, f"modules over {MAX_MODULE_LINES} lines (split them by what they do): {long}"
 
 
@@ -52,6 +55,9 @@ def test_every_exception_is_still_needed():
         assert len(names[name].splitlines()) > MAX_MODULE_LINES, f"{name} fits now: drop its exception"
     for key in FUNCTION_EXCEPTIONS:
         path, func = key.split(":")
-        sizes = [n.end_lineno - n.lineno + 1 for n in ast.walk(ast.parse(names[path]))
-                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == func]
+        sizes = [
+            n.end_lineno - n.lineno + 1
+            for n in ast.walk(ast.parse(names[path]))
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == func
+        ]
         assert sizes and max(sizes) > MAX_FUNCTION_LINES, f"{key} fits now: drop its exception"

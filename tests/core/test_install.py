@@ -32,20 +32,28 @@ def site_packages(prefix: Path) -> Path:
 
 def test_non_editable_install_runs_in_a_folder_holding_only_params(tmp_path):
     source = tmp_path / "src"  # a copy, so the build leaves no build/ in the checkout
-    shutil.copytree(REPO / "govreport_kit", source / "govreport_kit",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        REPO / "govreport_kit", source / "govreport_kit", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, source / name)
     init = source / "govreport_kit" / "__init__.py"  # marks the installed copy: the kernel reports its version
-    init.write_text(init.read_text(encoding="utf-8").replace(f'"{govreport_kit.__version__}"', '"0.0.0+installed"'),
-                    encoding="utf-8")
+    init.write_text(
+        init.read_text(encoding="utf-8").replace(f'"{govreport_kit.__version__}"', '"0.0.0+installed"'),
+        encoding="utf-8",
+    )
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
     clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GOVREPORT_PROJECT", "VIRTUAL_ENV")}
-    pip = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(source)],
-                         capture_output=True, text=True, env=clean_env, timeout=600)
+    pip = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", str(source)],
+        capture_output=True,
+        text=True,
+        env=clean_env,
+        timeout=600,
+    )
     assert pip.returncode == 0, pip.stderr[-3000:]
     installed = site_packages(env_dir) / "govreport_kit"
     assert (installed / "report" / "notebooks" / "report.ipynb").is_file()
@@ -60,12 +68,23 @@ def test_non_editable_install_runs_in_a_folder_holding_only_params(tmp_path):
 
     project = tmp_path / "analyst"
     shutil.copytree(REPO / "params" / "xishan-edu", project / "params" / "xishan-edu")
-    where = subprocess.run([str(python), "-c", "import govreport_kit; print(govreport_kit.__file__)"],
-                           cwd=project, capture_output=True, text=True, env=clean_env)
+    where = subprocess.run(
+        [str(python), "-c", "import govreport_kit; print(govreport_kit.__file__)"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=clean_env,
+    )
     assert Path(where.stdout.strip()).is_relative_to(env_dir), where.stdout + where.stderr
 
-    run = subprocess.run([str(env_dir / "bin" / "govreport"), "run"], cwd=project, capture_output=True, text=True,
-                         env={**clean_env, "PATH": f"{env_dir / 'bin'}:{clean_env.get('PATH', '')}"}, timeout=300)
+    run = subprocess.run(
+        [str(env_dir / "bin" / "govreport"), "run"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**clean_env, "PATH": f"{env_dir / 'bin'}:{clean_env.get('PATH', '')}"},
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     html = project / "outputs" / "xishan-edu" / "2023" / "report.html"
     assert run.stdout.strip() == str(html)

@@ -35,8 +35,12 @@ def test_from_cells_equals_setting_cells_one_by_one(form, seed):
 
 
 def test_not_applicable_state_is_kept_and_other_missing_cells_are_blank():
-    m = from_cells(Agency("某局", "x"), 2023, [("table3", "new", "commercial", None)],
-                   states={("table3", "new", "commercial"): NOT_APPLICABLE})
+    m = from_cells(
+        Agency("某局", "x"),
+        2023,
+        [("table3", "new", "commercial", None)],
+        states={("table3", "new", "commercial"): NOT_APPLICABLE},
+    )
     assert m.state("table3", "new", "commercial") == NOT_APPLICABLE
     assert m.state("table3", "new", "research") == BLANK
     assert m.get("table3", "new", "research") is pd.NA

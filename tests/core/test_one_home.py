@@ -36,8 +36,9 @@ def test_one_sha256(tmp_path):
     assert sha256_file(tmp_path / "f") == sha256_bytes(b"abc") == sha256_bytes("abc")
 
 
-@pytest.mark.parametrize("year, ok", [(2008, True), (2100, True), (2007, False), (2101, False), (0, False),
-                                      (True, False), ("2023", False)])
+@pytest.mark.parametrize(
+    "year, ok", [(2008, True), (2100, True), (2007, False), (2101, False), (0, False), (True, False), ("2023", False)]
+)
 def test_one_year_range(year, ok):
     assert (fmt.year_problem(year) is None) == ok
 
@@ -61,13 +62,21 @@ def test_one_version_list_for_footer_meta_and_manifest():
 
 def test_severity_counts_from_findings_or_their_dicts():
     fs = [Finding("R-T3-BAL", fmt.ERROR, "x"), Finding("R-SEC5", fmt.INFO, "y"), Finding("R-T3-COL", fmt.ERROR, "z")]
-    assert count_by_severity(fs) == count_by_severity([f.to_dict() for f in fs]) == {"error": 2, "warning": 0,
-                                                                                      "info": 1}
+    assert (
+        count_by_severity(fs) == count_by_severity([f.to_dict() for f in fs]) == {"error": 2, "warning": 0, "info": 1}
+    )
 
 
 def test_one_place_text_for_terminal_report_and_audit_page():
-    f = Finding("R-T3-COL", fmt.ERROR, "x", "table3", "total", "natural_person",
-                source=Location(file="a.xlsx", sheet="表三", cell="D28"))
+    f = Finding(
+        "R-T3-COL",
+        fmt.ERROR,
+        "x",
+        "table3",
+        "total",
+        "natural_person",
+        source=Location(file="a.xlsx", sheet="表三", cell="D28"),
+    )
     assert place_text(f, source=False) == "表三“（七）总计”行“自然人”列"
     assert place_text(f) == "表三“（七）总计”行“自然人”列（表三!D28）"
     assert place_text(Finding("R-N-T3", fmt.WARNING, "x")) == "正文"

@@ -57,8 +57,18 @@ def test_every_third_party_import_is_declared():
 
 def test_test_and_bench_tools_are_not_runtime_dependencies():
     runtime = {_name(r) for r in PYPROJECT["project"]["dependencies"]}
-    assert not runtime & {"selectolax", "psutil", "pytest", "hypothesis", "playwright", "jupyterlab", "dask",
-                          "distributed", "ruff", "mypy"}
+    assert not runtime & {
+        "selectolax",
+        "psutil",
+        "pytest",
+        "hypothesis",
+        "playwright",
+        "jupyterlab",
+        "dask",
+        "distributed",
+        "ruff",
+        "mypy",
+    }
 
 
 def test_the_notebooks_ship_with_the_package_and_the_lab_copies_are_identical():
@@ -72,7 +82,8 @@ def test_the_notebooks_ship_with_the_package_and_the_lab_copies_are_identical():
     for lab_copy in lab_copies:
         assert lab_copy.read_bytes() == paths.packaged_notebook(lab_copy.name).read_bytes(), (
             f"notebooks/{lab_copy.name} differs from the canonical govreport_kit/report/notebooks/{lab_copy.name}: "
-            "edit one, then copy it over the other (cp notebooks/*.ipynb govreport_kit/report/notebooks/)")
+            "edit one, then copy it over the other (cp notebooks/*.ipynb govreport_kit/report/notebooks/)"
+        )
 
 
 def test_every_extra_and_the_runtime_have_a_hashed_lock():

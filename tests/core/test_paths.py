@@ -23,8 +23,15 @@ def make_project(root: Path) -> Path:
 
 def govreport(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k != paths.PROJECT_ENV}
-    return subprocess.run([sys.executable, "-m", "govreport_kit", *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", env={**base, **(env or {})}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "govreport_kit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**base, **(env or {})},
+        timeout=300,
+    )
 
 
 def test_shipped_notebooks_are_the_top_level_copies():
@@ -33,8 +40,9 @@ def test_shipped_notebooks_are_the_top_level_copies():
     assert sorted(p.name for p in (paths.PACKAGE_DIR / "report" / "notebooks").glob("*.ipynb")) == top
     for name in top:
         shipped = paths.packaged_notebook(name)
-        assert shipped.read_bytes() == (REPO / "notebooks" / name).read_bytes(), \
+        assert shipped.read_bytes() == (REPO / "notebooks" / name).read_bytes(), (
             f"notebooks/{name} and {shipped} differ: copy one over the other"
+        )
 
 
 def test_project_is_found_from_a_subfolder(tmp_path, monkeypatch):
@@ -85,4 +93,6 @@ def test_run_with_project_option_writes_into_that_project(tmp_path):
     html = project / "outputs" / "xishan-edu" / "2023" / "report.html"
     assert r.stdout.strip() == str(html) and html.is_file()
     assert not (elsewhere / "outputs").exists()
-    assert '<meta content="params/xishan-edu/2023.yaml" name="govreport:param:params_path"/>' in html.read_text(encoding="utf-8")
+    assert '<meta content="params/xishan-edu/2023.yaml" name="govreport:param:params_path"/>' in html.read_text(
+        encoding="utf-8"
+    )

@@ -75,9 +75,12 @@ def test_missing_file(INPUTS):
         read_text(INPUTS / "no-such-file.csv")
 
 
-@pytest.mark.parametrize("name, needles", [
-    ("empty.csv", ("empty.csv", "文件为空")),
-    ("undecodable.csv", ("undecodable.csv", "第 47 字节", "无法识别文件编码")),
-])
+@pytest.mark.parametrize(
+    "name, needles",
+    [
+        ("empty.csv", ("empty.csv", "文件为空")),
+        ("undecodable.csv", ("undecodable.csv", "第 47 字节", "无法识别文件编码")),
+    ],
+)
 def test_cli_refuses_unreadable_text(INPUTS, assert_cli_refuses, name, needles):
     assert_cli_refuses(INPUTS / name, *needles)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from _ledger_support import independent_count, ledger_csv, synth_ledger, write_project
 
 from govreport_kit.checks.rules import check
 from govreport_kit.core import format as fmt
@@ -20,7 +19,7 @@ TABLE_RULES = {"R-T3-BAL", "R-T3-COL", "R-T3-ROW", "R-X-CARRY", "R-LEDGER", "R-L
 
 
 @pytest.fixture(scope="module")
-def three_years(tmp_path_factory):
+def three_years(synth_ledger, write_project, tmp_path_factory):
     root = tmp_path_factory.mktemp("ledger3")
     rows = synth_ledger()
     paths = {y: write_project(root, y, rows, ledger_name="ledger.csv") for y in YEARS}
@@ -31,12 +30,13 @@ def test_fixture_is_a_few_hundred_applications_over_three_years(three_years):
     rows, _ = three_years
     assert 300 <= len(rows) <= 500
     assert {r["received"].year for r in rows} == set(YEARS)
-    assert any(r["closed"] is None for r in rows) and any(r["closed"] and r["closed"].year > r["received"].year
-                                                          for r in rows)
+    assert any(r["closed"] is None for r in rows) and any(
+        r["closed"] and r["closed"].year > r["received"].year for r in rows
+    )
 
 
 @pytest.mark.parametrize("year", YEARS)
-def test_table3_equals_independent_count_and_identities_hold(three_years, year):
+def test_table3_equals_independent_count_and_identities_hold(independent_count, three_years, year):
     rows, paths = three_years
     params = load_params(paths[year])
     model = load_agency_year(params)
@@ -54,15 +54,19 @@ def test_table3_equals_independent_count_and_identities_hold(three_years, year):
 
 def test_xlsx_ledger_gives_the_same_table_as_csv(three_years, tmp_path):
     rows, paths = three_years
-    xlsx = write_ledger_template(tmp_path / "l.xlsx", Agency(name="台账测试局", code="ledger-test"), 2024,
-                                 [{k: r[k] for k in r if not k.endswith("_code")} for r in rows])
+    xlsx = write_ledger_template(
+        tmp_path / "l.xlsx",
+        Agency(name="台账测试局", code="ledger-test"),
+        2024,
+        [{k: r[k] for k in r if not k.endswith("_code")} for r in rows],
+    )
     from govreport_kit.checks.ledger import derive_table3
 
     csv_ledger = read_ledger(paths[2024].parent / "ledger.csv")
     assert derive_table3(read_ledger(xlsx), 2024) == derive_table3(csv_ledger, 2024)
 
 
-def test_gbk_csv_ledger_is_read(tmp_path):
+def test_gbk_csv_ledger_is_read(ledger_csv, synth_ledger, tmp_path):
     rows = synth_ledger(n=40, seed=3)
     (tmp_path / "gbk.csv").write_bytes(ledger_csv(rows, "gbk"))
     ledger = read_ledger(tmp_path / "gbk.csv")
@@ -75,7 +79,11 @@ def test_codes_are_accepted_as_headers_and_values(tmp_path):
     (tmp_path / "codes.csv").write_text(text, encoding="utf-8")
     ledger = read_ledger(tmp_path / "codes.csv")
     row = ledger.frame.iloc[0]
-    assert (row["applicant"], row["outcome"], row["closed"]) == ("commercial", "denied_state_secret", dt.date(2024, 2, 10))
+    assert (row["applicant"], row["outcome"], row["closed"]) == (
+        "commercial",
+        "denied_state_secret",
+        dt.date(2024, 2, 10),
+    )
 
 
 def test_fees_and_reply_statistics(three_years):
@@ -89,5 +97,7 @@ def test_fees_and_reply_statistics(three_years):
     assert s.median_days is not None and s.median_days > 0
     from govreport_kit.inputs.narrative import fill
 
-    text = fill("收费{{ ledger.fees.count }}件，共{{ ledger.fees.total_yuan }}元；按时答复{{ ledger.on_time }}件。", model)
+    text = fill(
+        "收费{{ ledger.fees.count }}件，共{{ ledger.fees.total_yuan }}元；按时答复{{ ledger.on_time }}件。", model
+    )
     assert text == f"收费{s.fee_count}件，共{s.fee_total_yuan}元；按时答复{s.on_time}件。"

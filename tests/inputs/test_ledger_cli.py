@@ -5,24 +5,36 @@ from __future__ import annotations
 import json
 
 import pytest
-from _ledger_support import HEADER, independent_count, synth_ledger, write_project
 from openpyxl import load_workbook
 
 from govreport_kit.core import format as fmt
 
-GOOD = "\n".join([
-    ",".join(HEADER),
-    "Y-1,2024-01-05,自然人,网络,,,2024-01-20,（一）予以公开,,",
-    "Y-2,2024-03-01,商业企业,邮寄,,是,2024-04-20,（三）1.属于国家秘密,,",
-])
+
+@pytest.fixture
+def GOOD(LEDGER_HEADER) -> str:
+    """A ledger CSV (without the last newline) of two good applications."""
+    return "\n".join(
+        [
+            ",".join(LEDGER_HEADER),
+            "Y-1,2024-01-05,自然人,网络,,,2024-01-20,（一）予以公开,,",
+            "Y-2,2024-03-01,商业企业,邮寄,,是,2024-04-20,（三）1.属于国家秘密,,",
+        ]
+    )
 
 
-def _check_json(run_cli, tmp_path, bad_line: str):
-    path = write_project(tmp_path, 2024, None, ledger_bytes=(GOOD + "\n" + bad_line + "\n").encode("utf-8"),
-                         previous=False)
-    res = run_cli("check", "--json", str(path))
-    assert "Traceback" not in res.stderr
-    return res, [f for f in json.loads(res.stdout) if f["rule"] == "R-LEDGER-ROW"]
+@pytest.fixture
+def check_json(run_cli, write_project, GOOD):
+    """``check_json(tmp_path, bad_line)``: `check --json` on GOOD plus the line; (result, R-LEDGER-ROW findings)."""
+
+    def check(tmp_path, bad_line: str):
+        path = write_project(
+            tmp_path, 2024, None, ledger_bytes=(GOOD + "\n" + bad_line + "\n").encode("utf-8"), previous=False
+        )
+        res = run_cli("check", "--json", str(path))
+        assert "Traceback" not in res.stderr
+        return res, [f for f in json.loads(res.stdout) if f["rule"] == "R-LEDGER-ROW"]
+
+    return check
 
 
 BAD_ROWS = [
@@ -31,19 +43,39 @@ BAD_ROWS = [
     ("Y-3,2024-05-10,自然人,网络,,,2024-05-02,（一）予以公开,,", "G4", ["办结日期 2024-05-02 早于收到日期 2024-05-10"]),
     ("Y-3,2024-05-10,自然人,网络,,,,（一）予以公开,,", "G4", ["已填办理结果", "办结日期为空"]),
     ("Y-3,2024-05-10,自然人,网络,,,2024-05-20,,,", "H4", ["已填办结日期 2024-05-20，但办理结果为空"]),
-    ("Y-3,2024-05-10,自然仁,网络,,,2024-05-20,（一）予以公开,,", "C4", ["申请人类型“自然仁”不是有效选项", "是不是“自然人”"]),
-    ("Y-3,2024-05-10,自然人,网络,,,2024-05-20,予以公开了,,", "H4", ["办理结果“予以公开了”不是有效选项", "是不是“（一）予以公开”"]),
+    (
+        "Y-3,2024-05-10,自然仁,网络,,,2024-05-20,（一）予以公开,,",
+        "C4",
+        ["申请人类型“自然仁”不是有效选项", "是不是“自然人”"],
+    ),
+    (
+        "Y-3,2024-05-10,自然人,网络,,,2024-05-20,予以公开了,,",
+        "H4",
+        ["办理结果“予以公开了”不是有效选项", "是不是“（一）予以公开”"],
+    ),
     ("Y-3,1999-05-10,自然人,网络,,,,,,", "B4", ["收到日期 1999-05-10 不合理", "2008-05-01"]),
     ("Y-3,2924-05-10,自然人,网络,,,,,,", "B4", ["收到日期 2924-05-10 不合理"]),
     ("Y-3,2024-05-10,自然人,网络,,,2024年13月2日,（一）予以公开,,", "G4", ["办结日期“2024年13月2日”不是日期"]),
 ]
 
 
-@pytest.mark.parametrize("line,cell,words", BAD_ROWS, ids=["duplicate", "closed_before_received", "outcome_no_date",
-                                                         "date_no_outcome", "unknown_applicant", "unknown_outcome",
-                                                         "too_early", "too_late", "not_a_date"])
-def test_each_bad_row_is_a_finding_naming_row_id_and_fix(tmp_path, line, cell, words, run_cli):
-    res, found = _check_json(run_cli, tmp_path, line)
+@pytest.mark.parametrize(
+    "line,cell,words",
+    BAD_ROWS,
+    ids=[
+        "duplicate",
+        "closed_before_received",
+        "outcome_no_date",
+        "date_no_outcome",
+        "unknown_applicant",
+        "unknown_outcome",
+        "too_early",
+        "too_late",
+        "not_a_date",
+    ],
+)
+def test_each_bad_row_is_a_finding_naming_row_id_and_fix(check_json, tmp_path, line, cell, words):
+    res, found = check_json(tmp_path, line)
     assert res.returncode == 1, res.stderr
     at = [f for f in found if f["source"]["cell"] == cell]
     assert at, found
@@ -54,22 +86,27 @@ def test_each_bad_row_is_a_finding_naming_row_id_and_fix(tmp_path, line, cell, w
     assert at[0]["source"]["sheet"] == "台账" and at[0]["source"]["file"].endswith("2024-ledger.csv")
 
 
-def test_a_good_ledger_passes(tmp_path, run_cli):
+def test_a_good_ledger_passes(GOOD, run_cli, write_project, tmp_path):
     path = write_project(tmp_path, 2024, None, ledger_bytes=(GOOD + "\n").encode(), previous=False)
     res = run_cli("check", str(path))
     assert res.returncode == 0, res.stdout + res.stderr
 
 
-def test_hand_table_differing_from_the_ledger_gives_exactly_those_cells(tmp_path, run_cli):
+def test_hand_table_differing_from_the_ledger_gives_exactly_those_cells(
+    run_cli, independent_count, synth_ledger, write_project, tmp_path
+):
     rows = synth_ledger(n=200, years=(2023, 2024), seed=5)
     hand = {(r, c): independent_count(rows, 2024).get((r, c), 0) for r, c in fmt.cells("table3")}
-    changed = {("new", "natural_person"): hand[("new", "natural_person")] + 1,
-               ("denied_process_info", "total"): hand[("denied_process_info", "total")] + 2}
+    changed = {
+        ("new", "natural_person"): hand[("new", "natural_person")] + 1,
+        ("denied_process_info", "total"): hand[("denied_process_info", "total")] + 2,
+    }
     path = write_project(tmp_path, 2024, rows, table3={**hand, **changed}, previous=False)
     res = run_cli("check", "--json", str(path))
     found = [f for f in json.loads(res.stdout) if f["rule"] == "R-LEDGER"]
-    assert {(f["row"], f["column"]): (f["expected"], f["found"]) for f in found} == \
-        {k: (hand[k], v) for k, v in changed.items()}
+    assert {(f["row"], f["column"]): (f["expected"], f["found"]) for f in found} == {
+        k: (hand[k], v) for k, v in changed.items()
+    }
     assert all(f["source"]["file"].endswith("2024.csv") for f in found)
     new = next(f["message"] for f in found if f["row"] == "new")
     assert "依台账" in new and f"统计为 {hand[('new', 'natural_person')]}" in new
@@ -80,12 +117,16 @@ def test_hand_table_differing_from_the_ledger_gives_exactly_those_cells(tmp_path
     assert set(tables) == {"table2", "table3", "table4"}
 
 
-@pytest.mark.parametrize("content,words", [
-    ("编号,收到日期,申请人类型\nA,2024-01-01,自然人\n", ["缺少必需的列", "办结日期", "办理结果"]),
-    ("编号,收到时间,申请人类型,办结日期,办理结果\n", ["缺少必需的列：收到日期", "是不是“收到日期”"]),
-    ("", ["文件为空"]),
-], ids=["missing_columns", "misspelt_header", "empty"])
-def test_a_wholly_bad_ledger_exits_2(tmp_path, content, words, run_cli):
+@pytest.mark.parametrize(
+    "content,words",
+    [
+        ("编号,收到日期,申请人类型\nA,2024-01-01,自然人\n", ["缺少必需的列", "办结日期", "办理结果"]),
+        ("编号,收到时间,申请人类型,办结日期,办理结果\n", ["缺少必需的列：收到日期", "是不是“收到日期”"]),
+        ("", ["文件为空"]),
+    ],
+    ids=["missing_columns", "misspelt_header", "empty"],
+)
+def test_a_wholly_bad_ledger_exits_2(run_cli, write_project, tmp_path, content, words):
     path = write_project(tmp_path, 2024, None, ledger_bytes=content.encode("utf-8"), previous=False)
     res = run_cli("check", str(path))
     assert res.returncode == 2, res.stdout + res.stderr
@@ -94,14 +135,15 @@ def test_a_wholly_bad_ledger_exits_2(tmp_path, content, words, run_cli):
         assert w in res.stderr, res.stderr
 
 
-def test_a_broken_xlsx_ledger_exits_2(tmp_path, run_cli):
-    path = write_project(tmp_path, 2024, None, ledger_bytes=b"PK\x03\x04 not really a zip", ledger_name="l.xlsx",
-                         previous=False)
+def test_a_broken_xlsx_ledger_exits_2(run_cli, write_project, tmp_path):
+    path = write_project(
+        tmp_path, 2024, None, ledger_bytes=b"PK\x03\x04 not really a zip", ledger_name="l.xlsx", previous=False
+    )
     res = run_cli("check", str(path))
     assert res.returncode == 2 and "不是有效的 Excel" in res.stderr, res.stderr
 
 
-def test_template_ledger_has_dropdowns_dates_and_frozen_header(tmp_path, run_cli, snapshot):
+def test_template_ledger_has_dropdowns_dates_and_frozen_header(run_cli, snapshot, tmp_path):
     before = snapshot(tmp_path)
     res = run_cli("template", "--ledger", "--agency", "abc-office", "--year", "2024", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
@@ -122,13 +164,14 @@ def test_template_ledger_has_dropdowns_dates_and_frozen_header(tmp_path, run_cli
     assert (tmp_path / "b.xlsx").read_bytes() == out.read_bytes()  # deterministic
 
 
-def test_new_year_carries_open_applications_into_its_ledger(tmp_path, run_cli):
+def test_new_year_carries_open_applications_into_its_ledger(run_cli, synth_ledger, write_project, tmp_path):
     rows = synth_ledger(n=120, years=(2023, 2024), seed=9)
     rows[0]["note"] = "=cmd|' /C calc'!A0"
     rows[0]["closed"], rows[0]["outcome"], rows[0]["received"] = None, "", rows[0]["received"].replace(year=2024)
     params = write_project(tmp_path, 2024, rows, previous=False)
-    res = run_cli("new", "ledger-test", "--year", "2025", "--name", "台账测试局", "--params-dir",
-                  str(tmp_path / "params"))
+    res = run_cli(
+        "new", "ledger-test", "--year", "2025", "--name", "台账测试局", "--params-dir", str(tmp_path / "params")
+    )
     assert res.returncode == 0, res.stderr
     new_ledger = params.parent / "2025-ledger.xlsx"
     assert "2025-ledger.xlsx" in (params.parent / "2025.yaml").read_text(encoding="utf-8")

@@ -29,7 +29,9 @@ def _ledger(apps):
     for i, (rec, who, after, outcome) in enumerate(apps):
         received = BASE + dt.timedelta(days=rec)
         closed = received + dt.timedelta(days=after) if after is not None else None
-        rows.append((i + 2, [f"H{i}", received, who, None, None, None, closed, outcome if closed else None, None, None]))
+        rows.append(
+            (i + 2, [f"H{i}", received, who, None, None, None, closed, outcome if closed else None, None, None])
+        )
     return parse_rows(rows, "h.csv", "台账")
 
 

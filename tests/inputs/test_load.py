@@ -31,6 +31,7 @@ def test_sample_loads_with_narrative_options_and_inputs(SAMPLE_PARAMS):
 @pytest.fixture(scope="session")
 def make_agency(AGENCY, varied_model):
     """``make_agency(tmp_path, year, data_name, model=None, extra="")``: an agency-year folder on disk."""
+
     def make(tmp_path, year: int, data_name: str, model=None, extra: str = ""):
         folder = tmp_path / "params" / AGENCY.code
         folder.mkdir(parents=True, exist_ok=True)
@@ -40,8 +41,12 @@ def make_agency(AGENCY, varied_model):
             write_workbook(folder / data_name, model)
         else:
             write_longform_csv(folder / data_name, model)
-        params = {"agency": {"code": AGENCY.code, "name": AGENCY.name}, "year": year, "data": data_name,
-                  "report": {"title": "自定义标题"}}
+        params = {
+            "agency": {"code": AGENCY.code, "name": AGENCY.name},
+            "year": year,
+            "data": data_name,
+            "report": {"title": "自定义标题"},
+        }
         p = folder / f"{year}.yaml"
         p.write_text(dump_params(params) + extra, encoding="utf-8")
         return p
@@ -82,8 +87,10 @@ def test_previous_of_another_agency_is_refused(make_agency, SAMPLE_XLSX, tmp_pat
     other = tmp_path / "params" / "xishan-edu"
     other.mkdir(parents=True)
     shutil.copy(SAMPLE_XLSX, other / "2022.xlsx")
-    (other / "2022.yaml").write_text(dump_params({"agency": {"code": "xishan-edu", "name": "x"}, "year": 2022,
-                                                  "data": "2022.xlsx"}), encoding="utf-8")
+    (other / "2022.yaml").write_text(
+        dump_params({"agency": {"code": "xishan-edu", "name": "x"}, "year": 2022, "data": "2022.xlsx"}),
+        encoding="utf-8",
+    )
     cur = make_agency(tmp_path, 2023, "2023.xlsx", extra="previous: ../xishan-edu/2022.yaml\n")
     with pytest.raises(ParamsError) as e:
         load_previous(load_params(cur))

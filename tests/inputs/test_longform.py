@@ -62,14 +62,17 @@ def test_bare_csv_gets_placeholders_and_says_so(tmp_path):
     assert "占位" in notes and "2022" in notes
 
 
-@pytest.mark.parametrize("fixture, line, needles", [
-    ("unknown_code.csv", 2, ("natual_person", "是不是“natural_person”")),
-    ("duplicate_cell.csv", 4, ("table3,new,total", "重复", "第 2 行")),
-    ("text_in_count.csv", 2, ("“两件”不是数字", "自然人")),
-    ("negative_count.csv", 2, ("不能为负数", "行政复议")),
-    ("fractional_count.csv", 2, ("必须是整数", "1.5")),
-    ("missing_header.csv", 1, ("表头",)),
-])
+@pytest.mark.parametrize(
+    "fixture, line, needles",
+    [
+        ("unknown_code.csv", 2, ("natual_person", "是不是“natural_person”")),
+        ("duplicate_cell.csv", 4, ("table3,new,total", "重复", "第 2 行")),
+        ("text_in_count.csv", 2, ("“两件”不是数字", "自然人")),
+        ("negative_count.csv", 2, ("不能为负数", "行政复议")),
+        ("fractional_count.csv", 2, ("必须是整数", "1.5")),
+        ("missing_header.csv", 1, ("表头",)),
+    ],
+)
 def test_bad_csv_names_line_and_problem(INPUTS, fixture, line, needles):
     e = refused_csv(INPUTS / fixture)
     assert e.where.line == line and f"第 {line} 行" in e.message and fixture in e.message
@@ -77,14 +80,17 @@ def test_bad_csv_names_line_and_problem(INPUTS, fixture, line, needles):
         assert n in e.message, e.message
 
 
-@pytest.mark.parametrize("fixture, needles", [
-    ("unknown_code.csv", ("第 2 行", "natural_person")),
-    ("text_in_count.csv", ("第 2 行", "两件")),
-    ("negative_count.csv", ("第 2 行", "负数")),
-    ("fractional_count.csv", ("第 2 行", "整数")),
-    ("duplicate_cell.csv", ("第 4 行", "重复")),
-    ("format_2019_codes.csv", ("2019 年版",)),
-])
+@pytest.mark.parametrize(
+    "fixture, needles",
+    [
+        ("unknown_code.csv", ("第 2 行", "natural_person")),
+        ("text_in_count.csv", ("第 2 行", "两件")),
+        ("negative_count.csv", ("第 2 行", "负数")),
+        ("fractional_count.csv", ("第 2 行", "整数")),
+        ("duplicate_cell.csv", ("第 4 行", "重复")),
+        ("format_2019_codes.csv", ("2019 年版",)),
+    ],
+)
 def test_cli_refuses_bad_csv(INPUTS, assert_cli_refuses, fixture, needles):
     assert_cli_refuses(INPUTS / fixture, *needles)
 
@@ -154,13 +160,19 @@ def test_yaml_data_reads_nested_shape(AGENCY, tmp_path):
     assert src.line == 8 and src.key.startswith("table3.new")
 
 
-@pytest.mark.parametrize("text, needles", [
-    (YAML.replace("licensing: 56", "licensng: 56"), ("licensng", "licensing")),
-    (YAML.replace("licensing: 56", "licensing: !!python/object/apply:os.system [ls]"), ("标签", "table2.licensing")),
-    (YAML.replace("licensing: 56", "licensing: 0101"), ('"0101"',)),
-    (YAML.replace("licensing: 56", "licensing: 两件"), ("“两件”不是数字",)),
-    (YAML.replace("table4:", "tabel4:"), ("tabel4", "table4")),
-])
+@pytest.mark.parametrize(
+    "text, needles",
+    [
+        (YAML.replace("licensing: 56", "licensng: 56"), ("licensng", "licensing")),
+        (
+            YAML.replace("licensing: 56", "licensing: !!python/object/apply:os.system [ls]"),
+            ("标签", "table2.licensing"),
+        ),
+        (YAML.replace("licensing: 56", "licensing: 0101"), ('"0101"',)),
+        (YAML.replace("licensing: 56", "licensing: 两件"), ("“两件”不是数字",)),
+        (YAML.replace("table4:", "tabel4:"), ("tabel4", "table4")),
+    ],
+)
 def test_bad_yaml_data(AGENCY, tmp_path, text, needles):
     with pytest.raises(InputError) as e:
         read_yaml_data(yaml_file(tmp_path, text), agency=AGENCY, year=2023)

@@ -26,7 +26,9 @@ def test_split_parts_of_the_sample(SAMPLE):
     parts = narrative.split_parts(SAMPLE)
     assert list(parts) == ["preamble", "overview", "problems", "other"]
     assert parts["preamble"].startswith("本报告由{{ agency.name }}依据《中华人民共和国政府信息公开条例》")
-    assert [line[3:] for line in parts["overview"].splitlines() if line.startswith("## ")] == list(fmt.OVERVIEW_SUBHEADS)
+    assert [line[3:] for line in parts["overview"].splitlines() if line.startswith("## ")] == list(
+        fmt.OVERVIEW_SUBHEADS
+    )
     assert "# " not in parts["other"] and parts["other"] == "本年度我局未向申请人收取信息处理费。"
     assert not any(line.startswith("# ") for text in parts.values() for line in text.splitlines())
 
@@ -106,8 +108,10 @@ def test_nothing_is_evaluated(seed_model):
 
 def test_braces_are_escaped_and_an_unclosed_placeholder_is_an_error(seed_model):
     model = seed_model()
-    assert narrative.fill(r"写作 \{{ table3.new.total }} 得 {{table3.new.total}}；{单括号}", model) == \
-        "写作 {{ table3.new.total }} 得 2；{单括号}"
+    assert (
+        narrative.fill(r"写作 \{{ table3.new.total }} 得 {{table3.new.total}}；{单括号}", model)
+        == "写作 {{ table3.new.total }} 得 2；{单括号}"
+    )
     with pytest.raises(PlaceholderError, match="没有配对") as info:
         narrative.fill("第一行\n共 {{ table3.new.total 件", model, part="problems", first_line=20)
     assert info.value.where.line == 21 and "“五、存在的主要问题及改进情况”部分" in info.value.message
@@ -137,11 +141,17 @@ def test_placeholder_values_cover_every_cell_and_subtotal(seed_model):
 
 
 def test_subtotals_percentages_blanks_and_decimals():
-    cells = [("table3", "denied_state_secret", "total", 1), ("table3", "denied_query_matter", "total", 2),
-             ("table3", "granted", "total", 6), ("table3", "total", "total", 9),
-             ("table3", "partial", "natural_person", 1), ("table3", "total", "natural_person", 3),
-             ("table4", "litigation_direct", "total", 2), ("table4", "litigation_after_review", "total", 1),
-             ("table2", "fees_wan_yuan", "value", Decimal("103.3870"))]
+    cells = [
+        ("table3", "denied_state_secret", "total", 1),
+        ("table3", "denied_query_matter", "total", 2),
+        ("table3", "granted", "total", 6),
+        ("table3", "total", "total", 9),
+        ("table3", "partial", "natural_person", 1),
+        ("table3", "total", "natural_person", 3),
+        ("table4", "litigation_direct", "total", 2),
+        ("table4", "litigation_after_review", "total", 1),
+        ("table2", "fees_wan_yuan", "value", Decimal("103.3870")),
+    ]
     model = m.from_cells(m.Agency(name="某局", code="a"), 2023, cells)
     v = narrative.placeholder_values(model)
     assert v["table3.denied.total"] == "3"

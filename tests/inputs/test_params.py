@@ -52,9 +52,20 @@ def test_dump_params_is_canonical_and_round_trips(SAMPLE_PARAMS, tmp_path):
     text = SAMPLE_PARAMS.read_text(encoding="utf-8")
     assert dump_params(load_params(SAMPLE_PARAMS)) == text
     assert 'postcode: "650118"' in text and 'format: "2021"' in text
-    tricky = {"agency": {"code": "a-b", "name": "no", "address": "a: b #c", "phone": "0101", "region": "2023-01-01",
-                         "email": "x@y.z", "website": "yes"},
-              "year": 2023, "data": "tables.csv", "report": {"title": "on"}}
+    tricky = {
+        "agency": {
+            "code": "a-b",
+            "name": "no",
+            "address": "a: b #c",
+            "phone": "0101",
+            "region": "2023-01-01",
+            "email": "x@y.z",
+            "website": "yes",
+        },
+        "year": 2023,
+        "data": "tables.csv",
+        "report": {"title": "on"},
+    }
     out = write_params(tmp_path, dump_params(tricky))
     loaded = load_params(out)
     assert loaded.agency.name == "no" and loaded.agency.phone == "0101" and loaded.agency.region == "2023-01-01"
@@ -67,16 +78,19 @@ def test_dump_params_validates_its_input():
 
 
 # ------------------------------------------------------------------------------ bad input: fixtures
-@pytest.mark.parametrize("fixture, key, line, needles", [
-    ("unknown_key.yaml", "narative", 6, ("未知的键“narative”", "narrative")),
-    ("python_tag.yaml", "report.title", 7, ("!!python/object/apply:os.system", "不允许")),
-    ("binary_tag.yaml", "agency.name", 3, ("!!binary", "不允许")),
-    ("octal_postcode.yaml", "agency.postcode", 4, ("0101", "用引号括起来", '"0101"')),
-    ("no_as_boolean.yaml", "agency.website", 4, ("no", "布尔", '"no"')),
-    ("missing_data_file.yaml", "data", 5, ("数据文件不存在", "nowhere/2023.xlsx")),
-    ("url_data_file.yaml", "data", 5, ("网址", "https://example.org/2023.xlsx")),
-    ("wrong_type_year.yaml", "year", 4, ("应为整数", "二〇二三")),
-])
+@pytest.mark.parametrize(
+    "fixture, key, line, needles",
+    [
+        ("unknown_key.yaml", "narative", 6, ("未知的键“narative”", "narrative")),
+        ("python_tag.yaml", "report.title", 7, ("!!python/object/apply:os.system", "不允许")),
+        ("binary_tag.yaml", "agency.name", 3, ("!!binary", "不允许")),
+        ("octal_postcode.yaml", "agency.postcode", 4, ("0101", "用引号括起来", '"0101"')),
+        ("no_as_boolean.yaml", "agency.website", 4, ("no", "布尔", '"no"')),
+        ("missing_data_file.yaml", "data", 5, ("数据文件不存在", "nowhere/2023.xlsx")),
+        ("url_data_file.yaml", "data", 5, ("网址", "https://example.org/2023.xlsx")),
+        ("wrong_type_year.yaml", "year", 4, ("应为整数", "二〇二三")),
+    ],
+)
 def test_bad_params_fixture(INPUTS, fixture, key, line, needles):
     e = refused(INPUTS / fixture)
     assert e.where.key == key and e.where.line == line and e.where.file.endswith(fixture)
@@ -85,26 +99,32 @@ def test_bad_params_fixture(INPUTS, fixture, key, line, needles):
     assert f"键 {key}" in e.message and f"第 {line} 行" in e.message
 
 
-@pytest.mark.parametrize("fixture, needles", [
-    ("unknown_key.yaml", ("键 narative", "narrative")),
-    ("python_tag.yaml", ("键 report.title", "!!python/object/apply:os.system")),
-    ("binary_tag.yaml", ("键 agency.name", "!!binary")),
-    ("octal_postcode.yaml", ("键 agency.postcode", '"0101"')),
-    ("no_as_boolean.yaml", ("键 agency.website", '"no"')),
-    ("missing_data_file.yaml", ("键 data", "nowhere/2023.xlsx")),
-])
+@pytest.mark.parametrize(
+    "fixture, needles",
+    [
+        ("unknown_key.yaml", ("键 narative", "narrative")),
+        ("python_tag.yaml", ("键 report.title", "!!python/object/apply:os.system")),
+        ("binary_tag.yaml", ("键 agency.name", "!!binary")),
+        ("octal_postcode.yaml", ("键 agency.postcode", '"0101"')),
+        ("no_as_boolean.yaml", ("键 agency.website", '"no"')),
+        ("missing_data_file.yaml", ("键 data", "nowhere/2023.xlsx")),
+    ],
+)
 def test_cli_refuses_bad_params(INPUTS, assert_cli_refuses, fixture, needles):
     assert_cli_refuses(INPUTS / fixture, *needles)
 
 
 # ------------------------------------------------------------------------------ agency codes
-@pytest.mark.parametrize("code, needle", [
-    ('"../x"', "不允许的字符"),
-    ("CON", "不允许的字符"),
-    ("con", "保留设备名"),
-    ('"a/b"', "不允许的字符"),
-    ("a" * 200, "过长"),
-])
+@pytest.mark.parametrize(
+    "code, needle",
+    [
+        ('"../x"', "不允许的字符"),
+        ("CON", "不允许的字符"),
+        ("con", "保留设备名"),
+        ('"a/b"', "不允许的字符"),
+        ("a" * 200, "过长"),
+    ],
+)
 def test_bad_agency_codes_are_refused_before_any_path_is_built(snapshot, tmp_path, code, needle):
     p = write_params(tmp_path / "p", HEAD.format(code=code, year=2023))
     before = snapshot(tmp_path)
@@ -130,17 +150,23 @@ def test_code_must_match_folder_and_year_the_file_name(tmp_path):
 
 
 # ------------------------------------------------------------------------------ strict YAML
-@pytest.mark.parametrize("value", ["0101", "no", "yes", "on", "off", "y", "n", "1e3", "12:30", "2023-01-01", "0x1F",
-                                   ".inf", "+1"])
+@pytest.mark.parametrize(
+    "value", ["0101", "no", "yes", "on", "off", "y", "n", "1e3", "12:30", "2023-01-01", "0x1F", ".inf", "+1"]
+)
 def test_values_yaml_would_convert_are_refused(tmp_path, value):
-    p = write_params(tmp_path, HEAD.format(code="c", year=2023).replace("  name: 测试机构\n", f"  name: 测试机构\n  phone: {value}\n"))
+    p = write_params(
+        tmp_path,
+        HEAD.format(code="c", year=2023).replace("  name: 测试机构\n", f"  name: 测试机构\n  phone: {value}\n"),
+    )
     e = refused(p)
     assert e.where.key == "agency.phone" and e.where.line == 4
     assert f'"{value}"' in e.message and "用引号括起来" in e.message
 
 
-@pytest.mark.parametrize("tagged", ["!!python/object/apply:os.system [ls]", "!!binary aGk=", "!!str x", "!custom x",
-                                    "!!python/name:os.system ''"])
+@pytest.mark.parametrize(
+    "tagged",
+    ["!!python/object/apply:os.system [ls]", "!!binary aGk=", "!!str x", "!custom x", "!!python/name:os.system ''"],
+)
 def test_every_explicit_tag_is_refused(tmp_path, tagged):
     p = write_params(tmp_path, HEAD.format(code="c", year=2023) + f"report:\n  title: {tagged}\n")
     e = refused(p)
@@ -148,8 +174,12 @@ def test_every_explicit_tag_is_refused(tmp_path, tagged):
 
 
 def test_quoted_values_are_text(tmp_path):
-    p = write_params(tmp_path, HEAD.format(code="c", year=2023).replace(
-        "  name: 测试机构\n", '  name: 测试机构\n  phone: "0101"\n  website: "no"\n'))
+    p = write_params(
+        tmp_path,
+        HEAD.format(code="c", year=2023).replace(
+            "  name: 测试机构\n", '  name: 测试机构\n  phone: "0101"\n  website: "no"\n'
+        ),
+    )
     loaded = load_params(p)
     assert loaded.agency.phone == "0101" and loaded.agency.website == "no"
 
@@ -163,13 +193,19 @@ def test_anchor_alias_and_duplicate_key_are_refused(tmp_path):
 
 # ------------------------------------------------------------------------------ schema
 def test_unknown_nested_key_names_nearest(tmp_path):
-    p = write_params(tmp_path, HEAD.format(code="c", year=2023).replace("  name: 测试机构\n", "  name: 测试机构\n  adress: 某路1号\n"))
+    p = write_params(
+        tmp_path,
+        HEAD.format(code="c", year=2023).replace("  name: 测试机构\n", "  name: 测试机构\n  adress: 某路1号\n"),
+    )
     e = refused(p)
     assert e.where.key == "agency.adress" and "agency.address" in e.message
 
 
 def test_wrong_type_names_key_and_fix(tmp_path):
-    p = write_params(tmp_path, HEAD.format(code="c", year=2023).replace("  name: 测试机构\n", "  name: 测试机构\n  postcode: 650118\n"))
+    p = write_params(
+        tmp_path,
+        HEAD.format(code="c", year=2023).replace("  name: 测试机构\n", "  name: 测试机构\n  postcode: 650118\n"),
+    )
     e = refused(p)
     assert e.where.key == "agency.postcode" and "应为文字" in e.message and '"650118"' in e.message
 

@@ -14,7 +14,7 @@ def expected_cells(sample_json):
     data = json.loads(sample_json.read_text(encoding="utf-8"))
     out = {}
     for row, v in data["table2"].items():
-        for col, x in (v.items() if isinstance(v, dict) else [("value", v)]):
+        for col, x in v.items() if isinstance(v, dict) else [("value", v)]:
             out[("table2", row, col)] = x
     for t in ("table3", "table4"):
         for row, cols in data[t].items():
@@ -51,4 +51,8 @@ def test_sample_reproduces_all_200_cells_of_the_seed(SAMPLE_JSON, SAMPLE_PARAMS)
 def test_sample_agency_details_come_from_the_seed_preamble(SAMPLE_PARAMS):
     a = load_params(SAMPLE_PARAMS).agency
     assert (a.address, a.postcode, a.phone, a.email) == (
-        "昆明市西山区秀苑路188号604室", "650118", "0871-68226567", "kmxsjyjbgs@126.com")
+        "昆明市西山区秀苑路188号604室",
+        "650118",
+        "0871-68226567",
+        "kmxsjyjbgs@126.com",
+    )

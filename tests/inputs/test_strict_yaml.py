@@ -11,18 +11,55 @@ from hypothesis import strategies as st
 from govreport_kit.inputs import strict_yaml as sy
 
 
-@pytest.mark.parametrize("text, value", [
-    ("0", 0), ("-12", -12), ("2023", 2023), ("103.3879", Decimal("103.3879")), ("true", True), ("false", False),
-    ("null", None), ("~", None), ("", None), ("0871-68226567", "0871-68226567"), ("kmxsjyjbgs@126.com", "kmxsjyjbgs@126.com"),
-    ('"0101"', "0101"), ("'no'", "no"), ("昆明市西山区", "昆明市西山区"), ("on_time", "on_time"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("0", 0),
+        ("-12", -12),
+        ("2023", 2023),
+        ("103.3879", Decimal("103.3879")),
+        ("true", True),
+        ("false", False),
+        ("null", None),
+        ("~", None),
+        ("", None),
+        ("0871-68226567", "0871-68226567"),
+        ("kmxsjyjbgs@126.com", "kmxsjyjbgs@126.com"),
+        ('"0101"', "0101"),
+        ("'no'", "no"),
+        ("昆明市西山区", "昆明市西山区"),
+        ("on_time", "on_time"),
+    ],
+)
 def test_plain_scalars(text, value):
     got = sy.load(f"k: {text}\n").data["k"]
     assert got == value and type(got) is type(value)
 
 
-@pytest.mark.parametrize("text", ["0101", "no", "No", "yes", "on", "OFF", "y", "N", "1e3", "12:30", "2023-01-01",
-                                  "0x1f", "0o17", ".5", "1.", "+1", "1_000", ".inf", ".NaN"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0101",
+        "no",
+        "No",
+        "yes",
+        "on",
+        "OFF",
+        "y",
+        "N",
+        "1e3",
+        "12:30",
+        "2023-01-01",
+        "0x1f",
+        "0o17",
+        ".5",
+        "1.",
+        "+1",
+        "1_000",
+        ".inf",
+        ".NaN",
+    ],
+)
 def test_ambiguous_scalars_are_refused_with_the_key_and_a_quoted_example(text):
     with pytest.raises(sy.YamlProblem) as e:
         sy.load(f"a:\n  b: {text}\n")

@@ -9,7 +9,9 @@ from govreport_kit.inputs.load import load_any
 from govreport_kit.inputs.longform import write_longform_csv
 
 
-def test_tables_json_is_the_audit_tables_shape_for_params_workbook_and_csv(tmp_path, run_cli, SAMPLE_PARAMS, SAMPLE_XLSX):
+def test_tables_json_is_the_audit_tables_shape_for_params_workbook_and_csv(
+    SAMPLE_PARAMS, SAMPLE_XLSX, run_cli, tmp_path
+):
     model, _ = load_any(SAMPLE_PARAMS)
     expected = model.tables_to_dict()
     csv = write_longform_csv(tmp_path / "sample.csv", model)
@@ -29,6 +31,6 @@ def test_tables_text_lists_the_three_tables_with_labels(run_cli):
     assert "（三）1.属于国家秘密" in res.stdout and "自然人" in res.stdout and "结果维持" in res.stdout
 
 
-def test_tables_on_a_missing_file_exits_2(tmp_path, run_cli):
+def test_tables_on_a_missing_file_exits_2(run_cli, tmp_path):
     res = run_cli("tables", str(tmp_path / "nope.xlsx"))
     assert res.returncode == 2 and "文件不存在" in res.stderr and "Traceback" not in res.stderr

@@ -44,8 +44,9 @@ def test_template_layout_follows_the_form(AGENCY, SHEETS, tmp_path):
     assert "A7:A28" in merged and t3["A7"].value == fmt.T3_RESULTS_LABEL
     assert "B9:B16" in merged and t3["B9"].value == "（三）不予公开"
     assert t3["A7"].alignment.textRotation == 255
-    assert [t3.cell(5 + i, 3 if i not in (0, 1, 2, 3, 23, 24) else (2 if i in (2, 3, 23) else 1)).value
-            for i in range(25)] == [r.label for r in fmt.T3_ROWS]
+    assert [
+        t3.cell(5 + i, 3 if i not in (0, 1, 2, 3, 23, 24) else (2 if i in (2, 3, 23) else 1)).value for i in range(25)
+    ] == [r.label for r in fmt.T3_ROWS]
     t4 = wb[SHEETS.t4]
     assert {"A2:E3", "F2:O2", "F3:J3", "K3:O3"} <= {str(r) for r in t4.merged_cells.ranges}
     assert [t4.cell(4, c).value for c in range(1, 16)] == [r.label for _ in range(3) for r in fmt.T4_RESULTS]
@@ -137,12 +138,15 @@ def test_params_agency_and_year_win_but_must_agree(AGENCY, filled):
 
 
 # ------------------------------------------------------------------------------------ bad cells
-@pytest.mark.parametrize("value, needle", [
-    ("两件", "“两件”不是数字"),
-    (-1, "不能为负数"),
-    (1.5, "必须是整数"),
-    (True, "不是数字"),
-])
+@pytest.mark.parametrize(
+    "value, needle",
+    [
+        ("两件", "“两件”不是数字"),
+        (-1, "不能为负数"),
+        (1.5, "必须是整数"),
+        (True, "不是数字"),
+    ],
+)
 def test_bad_count_names_sheet_cell_row_and_column(SHEETS, edit_workbook, tmp_path, filled, value, needle):
     e = refused(edit_workbook(filled, tmp_path / "bad.xlsx", SHEETS.t3, D5=value))
     assert (e.where.sheet, e.where.cell) == (SHEETS.t3, "D5")
@@ -221,8 +225,11 @@ def test_single_other_row_means_2019(SHEETS, label_cell, tmp_path, filled):
     ws = wb[SHEETS.t3]
     for r in list(ws.merged_cells.ranges):
         ws.unmerge_cells(str(r))
-    for label in ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                  "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他"):
+    for label in (
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "3.其他",
+    ):
         ws[label_cell("table3", label)] = None
     wb.save(tmp_path / "t3old.xlsx")
     e = refused(tmp_path / "t3old.xlsx")
@@ -230,8 +237,11 @@ def test_single_other_row_means_2019(SHEETS, label_cell, tmp_path, filled):
 
 
 def test_2019_round_trip(AGENCY, tmp_path):
-    cells = [("table2", "licensing", "change_this_year", -3), ("table2", "government_procurement", "total_amount_yuan",
-                                                              Decimal("12.5")), ("table3", "other", "total", 4)]
+    cells = [
+        ("table2", "licensing", "change_this_year", -3),
+        ("table2", "government_procurement", "total_amount_yuan", Decimal("12.5")),
+        ("table3", "other", "total", 4),
+    ]
     m = from_cells(AGENCY, 2020, cells, form="2019")
     write_workbook(tmp_path / "m19.xlsx", m)
     back = read_workbook(tmp_path / "m19.xlsx", form="2019")
@@ -252,7 +262,11 @@ def test_not_a_workbook_and_empty_file(tmp_path):
 
 # ------------------------------------------------------------------------------------ via the CLI
 def _typo(tmp, filled, fx):
-    return fx("edit_workbook")(filled, tmp / "typo.xlsx", fx("SHEETS").t2, D3="现行有效件"), ("表二", "D3", "现行有效件数")
+    return fx("edit_workbook")(filled, tmp / "typo.xlsx", fx("SHEETS").t2, D3="现行有效件"), (
+        "表二",
+        "D3",
+        "现行有效件数",
+    )
 
 
 def _text(tmp, filled, fx):
@@ -269,7 +283,11 @@ def _fraction(tmp, filled, fx):
 
 def _missing_row(tmp, filled, fx):
     ref = fx("label_cell")("table3", "2.重复申请")
-    return fx("edit_workbook")(filled, tmp / "norow.xlsx", fx("SHEETS").t3, **{ref: None}), ("表三", "缺少行", "2.重复申请")
+    return fx("edit_workbook")(filled, tmp / "norow.xlsx", fx("SHEETS").t3, **{ref: None}), (
+        "表三",
+        "缺少行",
+        "2.重复申请",
+    )
 
 
 def _extra_column(tmp, filled, fx):
@@ -285,7 +303,9 @@ def _empty(tmp, filled, fx):
     return tmp / "empty.xlsx", ("empty.xlsx", "文件为空")
 
 
-@pytest.mark.parametrize("build", [_typo, _text, _negative, _fraction, _missing_row, _extra_column, _old_format, _empty])
+@pytest.mark.parametrize(
+    "build", [_typo, _text, _negative, _fraction, _missing_row, _extra_column, _old_format, _empty]
+)
 def test_cli_refuses_bad_workbooks(assert_cli_refuses, request, tmp_path, filled, build):
     folder = tmp_path / "case"
     folder.mkdir()

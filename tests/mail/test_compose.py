@@ -19,22 +19,46 @@ from govreport_kit.mail.config import (
     validate_config,
 )
 
-FINDINGS = [{"severity": "warning", "rule": "R-X", "row_label": "（二）部分公开", "column_label": "总计",
-             "message": "部分公开占比异常：请核对 <b>表三</b> 的数字"}]
+FINDINGS = [
+    {
+        "severity": "warning",
+        "rule": "R-X",
+        "row_label": "（二）部分公开",
+        "column_label": "总计",
+        "message": "部分公开占比异常：请核对 <b>表三</b> 的数字",
+    }
+]
 
 
 def item(**kw) -> C.MailItem:
-    base = dict(agency_code="xishan-edu", agency_name="昆明市西山区教育体育局", year=2023, audience="review",
-                findings=FINDINGS, figures=C.Figures(10, 9, 6, 1, 2), previous=C.Figures(8, 8, 4, 0, 1),
-                attachments=(C.Attachment("pdf", b"%PDF-1.7\n" + bytes(range(256)) * 40, C.attachment_name("昆明市西山区教育体育局", 2023, "pdf"),
-                                          "xishan-edu-2023.pdf"),),
-                to=("a@example.cn",), cc=("b@example.cn",), counts={"error": 0, "warning": 1, "info": 0})
+    base = dict(
+        agency_code="xishan-edu",
+        agency_name="昆明市西山区教育体育局",
+        year=2023,
+        audience="review",
+        findings=FINDINGS,
+        figures=C.Figures(10, 9, 6, 1, 2),
+        previous=C.Figures(8, 8, 4, 0, 1),
+        attachments=(
+            C.Attachment(
+                "pdf",
+                b"%PDF-1.7\n" + bytes(range(256)) * 40,
+                C.attachment_name("昆明市西山区教育体育局", 2023, "pdf"),
+                "xishan-edu-2023.pdf",
+            ),
+        ),
+        to=("a@example.cn",),
+        cc=("b@example.cn",),
+        counts={"error": 0, "warning": 1, "info": 0},
+    )
     base.update(kw)
     return C.MailItem(**base)
 
 
 def made(it=None, **kw):
-    return C.compose(it or item(), sender="年报发送 <govreport@region.example.cn>", subject_template=DEFAULT_SUBJECT, **kw)
+    return C.compose(
+        it or item(), sender="年报发送 <govreport@region.example.cn>", subject_template=DEFAULT_SUBJECT, **kw
+    )
 
 
 def test_subject_figures_and_findings():
@@ -44,11 +68,16 @@ def test_subject_figures_and_findings():
     assert str(msg["Subject"]) == m.subject and msg["Message-ID"] == m.message_id
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
-    for needle in ("本年新收申请（件）：10 / 8 / +2（+25.0%）", "公开（含部分公开）占办结：66.7% / 50.0% / +16.7 个百分点",
-                   "行政复议（件）：1 / 0 / +1", "行政诉讼（件）：2 / 1 / +1（+100.0%）", "[警告] （二）部分公开，总计：部分公开占比异常"):
+    for needle in (
+        "本年新收申请（件）：10 / 8 / +2（+25.0%）",
+        "公开（含部分公开）占办结：66.7% / 50.0% / +16.7 个百分点",
+        "行政复议（件）：1 / 0 / +1",
+        "行政诉讼（件）：2 / 1 / +1（+100.0%）",
+        "[警告] （二）部分公开，总计：部分公开占比异常",
+    ):
         assert needle in text
     assert "&lt;b&gt;表三&lt;/b&gt;" in html and "<b>表三" not in html  # finding text escaped
-    assert "<style" not in html and "<script" not in html and "data:" not in html and "class=\"figures\"" in html
+    assert "<style" not in html and "<script" not in html and "data:" not in html and 'class="figures"' in html
     assert len(html.encode()) < 100_000
 
 
@@ -60,8 +89,9 @@ def test_unknown_previous_year_shows_dashes():
 def test_identity_is_stable_and_follows_the_content():
     a, b = made(date=0), made(date=10**9)
     assert a.message_id == b.message_id and a.content_hash == b.content_hash
-    assert a.eml.replace(a.eml.split(b"Date: ")[1].split(b"\r\n")[0], b"") == \
-        b.eml.replace(b.eml.split(b"Date: ")[1].split(b"\r\n")[0], b"")  # only the date differs
+    assert a.eml.replace(a.eml.split(b"Date: ")[1].split(b"\r\n")[0], b"") == b.eml.replace(
+        b.eml.split(b"Date: ")[1].split(b"\r\n")[0], b""
+    )  # only the date differs
     assert made(item(to=("c@example.cn",))).message_id != a.message_id
     assert made(item(counts={"error": 1, "warning": 1})).message_id != a.message_id
     assert made(item(audience="publish")).message_id.startswith("<govreport.xishan-edu.2023.publish.")

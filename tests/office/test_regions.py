@@ -28,16 +28,20 @@ def _depth_first(regions, code):
     return out
 
 
-@pytest.mark.parametrize("text, needles", [
-    ("city:\n  name: 市\n  members: [a-1, district]\ndistrict:\n  name: 区\n  members: [a-1]\n",
-     ["“a-1”在同一棵地区树中出现了两次"]),
-    ("city:\n  name: 市\n  members: [district]\ndistrict:\n  name: 区\n  members: [city]\n",
-     ["地区之间有循环"]),
-    ("city:\n  name: 市\n  memebers: [a-1]\n", ["未知的键“memebers”", "是否是“members”"]),
-    ("city:\n  name: 市\n  members: [\"../x\"]\n", ["第 1 个成员有误"]),
-    ("city:\n  name: 市\n  members: []\n", ["缺少成员列表"]),
-    ("city: !!python/object:os.system\n  name: 市\n", ["regions.yaml"]),
-])
+@pytest.mark.parametrize(
+    "text, needles",
+    [
+        (
+            "city:\n  name: 市\n  members: [a-1, district]\ndistrict:\n  name: 区\n  members: [a-1]\n",
+            ["“a-1”在同一棵地区树中出现了两次"],
+        ),
+        ("city:\n  name: 市\n  members: [district]\ndistrict:\n  name: 区\n  members: [city]\n", ["地区之间有循环"]),
+        ("city:\n  name: 市\n  memebers: [a-1]\n", ["未知的键“memebers”", "是否是“members”"]),
+        ('city:\n  name: 市\n  members: ["../x"]\n', ["第 1 个成员有误"]),
+        ("city:\n  name: 市\n  members: []\n", ["缺少成员列表"]),
+        ("city: !!python/object:os.system\n  name: 市\n", ["regions.yaml"]),
+    ],
+)
 def test_bad_regions_file_is_refused_with_the_line_and_the_fix(region, cli, text, needles):
     project, _ = region
     write(project, text)

@@ -15,8 +15,11 @@ from govreport_kit.core import format as fmt
 def read_csv_cells(path: Path) -> dict[tuple[str, str, str], str]:
     """The long-form CSV read with the csv module only (not the code under test)."""
     with path.open(encoding="utf-8-sig", newline="") as f:
-        return {(r["table"], r["row"], r["column"] or "value"): r["value"] for r in csv.DictReader(f)
-                if r["table"] != "meta"}
+        return {
+            (r["table"], r["row"], r["column"] or "value"): r["value"]
+            for r in csv.DictReader(f)
+            if r["table"] != "meta"
+        }
 
 
 def independent_sum(project: Path, agencies: list[str], year: int) -> dict[tuple[str, str, str], Decimal]:
@@ -38,7 +41,7 @@ def flat(tables: dict) -> dict[tuple[str, str, str], object]:
     out = {}
     for t, rows in tables.items():
         for r, v in rows.items():
-            for c, x in (v.items() if isinstance(v, dict) else [("value", v)]):
+            for c, x in v.items() if isinstance(v, dict) else [("value", v)]:
                 out[(t, r, c)] = x
     return out
 
@@ -88,13 +91,21 @@ def test_indicators_follow_their_formulas_for_each_member_and_the_region(region,
     region = doc["indicators"]
     g = lambda tb, r, c: int(t[(tb, r, c)])  # noqa: E731
     assert region["disclosure_rate"]["value"] == pytest.approx(
-        ratio(g("table3", "granted", "total") + g("table3", "partial", "total"), g("table3", "total", "total")), abs=1e-6)
+        ratio(g("table3", "granted", "total") + g("table3", "partial", "total"), g("table3", "total", "total")),
+        abs=1e-6,
+    )
     assert region["review_correction_rate"]["value"] == pytest.approx(
-        ratio(g("table4", "review", "corrected"), g("table4", "review", "total") - g("table4", "review", "pending")), abs=1e-6)
+        ratio(g("table4", "review", "corrected"), g("table4", "review", "total") - g("table4", "review", "pending")),
+        abs=1e-6,
+    )
     lit = ("litigation_direct", "litigation_after_review")
-    assert region["litigation_correction_rate"]["value"] == pytest.approx(ratio(
-        sum(g("table4", x, "corrected") for x in lit),
-        sum(g("table4", x, "total") - g("table4", x, "pending") for x in lit)), abs=1e-6)
+    assert region["litigation_correction_rate"]["value"] == pytest.approx(
+        ratio(
+            sum(g("table4", x, "corrected") for x in lit),
+            sum(g("table4", x, "total") - g("table4", x, "pending") for x in lit),
+        ),
+        abs=1e-6,
+    )
     for m in doc["members"]:
         if not m["included"]:
             assert m["indicators"] == {}
@@ -137,8 +148,12 @@ def test_zero_denominators_give_a_dash_and_a_reason_never_an_error(region, cli):
         if code_ == "new_yoy":
             continue
         assert ind["value"] is None and ind["percent"] == "—" and ind["reason"] == "分母为 0", (code_, ind)
-    assert set(doc["indicator_formulas"]) == {"disclosure_rate", "review_correction_rate", "litigation_correction_rate",
-                                              "new_yoy"}
+    assert set(doc["indicator_formulas"]) == {
+        "disclosure_rate",
+        "review_correction_rate",
+        "litigation_correction_rate",
+        "new_yoy",
+    }
 
 
 def test_the_region_own_report_is_checked_cell_by_cell_against_the_sum(region, cli):
@@ -150,12 +165,15 @@ def test_the_region_own_report_is_checked_cell_by_cell_against_the_sum(region, c
     for (t, r, c), v in sorted(want.items()):
         rows.append(f"{t},{r},{c},{v}")
     off = ("table3", "new", "natural_person")
-    rows = [x if not x.startswith(f"{off[0]},{off[1]},{off[2]},") else f"{off[0]},{off[1]},{off[2]},{want[off] + 5}"
-            for x in rows]
+    rows = [
+        x if not x.startswith(f"{off[0]},{off[1]},{off[2]},") else f"{off[0]},{off[1]},{off[2]},{want[off] + 5}"
+        for x in rows
+    ]
     data = project / "params" / own / "2023.csv"
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
     (project / "params" / "regions.yaml").write_text(
-        f"part:\n  name: 片区\n  members: [{', '.join(members)}]\n  own: {own}\n", encoding="utf-8")
+        f"part:\n  name: 片区\n  members: [{', '.join(members)}]\n  own: {own}\n", encoding="utf-8"
+    )
     doc = rollup_json(project, cli, "part")
     found = doc["own_report"]["findings"]
     assert [(f["rule"], f["table"], f["row"], f["column"]) for f in found] == [("R-ROLLUP-SUM", *off)]
@@ -179,8 +197,17 @@ def test_rollup_from_an_audit_keeps_unread_cells_unknown(region, cli, tmp_path):
                 tables[t].setdefault(r, {})[c] = val
         if i == 0:  # one cell the audit could not read
             tables["table3"]["granted"]["natural_person"] = None
-        results.append({"source": f"/x/{code}-2023.html", "agency": "某机构", "year": 2023, "format": "2021",
-                        "tables": tables, "findings": [], "unreadable": []})
+        results.append(
+            {
+                "source": f"/x/{code}-2023.html",
+                "agency": "某机构",
+                "year": 2023,
+                "format": "2021",
+                "tables": tables,
+                "findings": [],
+                "unreadable": [],
+            }
+        )
     audit = tmp_path / "audit.json"
     audit.write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
     doc = rollup_json(project, cli, "district-4", "--from-audit", str(audit))
@@ -210,9 +237,17 @@ def test_rollup_html_in_the_browser_with_charts_and_links_to_member_reports(regi
     out = Path(__file__).resolve().parents[1] / "output" / "office-rollup"
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         requests = []
         page.on("request", lambda r: requests.append(r.url))

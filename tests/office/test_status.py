@@ -74,8 +74,9 @@ def test_formula_like_names_stay_text_in_the_exports(region, cli):
 def _ledger(project, records):
     outbox = project / "outputs" / "outbox"
     outbox.mkdir(parents=True, exist_ok=True)
-    (outbox / "ledger.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                                         encoding="utf-8")
+    (outbox / "ledger.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
 
 
 def test_mail_ledger_marks_sent_and_returned_until_the_agency_changes_its_data(region, cli):
@@ -83,11 +84,14 @@ def test_mail_ledger_marks_sent_and_returned_until_the_agency_changes_its_data(r
     ok = next(a.agency.code for a in plan.with_data if a.agency.code not in plan.errors)
     bad = plan.errors[0]
     now = time.time() + 5
-    _ledger(project, [
-        {"agency": ok, "year": 2023, "audience": "publish", "status": "sent", "errors": 0, "time": now},
-        {"agency": bad, "year": 2023, "audience": "review", "status": "sent", "errors": 2, "time": now},
-        {"agency": plan.blank[0], "year": 2023, "audience": "review", "status": "sent", "errors": 0, "time": now},
-    ])
+    _ledger(
+        project,
+        [
+            {"agency": ok, "year": 2023, "audience": "publish", "status": "sent", "errors": 0, "time": now},
+            {"agency": bad, "year": 2023, "audience": "review", "status": "sent", "errors": 2, "time": now},
+            {"agency": plan.blank[0], "year": 2023, "audience": "review", "status": "sent", "errors": 0, "time": now},
+        ],
+    )
     state = {a["agency"]: a["state"] for a in status(project, cli)["agencies"]}
     assert state[ok] == "sent" and state[bad] == "returned"
     assert state[plan.blank[0]] == "blank"  # a blank template stays 未填写 whatever was mailed
@@ -104,11 +108,23 @@ def test_mail_ledger_marks_sent_and_returned_until_the_agency_changes_its_data(r
 def test_mail_region_only_failing_writes_the_outbox_for_the_members_with_errors(region, cli):
     project, plan = region
     (project / "params" / "mail.yaml").write_text(
-        "host: localhost\nport: 25\nfrom: 公开办 <office@example.gov.cn>\n", encoding="utf-8")
+        "host: localhost\nport: 25\nfrom: 公开办 <office@example.gov.cn>\n", encoding="utf-8"
+    )
     district = next(d for d, body in plan.regions.items() if d != "city" and set(body["members"]) & set(plan.errors))
     failing = sorted(set(plan.regions[district]["members"]) & set(plan.errors))
-    res = cli(project, "mail", "--region", district, "--year", "2023", "--only-failing", "--dry-run",
-              "--to", "me@example.gov.cn", timeout=600)
+    res = cli(
+        project,
+        "mail",
+        "--region",
+        district,
+        "--year",
+        "2023",
+        "--only-failing",
+        "--dry-run",
+        "--to",
+        "me@example.gov.cn",
+        timeout=600,
+    )
     assert res.returncode == 0, (res.stdout, res.stderr)
     outbox = project / "outputs" / "outbox"
     assert sorted(p.name for p in outbox.iterdir() if p.is_dir()) == failing

@@ -8,18 +8,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from _ledger_support import synth_ledger, write_project
 
 from govreport_kit.report import charts, notebook
 from govreport_kit.report.notebook import load
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
-T4 = {("review", "upheld"): 3, ("review", "corrected"): 1, ("review", "pending"): 1, ("review", "total"): 5,
-      ("litigation_direct", "upheld"): 2, ("litigation_direct", "total"): 2}
+T4 = {
+    ("review", "upheld"): 3,
+    ("review", "corrected"): 1,
+    ("review", "pending"): 1,
+    ("review", "total"): 5,
+    ("litigation_direct", "upheld"): 2,
+    ("litigation_direct", "total"): 2,
+}
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def project(synth_ledger, write_project, tmp_path_factory):
     root = tmp_path_factory.mktemp("charts")
     rows = synth_ledger()
     for y in (2022, 2023, 2024):
@@ -60,8 +65,14 @@ def test_trend_needs_past_years_and_reads_the_history(project):
 def test_outcome_groups_add_up_to_the_total(project):
     model = _model(project)
     assert sum(n for _, n in charts.outcome_counts(model)) == int(model.get("table3", "total", "total"))
-    assert [label for label, _ in charts.outcome_counts(model)] == ["予以公开", "部分公开", "不予公开", "无法提供",
-                                                                     "不予处理", "其他处理"]
+    assert [label for label, _ in charts.outcome_counts(model)] == [
+        "予以公开",
+        "部分公开",
+        "不予公开",
+        "无法提供",
+        "不予处理",
+        "其他处理",
+    ]
 
 
 def test_appendix_in_review_and_in_publish_only_when_asked(project, tmp_path):
@@ -89,10 +100,17 @@ def test_yoy_placeholders_from_last_year(project):
 
 
 def test_check_does_not_import_matplotlib(project):
-    code = ("import sys; from govreport_kit.cli import main; rc = main(['check', sys.argv[1]]); "
-            "print(json.dumps('matplotlib' in sys.modules))")
-    res = subprocess.run([sys.executable, "-c", "import json;" + code, str(project / "2024.yaml")],
-                         capture_output=True, text=True, encoding="utf-8", timeout=120)
+    code = (
+        "import sys; from govreport_kit.cli import main; rc = main(['check', sys.argv[1]]); "
+        "print(json.dumps('matplotlib' in sys.modules))"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", "import json;" + code, str(project / "2024.yaml")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert res.stdout.strip().splitlines()[-1] == "false", res.stdout + res.stderr
 
 
@@ -114,12 +132,19 @@ def test_charts_in_chromium_and_byte_identical_runs(project, tmp_path):
     out = OUTPUT / "test_charts_in_chromium"
     out.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = b.new_context(viewport={"width": 1100, "height": 900}, locale="zh-CN").new_page()
         refused = []
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
-                   else (refused.append(r.request.url), r.abort()))
+        page.route(
+            "**/*",
+            lambda r: (
+                r.continue_() if r.request.url.startswith("file://") else (refused.append(r.request.url), r.abort())
+            ),
+        )
         page.goto(Path(first.html_path).as_uri(), wait_until="load")
         for key in ("outcomes", "applicants", "trend", "reviews"):
             fig = page.locator(f"#chart-{key}")
@@ -146,8 +171,7 @@ def test_charts_in_chromium_and_byte_identical_runs(project, tmp_path):
 
 
 @pytest.mark.kernel
-def test_sample_review_report_has_charts_and_stays_under_150_kb():
-    from _report_support import sample_run
+def test_sample_review_report_has_charts_and_stays_under_150_kb(sample_run):
 
     res = sample_run()
     assert res.status == "ok", res.message

@@ -29,8 +29,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.kernel, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
 FLAGGED = ("table3", "new", "total")
 
@@ -64,17 +71,41 @@ def lab(tmp_path_factory, write_agency):
     notebook_with_parameters(project / "notebooks" / "bad.ipynb", agency_code="bad-totals", year=2019)
     state = root / "jupyter"
     env = {k: v for k, v in os.environ.items() if k != paths.PROJECT_ENV}
-    env.update({"JUPYTER_CONFIG_DIR": str(state / "config"), "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
-                "JUPYTER_DATA_DIR": str(state / "data"), "JUPYTERLAB_SETTINGS_DIR": str(state / "settings"),
-                "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"), "IPYTHONDIR": str(state / "ipython"),
-                "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}"})
+    env.update(
+        {
+            "JUPYTER_CONFIG_DIR": str(state / "config"),
+            "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
+            "JUPYTER_DATA_DIR": str(state / "data"),
+            "JUPYTERLAB_SETTINGS_DIR": str(state / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"),
+            "IPYTHONDIR": str(state / "ipython"),
+            "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}",
+        }
+    )
     token, port = secrets.token_hex(16), free_port()
-    log = open(root / "lab.log", "wb")  # noqa: SIM115 - closed when the server stops
+    log = open(root / "lab.log", "wb")  # noqa: SIM115
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={project}", "--expose-app-in-browser",
-         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         "--ServerApp.port_retries=0", *(["--allow-root"] if os.geteuid() == 0 else [])], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={project}",
+            "--expose-app-in-browser",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--ServerApp.port_retries=0",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ],
+        cwd=project,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -120,11 +151,15 @@ def open_notebook(browser, lab, name: str):
 
     page.route("**/*", route)
     page.goto(f"{lab['base']}/lab/tree/notebooks/{name}?token={lab['token']}&reset")  # reset: no restored tabs
-    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-NotebookPanel .jp-Cell')",
-                           timeout=60_000)
-    page.wait_for_function("""() => { const w = window.jupyterapp.shell.currentWidget;
+    page.wait_for_function(
+        "() => window.jupyterapp && document.querySelector('.jp-NotebookPanel .jp-Cell')", timeout=60_000
+    )
+    page.wait_for_function(
+        """() => { const w = window.jupyterapp.shell.currentWidget;
         return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel
-               && w.sessionContext.session.kernel.status === 'idle'; }""", timeout=60_000)
+               && w.sessionContext.session.kernel.status === 'idle'; }""",
+        timeout=60_000,
+    )
     return context, page, outside
 
 
@@ -143,7 +178,8 @@ def run_all(page) -> None:
 
 
 def styles(page) -> dict:
-    return page.evaluate("""(flagged) => {
+    return page.evaluate(
+        """(flagged) => {
         // data-cell="t.r.c" and id="cell-t-r-c"; the Lab's sanitiser (untrusted outputs) keeps the id only,
         // as data-jupyter-id
         const cell = (code) => document.querySelector(`.jp-OutputArea td[data-cell="${code}"]`) ||
@@ -167,14 +203,18 @@ def styles(page) -> dict:
                 framesOpen: document.querySelectorAll('.jp-OutputArea details.govreport-frame[open]').length,
                 frameHeaders: [...document.querySelectorAll('.jp-OutputArea details.govreport-frame th')]
                                .map(e => e.textContent)};
-    }""", ".".join(FLAGGED))
+    }""",
+        ".".join(FLAGGED),
+    )
 
 
 def assert_styled(page) -> None:
     page.locator(".jp-OutputArea th.group").first.scroll_into_view_if_needed()
     s = styles(page)
-    assert s is not None, page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea td')].slice(0, 3)"
-                                        ".map(e => e.outerHTML).join('\\n') + ' | ' + document.querySelectorAll('.jp-OutputArea table').length")
+    assert s is not None, page.evaluate(
+        "() => [...document.querySelectorAll('.jp-OutputArea td')].slice(0, 3)"
+        ".map(e => e.outerHTML).join('\\n') + ' | ' + document.querySelectorAll('.jp-OutputArea table').length"
+    )
     assert s["border"] == ["solid", "1px"]
     # Vertical: the Lab's sanitiser and VS Code drop writing-mode, so the notebook stacks the characters
     # (the HTML report keeps writing-mode:vertical-rl).
@@ -243,10 +283,16 @@ def test_bad_parameter_is_one_chinese_line_in_jupyterlab(browser, lab, request):
             stderr.first.wait_for(timeout=120_000)
         finally:
             page.screenshot(path=str(out / "error.png"), full_page=True)
-            (out / "outputs.html").write_text(page.evaluate(
-                "() => [...document.querySelectorAll('.jp-OutputArea')].map(e => e.outerHTML).join('\\n')"))
-        page.wait_for_function("""() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status
-                                  === 'idle'""", timeout=30_000)
+            (out / "outputs.html").write_text(
+                page.evaluate(
+                    "() => [...document.querySelectorAll('.jp-OutputArea')].map(e => e.outerHTML).join('\\n')"
+                )
+            )
+        page.wait_for_function(
+            """() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status
+                                  === 'idle'""",
+            timeout=30_000,
+        )
         page.screenshot(path=str(out / "error.png"), full_page=True)
         assert stderr.count() == 1
         line = stderr.first.inner_text().strip()

@@ -25,8 +25,13 @@ NOTEBOOK = "notebooks/report.ipynb"
 
 
 def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args], cwd=repo,
-                          capture_output=True, text=True, check=True)
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
 
 def test_committed_notebooks_are_clean():
@@ -58,7 +63,8 @@ def test_saved_outputs_and_parameters_never_reach_git(tmp_path):
     nb = nbformat.read(path, as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     params.source = params.source.replace('params_path = ""', f'params_path = "{paths.sample_params()}"').replace(
-        'audience = "review"', 'audience = "publish"')
+        'audience = "review"', 'audience = "publish"'
+    )
     os.environ.setdefault(paths.PROJECT_ENV, str(REPO))
     NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(repo)}}).execute()
     nbformat.write(nb, path)

@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _report_support import sample_run, write_agency
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core import paths
@@ -28,7 +27,9 @@ ROW_LABELS = [r.label for r in fmt.table_rows("table3", "2021")]
 GROUP_LABELS = [g.label for g in fmt.T3_ROW_GROUPS]
 HEADER_WORDS = ("申请人情况", "自然人", "法人或其他组织")
 RADICALS = re.compile("[\u2e80-\u2fdf]")
-FILLER = "本段是为检查分页而加长的正文：本机关持续完善政府信息公开工作机制，规范依申请公开办理流程，加强培训与考核。" * 2
+FILLER = (
+    "本段是为检查分页而加长的正文：本机关持续完善政府信息公开工作机制，规范依申请公开办理流程，加强培训与考核。" * 2
+)
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -49,7 +50,7 @@ def to_png(pdf_path: Path, name: str) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def sample_pdf():
+def sample_pdf(sample_run):
     res = sample_run("pdf", pdf=True)
     assert res.status == "ok", res.message
     return res
@@ -104,13 +105,15 @@ def test_same_html_gives_byte_identical_pdf(sample_pdf):
 
 
 def test_untrusted_urls_are_not_fetched():
-    html = ('<html><head><title>t</title></head><body><p>正文</p><img src="http://127.0.0.1:9/x.png">'
-            '<img src="file:///etc/passwd"></body></html>')
+    html = (
+        '<html><head><title>t</title></head><body><p>正文</p><img src="http://127.0.0.1:9/x.png">'
+        '<img src="file:///etc/passwd"></body></html>'
+    )
     text = "".join(pages_text(html_to_pdf(html)))
     assert "正文" in text and "root:" not in text
 
 
-def test_long_table_repeats_its_header_on_each_page(tmp_path, request):
+def test_long_table_repeats_its_header_on_each_page(write_agency, tmp_path, request):
     """A synthetic agency whose part 一 is long, so that table 三 starts low on a page and continues."""
     narrative = paths.sample_params().with_suffix(".md").read_text(encoding="utf-8")
     head, sep, tail = narrative.partition("# 五、")

@@ -21,8 +21,15 @@ from govreport_kit.running.runner import run_report
 pytestmark = [pytest.mark.browser, pytest.mark.kernel, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
 
 
@@ -84,12 +91,15 @@ def test_table2_sections_stay_with_their_caption_across_page_breaks(publish_run,
     sections = [(nfkc(s.caption), nfkc(s.rows[-1].label)) for s in fmt.T2_SECTIONS]
     moved = 0
     for step in range(0, 16):
-        page.evaluate("""(h) => {
+        page.evaluate(
+            """(h) => {
             let s = document.getElementById('spacer');
             if (!s) { s = document.createElement('div'); s.id = 'spacer';
                       document.getElementById('part-table2').before(s); }
             s.style.height = h + 'mm';
-        }""", 150 + step * 8)
+        }""",
+            150 + step * 8,
+        )
         pages = pdf_pages(page, out / f"step{step:02d}.pdf")
         for caption, last_row in sections:
             caption_pages = [i for i, p in enumerate(pages) if caption in p]

@@ -28,7 +28,13 @@ def test_table3_header_spans_follow_the_form(parse, model):
     assert heads["申请人情况"].get("colspan") == "7"
     note = heads[fmt.T3_HEADER_NOTE]
     assert (note.get("rowspan"), note.get("colspan")) == ("3", "3")
-    assert [th.text_content() for th in t.xpath("./thead/tr[3]/th")] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    assert [th.text_content() for th in t.xpath("./thead/tr[3]/th")] == [
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+    ]
 
 
 def test_table3_is_a_rectangle_of_three_label_and_seven_value_columns(parse, grid, model):
@@ -52,7 +58,13 @@ def test_table3_row_labels_and_vertical_groups(parse, grid, model):
         assert span[fmt.row_label("table3", code)] == 2
     assert span[fmt.row_label("table3", "denied_state_secret")] == 1
     groups = {th.text_content(): int(th.get("rowspan")) for th in t.xpath("./tbody//th[contains(@class,'group')]")}
-    assert groups == {"三、本年度办理结果": 22, "（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5, "（六）其他处理": 3}
+    assert groups == {
+        "三、本年度办理结果": 22,
+        "（三）不予公开": 8,
+        "（四）无法提供": 3,
+        "（五）不予处理": 5,
+        "（六）其他处理": 3,
+    }
     g = grid(t)
     assert g[3 + 2][0].text_content() == "三、本年度办理结果" and g[3 + 23][0].text_content() == "三、本年度办理结果"
     assert g[3 + 24][0].text_content() == fmt.row_label("table3", "carried_forward")
@@ -78,7 +90,9 @@ def test_table4_three_header_rows(parse, grid, model):
     assert g[0][5].text_content() == "行政诉讼" and g[0][14] is g[0][5]
     assert g[1][5].text_content() == "未经复议直接起诉" and g[1][10].text_content() == "复议后起诉"
     assert [c.text_content() for c in g[2][:5]] == [c.label for c in fmt.T4_RESULTS]
-    assert [c.get("data-cell") for c in g[3]] == [f"table4.{g_.code}.{c.code}" for g_ in fmt.T4_GROUPS for c in fmt.T4_RESULTS]
+    assert [c.get("data-cell") for c in g[3]] == [
+        f"table4.{g_.code}.{c.code}" for g_ in fmt.T4_GROUPS for c in fmt.T4_RESULTS
+    ]
 
 
 def test_cell_values_equal_the_data(parse, model):
@@ -123,14 +137,14 @@ def test_findings_errors_first_linked_to_highlighted_cells(parse, model):
     assert "未发现问题" in render.findings_html([])
 
 
-INJECTION = '<script>alert(1)</script> <img src=x onerror=alert(1)> [点我](javascript:alert(1))'
+INJECTION = "<script>alert(1)</script> <img src=x onerror=alert(1)> [点我](javascript:alert(1))"
 
 
 def test_untrusted_text_stays_text(parse, sample_model):
-    m = sample_model(name='<script>alert(1)</script><img src=x onerror=alert(1)>局')
+    m = sample_model(name="<script>alert(1)</script><img src=x onerror=alert(1)>局")
     title = render.title_html(m)
     assert "<script" not in title and "<img" not in title and "&lt;script&gt;" in title
-    fs = [Finding("R-META", "error", '<img src=x onerror=alert(1)>', "table3", "new", "total")]
+    fs = [Finding("R-META", "error", "<img src=x onerror=alert(1)>", "table3", "new", "total")]
     assert "<img" not in render.findings_html(fs) + render.table3_html(m, fs)
     prose = render.part_html("overview", INJECTION + "\n\n[官网](https://example.org) <a href='javascript:x'>a</a>")
     doc = parse(prose)
@@ -180,34 +194,58 @@ def test_template_emits_only_html_outputs_and_embedded_images():
     with _fast_jupyter_imports():
         from govreport_kit.running import execute
     png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-    nb = new_notebook(cells=[
-        new_markdown_cell("# SECRET-MARKDOWN"),
-        new_code_cell("print('SECRET-CODE')", execution_count=1, outputs=[
-            new_output("stream", name="stdout", text="SECRET-STDOUT"),
-            new_output("stream", name="stderr", text="SECRET-STDERR"),
-            new_output("display_data", data={"text/html": "<p id='shown'>可见</p>", "text/plain": "<obj at 0x7f00>"}),
-            new_output("execute_result", data={"text/plain": "<object at 0x7f01>"}, execution_count=1),
-            new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
-            new_output("error", ename="ValueError", evalue="SECRET-ERROR", traceback=["SECRET-TB"]),
-        ]),
-        new_code_cell("report.finish()", execution_count=2, outputs=[new_output("display_data", data={
-            "text/plain": "done", "application/vnd.govreport.report+json": {
-                "status": "complete", "title": "<b>某局</b>", "meta_html": '<meta name="x" content="y">',
-                "footer_html": '<footer id="prov">脚注</footer>'}})]),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# SECRET-MARKDOWN"),
+            new_code_cell(
+                "print('SECRET-CODE')",
+                execution_count=1,
+                outputs=[
+                    new_output("stream", name="stdout", text="SECRET-STDOUT"),
+                    new_output("stream", name="stderr", text="SECRET-STDERR"),
+                    new_output(
+                        "display_data", data={"text/html": "<p id='shown'>可见</p>", "text/plain": "<obj at 0x7f00>"}
+                    ),
+                    new_output("execute_result", data={"text/plain": "<object at 0x7f01>"}, execution_count=1),
+                    new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+                    new_output("error", ename="ValueError", evalue="SECRET-ERROR", traceback=["SECRET-TB"]),
+                ],
+            ),
+            new_code_cell(
+                "report.finish()",
+                execution_count=2,
+                outputs=[
+                    new_output(
+                        "display_data",
+                        data={
+                            "text/plain": "done",
+                            "application/vnd.govreport.report+json": {
+                                "status": "complete",
+                                "title": "<b>某局</b>",
+                                "meta_html": '<meta name="x" content="y">',
+                                "footer_html": '<footer id="prov">脚注</footer>',
+                            },
+                        },
+                    )
+                ],
+            ),
+        ]
+    )
     html = execute.export_html(nbformat.from_dict(nb))
     for secret in ("SECRET", "0x7f", "In&nbsp;[", "<script", "http", "print("):
         assert secret not in html, secret
-    assert "<p id=\"shown\">可见</p>" in html and f"data:image/png;base64,{png}" in html
+    assert '<p id="shown">可见</p>' in html and f"data:image/png;base64,{png}" in html
     assert "<title>&lt;b&gt;某局&lt;/b&gt;</title>" in html
     assert '<meta content="y" name="x"/>' in html and '<footer id="prov">脚注</footer>' in html
     assert html.index("可见") < html.index("脚注") < html.index("</html>")
 
 
 def test_findings_about_unknown_rows_link_to_their_table():
-    fs = [Finding("R-SHAPE", "error", "多出一行", "table3", "bogus_row", None),
-          Finding("R-SHAPE", "error", "多出一列", "table3", "new", "bogus_col"),
-          Finding("R-INT", "error", "x", "table3", None, "natural_person")]
+    fs = [
+        Finding("R-SHAPE", "error", "多出一行", "table3", "bogus_row", None),
+        Finding("R-SHAPE", "error", "多出一列", "table3", "new", "bogus_col"),
+        Finding("R-INT", "error", "x", "table3", None, "natural_person"),
+    ]
     assert [render.finding_target(f) for f in fs] == ["part-table3", "row-table3-new", "part-table3"]
 
 

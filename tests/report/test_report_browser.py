@@ -13,8 +13,15 @@ from govreport_kit.running.runner import run_report
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
 CJK_FAMILIES = ("CJK", "YaHei", "PingFang", "Hiragino", "Source Han", "WenQuanYi")
 
@@ -95,9 +102,15 @@ def test_sample_report_in_chromium(sample_run, visit):
         assert labels.nth(i).is_visible()
         assert labels.nth(i).inner_text().replace("\n", "") == row.label
 
-    for cell, value in {"table3.new.natural_person": "2", "table3.new.total": "2", "table3.partial.natural_person": "2",
-                        "table3.carried_forward.total": "0", "table2.licensing.value": "56",
-                        "table2.punishment.value": "4", "table4.review.total": "0"}.items():
+    for cell, value in {
+        "table3.new.natural_person": "2",
+        "table3.new.total": "2",
+        "table3.partial.natural_person": "2",
+        "table3.carried_forward.total": "0",
+        "table2.licensing.value": "56",
+        "table2.punishment.value": "4",
+        "table4.review.total": "0",
+    }.items():
         assert page.locator(f'[data-cell="{cell}"]').inner_text() == value, cell
 
     spans = page.evaluate("""() => {
@@ -135,7 +148,8 @@ def assert_cjk_font(page, selector: str) -> None:
     if any("Noto" in f["familyName"] for f in cjk):  # Linux: the simplified-Chinese face, thanks to lang="zh-CN"
         assert any(f["familyName"].endswith("SC") for f in cjk), fonts
 
-    pixels = page.evaluate("""(sel) => {
+    pixels = page.evaluate(
+        """(sel) => {
         const font = getComputedStyle(document.querySelector(sel)).fontFamily;
         const draw = (text) => {
             const c = document.createElement('canvas'); c.width = 120; c.height = 60;
@@ -146,7 +160,9 @@ def assert_cjk_font(page, selector: str) -> None:
             return [c.toDataURL(), ink];
         };
         return {a: draw('政'), b: draw('府'), missing: draw('\\uE000')};
-    }""", selector)
+    }""",
+        selector,
+    )
     assert pixels["a"][1] > 50 and pixels["b"][1] > 50
     assert pixels["a"][0] != pixels["b"][0], "two Chinese characters drew the same shape (boxes?)"
     assert pixels["a"][0] != pixels["missing"][0]
@@ -166,8 +182,13 @@ def test_injected_markup_stays_text_in_chromium(INJECTION, write_agency, visit, 
         jsLinks: [...document.querySelectorAll('a')].filter(a => !/^(https?:|mailto:|#)/.test(a.getAttribute('href') || '')).length,
         title: document.title,
     })""")
-    assert found == {"scripts": 0, "imgs": 0, "handlers": 0, "jsLinks": 0,
-                     "title": INJECTION.name + "2023年政府信息公开工作年度报告"}
+    assert found == {
+        "scripts": 0,
+        "imgs": 0,
+        "handlers": 0,
+        "jsLinks": 0,
+        "title": INJECTION.name + "2023年政府信息公开工作年度报告",
+    }
     h1 = page.locator("h1").inner_text()
     assert INJECTION.name in h1 and page.locator("h1").is_visible()
     text = page.locator("#part-overview").inner_text()

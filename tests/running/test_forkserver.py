@@ -57,13 +57,24 @@ def test_template_is_single_threaded_and_a_forked_kernel_looks_like_a_normal_one
     km, kc = forked()
     template = forkserver.server()
     assert template.ping()["threads"] == 1  # no thread, so fork copies a consistent process
-    words = _run(kc, textwrap.dedent("""\
+    words = _run(
+        kc,
+        textwrap.dedent("""\
         import os, sys
         print(os.getcwd(), os.environ.get("GOVREPORT_TEST_MARK"), os.getppid(), os.getpgid(0) == os.getpid(),
               os.path.basename(sys.argv[0]), sys.path[0], "pandas" in sys.modules, "LEFT" in globals())
-        """))
-    assert words == [str(tmp_path), "child-env", str(template.pid), "True", "ipykernel_launcher.py", str(tmp_path),
-                     "True", "False"]
+        """),
+    )
+    assert words == [
+        str(tmp_path),
+        "child-env",
+        str(template.pid),
+        "True",
+        "ipykernel_launcher.py",
+        str(tmp_path),
+        "True",
+        "False",
+    ]
     pid = km.provisioner.forked_pid
     assert km.is_alive() and km.provisioner.pid == pid
 
@@ -89,6 +100,7 @@ def test_interrupt_kill_and_exit_codes_go_through_the_template(forked):
         if not km2.is_alive():
             break
         import time
+
         time.sleep(0.05)
     assert not km2.is_alive()
     assert forkserver.server().poll(km2.provisioner.forked_pid) == 7
@@ -105,7 +117,9 @@ def test_graceful_shutdown_and_cleanup(forked):
 
 def test_each_kernel_starts_from_the_untouched_template(forked):
     _, kc = forked()
-    _run(kc, textwrap.dedent("""\
+    _run(
+        kc,
+        textwrap.dedent("""\
         import os, sys, threading, pandas
         LEFT = 1
         pandas.isna = lambda *a, **k: "patched"
@@ -113,13 +127,17 @@ def test_each_kernel_starts_from_the_untouched_template(forked):
         os.chdir("/")
         threading.Thread(target=threading.Event().wait, name="leaked-thread").start()
         import numpy; print(numpy.random.randint(0, 2**31))
-        """))
+        """),
+    )
     _, kc2 = forked()
-    words = _run(kc2, textwrap.dedent("""\
+    words = _run(
+        kc2,
+        textwrap.dedent("""\
         import os, sys, threading, pandas
         print("LEFT" in globals(), pandas.isna(None), "govreport_leak" in sys.modules, os.getcwd() == "/",
               any(t.name == "leaked-thread" for t in threading.enumerate()))
-        """))
+        """),
+    )
     assert words == ["False", "True", "False", "False", "False"]
 
 
@@ -132,12 +150,18 @@ def test_numpy_random_state_is_fresh_per_kernel(forked):
 
 
 def _subprocess(code: str, **env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env},
+    )
 
 
 def test_a_template_that_cannot_start_falls_back_to_normal_kernels_and_says_so_once():
-    res = _subprocess("""\
+    res = _subprocess(
+        """\
         from govreport_kit.running import kernels
         modes = []
         for _ in range(2):
@@ -149,7 +173,9 @@ def test_a_template_that_cannot_start_falls_back_to_normal_kernels_and_says_so_o
             kernels.start_kernel(start="fork")
         except Exception as e:
             print(type(e).__name__)
-        """, GOVREPORT_FORKTEMPLATE_FAIL="1")
+        """,
+        GOVREPORT_FORKTEMPLATE_FAIL="1",
+    )
     assert res.returncode == 0, res.stderr
     assert res.stdout.split() == ["spawn", "spawn", "ForkServerError"]
     assert res.stderr.count("内核模板进程不可用，改用普通方式启动内核") == 1
@@ -182,6 +208,7 @@ def test_kernels_die_with_their_worker():
     assert res.returncode == 0, res.stderr
     pid = int(res.stdout.split()[0])
     import time
+
     for _ in range(100):
         try:
             os.kill(pid, 0)

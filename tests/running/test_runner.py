@@ -65,8 +65,14 @@ def test_sample_report_is_written_small_offline_and_complete(sample_run):
     assert "<title>昆明市西山区教育体育局2023年政府信息公开工作年度报告</title>" in html
     for forbidden in ("<script", "<link", "<iframe", "src=", "http://", "https://", "require", "MathJax", "In&nbsp;["):
         assert forbidden not in html, forbidden
-    for part in ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                 "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"):
+    for part in (
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ):
         assert f"<h2>{part}</h2>" in html
     assert "本年新收申请2件" in html  # part 一's placeholders filled from table 三
     assert 'id="findings"' in html and "未发现问题" in html
@@ -106,8 +112,13 @@ def test_notebook_runs_standalone_with_its_defaults(tmp_path):
     import papermill
 
     out = tmp_path / "out.ipynb"
-    nb = papermill.execute_notebook(str(paths.report_notebook()), str(out), progress_bar=False,
-                                    cwd=str(paths.notebooks_dir()), kernel_name="python3")
+    nb = papermill.execute_notebook(
+        str(paths.report_notebook()),
+        str(out),
+        progress_bar=False,
+        cwd=str(paths.notebooks_dir()),
+        kernel_name="python3",
+    )
     marker = nb.cells[-1].outputs[-1]
     assert marker["data"]["application/vnd.govreport.report+json"]["status"] == "complete"
     html_outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "text/html" in o.get("data", {})]
@@ -116,7 +127,11 @@ def test_notebook_runs_standalone_with_its_defaults(tmp_path):
     assert all(set(o["data"]) == {"text/html", FRAGMENT_MIME} for o in html_outputs)
     assert all('style="' in o["data"]["text/html"] for o in html_outputs)
     committed = json.loads(paths.report_notebook().read_text(encoding="utf-8"))
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in committed["cells"] if c["cell_type"] == "code")
+    assert all(
+        not c.get("outputs") and c.get("execution_count") is None
+        for c in committed["cells"]
+        if c["cell_type"] == "code"
+    )
 
 
 def test_a_given_kernel_is_used_and_killed(tmp_path):
@@ -153,7 +168,9 @@ def test_failing_cell_keeps_partial_notebook_and_old_outputs(write_agency, tmp_p
     assert failed == tmp_path / "out" / "broken-cell" / "2023" / FAILED_NOTEBOOK
     nb = json.loads(failed.read_text(encoding="utf-8"))
     assert "papermill-error-cell-tag" in nb["cells"][0]["metadata"]["tags"]  # papermill's red banner
-    errors = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []) if o["output_type"] == "error"]
+    errors = [
+        o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []) if o["output_type"] == "error"
+    ]
     assert len(errors) == 1 and errors[0]["ename"] == "InputError"
 
 
@@ -168,7 +185,11 @@ def test_an_error_in_any_cell_fails_the_run(notebook_with_cell, tmp_path):
 
 
 def test_unknown_placeholder_is_highlighted_in_review_and_refused_in_publish(write_agency, tmp_path):
-    params = write_agency(tmp_path, "typo", narrative="# 一、总体情况\n\n本年新收{{ table3.nwe.total }}件，结转{{ table3.carried.total }}件。\n")
+    params = write_agency(
+        tmp_path,
+        "typo",
+        narrative="# 一、总体情况\n\n本年新收{{ table3.nwe.total }}件，结转{{ table3.carried.total }}件。\n",
+    )
     res = run_report(params, outputs_root=tmp_path / "out")
     assert (res.status, res.errors) == ("findings", 1)
     html = Path(res.html_path).read_text(encoding="utf-8")
@@ -243,7 +264,9 @@ def test_a_notebook_lacking_a_parameter_is_refused(tmp_path):
 
     nb = nbformat.read(str(paths.report_notebook()), as_version=4)
     params_cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    params_cell.source = "\n".join(line for line in params_cell.source.splitlines() if not line.startswith("precomputed"))
+    params_cell.source = "\n".join(
+        line for line in params_cell.source.splitlines() if not line.startswith("precomputed")
+    )
     nbformat.write(nb, str(tmp_path / "old.ipynb"))
     res = run_report(None, outputs_root=tmp_path, notebook=tmp_path / "old.ipynb")
     assert (res.status, res.reason, res.retryable) == ("failed", "notebook", False)
