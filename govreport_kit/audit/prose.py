@@ -127,7 +127,7 @@ def bounded(sentence: str) -> str:
     square of a digit run's length (a 40,000-digit run took 101 s); with runs and sentences
     bounded it is linear in the text.
     """
-    return _LONG_DIGITS.sub("#", sentence[:limits.PROSE_SENTENCE_CHARS.value])
+    return _LONG_DIGITS.sub("#", sentence[: limits.PROSE_SENTENCE_CHARS.value])
 
 
 def _sentences(text: str):
@@ -288,7 +288,9 @@ def t2_facts(text: str, form: str) -> dict[tuple[str, str], set[int]]:
 
 
 # ------------------------------------------------------------------ breakdowns and units
-_BREAK_START = re.compile(r"(?<![\d.,])(\d+(?:,\d{3})*)\s*(件|条)(?:(?:[^\d。;]{0,3})?[,(]?\s*(?:其中|涉及|包括|分别为)|\s*\((?!含|包含|另|其中))")
+_BREAK_START = re.compile(
+    r"(?<![\d.,])(\d+(?:,\d{3})*)\s*(件|条)(?:(?:[^\d。;]{0,3})?[,(]?\s*(?:其中|涉及|包括|分别为)|\s*\((?!含|包含|另|其中))"
+)
 
 
 def breakdown_mismatches(text: str) -> list[tuple[int, int, str, str]]:

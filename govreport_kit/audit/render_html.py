@@ -57,15 +57,25 @@ def report_context(res: AuditResult, index: int) -> dict[str, Any]:
     return {
         "source": res.source,
         "counts": count_by_severity(res.findings),
-        "meta": [("文件", res.source), ("标题", res.title or "（未能识别）"), ("机关", res.agency or "（未能识别）"),
-                 ("年度", res.year or "（未能识别）"), ("格式", fmt_name)],
-        "main": main, "main_more": main_more,
-        "infos": infos, "infos_more": infos_more, "infos_count": len(infos) + infos_more,
+        "meta": [
+            ("文件", res.source),
+            ("标题", res.title or "（未能识别）"),
+            ("机关", res.agency or "（未能识别）"),
+            ("年度", res.year or "（未能识别）"),
+            ("格式", fmt_name),
+        ],
+        "main": main,
+        "main_more": main_more,
+        "infos": infos,
+        "infos_more": infos_more,
+        "infos_count": len(infos) + infos_more,
         "more_limit": limits.FINDINGS_SHOWN.describe(),
-        "unreadable": [{"kind": u.kind, "message": u.message, "candidates": candidates_text(u.candidates)}
-                       for u in res.unreadable],
-        "tables": [] if res.model is None else
-        [render.table_section_html(res.model, t, res.findings, view) for t in fmt.TABLE_CODES],
+        "unreadable": [
+            {"kind": u.kind, "message": u.message, "candidates": candidates_text(u.candidates)} for u in res.unreadable
+        ],
+        "tables": []
+        if res.model is None
+        else [render.table_section_html(res.model, t, res.findings, view) for t in fmt.TABLE_CODES],
     }
 
 
@@ -73,5 +83,6 @@ def render_page(results: Iterable[AuditResult]) -> str:
     """The whole offline page as a string."""
     from govreport_kit.report.pages import render_page as render_template
 
-    return render_template("audit.html.j2", generator=GENERATOR,
-                           reports=[report_context(r, i) for i, r in enumerate(results, 1)])
+    return render_template(
+        "audit.html.j2", generator=GENERATOR, reports=[report_context(r, i) for i, r in enumerate(results, 1)]
+    )

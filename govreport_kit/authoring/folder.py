@@ -73,8 +73,11 @@ def params_dict(
 
 def not_writable(folder: Path, e: OSError) -> InputError:
     """The refusal when the params folder cannot be written (permissions, a full disk)."""
-    return InputError(f"无法写入参数目录（{e.strerror}）：文件夹不能写入，没有写入任何文件", Location(file=str(folder)),
-                      "请检查文件夹的权限和磁盘空间，或用 --params-dir 换一个目录")
+    return InputError(
+        f"无法写入参数目录（{e.strerror}）：文件夹不能写入，没有写入任何文件",
+        Location(file=str(folder)),
+        "请检查文件夹的权限和磁盘空间，或用 --params-dir 换一个目录",
+    )
 
 
 def _data_bytes(files: AgencyYearFiles, model: AgencyYear, empty: bool) -> bytes:
@@ -92,10 +95,17 @@ def _data_bytes(files: AgencyYearFiles, model: AgencyYear, empty: bool) -> bytes
     raise ValueError(f"data file must be .xlsx or .csv, not {files.data.name}")
 
 
-def write_agency_year(files: AgencyYearFiles, model: AgencyYear, narrative: str, *, empty: bool = False,
-                      report: dict[str, Any] | None = None, validate: bool = True,
-                      extra: dict[str, Any] | None = None,
-                      extra_files: dict[Path, bytes] | None = None) -> AgencyYearFiles:
+def write_agency_year(
+    files: AgencyYearFiles,
+    model: AgencyYear,
+    narrative: str,
+    *,
+    empty: bool = False,
+    report: dict[str, Any] | None = None,
+    validate: bool = True,
+    extra: dict[str, Any] | None = None,
+    extra_files: dict[Path, bytes] | None = None,
+) -> AgencyYearFiles:
     """Write the data file (its suffix chooses workbook or long-form CSV), the narrative, then the params.
 
     ``empty``: an empty workbook for the model's agency and year (the tables are ignored).
@@ -110,8 +120,12 @@ def write_agency_year(files: AgencyYearFiles, model: AgencyYear, narrative: str,
     raw.update(extra or {})  # e.g. ``ledger``: a file written with these
     if validate:
         validate_params(raw, file=display_path(files.params))  # before anything is written
-    blobs: dict[Path, bytes | str] = {files.data: _data_bytes(files, model, empty), **(extra_files or {}),
-                                      files.narrative: narrative, files.params: dump_params(raw)}
+    blobs: dict[Path, bytes | str] = {
+        files.data: _data_bytes(files, model, empty),
+        **(extra_files or {}),
+        files.narrative: narrative,
+        files.params: dump_params(raw),
+    }
     try:
         files.params.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_many(blobs)

@@ -99,19 +99,26 @@ def _single_report(report: str | Path) -> Path:
         return p
     files = expand_paths([p])
     if not files:
-        raise InputError("文件夹中没有报告文件（.html、.htm、.txt、.md）", Location(file=str(p)),
-                         "请给出一份已发布报告的文件")
+        raise InputError(
+            "文件夹中没有报告文件（.html、.htm、.txt、.md）", Location(file=str(p)), "请给出一份已发布报告的文件"
+        )
     if len(files) > 1:
         shown = "、".join(display_path(f) for f in files[:10]) + ("……" if len(files) > 10 else "")
-        raise InputError(f"文件夹中有 {len(files)} 份报告文件，不知道导入哪一份：{shown}", Location(file=str(p)),
-                         "请给出其中一个文件（一次导入一份报告）")
+        raise InputError(
+            f"文件夹中有 {len(files)} 份报告文件，不知道导入哪一份：{shown}",
+            Location(file=str(p)),
+            "请给出其中一个文件（一次导入一份报告）",
+        )
     return files[0]
 
 
 def _writable_params_dir(params_dir: Path) -> None:
     if params_dir.exists() and not params_dir.is_dir():
-        raise InputError("--params-dir 指向的是一个文件，不是文件夹", Location(file=str(params_dir)),
-                         "请给出参数目录（一般是 params/）")
+        raise InputError(
+            "--params-dir 指向的是一个文件，不是文件夹",
+            Location(file=str(params_dir)),
+            "请给出参数目录（一般是 params/）",
+        )
 
 
 def _one_result(source: Path) -> AuditResult:
@@ -121,8 +128,11 @@ def _one_result(source: Path) -> AuditResult:
     if not results:
         raise InputError("没有读出任何报告", Location(file=str(source)), "请给出一份已发布报告的网页或文本文件")
     if len(results) > 1:
-        raise InputError(f"这个文件里有 {len(results)} 份报告，不知道导入哪一份", Location(file=str(source)),
-                         "请把要导入的那一份单独保存为一个文件")
+        raise InputError(
+            f"这个文件里有 {len(results)} 份报告，不知道导入哪一份",
+            Location(file=str(source)),
+            "请把要导入的那一份单独保存为一个文件",
+        )
     return results[0]
 
 
@@ -163,10 +173,17 @@ def import_report(report: str | Path, code: str, params_dir: str | Path, overwri
     model.title = title
     report_section = {"audience": fmt.REVIEW, "title": title}
     try:  # everything checked before anything is written
-        validate_params(params_dict(model.agency, model.year, model.format, files.data.name, files.narrative.name,
-                                    report=report_section), file="（从报告中读出的参数）")
+        validate_params(
+            params_dict(
+                model.agency, model.year, model.format, files.data.name, files.narrative.name, report=report_section
+            ),
+            file="（从报告中读出的参数）",
+        )
     except GovReportError as e:
-        raise ParamsError(f"从报告中读出的内容不能用作参数：{e.what}", Location(file=str(source), key=e.where.key),
-                          "没有写入任何文件；请在报告中修正这一项，或用 govreport new 新建后手工填写") from None
+        raise ParamsError(
+            f"从报告中读出的内容不能用作参数：{e.what}",
+            Location(file=str(source), key=e.where.key),
+            "没有写入任何文件；请在报告中修正这一项，或用 govreport new 新建后手工填写",
+        ) from None
     write_agency_year(files, model, narrative_markdown(model.narrative), report=report_section)
     return ImportResult(files.params, files.data, files.narrative, res, existing)

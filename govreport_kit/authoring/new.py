@@ -120,7 +120,9 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
         raise ParamsError("机构名称为空", Location(key="name"), "用 --name 给出报告标题中的全称")
     bad = name_problem(name)
     if bad:
-        raise ParamsError(f"机构名称含有{bad}", Location(key="--name"), "机构名称只写一行可见的文字，例如“昆明市西山区教育体育局”")
+        raise ParamsError(
+            f"机构名称含有{bad}", Location(key="--name"), "机构名称只写一行可见的文字，例如“昆明市西山区教育体育局”"
+        )
     out = Scaffold(files.params, files.data, files.narrative)
     existing = files.existing()
     if existing:
@@ -139,10 +141,16 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
         rows = open_applications(previous.ledger.ledger, year - 1)
         out.ledger = files.params.with_name(f"{year}-ledger.xlsx")
         if out.ledger.exists():
-            raise ParamsError(f"文件已存在，不会覆盖：{out.ledger}", Location(file=str(out.ledger)), "换一个年度，或先把已有文件改名或移走")
+            raise ParamsError(
+                f"文件已存在，不会覆盖：{out.ledger}",
+                Location(file=str(out.ledger)),
+                "换一个年度，或先把已有文件改名或移走",
+            )
         extra_files[out.ledger] = ledger_bytes(model.agency, year, rows)  # written with the others, all or none
-        out.notes[-1] = (f"已从 {year - 1} 年度沿用机构信息和正文结构；{year - 1} 年台账中到12月31日仍未办结的 {len(rows)} 件申请"
-                         f"已转入 {out.ledger.name}，表三将按新台账统计")
+        out.notes[-1] = (
+            f"已从 {year - 1} 年度沿用机构信息和正文结构；{year - 1} 年台账中到12月31日仍未办结的 {len(rows)} 件申请"
+            f"已转入 {out.ledger.name}，表三将按新台账统计"
+        )
         extra["ledger"] = out.ledger.name
         empty = True  # table 三 comes from the ledger; the workbook holds tables 二 and 四
     write_agency_year(files, model, narrative, empty=empty, extra=extra, extra_files=extra_files)

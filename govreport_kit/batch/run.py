@@ -277,10 +277,17 @@ def validate_timeout(timeout: Any) -> float:
     """Seconds per report: a positive, finite number (int or float); None means the default."""
     if timeout is None:
         return DEFAULT_TIMEOUT
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
-            or not 0 < timeout <= MAX_TIMEOUT:
-        raise ParamsError(f"--timeout 应为 0 到 {MAX_TIMEOUT:g} 之间的正数（秒），而不是“{timeout}”", Location(key="--timeout"),
-                          f"例如 --timeout 120 或 --timeout 30.5；不写则为 {DEFAULT_TIMEOUT:g} 秒")
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not math.isfinite(timeout)
+        or not 0 < timeout <= MAX_TIMEOUT
+    ):
+        raise ParamsError(
+            f"--timeout 应为 0 到 {MAX_TIMEOUT:g} 之间的正数（秒），而不是“{timeout}”",
+            Location(key="--timeout"),
+            f"例如 --timeout 120 或 --timeout 30.5；不写则为 {DEFAULT_TIMEOUT:g} 秒",
+        )
     return float(timeout)
 
 
@@ -288,20 +295,37 @@ def check_outputs_root(root: Path) -> None:
     """The outputs root is a folder we can write into, checked before any job runs."""
     try:
         if root.exists() and not root.is_dir():
-            raise InputError("输出根目录是一个文件，不是文件夹", Location(file=str(root)), "请用 --outputs 指定一个文件夹")
+            raise InputError(
+                "输出根目录是一个文件，不是文件夹", Location(file=str(root)), "请用 --outputs 指定一个文件夹"
+            )
         root.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=root):
             pass
     except OSError as e:
-        raise InputError(f"输出根目录不能写入（{e.strerror}）", Location(file=str(root)),
-                         "请检查文件夹的权限和磁盘空间，或用 --outputs 换一个文件夹") from None
+        raise InputError(
+            f"输出根目录不能写入（{e.strerror}）",
+            Location(file=str(root)),
+            "请检查文件夹的权限和磁盘空间，或用 --outputs 换一个文件夹",
+        ) from None
 
 
-def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str | os.PathLike | None = None,
-              workers: int | None = None, changed_only: bool = False, audience: str = fmt.REVIEW,
-              timeout: float | None = None, scheduler: str | None = None, notebook: str | os.PathLike | None = None,
-              observers: Iterable[Any] = (), job_fn: JobFn | None = None, write_index: bool = True,
-              docx: bool = False, pdf: bool = False, kernel_start: str | None = None) -> BatchResult:
+def run_batch(
+    params_dir: str | os.PathLike | None = None,
+    *,
+    outputs_root: str | os.PathLike | None = None,
+    workers: int | None = None,
+    changed_only: bool = False,
+    audience: str = fmt.REVIEW,
+    timeout: float | None = None,
+    scheduler: str | None = None,
+    notebook: str | os.PathLike | None = None,
+    observers: Iterable[Any] = (),
+    job_fn: JobFn | None = None,
+    write_index: bool = True,
+    docx: bool = False,
+    pdf: bool = False,
+    kernel_start: str | None = None,
+) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
 
     ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
@@ -321,8 +345,9 @@ def run_batch(params_dir: str | os.PathLike | None = None, *, outputs_root: str 
     found = _discover_some(params_dir)
     if not batch_store.is_url(root):
         check_outputs_root(Path(root))
-    to_run, skipped = plan(found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb,
-                           docx=docx, pdf=pdf)
+    to_run, skipped = plan(
+        found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb, docx=docx, pdf=pdf
+    )
     if kernel_start:
         to_run = [replace(j, kernel_start=kernel_start) for j in to_run]
     observers = list(observers)
@@ -370,9 +395,11 @@ def _discover_some(params_dir: Path) -> Discovery:
     found = discover(params_dir)
     if not found.jobs:  # e.g. an agency folder given instead of params/: keep the outputs as they are
         extra = "；" + "；".join(found.problems) if found.problems else ""
-        raise ParamsError(f"在 {params_dir} 中没有找到任何参数文件（<机构代码>/<年度>.yaml）{extra}",
-                          Location(file=str(params_dir)),
-                          "batch 需要参数目录（一般是 params/），不是某个机构的文件夹；输出文件夹没有改动")
+        raise ParamsError(
+            f"在 {params_dir} 中没有找到任何参数文件（<机构代码>/<年度>.yaml）{extra}",
+            Location(file=str(params_dir)),
+            "batch 需要参数目录（一般是 params/），不是某个机构的文件夹；输出文件夹没有改动",
+        )
     return found
 
 
@@ -391,5 +418,8 @@ def _write_index(root: str, results: list[JobResult], params_dir: Path) -> tuple
     try:
         return index_page.write_outputs(root, results, params_dir=str(params_dir))
     except OSError as e:
-        raise InputError(f"无法写入索引页 index.html 或 manifest.json（{e.strerror}）；原有的索引页保持不变",
-                         Location(file=str(root)), "请检查磁盘空间和文件夹权限，然后重新运行") from None
+        raise InputError(
+            f"无法写入索引页 index.html 或 manifest.json（{e.strerror}）；原有的索引页保持不变",
+            Location(file=str(root)),
+            "请检查磁盘空间和文件夹权限，然后重新运行",
+        ) from None

@@ -92,6 +92,7 @@ class KernelPool:
         self.start = start  # fork | spawn | auto; None: GOVREPORT_KERNEL_START, else auto
         self.last_start: str | None = None  # how the last kernel was started (fork or spawn)
         from govreport_kit.running import scratch
+
         self.runtime_dir = scratch.mkdtemp("grk-")  # the kernels' working directory
         self._ready: deque = deque()
         self.active: set = set()  # kernels handed out and not yet discarded
@@ -147,6 +148,7 @@ class KernelPool:
     def discard(self, km) -> None:
         """Kill a kernel now and remove its connection and socket files."""
         from govreport_kit.running.kernels import dispose_kernel
+
         self.active.discard(km)
         try:
             dispose_kernel(km)
@@ -170,6 +172,7 @@ class KernelPool:
         (A fork template needs nothing: it sees its socket close when this process exits, then
         kills its kernels and exits too.)"""
         from govreport_kit.running.kernels import kill_kernel
+
         for km in [*self._ready, *self.active]:
             kill_kernel(km)
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
@@ -229,6 +232,7 @@ def _on_terminate(signum, frame) -> None:  # pragma: no cover - runs in a worker
 def _watch_parent(parent: int) -> None:  # pragma: no cover - runs in a worker whose batch was killed
     """A daemon thread: once the batch process is gone (``kill -9``), stop as on SIGTERM."""
     import signal
+
     while os.getppid() == parent:
         time.sleep(0.5)
     _on_terminate(signal.SIGTERM, None)
@@ -238,6 +242,7 @@ def init_worker(kernel_start: str | None = None) -> None:
     """Process-pool initializer: stop cleanly on SIGTERM or when the batch dies, import the heavy
     modules, start the first kernel."""
     import signal
+
     signal.signal(signal.SIGTERM, _on_terminate)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     parent = os.getppid()
@@ -288,8 +293,13 @@ def _run_once(job: Job, km, on_executed=None) -> JobResult:
 
     remote = batch_store.is_url(job.outputs_root)
     local_root = scratch.mkdtemp("govreport-out-") if remote else job.outputs_root
-    kwargs: dict[str, Any] = {"audience": job.audience, "outputs_root": local_root, "timeout": job.timeout, "kernel": km,
-                              "on_executed": on_executed}
+    kwargs: dict[str, Any] = {
+        "audience": job.audience,
+        "outputs_root": local_root,
+        "timeout": job.timeout,
+        "kernel": km,
+        "on_executed": on_executed,
+    }
     if getattr(job, "pdf", False):
         kwargs["pdf"] = True
     if job.notebook:
@@ -301,7 +311,9 @@ def _run_once(job: Job, km, on_executed=None) -> JobResult:
             with _whole_job_deadline(job.timeout):
                 rr = run_report(job.params_path, **kwargs)
         except JobTimeout:
-            return JobResult.failure(job, f"报告超时（超过 {job.timeout:g} 秒，含读取和检查数据），未完成", cause="timeout")
+            return JobResult.failure(
+                job, f"报告超时（超过 {job.timeout:g} 秒，含读取和检查数据），未完成", cause="timeout"
+            )
         except GovReportError as e:  # bad input: a data error, never retried
             return JobResult.failure(job, e.message, cause="input")
         except Exception as e:

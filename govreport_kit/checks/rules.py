@@ -145,15 +145,23 @@ def placeholder_findings(model: AgencyYear) -> list[Finding]:
         origin = model.narrative_origin.get(part)
         file, first_line = (origin.file, origin.line or 1) if origin else (None, 1)
         room = max(0, FINDINGS_SHOWN.value - len(findings))
-        listed = placeholder_problems(text, model, part=part, values=values, file=file, first_line=first_line,
-                                      limit=room)
+        listed = placeholder_problems(
+            text, model, part=part, values=values, file=file, first_line=first_line, limit=room
+        )
         for e in listed:
-            findings.append(Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity, e.message, source=e.where))
+            findings.append(
+                Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity, e.message, source=e.where)
+            )
         rest = count_placeholder_problems(text or "", values) - len(listed) if len(listed) >= room else 0
         if rest > 0:
-            findings.append(Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity,
-                                    f"另有 {rest} 处占位符有问题，未逐一列出（{FINDINGS_SHOWN.describe()}）",
-                                    source=Location(file=file)))
+            findings.append(
+                Finding(
+                    "R-PLACEHOLDER",
+                    fmt.RULE_BY_ID["R-PLACEHOLDER"].severity,
+                    f"另有 {rest} 处占位符有问题，未逐一列出（{FINDINGS_SHOWN.describe()}）",
+                    source=Location(file=file),
+                )
+            )
     return findings
 
 

@@ -42,6 +42,7 @@ def cmd_audit(args) -> int:
         return 2
     return 1 if any(r.has_errors for r in results) else 0
 
+
 def refuse_overwriting_inputs(out: Path, inputs: list[str]) -> None:
     """``--html`` must not replace a file being audited (the same file by any path or link)."""
     from govreport_kit.audit.audit import expand_paths
@@ -55,8 +56,11 @@ def refuse_overwriting_inputs(out: Path, inputs: list[str]) -> None:
         except OSError:
             same = False
         if same:
-            raise InputError("输出页面就是要审核的文件之一，不会覆盖它", Location(file=str(out)),
-                             "请用 --html 指定另一个文件名，例如 审核结果.html")
+            raise InputError(
+                "输出页面就是要审核的文件之一，不会覆盖它",
+                Location(file=str(out)),
+                "请用 --html 指定另一个文件名，例如 审核结果.html",
+            )
 
 
 def cmd_import(args) -> int:
@@ -65,8 +69,12 @@ def cmd_import(args) -> int:
 
     require_paths(args.report, "要导入的报告")
     require_paths(args.params_dir, "--params-dir", "--params-dir")
-    res = import_report(args.report, args.agency, args.params_dir if args.params_dir is not None else paths.params_dir(),
-                        overwrite=args.force)
+    res = import_report(
+        args.report,
+        args.agency,
+        args.params_dir if args.params_dir is not None else paths.params_dir(),
+        overwrite=args.force,
+    )
     for p in res.replaced:
         sys.stderr.write(f"注意：已覆盖原有文件 {p}\n")
     unread = len(res.audit.unread_cells)

@@ -62,8 +62,11 @@ def cmd_template(args) -> int:
         else:
             write_template(out, Agency(name=args.name or "", code=args.agency), args.year)
     except OSError as e:
-        raise InputError(f"输出文件夹不能写入（{e.strerror}）", Location(file=str(out.parent)),
-                         "请检查文件夹的权限和磁盘空间，或用 --out 换一个位置") from None
+        raise InputError(
+            f"输出文件夹不能写入（{e.strerror}）",
+            Location(file=str(out.parent)),
+            "请检查文件夹的权限和磁盘空间，或用 --out 换一个位置",
+        ) from None
     sys.stdout.write(f"{out}\n")
     return 0
 

@@ -16,5 +16,6 @@ def require_paths(values, what: str, key: str | None = None) -> None:
 
     for v in [values] if isinstance(values, str) or values is None else values:
         if v is not None and not str(v).strip():
-            raise InputError(f"{what}是空字符串", Location(key=key),
-                             "请给出路径；如果路径来自变量（如 \"$F\"），请确认变量已赋值")
+            raise InputError(
+                f"{what}是空字符串", Location(key=key), '请给出路径；如果路径来自变量（如 "$F"），请确认变量已赋值'
+            )

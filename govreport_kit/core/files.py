@@ -103,12 +103,20 @@ def read_input(path: str | os.PathLike, kind: str, name: str | None = None) -> b
         if stat.S_ISDIR(st.st_mode):
             raise InputError("这是一个文件夹，不是文件", where, "请给出其中的一个文件")
         if not stat.S_ISREG(st.st_mode):
-            kind_name = "命名管道（FIFO）" if stat.S_ISFIFO(st.st_mode) else \
-                "设备文件" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "特殊文件"
+            kind_name = (
+                "命名管道（FIFO）"
+                if stat.S_ISFIFO(st.st_mode)
+                else "设备文件"
+                if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                else "特殊文件"
+            )
             raise InputError(f"这不是普通文件，而是{kind_name}，不会读取", where, "请给出保存在磁盘上的普通文件")
         if st.st_size > limit.value:
-            raise InputError(f"文件太大（{st.st_size:,} 字节），超过{limit.describe()}", where,
-                             "请确认选对了文件；真实的年度报告输入远小于这个大小")
+            raise InputError(
+                f"文件太大（{st.st_size:,} 字节），超过{limit.describe()}",
+                where,
+                "请确认选对了文件；真实的年度报告输入远小于这个大小",
+            )
         os.set_blocking(fd, True)
         data = f.read(limit.value + 1)
     if len(data) > limit.value:  # grew while being read
@@ -127,7 +135,15 @@ def require_regular_file(path: str | os.PathLike, name: str | None = None) -> No
     except OSError:
         return  # the reader reports a missing file in its own words
     if not stat.S_ISREG(st.st_mode):
-        what = "文件夹" if stat.S_ISDIR(st.st_mode) else "命名管道（FIFO）" if stat.S_ISFIFO(st.st_mode) else \
-            "设备文件" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "特殊文件"
-        raise InputError(f"这不是普通文件，而是{what}，不会读取", Location(file=name or str(path)),
-                         "请给出保存在磁盘上的普通文件")
+        what = (
+            "文件夹"
+            if stat.S_ISDIR(st.st_mode)
+            else "命名管道（FIFO）"
+            if stat.S_ISFIFO(st.st_mode)
+            else "设备文件"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "特殊文件"
+        )
+        raise InputError(
+            f"这不是普通文件，而是{what}，不会读取", Location(file=name or str(path)), "请给出保存在磁盘上的普通文件"
+        )

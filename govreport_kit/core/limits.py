@@ -77,8 +77,19 @@ FINDINGS_SHOWN = Limit("findings_shown", 200, "页面中列出的问题条数上
 #: Default seconds one report of a batch may take (loading, checking and executing).
 REPORT_SECONDS = Limit("report_timeout_seconds", 600, "单个报告默认超时", "秒")
 
-ALL = [*FILE_BYTES.values(), XLSX_MEMBER_BYTES, XLSX_TOTAL_BYTES, XLSX_MEMBERS, SHEET_CELLS, NUMBER_DIGITS,
-       YAML_DEPTH, NARRATIVE_CHARS, PROSE_SENTENCE_CHARS, FINDINGS_SHOWN, REPORT_SECONDS]
+ALL = [
+    *FILE_BYTES.values(),
+    XLSX_MEMBER_BYTES,
+    XLSX_TOTAL_BYTES,
+    XLSX_MEMBERS,
+    SHEET_CELLS,
+    NUMBER_DIGITS,
+    YAML_DEPTH,
+    NARRATIVE_CHARS,
+    PROSE_SENTENCE_CHARS,
+    FINDINGS_SHOWN,
+    REPORT_SECONDS,
+]
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

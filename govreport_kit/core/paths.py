@@ -90,6 +90,9 @@ def job_output_dir(outputs_root: str | os.PathLike | None, agency_code: str, yea
     out = given.resolve()
     if not out.is_relative_to(root) or out == root:
         link = next((q for q in (root / agency_code, given) if q.is_symlink()), given)
-        raise InputError(f"输出文件夹 {link} 指向输出根目录 {root} 之外（{out}），不会写入", Location(file=str(link)),
-                         "请删除这个链接，或换一个输出根目录（--outputs）")
+        raise InputError(
+            f"输出文件夹 {link} 指向输出根目录 {root} 之外（{out}），不会写入",
+            Location(file=str(link)),
+            "请删除这个链接，或换一个输出根目录（--outputs）",
+        )
     return out

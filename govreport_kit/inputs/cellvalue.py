@@ -21,7 +21,7 @@ from govreport_kit.core.errors import InputError, Location
 from govreport_kit.core.model import BLANK, NOT_APPLICABLE
 
 MAX_DECIMALS = 6
-_TOO_LARGE = 10 ** limits.NUMBER_DIGITS.value
+_TOO_LARGE = 10**limits.NUMBER_DIGITS.value
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 _GROUPED_RE = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
 _DEC_RE = re.compile(r"^[+-]?([0-9]+\.[0-9]*|\.[0-9]+)$")
@@ -61,7 +61,9 @@ def parse_cell(
         if text in fmt.NOT_APPLICABLE_MARKS or raw.strip() in fmt.NOT_APPLICABLE_MARKS:
             return None, NOT_APPLICABLE
         if len(text) > 4 * limits.NUMBER_DIGITS.value:  # before any regex or int(): 5,000 digits stay cheap
-            raise bad(f"“{limits.excerpt(text, 20)}”有 {len(text):,} 个字符，不是合理的数字（{limits.NUMBER_DIGITS.describe()}）")
+            raise bad(
+                f"“{limits.excerpt(text, 20)}”有 {len(text):,} 个字符，不是合理的数字（{limits.NUMBER_DIGITS.describe()}）"
+            )
         if _GROUPED_RE.match(text):
             text = text.replace(",", "")
         if _INT_RE.match(text):

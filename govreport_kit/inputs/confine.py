@@ -56,12 +56,18 @@ def settings_roots(project: Path) -> list[Path]:
         raise ParamsError("设置文件的最外层必须是“键: 值”形式", Location(file=name))
     for key in data:
         if key not in SETTINGS_KEYS:
-            raise ParamsError(f"未知的设置“{key}”", Location(file=name, key=str(key), line=doc.line(str(key))),
-                              f"可用的设置：{', '.join(SETTINGS_KEYS)}")
+            raise ParamsError(
+                f"未知的设置“{key}”",
+                Location(file=name, key=str(key), line=doc.line(str(key))),
+                f"可用的设置：{', '.join(SETTINGS_KEYS)}",
+            )
     folders = data.get("allow_paths_outside") or []
     if not isinstance(folders, list) or not all(isinstance(f, str) and f.strip() for f in folders):
-        raise ParamsError("allow_paths_outside 应为文件夹路径的列表", Location(file=name, key="allow_paths_outside"),
-                          "例如：\nallow_paths_outside:\n  - /srv/shared/govreport")
+        raise ParamsError(
+            "allow_paths_outside 应为文件夹路径的列表",
+            Location(file=name, key="allow_paths_outside"),
+            "例如：\nallow_paths_outside:\n  - /srv/shared/govreport",
+        )
     return [(project / f).resolve() for f in folders]
 
 
@@ -80,7 +86,9 @@ def confine(target: Path, params_file: Path, key: str, written: str, file_name: 
     if any(resolved.is_relative_to(r) for r in roots):
         return target
     via = "（通过符号链接）" if resolved != Path(os.path.abspath(target)) else ""
-    raise ParamsError(f"键“{key}”的路径“{written}”指向项目文件夹之外{via}：{resolved}",
-                      Location(file=file_name, line=line, key=key),
-                      f"请把文件放进项目文件夹 {roots[0]}；确需使用外部文件夹时，在 {roots[0] / SETTINGS_FILE} 中写 "
-                      f"allow_paths_outside（见 docs/limits.md）")
+    raise ParamsError(
+        f"键“{key}”的路径“{written}”指向项目文件夹之外{via}：{resolved}",
+        Location(file=file_name, line=line, key=key),
+        f"请把文件放进项目文件夹 {roots[0]}；确需使用外部文件夹时，在 {roots[0] / SETTINGS_FILE} 中写 "
+        f"allow_paths_outside（见 docs/limits.md）",
+    )

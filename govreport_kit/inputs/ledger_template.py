@@ -56,8 +56,6 @@ def choices() -> dict[str, list[str]]:
     }
 
 
-
-
 def build_ledger_workbook(agency: Agency, year: int, rows: Iterable[Mapping[str, Any]] = ()) -> Workbook:
     wb = Workbook()
     ws = wb.active

@@ -88,8 +88,11 @@ def load_agency_year(params_path: str | os.PathLike | Params) -> AgencyYear:
 
         text = read_text(params.narrative, "narrative")
         if len(text) > limits.NARRATIVE_CHARS.value:
-            raise InputError(f"正文有 {len(text):,} 个字符，超过{limits.NARRATIVE_CHARS.describe()}",
-                             Location(file=display_path(params.narrative)), "请确认选对了正文文件")
+            raise InputError(
+                f"正文有 {len(text):,} 个字符，超过{limits.NARRATIVE_CHARS.describe()}",
+                Location(file=display_path(params.narrative)),
+                "请确认选对了正文文件",
+            )
         model.narrative, model.narrative_origin = split_parts_located(text, display_path(params.narrative))
     model.options = {**dict(params.report), **model.options}
     model.title = params.report.get("title") or None

@@ -191,8 +191,11 @@ def _agency_year(
 def _unclosed_quote(lines: list[str], at: int, name: str) -> InputError:
     """The refusal for a quote left open on line ``at`` (it swallowed the lines after it)."""
     shown = limits.excerpt(lines[at - 1] if 0 < at <= len(lines) else "")
-    return InputError(f"CSV 格式错误：这一行的英文双引号没有配对（“{shown}”）", Location(file=name, line=at),
-                      "请补上配对的引号，或删除多余的引号")
+    return InputError(
+        f"CSV 格式错误：这一行的英文双引号没有配对（“{shown}”）",
+        Location(file=name, line=at),
+        "请补上配对的引号，或删除多余的引号",
+    )
 
 
 def read_longform_csv(

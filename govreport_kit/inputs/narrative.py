@@ -305,9 +305,16 @@ def token_problem(m: re.Match, values: dict[str, str]) -> bool:
     return values[name] == "" and name.startswith("agency.")
 
 
-def placeholder_problems(text: str, model, *, part: str | None = None, file: str | None = None,
-                         first_line: int = 1, values: dict[str, str] | None = None,
-                         limit: int | None = None) -> list[PlaceholderError]:
+def placeholder_problems(
+    text: str,
+    model,
+    *,
+    part: str | None = None,
+    file: str | None = None,
+    first_line: int = 1,
+    values: dict[str, str] | None = None,
+    limit: int | None = None,
+) -> list[PlaceholderError]:
     """Every unknown or malformed placeholder of ``text`` (``fill`` stops at the first one);
     at most ``limit`` of them (each costs a “did you mean” search): count the rest with
     :func:`count_placeholder_problems`."""

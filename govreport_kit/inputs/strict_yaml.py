@@ -78,11 +78,19 @@ class _ComposeOnly(yaml.SafeLoader):
             if event.anchor is not None:
                 raise YamlProblem(f"不支持 YAML 锚点“&{event.anchor}”", line, key, "请直接写出值")
             if event.tag is not None:
-                raise YamlProblem(f"不允许使用 YAML 标签“{_short_tag(event.tag)}”", line, key,
-                                  "删除标签，只写普通的文字或数字（文字可加引号）")
+                raise YamlProblem(
+                    f"不允许使用 YAML 标签“{_short_tag(event.tag)}”",
+                    line,
+                    key,
+                    "删除标签，只写普通的文字或数字（文字可加引号）",
+                )
         if len(self._paths) > limits.YAML_DEPTH.value:  # before Python's recursion limit, with a message
-            raise YamlProblem(f"嵌套层数太多，超过{limits.YAML_DEPTH.describe()}", line, key,
-                              "参数文件和数据文件只有两三层缩进；请检查文件内容")
+            raise YamlProblem(
+                f"嵌套层数太多，超过{limits.YAML_DEPTH.describe()}",
+                line,
+                key,
+                "参数文件和数据文件只有两三层缩进；请检查文件内容",
+            )
         self._paths.append(path)
         try:
             return super().compose_node(parent, index)
@@ -179,8 +187,12 @@ def _scalar(node: ScalarNode, path: str) -> Any:
     if node.style is not None:  # quoted or block scalar: always a string
         return text
     if len(text) > 4 * limits.NUMBER_DIGITS.value and (INT_RE.match(text) or DECIMAL_RE.match(text)):
-        raise YamlProblem(f"数字有 {len(text):,} 位，超过{limits.NUMBER_DIGITS.describe()}", node.start_mark.line + 1,
-                          path or None, "请检查这个值")
+        raise YamlProblem(
+            f"数字有 {len(text):,} 位，超过{limits.NUMBER_DIGITS.describe()}",
+            node.start_mark.line + 1,
+            path or None,
+            "请检查这个值",
+        )
     if INT_RE.match(text):
         return int(text)
     if DECIMAL_RE.match(text):

@@ -419,8 +419,11 @@ def _reconcile(
             sheet_year = None
         if sheet_year is None or fmt.year_problem(sheet_year):
             lo, hi = fmt.YEAR_RANGE
-            raise InputError(f"报告年度“{limits.excerpt(str(raw_year), 20)}”不是 {lo}–{hi} 之间的年份",
-                             year_where, "请填四位数字，例如 2023")
+            raise InputError(
+                f"报告年度“{limits.excerpt(str(raw_year), 20)}”不是 {lo}–{hi} 之间的年份",
+                year_where,
+                "请填四位数字，例如 2023",
+            )
     if agency is not None and code_in_sheet and code_in_sheet != agency.code:
         raise InputError(
             f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致",

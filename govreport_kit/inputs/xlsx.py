@@ -65,23 +65,35 @@ def check_archive(data: bytes, name: str) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise InputError("不是有效的 Excel .xlsx 文件（不是 zip 压缩包）", where,
-                         "请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”；旧版 .xls 和加密文件不能读取") from None
+        raise InputError(
+            "不是有效的 Excel .xlsx 文件（不是 zip 压缩包）",
+            where,
+            "请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”；旧版 .xls 和加密文件不能读取",
+        ) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > limits.XLSX_MEMBERS.value:
-            raise InputError(f"工作簿含有 {len(infos):,} 个部件，超过{limits.XLSX_MEMBERS.describe()}", where,
-                             "请在 Excel 中另存为新的工作簿")
+            raise InputError(
+                f"工作簿含有 {len(infos):,} 个部件，超过{limits.XLSX_MEMBERS.describe()}",
+                where,
+                "请在 Excel 中另存为新的工作簿",
+            )
         total = 0
         for info in infos:
             total += info.file_size
             if info.file_size > limits.XLSX_MEMBER_BYTES.value:
-                raise InputError(f"工作簿部件 {info.filename} 解压后有 {info.file_size:,} 字节，超过"
-                                 f"{limits.XLSX_MEMBER_BYTES.describe()}", where,
-                                 "工作簿中可能有超大的批注、图片或隐藏内容；请删除后另存，或用 govreport template 生成的模板重新填写")
+                raise InputError(
+                    f"工作簿部件 {info.filename} 解压后有 {info.file_size:,} 字节，超过"
+                    f"{limits.XLSX_MEMBER_BYTES.describe()}",
+                    where,
+                    "工作簿中可能有超大的批注、图片或隐藏内容；请删除后另存，或用 govreport template 生成的模板重新填写",
+                )
         if total > limits.XLSX_TOTAL_BYTES.value:
-            raise InputError(f"工作簿解压后共 {total:,} 字节，超过{limits.XLSX_TOTAL_BYTES.describe()}", where,
-                             "请删除工作簿中多余的内容后另存")
+            raise InputError(
+                f"工作簿解压后共 {total:,} 字节，超过{limits.XLSX_TOTAL_BYTES.describe()}",
+                where,
+                "请删除工作簿中多余的内容后另存",
+            )
 
 
 def open_workbook(path, name: str, *, data_only: bool):
@@ -95,8 +107,11 @@ def open_workbook(path, name: str, *, data_only: bool):
     try:
         return load_workbook(io.BytesIO(data), data_only=data_only)
     except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds (zip, XML, key, value) for a broken file
-        raise InputError(f"不是有效的 Excel .xlsx 文件（{type(e).__name__}）", Location(file=name),
-                         "请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”；旧版 .xls 和加密文件不能读取") from None
+        raise InputError(
+            f"不是有效的 Excel .xlsx 文件（{type(e).__name__}）",
+            Location(file=name),
+            "请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”；旧版 .xls 和加密文件不能读取",
+        ) from None
 
 
 def present_cells(ws, name: str) -> Iterator[tuple[int, int, Any]]:
@@ -108,7 +123,10 @@ def present_cells(ws, name: str) -> Iterator[tuple[int, int, Any]]:
     """
     cells = ws._cells  # noqa: SLF001 - the only public iteration (iter_rows) walks the whole range
     if len(cells) > limits.SHEET_CELLS.value:
-        raise InputError(f"工作表有 {len(cells):,} 个单元格，超过{limits.SHEET_CELLS.describe()}",
-                         Location(file=name, sheet=ws.title), "请只保留表格本身，删除其他内容")
-    for (r, c) in sorted(cells):
+        raise InputError(
+            f"工作表有 {len(cells):,} 个单元格，超过{limits.SHEET_CELLS.describe()}",
+            Location(file=name, sheet=ws.title),
+            "请只保留表格本身，删除其他内容",
+        )
+    for r, c in sorted(cells):
         yield r, c, cells[(r, c)].value

@@ -322,8 +322,14 @@ def markdown_html(text: str, heading_base: int = 3) -> Markup:
             if t.type in ("heading_open", "heading_close"):
                 t.tag = f"h{max(1, min(6, int(t.tag[1]) + shift))}"
     html = _MD.renderer.render(tokens, _MD.options, {})
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes=ALLOWED_URL_SCHEMES,
-                      link_rel="noopener noreferrer", strip_comments=True)
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
     clean = strip_unfilled_marks(_UNFILLED_RE.sub(_show_unfilled, clean))
     return Markup(clean.strip())
 
@@ -342,10 +348,15 @@ def default_preamble(model) -> str:
     """The customary preamble (legal basis, period, contact) from the agency's details, as Markdown text."""
     a = model.agency
     start, end = model.statistics_period
-    contact = "，".join(f"{k}：{v}" for k, v in (("地址", a.address), ("邮编", a.postcode), ("电话", a.phone),
-                                                 ("电子邮箱", a.email)) if v)
-    text = (f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）编制。本年度报告中所列数据统计期限为"
-            f"{_cn_date(start)}至{_cn_date(end)}。如对本年度报告有疑问，请与{a.name}联系")
+    contact = "，".join(
+        f"{k}：{v}"
+        for k, v in (("地址", a.address), ("邮编", a.postcode), ("电话", a.phone), ("电子邮箱", a.email))
+        if v
+    )
+    text = (
+        f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）编制。本年度报告中所列数据统计期限为"
+        f"{_cn_date(start)}至{_cn_date(end)}。如对本年度报告有疑问，请与{a.name}联系"
+    )
     return md_text(text + (f"（{contact}）。" if contact else "。"))
 
 
@@ -373,7 +384,7 @@ def findings_html(findings: Iterable[Finding]) -> Markup:
     counts = count_by_severity(fs)
     summary = "，".join(f"{fmt.SEVERITY_LABELS[s]} {n} 项" for s, n in counts.items())
     items = []
-    for i, f in enumerate(fs[:FINDINGS_SHOWN.value], 1):
+    for i, f in enumerate(fs[: FINDINGS_SHOWN.value], 1):
         target = finding_target(f)
         where = place_text(f, source=False)
         place = Markup('<a href="#{}">{}</a>').format(target, where or "查看") if target else Markup("{}").format(where)
@@ -381,18 +392,37 @@ def findings_html(findings: Iterable[Finding]) -> Markup:
         if f.expected is not None or f.found is not None:
             extra = Markup('<span class="ef">（应为 {}，实为 {}）</span>').format(
                 format_value(f.expected) if f.expected is not None else "—",
-                format_value(f.found) if f.found is not None else "—")
-        items.append(Markup('<li class="finding sev-{}" id="finding-{}"><span class="badge">{}</span> '
-                            '<code>{}</code> {}{}{}{}</li>').format(
-            f.severity, i, fmt.SEVERITY_LABELS.get(f.severity, f.severity), f.rule, place,
-            Markup("：") if place else Markup(""), f.message, extra))
+                format_value(f.found) if f.found is not None else "—",
+            )
+        items.append(
+            Markup(
+                '<li class="finding sev-{}" id="finding-{}"><span class="badge">{}</span> <code>{}</code> {}{}{}{}</li>'
+            ).format(
+                f.severity,
+                i,
+                fmt.SEVERITY_LABELS.get(f.severity, f.severity),
+                f.rule,
+                place,
+                Markup("：") if place else Markup(""),
+                f.message,
+                extra,
+            )
+        )
     if len(fs) > FINDINGS_SHOWN.value:
-        items.append(Markup('<li class="finding more">另有 {} 项未显示（{}；全部问题见 findings.json）</li>').format(
-            len(fs) - FINDINGS_SHOWN.value, FINDINGS_SHOWN.describe()))
-    body = Markup('<ol class="finding-list">\n{}\n</ol>').format(Markup("\n").join(items)) if items else \
-        Markup('<p class="ok">未发现问题。</p>')
-    return Markup('<section class="findings" id="findings">\n<h2>检查结果（审阅用，发布版不含本节）</h2>\n'
-                  '<p class="summary">{}。</p>\n{}\n</section>').format(summary, body)
+        items.append(
+            Markup('<li class="finding more">另有 {} 项未显示（{}；全部问题见 findings.json）</li>').format(
+                len(fs) - FINDINGS_SHOWN.value, FINDINGS_SHOWN.describe()
+            )
+        )
+    body = (
+        Markup('<ol class="finding-list">\n{}\n</ol>').format(Markup("\n").join(items))
+        if items
+        else Markup('<p class="ok">未发现问题。</p>')
+    )
+    return Markup(
+        '<section class="findings" id="findings">\n<h2>检查结果（审阅用，发布版不含本节）</h2>\n'
+        '<p class="summary">{}。</p>\n{}\n</section>'
+    ).format(summary, body)
 
 
 # -------------------------------------------------------------------------------------------

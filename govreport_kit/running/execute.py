@@ -137,8 +137,16 @@ def execute_notebook(
             timer.lap("kernel_wait")
 
     try:
-        ReportEngine.execute_notebook(nb, "python3", output_path=None, progress_bar=False, km=km, deadline=deadline,
-                                      start_timeout=max(1, math.ceil(min(START_TIMEOUT, timeout or START_TIMEOUT))), on_ready=on_ready)
+        ReportEngine.execute_notebook(
+            nb,
+            "python3",
+            output_path=None,
+            progress_bar=False,
+            km=km,
+            deadline=deadline,
+            start_timeout=max(1, math.ceil(min(START_TIMEOUT, timeout or START_TIMEOUT))),
+            on_ready=on_ready,
+        )
     except DeadKernelError as e:
         failure = ("dead_kernel", f"内核意外退出，报告未完成：{e}{_kernel_said(km)}", True)
     except TimeoutError:

@@ -136,8 +136,11 @@ class _Run:
 
         self.params_file = (Path(params_path) if params_path else paths.sample_params()).absolute()
         if self.params_file.is_dir():
-            raise ParamsError("给出的是一个文件夹，不是参数文件", where=Location(file=str(self.params_file)),
-                              fix="请给出其中的参数文件，例如 params/<机构代码>/<年度>.yaml；整个文件夹请用 govreport batch")
+            raise ParamsError(
+                "给出的是一个文件夹，不是参数文件",
+                where=Location(file=str(self.params_file)),
+                fix="请给出其中的参数文件，例如 params/<机构代码>/<年度>.yaml；整个文件夹请用 govreport batch",
+            )
         if not self.params_file.is_file():
             raise ParamsError(
                 "找不到参数文件",
@@ -271,16 +274,23 @@ def check_output_dir(out_dir: Path) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in (*OUTPUT_FILES.values(), FAILED_NOTEBOOK):
             if (out_dir / name).is_dir():
-                raise InputError(f"输出位置被占用：{name} 是一个文件夹", Location(file=str(out_dir / name)),
-                                 "请删除或移走它")
+                raise InputError(
+                    f"输出位置被占用：{name} 是一个文件夹", Location(file=str(out_dir / name)), "请删除或移走它"
+                )
         with tempfile.TemporaryFile(dir=out_dir):
             pass
     except (FileExistsError, NotADirectoryError):
-        raise InputError("输出位置被占用：这里已有一个同名文件，不是文件夹", Location(file=str(out_dir)),
-                         "请删除或移走这个文件，或用 --outputs 换一个输出根目录") from None
+        raise InputError(
+            "输出位置被占用：这里已有一个同名文件，不是文件夹",
+            Location(file=str(out_dir)),
+            "请删除或移走这个文件，或用 --outputs 换一个输出根目录",
+        ) from None
     except OSError as e:
-        raise InputError(f"输出文件夹不能写入（{e.strerror}）", Location(file=str(out_dir)),
-                         "请检查文件夹的权限和磁盘空间，或用 --outputs 换一个输出根目录") from None
+        raise InputError(
+            f"输出文件夹不能写入（{e.strerror}）",
+            Location(file=str(out_dir)),
+            "请检查文件夹的权限和磁盘空间，或用 --outputs 换一个输出根目录",
+        ) from None
 
 
 def findings_json(

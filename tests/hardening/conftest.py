@@ -39,17 +39,28 @@ def _make_project(tmp_path: Path) -> Path:
 def _limit_memory(limit: int):
     def apply():
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     return apply
 
 
-def _cli(*args: str, cwd: Path, timeout: float = 60, memory: int | None = None, env: dict | None = None,
-        **kw) -> subprocess.CompletedProcess:
+def _cli(
+    *args: str, cwd: Path, timeout: float = 60, memory: int | None = None, env: dict | None = None, **kw
+) -> subprocess.CompletedProcess:
     """``python -m govreport_kit.cli ARGS`` in ``cwd`` (the project is found from there)."""
     full_env = {k: v for k, v in os.environ.items() if k != "GOVREPORT_PROJECT"}
     full_env.update({"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(_ROOT), **(env or {})})  # this checkout's package
-    return subprocess.run([sys.executable, "-m", "govreport_kit.cli", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout,
-                          preexec_fn=_limit_memory(memory) if memory else None, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "govreport_kit.cli", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+        preexec_fn=_limit_memory(memory) if memory else None,
+        **kw,
+    )
 
 
 def _snapshot(*folders: Path) -> dict[str, tuple[str, int]]:

@@ -19,7 +19,9 @@ def test_html_output_that_is_the_input_is_refused(tmp_path, cli, snapshot, asser
     before = snapshot(page)
     assert_refused(cli("audit", str(page), "--html", str(page), cwd=tmp_path), "要审核的文件之一")
     (tmp_path / "alias.html").symlink_to(page)
-    assert_refused(cli("audit", str(tmp_path), "--html", str(tmp_path / "alias.html"), cwd=tmp_path), "要审核的文件之一")
+    assert_refused(
+        cli("audit", str(tmp_path), "--html", str(tmp_path / "alias.html"), cwd=tmp_path), "要审核的文件之一"
+    )
     (tmp_path / "hard.html").hardlink_to(page)
     assert_refused(cli("audit", "report.html", "--html", "hard.html", cwd=tmp_path), "要审核的文件之一")
     assert snapshot(page) == before
@@ -36,4 +38,5 @@ def test_auditing_a_folder_twice_skips_our_own_audit_page(tmp_path, cli, PAGE):
     second = cli("audit", str(folder), "--html", str(out), "--json", cwd=tmp_path)
     assert second.returncode in (0, 1), second.stderr
     import json
+
     assert [r["source"].endswith("report.html") for r in json.loads(second.stdout)] == [True]

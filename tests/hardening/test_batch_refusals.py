@@ -53,8 +53,9 @@ def test_read_only_params_for_new_and_template(tmp_path, cli, assert_refused, re
     (src / "params").mkdir(parents=True)
     with readonly_copy(src, tmp_path / "ro") as ro:
         assert_refused(cli("new", "ro-a", "--year", "2023", "--name", "某局", cwd=ro), "不能写入")
-        assert_refused(cli("template", "--agency", "ro-a", "--year", "2023", "--out", str(ro / "t.xlsx"), cwd=tmp_path),
-                       "不能写入")
+        assert_refused(
+            cli("template", "--agency", "ro-a", "--year", "2023", "--out", str(ro / "t.xlsx"), cwd=tmp_path), "不能写入"
+        )
         assert sorted(p.name for p in ro.rglob("*")) == ["params"]
 
 

@@ -18,8 +18,13 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="signals and psu
 def _start_batch(project, tmp, ROOT):
     env = {k: v for k, v in os.environ.items() if k not in ("GOVREPORT_PROJECT", "GOVREPORT_RUN_TMP")}
     env.update({"PYTHONIOENCODING": "utf-8", "TMPDIR": str(tmp), "PYTHONPATH": str(ROOT)})
-    return subprocess.Popen([sys.executable, "-m", "govreport_kit.cli", "batch", "--workers", "1", "--timeout", "120"],
-                            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "govreport_kit.cli", "batch", "--workers", "1", "--timeout", "120"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait_for_kernel(proc, limit: float = 90) -> list[psutil.Process]:
@@ -77,8 +82,9 @@ def test_kill_9_leaves_a_scratch_folder_that_the_next_run_removes(setup, ROOT):
     # the next run removes the dead run's folder
     env = {k: v for k, v in os.environ.items() if k not in ("GOVREPORT_PROJECT", "GOVREPORT_RUN_TMP")}
     env.update({"PYTHONIOENCODING": "utf-8", "TMPDIR": str(tmp), "PYTHONPATH": str(ROOT)})
-    run = subprocess.run([sys.executable, "-m", "govreport_kit.cli", "run"], cwd=project, env=env,
-                         capture_output=True, timeout=180)
+    run = subprocess.run(
+        [sys.executable, "-m", "govreport_kit.cli", "run"], cwd=project, env=env, capture_output=True, timeout=180
+    )
     assert run.returncode in (0, 1), run.stderr.decode()[-2000:]
     assert list((tmp / "govreport-runs").iterdir()) == []
     assert [p.name for p in tmp.iterdir()] == ["govreport-runs"]

@@ -35,9 +35,21 @@ def libreoffice_agency_sheet(xlsx: Path, tmp_path: Path) -> list[list[str]]:
         pytest.skip("LibreOffice (soffice) is not installed")
     out = tmp_path / "lo-out"
     profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-                    "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(out), str(xlsx)],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(out),
+            str(xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     with open(out / (xlsx.stem + ".csv"), encoding="utf-8") as f:
         return list(csv.reader(f))
 

@@ -30,8 +30,10 @@ def test_failed_force_import_leaves_the_agency_year_as_it_was(tmp_path, cli, sna
     before = snapshot(folder)
     # B's page: other numbers, and a postcode in Arabic-Indic digits (\d matches it; params refuse it)
     bad = _page(PINGTAN, tmp_path, "邮编：350400", "邮编：٣٥٠٤٠٠", name="b.txt")
-    bad.write_text(bad.read_text(encoding="utf-8").replace("收到政府信息公开申请75件", "收到政府信息公开申请76件"),
-                   encoding="utf-8")
+    bad.write_text(
+        bad.read_text(encoding="utf-8").replace("收到政府信息公开申请75件", "收到政府信息公开申请76件"),
+        encoding="utf-8",
+    )
     proc = cli("import", str(bad), "--agency", "pingtan", "--force", cwd=tmp_path)
     assert_refused(proc, "邮政编码", "没有写入任何文件")
     assert snapshot(folder) == before

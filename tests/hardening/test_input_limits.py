@@ -70,8 +70,14 @@ def test_fifo_is_refused_without_blocking(project, tmp_path, name, guarded):
 
 
 def test_40000_digit_run_in_a_published_text_is_audited_quickly(project, tmp_path, guarded):
-    text = ("某某区人民政府2023年政府信息公开工作年度报告\n一、总体情况\n本年收到申请" + "1" * 40_000 + "件，其中1件。\n"
-            + "信息处理费" + "9" * 2_000 + "万元。\n")
+    text = (
+        "某某区人民政府2023年政府信息公开工作年度报告\n一、总体情况\n本年收到申请"
+        + "1" * 40_000
+        + "件，其中1件。\n"
+        + "信息处理费"
+        + "9" * 2_000
+        + "万元。\n"
+    )
     page = tmp_path / "digits.txt"
     page.write_text(text, encoding="utf-8")
     proc = guarded("audit", str(page), cwd=project)
@@ -106,6 +112,7 @@ def test_many_bad_placeholders_are_capped_in_findings_and_in_the_report(project,
     proc = guarded("check", "--json", "params/xishan-edu/2023.yaml", cwd=project)
     assert proc.returncode == 1, proc.stderr
     import json
+
     placeholder = [f for f in json.loads(proc.stdout) if f["rule"] == "R-PLACEHOLDER"]
     assert len(placeholder) == limits.FINDINGS_SHOWN.value + 1
     assert "另有 19800 处" in placeholder[-1]["message"]

@@ -13,7 +13,9 @@ def test_params_name_with_a_newline_heading_or_private_marks_is_refused(tmp_path
     params = project / "params" / "xishan-edu" / "2023.yaml"
     text = params.read_text(encoding="utf-8")
     for forged in ('"西山区\\n# 二、主动公开政府信息情况"', '"西山区\\ue000伪造\\ue001"', '"西山区\\u202e局"'):
-        params.write_text(re.sub(r"(?m)^  name: .*$", lambda m, forged=forged: "  name: " + forged, text), encoding="utf-8")
+        params.write_text(
+            re.sub(r"(?m)^  name: .*$", lambda m, forged=forged: "  name: " + forged, text), encoding="utf-8"
+        )
         assert_refused(cli("check", str(params), cwd=project), "agency.name", "含有")
 
 
@@ -22,10 +24,14 @@ def test_markdown_in_a_name_and_unfilled_placeholders_are_shown_as_typed(tmp_pat
     folder = project / "params" / "xishan-edu"
     params = folder / "2023.yaml"
     text = params.read_text(encoding="utf-8")
-    params.write_text(re.sub(r"(?m)^  name: .*$", lambda m: '  name: "西山区 **粗体** [链接](http://evil) # 二、"', text),
-                      encoding="utf-8")
+    params.write_text(
+        re.sub(r"(?m)^  name: .*$", lambda m: '  name: "西山区 **粗体** [链接](http://evil) # 二、"', text),
+        encoding="utf-8",
+    )
     md = folder / "2023.md"
-    md.write_text(md.read_text(encoding="utf-8") + "\n\n请与{{ agency.name }}联系。{{ __import__('os') }}\n", encoding="utf-8")
+    md.write_text(
+        md.read_text(encoding="utf-8") + "\n\n请与{{ agency.name }}联系。{{ __import__('os') }}\n", encoding="utf-8"
+    )
     proc = cli("run", str(params), cwd=project, timeout=240)
     assert proc.returncode in (0, 1), proc.stderr
     html = (project / "outputs" / "xishan-edu" / "2023" / "report.html").read_text(encoding="utf-8")

@@ -10,7 +10,9 @@ def test_run_of_a_directory_says_it_is_a_folder(tmp_path, make_project, cli, ass
     assert "找不到参数文件" not in proc.stderr
 
 
-def test_run_into_an_occupied_output_folder_is_refused_before_execution(tmp_path, make_project, cli, snapshot, assert_refused):
+def test_run_into_an_occupied_output_folder_is_refused_before_execution(
+    tmp_path, make_project, cli, snapshot, assert_refused
+):
     project = make_project(tmp_path / "proj")
     (project / "outputs" / "xishan-edu").mkdir(parents=True)
     (project / "outputs" / "xishan-edu" / "2023").write_text("a file where the folder goes", encoding="utf-8")
@@ -21,7 +23,9 @@ def test_run_into_an_occupied_output_folder_is_refused_before_execution(tmp_path
     assert snapshot(project / "outputs") == before
 
 
-def test_run_into_a_read_only_outputs_folder_is_refused_before_execution(tmp_path, make_project, cli, assert_refused, readonly_copy):
+def test_run_into_a_read_only_outputs_folder_is_refused_before_execution(
+    tmp_path, make_project, cli, assert_refused, readonly_copy
+):
     project = make_project(tmp_path / "proj")
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -30,6 +30,7 @@ def test_year_2100_passes_params_and_gets_no_false_title_finding(tmp_path, make_
     for ext in ("xlsx", "md"):
         (folder / f"2100.{ext}").write_bytes((folder / f"2023.{ext}").read_bytes())
     from openpyxl import load_workbook
+
     wb = load_workbook(folder / "2100.xlsx")
     ws = wb["机构信息"]
     for row in ws.iter_rows(min_col=1, max_col=2):
@@ -39,6 +40,7 @@ def test_year_2100_passes_params_and_gets_no_false_title_finding(tmp_path, make_
     proc = cli("check", "--json", str(params), cwd=project)
     assert proc.returncode in (0, 1), proc.stderr
     import json
+
     assert not [f for f in json.loads(proc.stdout) if f["rule"] == "R-META"]
 
 
