@@ -9,9 +9,16 @@ STAMP  := $(VENV)/.installed
 # runtime + test + dev + lab + dask, resolved and hashed by tools/lock.sh
 LOCK   := requirements/develop.lock
 
-.PHONY: install report test lab check batch bench lint lock clean
+.PHONY: install git-filter report test lab check batch bench lint lock clean
 
-install: $(STAMP)
+install: $(STAMP) git-filter
+
+# Notebooks go into git without outputs or analyst parameter values (.gitattributes, docs/lab.md).
+git-filter:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.govreport-notebook.clean '"$(abspath $(BIN))/python" -m govreport_kit.report.nbclean'; \
+	  git config filter.govreport-notebook.smudge cat; \
+	fi
 
 $(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +38,7 @@ batch: install
 	$(BIN)/govreport batch
 
 lab: install
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab notebooks/
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/report.ipynb
 
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -1,16 +1,21 @@
-"""Shared test fixtures: the sample agency-year in code and on disk, input fixtures, the CLI, HTML grids.
+"""Shared test fixtures: the sample agency-year in code and on disk, input fixtures, the CLI, HTML grids,
+documents made in the tests (PDF, Word, LibreOffice), synthetic application ledgers and their projects.
 
 Every helper is a session-scoped fixture (stateless: a constant, a path or a function), so that
 tests ask for what they use by name and hypothesis tests can use them too. Audit-specific
 generators stay in tests/audit/_synth.py (a library of report renderings, imported by the audit
-tests and tests/core/test_model.py).
+tests and tests/core/test_model.py); the mail tests' SMTP server is in tests/mail/conftest.py.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import hashlib
+import io
 import json
 import os
+import random
 import subprocess
 import sys
 from decimal import Decimal
@@ -397,3 +402,405 @@ def sample_run(tmp_path_factory):
         return runs[key]
 
     return run
+
+
+# ------------------------------------------------------------------------------ documents (PDF, Word)
+# Our rendered report printed to PDF by WeasyPrint (page headers and footers, table 三 split over
+# pages, look-alike radicals, tables without lines), a PDF without a text layer, LibreOffice
+# conversions, consistent models with every cell non-zero, cell-by-cell comparison.
+
+DOC_CSS = """
+@page { size: A4; margin: 22mm 16mm;
+  @top-center { content: "HEADER"; font-size: 9pt }
+  @bottom-center { content: FOOTER; font-size: 9pt } }
+body { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 10.5pt; line-height: 1.6 }
+h1 { font-size: 16pt; text-align: center } h2 { font-size: 12pt }
+table { border-collapse: collapse; width: 100%; margin: 4pt 0 10pt }
+th, td { border: 0.6pt solid #000; padding: 2pt 3pt; font-weight: normal; text-align: center; vertical-align: middle }
+th.label, th[scope=row] { text-align: left }
+thead { display: table-header-group }
+tr { break-inside: avoid }
+"""
+DOC_FOOTERS = {
+    "page_of": '"第 " counter(page) " 页 共 " counter(pages) " 页"',
+    "dashes": '"- " counter(page) " -"',
+    "slash": 'counter(page) "/" counter(pages)',
+}
+
+
+def _report_html(
+    model,
+    *,
+    header: str = "政府信息公开专栏",
+    footer: str = "page_of",
+    before_table3: str = "",
+    narrative: dict | None = None,
+) -> str:
+    """A whole report page from the renderer: title, preamble, parts 一 … 六 with tables 二 … 四."""
+    from govreport_kit.report import render
+
+    narrative = narrative or {}
+    parts = [
+        str(render.title_html(model)),
+        str(render.part_html("preamble", narrative.get("preamble") or render.default_preamble(model))),
+    ]
+    for p in fmt.PARTS[1:]:
+        if p.code in fmt.TABLE_CODES:
+            if p.code == "table3" and before_table3:
+                parts.append(before_table3)
+            parts.append(str(render.table_section_html(model, p.code)))
+        else:
+            parts.append(str(render.part_html(p.code, narrative.get(p.code, "本部分内容从略。"))))
+    css = DOC_CSS.replace("HEADER", header).replace("FOOTER", DOC_FOOTERS[footer])
+    head = f'<html lang="zh-CN"><head><meta charset="utf-8"><style>{css}</style></head>'
+    return head + f"<body>{''.join(parts)}</body></html>"
+
+
+def _html_to_pdf(html: str) -> bytes:
+    import weasyprint
+
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def _image_only_pdf(text: str = "扫描件") -> bytes:
+    """A one-page PDF that is only a picture (what a scanner makes): no text layer."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(img)
+    for y in range(200, 1600, 60):
+        draw.rectangle((150, y, 1090, y + 30), outline="black")
+    buf = io.BytesIO()
+    img.save(buf, format="PDF", resolution=150)
+    return buf.getvalue()
+
+
+# -------------------------------------------------------------------------------------------
+# Models and comparisons
+
+
+def _nonzero_model(agency, year: int = 2023, seed: int = 0):
+    """A consistent model (every E-rule holds) in which every cell is non-zero."""
+    import random
+    from decimal import Decimal
+
+    from govreport_kit.core.model import from_cells
+
+    rng = random.Random(seed)
+    cells = {}
+    for c in fmt.T3_COMPONENT_COLUMNS:
+        for r in fmt.T3_OUTCOME_ROWS:
+            cells[("table3", r, c)] = rng.randint(1, 60)
+        total = sum(cells[("table3", r, c)] for r in fmt.T3_OUTCOME_ROWS)
+        carried, forward = rng.randint(1, 9), rng.randint(1, 9)
+        cells.update(
+            {
+                ("table3", "total", c): total,
+                ("table3", "carried", c): carried,
+                ("table3", "carried_forward", c): forward,
+                ("table3", "new", c): total + forward - carried,
+            }
+        )
+    for r in fmt.T3_ROWS:
+        cells[("table3", r.code, "total")] = sum(cells[("table3", r.code, c)] for c in fmt.T3_COMPONENT_COLUMNS)
+    for g in fmt.T4_GROUPS:
+        parts = [rng.randint(1, 20) for _ in range(4)]
+        cells.update({("table4", g.code, res.code): v for res, v in zip(fmt.T4_RESULTS, parts)})
+        cells[("table4", g.code, "total")] = sum(parts)
+    for r, c in fmt.cells("table2"):
+        cells[("table2", r, c)] = (
+            Decimal(rng.randint(1, 10**6)) / 10 ** rng.randint(2, 6)
+            if fmt.is_decimal_cell("table2", r, c)
+            else rng.randint(1, 999)
+        )
+    return from_cells(agency, year, [(t, r, c, v) for (t, r, c), v in cells.items()])
+
+
+def _same_cells(got, want) -> list[str]:
+    """Differences between two models' cells (value and blank/NA state), cell by cell."""
+    from decimal import Decimal
+
+    diffs = []
+    for t, r, c, v in want.iter_cells():
+        g = got.get(t, r, c)
+        plain = [None if type(x).__name__ == "NAType" or x is None else Decimal(str(x)) for x in (g, v)]
+        if plain[0] != plain[1] or got.state(t, r, c) != want.state(t, r, c):
+            diffs.append(f"{t}.{r}.{c}: got {g!r} ({got.state(t, r, c)}), want {v!r} ({want.state(t, r, c)})")
+    return diffs
+
+
+def _libreoffice_pdf(docx_path, out_dir):
+    """``soffice --headless --convert-to pdf`` with a fresh profile; the PDF's path."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="govreport-lo-") as profile:
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                str(docx_path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+    return out_dir / (Path(docx_path).stem + ".pdf")
+
+
+def _pdf_pages_png(pdf_path, prefix, dpi: int = 80) -> list:
+    """``pdftoppm`` every page to ``<prefix>-N.png``; the PNG paths."""
+    import subprocess
+    from pathlib import Path
+
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf_path), str(prefix)], check=True, timeout=120)
+    return sorted(Path(prefix).parent.glob(Path(prefix).name + "-*.png"))
+
+
+@pytest.fixture(scope="session")
+def report_html():
+    """``report_html(model, *, header=…, footer="page_of", before_table3="", narrative=None)``: a whole
+    report page from the renderer (title, preamble, parts 一 … 六 with tables 二 … 四), styled for print."""
+    return _report_html
+
+
+@pytest.fixture(scope="session")
+def html_to_pdf():
+    """``html_to_pdf(html)``: the page printed by WeasyPrint (bytes)."""
+    return _html_to_pdf
+
+
+@pytest.fixture(scope="session")
+def image_only_pdf():
+    """``image_only_pdf(text="扫描件")``: a one-page PDF that is only a picture (no text layer)."""
+    return _image_only_pdf
+
+
+@pytest.fixture(scope="session")
+def nonzero_model():
+    """``nonzero_model(agency, year=2023, seed=0)``: a consistent model in which every cell is non-zero."""
+    return _nonzero_model
+
+
+@pytest.fixture(scope="session")
+def same_cells():
+    """``same_cells(got, want)``: differences between two models' cells (value and state), cell by cell."""
+    return _same_cells
+
+
+@pytest.fixture(scope="session")
+def libreoffice_pdf():
+    """``libreoffice_pdf(docx_path, out_dir)``: ``soffice --convert-to pdf`` with a fresh profile; the PDF's path."""
+    return _libreoffice_pdf
+
+
+@pytest.fixture(scope="session")
+def pdf_pages_png():
+    """``pdf_pages_png(pdf_path, prefix, dpi=80)``: every page as ``<prefix>-N.png``; the PNG paths."""
+    return _pdf_pages_png
+
+
+# ------------------------------------------------------------------------------ application ledgers
+# Deterministic (``random.Random(seed)``). ``independent_count`` counts table 三 straight from the
+# generated dicts with the issue's definitions, without the code under test.
+
+APPLICANT_LABELS = {
+    "natural_person": "自然人",
+    "commercial": "商业企业",
+    "research": "科研机构",
+    "social_welfare": "社会公益组织",
+    "legal_service": "法律服务机构",
+    "other_org": "其他",
+}
+_LEDGER_HEADER = [
+    "编号",
+    "收到日期",
+    "申请人类型",
+    "申请方式",
+    "补正完成日期",
+    "延长答复期限",
+    "办结日期",
+    "办理结果",
+    "收费金额（元）",
+    "备注",
+]
+LEDGER_CODES = [
+    "id",
+    "received",
+    "applicant",
+    "channel",
+    "corrected",
+    "extended",
+    "closed",
+    "outcome",
+    "fee_yuan",
+    "note",
+]
+
+
+def _synth_ledger(n: int = 360, years=(2022, 2023, 2024), seed: int = 12) -> list[dict]:
+    """``n`` applications received over ``years``; some open at the end, some crossing a year."""
+    rng = random.Random(seed)
+    first, last = dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
+    span = (last - first).days
+    outcomes = list(fmt.T3_OUTCOME_ROWS)
+    rows = []
+    for i in range(n):
+        received = first + dt.timedelta(days=rng.randrange(span + 1))
+        applicant = rng.choices(list(APPLICANT_LABELS), weights=[60, 15, 3, 3, 4, 15])[0]
+        corrected = received + dt.timedelta(days=rng.randrange(1, 10)) if rng.random() < 0.1 else None
+        extended = rng.random() < 0.1
+        closed = received + dt.timedelta(days=rng.randrange(0, 75)) if rng.random() < 0.93 else None
+        if closed is not None and corrected is not None and closed < corrected:
+            closed = corrected
+        if closed is not None and closed > last:
+            closed = None  # still open when the ledger was exported
+        outcome = rng.choice(outcomes) if closed is not None else None
+        # half the outcomes by label, some with the group prefix, a few by code
+        if outcome is not None:
+            style = rng.random()
+            text = (
+                fmt.ledger_outcome_choice(outcome)
+                if style < 0.4
+                else outcome
+                if style < 0.5
+                else fmt.row_label("table3", outcome)
+            )
+        else:
+            text = ""
+        fee = Decimal(rng.choice([100, 200, 300])) if closed is not None and rng.random() < 0.05 else None
+        rows.append(
+            {
+                "id": f"YSQ-{i + 1:04d}",
+                "received": received,
+                "applicant": APPLICANT_LABELS[applicant],
+                "applicant_code": applicant,
+                "channel": rng.choice(fmt.LEDGER_CHANNELS),
+                "corrected": corrected,
+                "extended": "是" if extended else "",
+                "closed": closed,
+                "outcome": text,
+                "outcome_code": outcome,
+                "fee_yuan": fee,
+                "note": "",
+            }
+        )
+    return rows
+
+
+def _independent_count(rows: list[dict], year: int) -> dict[tuple[str, str], int]:
+    """Table 三 of ``year`` counted by hand from the generator's own fields (not the code under test)."""
+    out: dict[tuple[str, str], int] = {}
+    y0, y1 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+    def add(row, col):
+        out[(row, col)] = out.get((row, col), 0) + 1
+        out[(row, "total")] = out.get((row, "total"), 0) + 1
+
+    for r in rows:
+        a, rec, clo = r["applicant_code"], r["received"], r["closed"]
+        if y0 <= rec <= y1:
+            add("new", a)
+        if rec < y0 and (clo is None or clo >= y0):
+            add("carried", a)
+        if clo is not None and y0 <= clo <= y1:
+            add(r["outcome_code"], a)
+            add("total", a)
+        if rec <= y1 and (clo is None or clo > y1):
+            add("carried_forward", a)
+    return out
+
+
+def _ledger_cell(v) -> str:
+    if v is None:
+        return ""
+    return v.isoformat() if isinstance(v, dt.date) else str(v)
+
+
+def _ledger_csv(rows: list[dict], encoding: str = "utf-8") -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(_LEDGER_HEADER)
+    for r in rows:
+        w.writerow([_ledger_cell(r.get(c)) for c in LEDGER_CODES])
+    return buf.getvalue().encode(encoding)
+
+
+def _write_project(
+    root: Path,
+    year: int,
+    ledger_rows: list[dict] | None,
+    *,
+    code: str = "ledger-test",
+    table3: dict[tuple[str, str], int] | None = None,
+    ledger_name: str | None = None,
+    ledger_bytes: bytes | None = None,
+    previous: bool = True,
+    table4: dict[tuple[str, str], int] | None = None,
+    report: str = "",
+) -> Path:
+    """params/<code>/<year>.yaml with a long-form data file (tables 二, 四, optional 三) and a ledger."""
+    folder = root / "params" / code
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["table,row,column,value"]
+    lines += [f"table2,{r},{c},0" for r, c in fmt.cells("table2")]
+    lines += [f"table4,{r},{c},{(table4 or {}).get((r, c), 0)}" for r, c in fmt.cells("table4")]
+    for (r, c), v in (table3 or {}).items():
+        lines.append(f"table3,{r},{c},{v}")
+    (folder / f"{year}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    name = ledger_name or f"{year}-ledger.csv"
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    if ledger_bytes is not None:
+        (folder / name).write_bytes(ledger_bytes)
+    elif ledger_rows is not None:
+        (folder / name).write_bytes(_ledger_csv(ledger_rows))
+    params = [f"agency:\n  code: {code}\n  name: 台账测试局", f"year: {year}", f"data: {year}.csv"]
+    if ledger_rows is not None or ledger_bytes is not None:
+        params.append(f"ledger: {name}")
+    if not previous:
+        params.append("previous: null")
+    if report:
+        params.append("report:\n" + report)
+    path = folder / f"{year}.yaml"
+    path.write_text("\n".join(params) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def LEDGER_HEADER() -> list[str]:
+    """The ledger template's column headers, in order."""
+    return list(_LEDGER_HEADER)
+
+
+@pytest.fixture(scope="session")
+def synth_ledger():
+    """``synth_ledger(n=360, years=(2022, 2023, 2024), seed=12)``: applications as dicts (some open, some
+    crossing a year)."""
+    return _synth_ledger
+
+
+@pytest.fixture(scope="session")
+def independent_count():
+    """``independent_count(rows, year)``: table 三 of ``year`` counted by hand from the generator's fields."""
+    return _independent_count
+
+
+@pytest.fixture(scope="session")
+def ledger_csv():
+    """``ledger_csv(rows, encoding="utf-8")``: the rows as a ledger CSV (bytes)."""
+    return _ledger_csv
+
+
+@pytest.fixture(scope="session")
+def write_project():
+    """``write_project(root, year, ledger_rows, *, code=…, table3=…, ledger_name=…, ledger_bytes=…,
+    previous=True, table4=…, report="")``: params/<code>/<year>.yaml with a long-form data file and a ledger."""
+    return _write_project

@@ -85,8 +85,10 @@ def _binary_kind(path: Path) -> str | None:
 
 def read_source(path: str | Path) -> tuple[str, str | None, str]:
     """(report text, title hint, "html" | "text" | "pdf" | "docx") of a file."""
+    from govreport_kit.core.files import require_regular_file
     from govreport_kit.inputs.encoding import read_text
 
+    require_regular_file(path)  # before sniffing: a FIFO or /dev/zero must not block or be read
     binary = _binary_kind(Path(path))
     if binary == "pdf":
         from govreport_kit.audit.pdf import read_pdf
@@ -98,7 +100,7 @@ def read_source(path: str | Path) -> tuple[str, str | None, str]:
 
         word = read_docx(path)
         return word.text, word.title, "docx"
-    raw = read_text(path)
+    raw = read_text(path, "report")
     head = raw[:2000].lstrip().lower()
     if Path(path).suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html", "<?xml")):
         page = parse_html(raw)
@@ -399,11 +401,30 @@ def parse_file_reports(path: str | Path, display: str | None = None) -> list[Par
     return out
 
 
+def is_audit_page(path: Path) -> bool:
+    """True for a page written by ``audit --html`` (it carries our generator ``<meta>`` near the top)."""
+    from govreport_kit.audit.render_html import GENERATOR
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return f'<meta name="generator" content="{GENERATOR}">'.encode() in head
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to audit: files as given; in a folder, report-like files that are not our own audit pages."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES))
+            out.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not is_audit_page(f)
+                )
+            )
         else:
             out.append(p)
     return out

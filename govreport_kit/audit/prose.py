@@ -16,6 +16,7 @@ from typing import Any
 
 from govreport_kit.checks.findings import Finding
 from govreport_kit.core import format as fmt
+from govreport_kit.core import limits
 from govreport_kit.core.normalize import normalize_text, squeeze
 
 _SENTENCE = re.compile(r"[^。!?\n]+")
@@ -114,9 +115,24 @@ def cn_counts(text: str) -> str:
     return _CN_COUNT.sub(one, text) if any(ch in text for ch in "件条") else text
 
 
+#: A digit run longer than any real number: replaced before the regexes below see it.
+_LONG_DIGITS = re.compile(r"\d{" + str(limits.NUMBER_DIGITS.value + 1) + ",}")
+
+
+def bounded(sentence: str) -> str:
+    """A sentence as the prose regexes may see it: at most ``limits.PROSE_SENTENCE_CHARS`` characters,
+    and every digit run longer than ``limits.NUMBER_DIGITS`` replaced by “#”.
+
+    The patterns here start a number anywhere and backtrack over it, so their cost grows with the
+    square of a digit run's length (a 40,000-digit run took 101 s); with runs and sentences
+    bounded it is linear in the text.
+    """
+    return _LONG_DIGITS.sub("#", sentence[: limits.PROSE_SENTENCE_CHARS.value])
+
+
 def _sentences(text: str):
     for m in _SENTENCE.finditer(text):
-        yield m.group(0)
+        yield bounded(m.group(0))
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -273,7 +289,7 @@ def t2_facts(text: str, form: str) -> dict[tuple[str, str], set[int]]:
 
 # ------------------------------------------------------------------ breakdowns and units
 _BREAK_START = re.compile(
-    r"(\d+(?:,\d{3})*)\s*(件|条)(?:(?:[^\d。;]{0,3})?[,(]?\s*(?:其中|涉及|包括|分别为)|\s*\((?!含|包含|另|其中))"
+    r"(?<![\d.,])(\d+(?:,\d{3})*)\s*(件|条)(?:(?:[^\d。;]{0,3})?[,(]?\s*(?:其中|涉及|包括|分别为)|\s*\((?!含|包含|另|其中))"
 )
 
 
@@ -312,7 +328,7 @@ def breakdown_mismatches(text: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
-_UNIT_WAN = re.compile(r"(\d+(?:\.\d+)?)\s*万\s*(条|件|个|次|篇|人次)")
+_UNIT_WAN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*万\s*(条|件|个|次|篇|人次)")
 
 
 def unit_problems(text: str) -> list[tuple[str, str]]:

@@ -18,7 +18,11 @@ from govreport_kit.audit.summary import FORMAT_NAMES, candidates_text
 from govreport_kit.checks.findings import count_by_severity, sort_findings
 from govreport_kit.checks.wording import place_text
 from govreport_kit.core import format as fmt
+from govreport_kit.core import limits
 from govreport_kit.report import render
+
+#: Marks our own audit pages: ``audit FOLDER`` skips files carrying it (see ``audit.is_audit_page``).
+GENERATOR = "govreport_kit audit"
 
 #: Finding targets that exist on the audit page (the prose parts are not shown there).
 _LINKED = ("cell-", "row-", "part-table")
@@ -36,11 +40,19 @@ def _finding(f, prefix: str) -> dict[str, Any]:
     }
 
 
+def _shown(findings, prefix: str) -> tuple[list[dict[str, Any]], int]:
+    """At most ``limits.FINDINGS_SHOWN`` findings for the page, and how many more there are."""
+    cap = limits.FINDINGS_SHOWN.value
+    return [_finding(f, prefix) for f in findings[:cap]], max(0, len(findings) - cap)
+
+
 def report_context(res: AuditResult, index: int) -> dict[str, Any]:
     """What the page shows of one audited report."""
     prefix = f"r{index}-"
     findings = sort_findings(res.findings)
     fmt_name = FORMAT_NAMES.get(res.format, res.format) + (f"（{res.format_reason}）" if res.format_reason else "")
+    main, main_more = _shown([f for f in findings if f.severity != fmt.INFO], prefix)
+    infos, infos_more = _shown([f for f in findings if f.severity == fmt.INFO], prefix)
     view = render.TableView(prefix=prefix, unread=frozenset(res.unread_cells), heading="h3")
     return {
         "source": res.source,
@@ -52,8 +64,12 @@ def report_context(res: AuditResult, index: int) -> dict[str, Any]:
             ("年度", res.year or "（未能识别）"),
             ("格式", fmt_name),
         ],
-        "main": [_finding(f, prefix) for f in findings if f.severity != fmt.INFO],
-        "infos": [_finding(f, prefix) for f in findings if f.severity == fmt.INFO],
+        "main": main,
+        "main_more": main_more,
+        "infos": infos,
+        "infos_more": infos_more,
+        "infos_count": len(infos) + infos_more,
+        "more_limit": limits.FINDINGS_SHOWN.describe(),
         "unreadable": [
             {"kind": u.kind, "message": u.message, "candidates": candidates_text(u.candidates)} for u in res.unreadable
         ],
@@ -67,4 +83,6 @@ def render_page(results: Iterable[AuditResult]) -> str:
     """The whole offline page as a string."""
     from govreport_kit.report.pages import render_page as render_template
 
-    return render_template("audit.html.j2", reports=[report_context(r, i) for i, r in enumerate(results, 1)])
+    return render_template(
+        "audit.html.j2", generator=GENERATOR, reports=[report_context(r, i) for i, r in enumerate(results, 1)]
+    )

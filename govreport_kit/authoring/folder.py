@@ -2,9 +2,10 @@
 
 The one way ``govreport new``, ``govreport import`` and the synthetic agencies write a project's
 inputs: the agency code is validated before it names a folder, the folder must stay inside the
-params folder, the data file (workbook or long-form CSV) and the narrative are written first and
-the params file that ties them together last (atomically, -rw-r--r--), so a half-written folder
-never has a params file that loads.
+params folder, the params are validated before anything is written, then every file is written
+all or none (:func:`govreport_kit.core.files.atomic_write_many`, -rw-r--r--): the data file
+(workbook or long-form CSV) and the narrative first and the params file that ties them together
+last, so a failure leaves the agency-year as it was.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from govreport_kit.core import format as fmt
-from govreport_kit.core.errors import Location, ParamsError
-from govreport_kit.core.files import atomic_write
+from govreport_kit.core.errors import InputError, Location, ParamsError
+from govreport_kit.core.files import atomic_write_many
 from govreport_kit.core.model import Agency, AgencyYear, require_agency_code
 
 
@@ -70,6 +71,30 @@ def params_dict(
     return raw
 
 
+def not_writable(folder: Path, e: OSError) -> InputError:
+    """The refusal when the params folder cannot be written (permissions, a full disk)."""
+    return InputError(
+        f"无法写入参数目录（{e.strerror}）：文件夹不能写入，没有写入任何文件",
+        Location(file=str(folder)),
+        "请检查文件夹的权限和磁盘空间，或用 --params-dir 换一个目录",
+    )
+
+
+def _data_bytes(files: AgencyYearFiles, model: AgencyYear, empty: bool) -> bytes:
+    suffix = files.data.suffix.lower()
+    if suffix == ".xlsx":
+        from govreport_kit.inputs.template import build_workbook, workbook_bytes
+
+        if empty:
+            return workbook_bytes(build_workbook(model.agency, model.year, None, model.format))
+        return workbook_bytes(build_workbook(model.agency, model.year, model))
+    if suffix == ".csv":
+        from govreport_kit.inputs.longform import longform_bytes
+
+        return longform_bytes(model)
+    raise ValueError(f"data file must be .xlsx or .csv, not {files.data.name}")
+
+
 def write_agency_year(
     files: AgencyYearFiles,
     model: AgencyYear,
@@ -79,36 +104,36 @@ def write_agency_year(
     report: dict[str, Any] | None = None,
     validate: bool = True,
     extra: dict[str, Any] | None = None,
+    extra_files: dict[Path, bytes] | None = None,
     every_agency_key: bool = False,
 ) -> AgencyYearFiles:
     """Write the data file (its suffix chooses workbook or long-form CSV), the narrative, then the params.
 
     ``empty``: an empty workbook for the model's agency and year (the tables are ignored).
-    ``report``: the params file's ``report:`` section. ``validate``: load the written params file
-    (a file this tool writes must load: fail here, not next year). ``every_agency_key``: write the
-    empty agency keys too, each with a comment saying what to fill (``govreport new``).
+    ``report``: the params file's ``report:`` section. ``validate``: check the params before
+    writing and load the written params file (a file this tool writes must load: fail here, not
+    next year). ``extra_files`` (e.g. a ledger) are written with the others, all or none.
+    ``every_agency_key``: write the empty agency keys too, each with a comment saying what to fill
+    (``govreport new``).
     """
-    from govreport_kit.inputs.params import dump_params, load_params
+    from govreport_kit.inputs.encoding import display_path
+    from govreport_kit.inputs.params import dump_params, load_params, validate_params
 
-    files.params.parent.mkdir(parents=True, exist_ok=True)
-    suffix = files.data.suffix.lower()
-    if suffix == ".xlsx":
-        from govreport_kit.inputs.template import write_template, write_workbook
-
-        if empty:
-            write_template(files.data, model.agency, model.year, model.format)
-        else:
-            write_workbook(files.data, model)
-    elif suffix == ".csv":
-        from govreport_kit.inputs.longform import write_longform_csv
-
-        write_longform_csv(files.data, model)
-    else:
-        raise ValueError(f"data file must be .xlsx or .csv, not {files.data.name}")
-    atomic_write(files.narrative, narrative)
     raw = params_dict(model.agency, model.year, model.format, files.data.name, files.narrative.name, report=report)
-    raw.update(extra or {})  # e.g. ``ledger``: a file written beside the params before this call
-    atomic_write(files.params, dump_params(raw, every_agency_key=every_agency_key))
+    raw.update(extra or {})  # e.g. ``ledger``: a file written with these
+    if validate:
+        validate_params(raw, file=display_path(files.params))  # before anything is written
+    blobs: dict[Path, bytes | str] = {
+        files.data: _data_bytes(files, model, empty),
+        **(extra_files or {}),
+        files.narrative: narrative,
+        files.params: dump_params(raw, every_agency_key=every_agency_key),
+    }
+    try:
+        files.params.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_many(blobs)
+    except OSError as e:
+        raise not_writable(files.params.parent, e) from None
     if validate:
         load_params(files.params)
     return files

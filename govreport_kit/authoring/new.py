@@ -29,7 +29,7 @@ import pandas as pd
 from govreport_kit.authoring.folder import agency_year_files, write_agency_year
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import Location, ParamsError
-from govreport_kit.core.model import Agency, AgencyYear
+from govreport_kit.core.model import Agency, AgencyYear, name_problem
 
 TO_FILL = "（待填写）"
 
@@ -118,6 +118,11 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
     name = (name or "").strip()
     if not name:
         raise ParamsError("机构名称为空", Location(key="name"), "用 --name 给出报告标题中的全称")
+    bad = name_problem(name)
+    if bad:
+        raise ParamsError(
+            f"机构名称含有{bad}", Location(key="--name"), "机构名称只写一行可见的文字，例如“昆明市西山区教育体育局”"
+        )
     out = Scaffold(files.params, files.data, files.narrative)
     existing = files.existing()
     if existing:
@@ -128,9 +133,10 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
         )
     model, narrative, previous = _start_from_previous(out, Agency(name=name, code=code), year)
     extra: dict[str, str] = {}
+    extra_files: dict[Path, bytes] = {}
     empty = previous is None
     if previous is not None and previous.ledger is not None and model.format == "2021":
-        from govreport_kit.inputs.ledger_template import write_ledger_template
+        from govreport_kit.inputs.ledger_template import ledger_bytes
 
         rows = open_applications(previous.ledger.ledger, year - 1)
         out.ledger = files.params.with_name(f"{year}-ledger.xlsx")
@@ -140,15 +146,14 @@ def new_agency_year(code: str, year: int, name: str, params_dir: str | os.PathLi
                 Location(file=str(out.ledger)),
                 "换一个年度，或先把已有文件改名或移走",
             )
-        out.ledger.parent.mkdir(parents=True, exist_ok=True)
-        write_ledger_template(out.ledger, model.agency, year, rows)
+        extra_files[out.ledger] = ledger_bytes(model.agency, year, rows)  # written with the others, all or none
         out.notes[-1] = (
             f"已从 {year - 1} 年度沿用机构信息和正文结构；{year - 1} 年台账中到12月31日仍未办结的 {len(rows)} 件申请"
             f"已转入 {out.ledger.name}，表三将按新台账统计"
         )
         extra["ledger"] = out.ledger.name
         empty = True  # table 三 comes from the ledger; the workbook holds tables 二 and 四
-    write_agency_year(files, model, narrative, empty=empty, extra=extra, every_agency_key=True)
+    write_agency_year(files, model, narrative, empty=empty, extra=extra, extra_files=extra_files, every_agency_key=True)
     return out
 
 
@@ -168,7 +173,7 @@ def _start_from_previous(out: Scaffold, agency: Agency, year: int) -> tuple[Agen
     agency = Agency(**{**prev_params.agency.to_dict(), "name": agency.name, "code": agency.code})
     narrative = skeleton_markdown()
     if prev_params.narrative is not None and prev_params.narrative.is_file():
-        narrative = skeleton_from(read_text(prev_params.narrative))
+        narrative = skeleton_from(read_text(prev_params.narrative, "narrative"))
     out.previous = prev_path
     out.notes.append(f"已从 {year - 1} 年度沿用机构信息和正文结构，表三“上年结转”已按上年“结转下年度继续办理”填好")
     model = AgencyYear(agency=agency, year=year, format=form)

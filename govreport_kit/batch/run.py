@@ -17,8 +17,10 @@ One job's failure never stops the others. Progress is reported to observers
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -31,7 +33,8 @@ from govreport_kit.batch import fingerprint as batch_inputs
 from govreport_kit.batch import store as batch_store
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUSES, Job, JobResult
 from govreport_kit.core import format as fmt
-from govreport_kit.core.errors import ParamsError
+from govreport_kit.core import limits
+from govreport_kit.core.errors import GovReportError, InputError, Location, ParamsError
 from govreport_kit.core.model import agency_code_problem
 
 __all__ = [
@@ -53,7 +56,9 @@ __all__ = [
 YEAR_FILE_RE = re.compile(r"^(\d{4})\.yaml$")
 #: Seconds a report may take when no timeout is given: a report takes about a second, so a job
 #: still running after ten minutes is hung, and must not hold its worker for the rest of the batch.
-DEFAULT_TIMEOUT = 600.0
+DEFAULT_TIMEOUT = float(limits.REPORT_SECONDS.value)
+#: The largest --timeout accepted (a day): beyond it a number is a typo, and timers overflow.
+MAX_TIMEOUT = 86400.0
 
 
 @dataclass
@@ -182,7 +187,10 @@ def _run_local(
 
     fn = job_fn or batch_worker.execute_job
     init = batch_worker.init_worker if job_fn is None else None  # an injected job needs no kernels
+    from govreport_kit.running import scratch
+
     ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+    scratch.run_dir()  # before the workers start: they and their kernels inherit it
     started = 0
 
     def run_pool(batch_jobs: list[Job], n: int) -> list[Job]:
@@ -220,11 +228,22 @@ def _run_local(
     return started
 
 
-def _abandon(ex: ProcessPoolExecutor) -> None:
+def _abandon(ex: ProcessPoolExecutor, grace: float = 5.0) -> None:
+    """Stop the workers now: SIGTERM (each kills its kernels, see ``worker.init_worker``), then SIGKILL."""
+    procs = list((getattr(ex, "_processes", None) or {}).values())
     ex.shutdown(wait=False, cancel_futures=True)
-    for proc in list((getattr(ex, "_processes", None) or {}).values()):  # their kernels exit with them
+    for proc in procs:
         try:
             proc.terminate()
+        except Exception:
+            pass
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        try:
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1.0)
         except Exception:
             pass
 
@@ -254,6 +273,42 @@ def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: 
 
 
 # ------------------------------------------------------------------------------------ the run
+def validate_timeout(timeout: Any) -> float:
+    """Seconds per report: a positive, finite number (int or float); None means the default."""
+    if timeout is None:
+        return DEFAULT_TIMEOUT
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not math.isfinite(timeout)
+        or not 0 < timeout <= MAX_TIMEOUT
+    ):
+        raise ParamsError(
+            f"--timeout 应为 0 到 {MAX_TIMEOUT:g} 之间的正数（秒），而不是“{timeout}”",
+            Location(key="--timeout"),
+            f"例如 --timeout 120 或 --timeout 30.5；不写则为 {DEFAULT_TIMEOUT:g} 秒",
+        )
+    return float(timeout)
+
+
+def check_outputs_root(root: Path) -> None:
+    """The outputs root is a folder we can write into, checked before any job runs."""
+    try:
+        if root.exists() and not root.is_dir():
+            raise InputError(
+                "输出根目录是一个文件，不是文件夹", Location(file=str(root)), "请用 --outputs 指定一个文件夹"
+            )
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as e:
+        raise InputError(
+            f"输出根目录不能写入（{e.strerror}）",
+            Location(file=str(root)),
+            "请检查文件夹的权限和磁盘空间，或用 --outputs 换一个文件夹",
+        ) from None
+
+
 def run_batch(
     params_dir: str | os.PathLike | None = None,
     *,
@@ -286,8 +341,10 @@ def run_batch(
     params_dir = Path(params_dir) if params_dir else paths.params_dir()
     root = batch_store.normalise_root(outputs_root if outputs_root is not None else paths.outputs_dir())
     nb = str(Path(notebook).resolve()) if notebook else None
-    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
-    found = discover(params_dir)
+    timeout = validate_timeout(timeout)
+    found = _discover_some(params_dir)
+    if not batch_store.is_url(root):
+        check_outputs_root(Path(root))
     to_run, skipped = plan(
         found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb, docx=docx, pdf=pdf
     )
@@ -301,7 +358,7 @@ def run_batch(
 
     def on_result(r: JobResult) -> None:
         if r.status != SKIPPED:
-            batch_store.write_record(root, r)
+            _write_record(root, r)
         results.append(r)
         for o in observers:
             o.job_finished(r, results)
@@ -326,10 +383,43 @@ def run_batch(
         kernels_started=sum(r.kernels_started for r in results),
     )
     if write_index:
-        from govreport_kit.batch import index_page
-
-        out.index_path, out.manifest_path = index_page.write_outputs(root, results, params_dir=str(params_dir))
+        out.index_path, out.manifest_path = _write_index(root, results, params_dir)
     out.seconds = time.perf_counter() - t0
     for o in observers:
         o.batch_finished(out)
     return out
+
+
+def _discover_some(params_dir: Path) -> Discovery:
+    """:func:`discover`, refusing a folder with no params file before the outputs are touched."""
+    found = discover(params_dir)
+    if not found.jobs:  # e.g. an agency folder given instead of params/: keep the outputs as they are
+        extra = "；" + "；".join(found.problems) if found.problems else ""
+        raise ParamsError(
+            f"在 {params_dir} 中没有找到任何参数文件（<机构代码>/<年度>.yaml）{extra}",
+            Location(file=str(params_dir)),
+            "batch 需要参数目录（一般是 params/），不是某个机构的文件夹；输出文件夹没有改动",
+        )
+    return found
+
+
+def _write_record(root: str, r: JobResult) -> None:
+    """Write the job's batch.json; a record that cannot be written fails its job, not the batch."""
+    try:
+        batch_store.write_record(root, r)
+    except (GovReportError, OSError) as e:
+        why = e.message if isinstance(e, GovReportError) else f"无法写入 batch.json（{e.strerror}）"
+        r.status, r.reason, r.cause = FAILED, why, "input"
+
+
+def _write_index(root: str, results: list[JobResult], params_dir: Path) -> tuple[Any, Any]:
+    from govreport_kit.batch import index_page
+
+    try:
+        return index_page.write_outputs(root, results, params_dir=str(params_dir))
+    except OSError as e:
+        raise InputError(
+            f"无法写入索引页 index.html 或 manifest.json（{e.strerror}）；原有的索引页保持不变",
+            Location(file=str(root)),
+            "请检查磁盘空间和文件夹权限，然后重新运行",
+        ) from None

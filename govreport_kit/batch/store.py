@@ -96,7 +96,15 @@ def read_record(root: str, agency: str, year: int) -> JobResult | None:
 
 
 def write_record(root: str, result: JobResult) -> None:
-    write_bytes(f"{job_dir(root, result.agency, result.year)}/{RECORD}", dumps(result.to_dict()))
+    """Write ``<root>/<agency>/<year>/batch.json``; a local folder that leads out of the root (a
+    symlink) is refused by the same check as the report runner's (``paths.job_output_dir``)."""
+    if is_url(root):
+        write_bytes(f"{job_dir(root, result.agency, result.year)}/{RECORD}", dumps(result.to_dict()))
+        return
+    from govreport_kit.core.paths import job_output_dir
+
+    folder = job_output_dir(root, result.agency, result.year)
+    write_bytes(str(folder / RECORD), dumps(result.to_dict()))
 
 
 def has_report(root: str, agency: str, year: int) -> bool:

@@ -17,9 +17,9 @@ keeps one job per process at a time (papermill changes the process's working dir
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections import deque
@@ -91,8 +91,11 @@ class KernelPool:
         self.overlap = overlap
         self.start = start  # fork | spawn | auto; None: GOVREPORT_KERNEL_START, else auto
         self.last_start: str | None = None  # how the last kernel was started (fork or spawn)
-        self.runtime_dir = tempfile.mkdtemp(prefix="grk-")  # the kernels' working directory
+        from govreport_kit.running import scratch
+
+        self.runtime_dir = scratch.mkdtemp("grk-")  # the kernels' working directory
         self._ready: deque = deque()
+        self.active: set = set()  # kernels handed out and not yet discarded
         self.started = 0
 
     def _start(self):
@@ -137,6 +140,7 @@ class KernelPool:
                 self.discard(cand)
         if km is None:
             km = self._start()
+        self.active.add(km)
         if self.overlap:
             self.refill()
         return km
@@ -145,6 +149,7 @@ class KernelPool:
         """Kill a kernel now and remove its connection and socket files."""
         from govreport_kit.running.kernels import dispose_kernel
 
+        self.active.discard(km)
         try:
             dispose_kernel(km)
         except Exception:
@@ -153,11 +158,24 @@ class KernelPool:
     def close(self) -> None:
         while self._ready:
             self.discard(self._ready.popleft())
+        for km in list(self.active):
+            self.discard(km)
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
         if self.last_start == "fork":
             from govreport_kit.running import forkserver
 
             forkserver.shutdown()
+
+    def kill_all(self) -> None:
+        """At once, from a signal handler: SIGKILL every kernel this worker started, remove its folder.
+
+        (A fork template needs nothing: it sees its socket close when this process exits, then
+        kills its kernels and exits too.)"""
+        from govreport_kit.running.kernels import kill_kernel
+
+        for km in [*self._ready, *self.active]:
+            kill_kernel(km)
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
 
 
 def _alive(km) -> bool:
@@ -201,9 +219,35 @@ def _state(kernel_start: str | None = None) -> _WorkerState:
         return _STATE
 
 
+def _on_terminate(signum, frame) -> None:  # pragma: no cover - runs in a worker being stopped
+    """SIGTERM (the batch was stopped): kill this worker's kernels, then leave at once."""
+    if _STATE is not None:
+        try:
+            _STATE.pool.kill_all()
+        except Exception:
+            pass
+    os._exit(128 + signum)
+
+
+def _watch_parent(parent: int) -> None:  # pragma: no cover - runs in a worker whose batch was killed
+    """A daemon thread: once the batch process is gone (``kill -9``), stop as on SIGTERM."""
+    import signal
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    _on_terminate(signal.SIGTERM, None)
+
+
 def init_worker(kernel_start: str | None = None) -> None:
-    """Process-pool initializer: import the heavy modules and start the first kernel now."""
-    _state(kernel_start)
+    """Process-pool initializer: stop cleanly on SIGTERM or when the batch dies, import the heavy
+    modules, start the first kernel."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_terminate)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    parent = os.getppid()
+    _state(kernel_start)  # first: the fork template is forked while this process has one thread
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="govreport-parent-watch").start()
 
 
 def is_infrastructure_failure(text: str | None) -> bool:
@@ -244,10 +288,11 @@ def execute_job(job: Job) -> JobResult:
 def _run_once(job: Job, km, on_executed=None) -> JobResult:
     from govreport_kit.batch import store as batch_store
     from govreport_kit.core.errors import GovReportError
+    from govreport_kit.running import scratch
     from govreport_kit.running.runner import FAILED_NOTEBOOK, run_report
 
     remote = batch_store.is_url(job.outputs_root)
-    local_root = tempfile.mkdtemp(prefix="govreport-out-") if remote else job.outputs_root
+    local_root = scratch.mkdtemp("govreport-out-") if remote else job.outputs_root
     kwargs: dict[str, Any] = {
         "audience": job.audience,
         "outputs_root": local_root,
@@ -263,7 +308,12 @@ def _run_once(job: Job, km, on_executed=None) -> JobResult:
         kwargs["docx"] = True
     try:
         try:
-            rr = run_report(job.params_path, **kwargs)
+            with _whole_job_deadline(job.timeout):
+                rr = run_report(job.params_path, **kwargs)
+        except JobTimeout:
+            return JobResult.failure(
+                job, f"报告超时（超过 {job.timeout:g} 秒，含读取和检查数据），未完成", cause="timeout"
+            )
         except GovReportError as e:  # bad input: a data error, never retried
             return JobResult.failure(job, e.message, cause="input")
         except Exception as e:
@@ -279,3 +329,32 @@ def _run_once(job: Job, km, on_executed=None) -> JobResult:
     finally:
         if remote:
             shutil.rmtree(local_root, ignore_errors=True)
+
+
+class JobTimeout(BaseException):
+    """Raised by the alarm when a job outlives its --timeout (loading and checking included)."""
+
+
+#: Seconds past ``--timeout`` before the alarm fires: the notebook's own timeout (which covers the
+#: execution) reports first; the alarm bounds what it does not cover (loading, checking, export).
+ALARM_GRACE = 5.0
+
+
+@contextlib.contextmanager
+def _whole_job_deadline(timeout: float | None):
+    import signal
+
+    if not timeout or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise JobTimeout()
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, float(timeout) + ALARM_GRACE)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)

@@ -24,80 +24,68 @@ _REF_RE = re.compile(r"^([A-Z]+)([0-9]+)$")
 
 def blank_findings(model, tables=fmt.TABLE_CODES, empty_is_error: bool = True) -> list[Finding]:
     """R-EMPTY, R-BLANK-TOTAL and R-BLANK summaries for the given (well-shaped, read) tables."""
+    out: list[Finding] = []
+    for table in tables:
+        all_cells = list(fmt.cells(table, model.format))
+        blanks = _blank_cells(model, table, all_cells, out)
+        if blanks:
+            out.append(_summary(model, table, blanks, empty_is_error and len(blanks) == len(all_cells)))
+    return out
+
+
+def _blank_cells(model, table: str, all_cells: list[tuple[str, str]], out: list[Finding]) -> list[dict[str, Any]]:
+    """The table's blank cells (as :func:`_cell_dict`); a blank 总计 with parts > 0 goes to ``out``
+    as R-BLANK-TOTAL instead."""
     from govreport_kit.checks import schemas
     from govreport_kit.checks.rules import make_finding
     from govreport_kit.checks.wording import cell_place as place
 
-    out = []
-    for table in tables:
-        values = _cell_values(model, table)
-        totals: dict[tuple[str, str], list] = {}
-        for ident in schemas.identities(table, model.format):
-            if ident.rule != "R-T3-BAL":  # carried_forward is not a 总计
-                totals.setdefault(ident.target, []).append(ident)
-        blanks = []
-        all_cells = list(fmt.cells(table, model.format))
-        for row, column in all_cells:
-            if schemas.plain(values[(row, column)]) is not None:
-                continue
-            na = model.state(table, row, column) == NOT_APPLICABLE
-            sums = [(i, schemas.evaluate(i, lambda r, c, v=values: v[(r, c)])) for i in totals.get((row, column), [])]
-            nonzero = [(i, s) for i, s in sums if s]
-            if nonzero:
-                ident, total = nonzero[0]
-                axis = {"R-T3-ROW": "行", "R-T3-COL": "列", "R-T4-SUM": "组"}[ident.rule]
-                out.append(
-                    make_finding(
-                        model,
-                        "R-BLANK-TOTAL",
-                        table,
-                        row,
-                        column,
-                        total,
-                        None,
-                        place=place(table, row, column, model.format),
-                        axis=axis,
-                    )
-                )
-            else:
-                blanks.append(_cell_dict(model, table, row, column, na))
-        if not blanks:
+    values = _cell_values(model, table)
+    totals: dict[tuple[str, str], list] = {}
+    for ident in schemas.identities(table, model.format):
+        if ident.rule != "R-T3-BAL":  # carried_forward is not a 总计
+            totals.setdefault(ident.target, []).append(ident)
+    blanks = []
+    for row, column in all_cells:
+        if schemas.plain(values[(row, column)]) is not None:
             continue
-        name = fmt.TABLE_SHORT_NAMES[table]
-        where = describe_cells(blanks, table, model.format)
-        if empty_is_error and len(blanks) == len(all_cells) and not any(c["state"] == NOT_APPLICABLE for c in blanks):
-            message = (
-                f"{name}未填写：全部 {len(blanks)} 个单元格都是空白（{where}）："
-                f"请填写该表；没有发生的事项填 0，不适用的填“/”。"
-            )
-            rule = "R-EMPTY"
+        sums = [(i, schemas.evaluate(i, lambda r, c: values[(r, c)])) for i in totals.get((row, column), [])]
+        nonzero = [(i, s) for i, s in sums if s]
+        if nonzero:
+            ident, total = nonzero[0]
+            axis = {"R-T3-ROW": "行", "R-T3-COL": "列", "R-T4-SUM": "组"}[ident.rule]
+            where = place(table, row, column, model.format)
+            out.append(make_finding(model, "R-BLANK-TOTAL", table, row, column, total, None, place=where, axis=axis))
         else:
-            n_na = sum(c["state"] == NOT_APPLICABLE for c in blanks)
-            counts = "、".join(
-                x
-                for x in (
-                    f"{len(blanks) - n_na} 个单元格为空白" if len(blanks) > n_na else "",
-                    f"{n_na} 个填为“不适用”" if n_na else "",
-                )
-                if x
-            )
-            message = f"{name}有 {counts}（{where}），检查时按 0 计：如该数确为 0，请填写 0。"
-            rule = "R-BLANK"
-        out.append(
-            Finding(
-                rule,
-                fmt.RULE_BY_ID[rule].severity,
-                message,
-                table,
-                None,
-                None,
-                None,
-                None,
-                form=model.format,
-                cells=tuple(blanks),
-            )
+            na = model.state(table, row, column) == NOT_APPLICABLE
+            blanks.append(_cell_dict(model, table, row, column, na))
+    return blanks
+
+
+def _summary(model, table: str, blanks: list[dict[str, Any]], every_cell: bool) -> Finding:
+    """R-EMPTY when ``every_cell`` is blank (none “不适用”), else the R-BLANK summary of the table."""
+    name = fmt.TABLE_SHORT_NAMES[table]
+    where = describe_cells(blanks, table, model.format)
+    n_na = sum(c["state"] == NOT_APPLICABLE for c in blanks)
+    if every_cell and not n_na:
+        message = (
+            f"{name}未填写：全部 {len(blanks)} 个单元格都是空白（{where}）："
+            f"请填写该表；没有发生的事项填 0，不适用的填“/”。"
         )
-    return out
+        rule = "R-EMPTY"
+    else:
+        counts = "、".join(
+            x
+            for x in (
+                f"{len(blanks) - n_na} 个单元格为空白" if len(blanks) > n_na else "",
+                f"{n_na} 个填为“不适用”" if n_na else "",
+            )
+            if x
+        )
+        message = f"{name}有 {counts}（{where}），检查时按 0 计：如该数确为 0，请填写 0。"
+        rule = "R-BLANK"
+    severity = fmt.RULE_BY_ID[rule].severity
+    return Finding(rule, severity, message, table, None, None, None, None, form=model.format, cells=tuple(blanks))
 
 
 def _cell_dict(model, table: str, row: str, column: str, na: bool) -> dict[str, Any]:

@@ -117,7 +117,7 @@ def summarize(ledger: Ledger, year: int) -> LedgerSummary:
             s.undecided.append((int(line), row["id"]))
         elif t.late:
             s.late.append(
-                LateReply(int(line), row["id"], int(t.used) if t.used != UNDECIDED else -1, t.limit, t.due, t.replied)
+                LateReply(int(line), row["id"], int(t.used) if t.used != UNDECIDED else -1, t.limit, t.due, t.replied)  # type: ignore[arg-type]
             )
         elif t.replied:
             s.on_time += 1

@@ -13,6 +13,8 @@ does, an R-T3-CELL finding names it (sorted before the findings it explains, see
 
 from __future__ import annotations
 
+from typing import Any
+
 from govreport_kit.checks.findings import Finding
 from govreport_kit.core import format as fmt
 
@@ -27,7 +29,7 @@ def pinpoint_findings(model, findings: list[Finding]) -> list[Finding]:
     from govreport_kit.checks.wording import cell_place as place
 
     table = "table3"
-    failed: dict[tuple[str, tuple[str, str]], object] = {}
+    failed: dict[tuple[str, tuple[Any, Any]], Any] = {}
     for f in findings:
         if f.table == table and f.rule in schemas.IDENTITY_RULES:
             want, have = schemas.as_number(f.expected), schemas.as_number(f.found)
@@ -36,7 +38,7 @@ def pinpoint_findings(model, findings: list[Finding]) -> list[Finding]:
             failed[(f.rule, (f.row, f.column))] = have - want
     if len(failed) < 2:
         return []
-    effects: dict[tuple[str, str], dict[tuple[str, tuple[str, str]], int]] = {}
+    effects: dict[tuple[str, str], dict[tuple[str, tuple[Any, Any]], int]] = {}
     for ident in schemas.identities(table, model.format):
         key = (ident.rule, ident.target)
         effects.setdefault(ident.target, {})[key] = effects.get(ident.target, {}).get(key, 0) + 1
@@ -53,7 +55,7 @@ def pinpoint_findings(model, findings: list[Finding]) -> list[Finding]:
     if len(found) != 1 or all(target == found[0][0] for _, target in failed):
         return []  # none, several, or the cell every failed message already names
     (row, column), shift = found[0]
-    current = schemas.as_number(model.get(table, row, column))
+    current: Any = schemas.as_number(model.get(table, row, column))
     if current is None or current - shift < 0:
         return []
     want = current - shift

@@ -48,6 +48,7 @@ from govreport_kit.checks.agency import input_findings
 from govreport_kit.checks.blanks import blank_findings
 from govreport_kit.checks.findings import Finding, sort_findings
 from govreport_kit.checks.pinpoint import pinpoint_findings
+from govreport_kit.checks.placeholders import placeholder_findings
 from govreport_kit.checks.wording import cell_place
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError
@@ -142,30 +143,6 @@ def check(
     if previous is not None:
         findings += carry_findings(model, previous) + stock_findings(model, previous)
     return sort_findings(findings)
-
-
-def placeholder_findings(model: AgencyYear) -> list[Finding]:
-    """R-PLACEHOLDER: every unknown or malformed placeholder; R-AGENCY-EMPTY: agency fields used but empty."""
-    from govreport_kit.checks.agency import empty_agency_fields, empty_agency_findings
-    from govreport_kit.inputs.narrative import placeholder_problems, placeholder_values
-
-    if not any("{{" in (text or "") for text in model.narrative.values()):
-        return []
-    try:
-        values = placeholder_values(model)
-    except KeyError:  # a table lacks an official row or column: R-SHAPE already says which
-        return []
-    empty = empty_agency_fields(model)
-    values.update({f"agency.{field}": "…" for field in empty})  # reported once each, below
-    findings = empty_agency_findings(model, empty)
-    for part, text in model.narrative.items():
-        origin = model.narrative_origin.get(part)
-        file, first_line = (origin.file, origin.line or 1) if origin else (None, 1)
-        for e in placeholder_problems(text, model, part=part, values=values, file=file, first_line=first_line):
-            findings.append(
-                Finding("R-PLACEHOLDER", fmt.RULE_BY_ID["R-PLACEHOLDER"].severity, e.message, source=e.where, part=part)
-            )
-    return findings
 
 
 # ------------------------------------------------------------------------------ building findings
@@ -266,7 +243,7 @@ def _from_failure(model: AgencyYear, f) -> Finding:
 
 # ------------------------------------------------------------------------------ report-level rules
 
-TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+TITLE_YEAR_RE = re.compile(r"(?<![0-9])([0-9]{4})\s*年")
 
 
 def meta_findings(model: AgencyYear) -> list[Finding]:

@@ -96,7 +96,7 @@ def timeliness(
     used = workdays_between(start, end)
     if used == UNDECIDED:
         # still decidable when the period ended inside the calendar before ``end``
-        late = True if due != UNDECIDED and end > due else UNDECIDED
+        late = True if due != UNDECIDED and end > due else UNDECIDED  # type: ignore[operator]
     else:
-        late = used > limit
+        late = used > limit  # type: ignore[operator]
     return Timeliness(start, limit, used, due, late, closed is not None)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from govreport_kit.cli.common import print_json
+from govreport_kit.cli.common import print_json, require_paths
 from govreport_kit.core.errors import Location
 
 
@@ -16,6 +17,9 @@ def cmd_audit(args) -> int:
     from govreport_kit.core.errors import InputError
     from govreport_kit.core.files import atomic_write
 
+    require_paths(args.paths, "要审核的文件或文件夹")
+    if args.html:
+        refuse_overwriting_inputs(Path(args.html), args.paths)
     results = audit_paths(args.paths)
     if not results:
         raise InputError(
@@ -39,11 +43,38 @@ def cmd_audit(args) -> int:
     return 1 if any(r.has_errors for r in results) else 0
 
 
+def refuse_overwriting_inputs(out: Path, inputs: list[str]) -> None:
+    """``--html`` must not replace a file being audited (the same file by any path or link)."""
+    from govreport_kit.audit.audit import expand_paths
+    from govreport_kit.core.errors import InputError
+
+    if not out.exists():
+        return
+    for f in expand_paths(inputs):
+        try:
+            same = f.exists() and os.path.samefile(f, out)
+        except OSError:
+            same = False
+        if same:
+            raise InputError(
+                "输出页面就是要审核的文件之一，不会覆盖它",
+                Location(file=str(out)),
+                "请用 --html 指定另一个文件名，例如 审核结果.html",
+            )
+
+
 def cmd_import(args) -> int:
     from govreport_kit.authoring.importer import import_report
     from govreport_kit.core import paths
 
-    res = import_report(args.report, args.agency, args.params_dir or paths.params_dir(), overwrite=args.force)
+    require_paths(args.report, "要导入的报告")
+    require_paths(args.params_dir, "--params-dir", "--params-dir")
+    res = import_report(
+        args.report,
+        args.agency,
+        args.params_dir if args.params_dir is not None else paths.params_dir(),
+        overwrite=args.force,
+    )
     for p in res.replaced:
         sys.stderr.write(f"注意：已覆盖原有文件 {p}\n")
     unread = len(res.audit.unread_cells)

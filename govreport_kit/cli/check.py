@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from govreport_kit.cli.common import print_json
+from govreport_kit.cli.common import print_json, require_paths
 from govreport_kit.core.errors import Location, ParamsError
 
 
@@ -17,7 +17,8 @@ def cmd_check(args) -> int:
     from govreport_kit.inputs.encoding import display_path
     from govreport_kit.inputs.load import load_any
 
-    path = Path(args.path) if args.path else paths.sample_params()
+    require_paths(args.path, "要检查的文件")
+    path = Path(args.path) if args.path is not None else paths.sample_params()
     model, previous = load_any(path, year=args.year)
     findings = sort_findings(check(model, previous))
     for note in model.options.get("notes", []):
@@ -39,6 +40,7 @@ def cmd_template(args) -> int:
     from govreport_kit.core.model import Agency, require_agency_code
     from govreport_kit.inputs.template import write_template
 
+    require_paths(args.out, "--out", "--out")
     require_agency_code(args.agency, Location(key="--agency"))
     if year_problem(args.year):
         raise ParamsError(year_problem(args.year), Location(key="--year"))
@@ -52,12 +54,19 @@ def cmd_template(args) -> int:
         )
     if not out.parent.is_dir():
         raise InputError("输出文件夹不存在", Location(file=str(out.parent)), "请先创建该文件夹")
-    if args.ledger:
-        from govreport_kit.inputs.ledger_template import write_ledger_template
+    try:
+        if args.ledger:
+            from govreport_kit.inputs.ledger_template import write_ledger_template
 
-        write_ledger_template(out, Agency(name=args.name or "", code=args.agency), args.year)
-    else:
-        write_template(out, Agency(name=args.name or "", code=args.agency), args.year)
+            write_ledger_template(out, Agency(name=args.name or "", code=args.agency), args.year)
+        else:
+            write_template(out, Agency(name=args.name or "", code=args.agency), args.year)
+    except OSError as e:
+        raise InputError(
+            f"输出文件夹不能写入（{e.strerror}）",
+            Location(file=str(out.parent)),
+            "请检查文件夹的权限和磁盘空间，或用 --out 换一个位置",
+        ) from None
     sys.stdout.write(f"{out}\n")
     return 0
 

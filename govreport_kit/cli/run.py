@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from govreport_kit.cli.common import require_paths
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import Location, ParamsError
 
@@ -14,6 +15,8 @@ from govreport_kit.core.errors import Location, ParamsError
 def cmd_run(args) -> int:
     from govreport_kit.running.runner import run_report
 
+    require_paths(args.params, "参数文件")
+    require_paths(args.outputs, "--outputs", "--outputs")
     res = run_report(args.params, audience=args.audience, outputs_root=args.outputs, docx=args.docx, pdf=args.pdf)
     if os.environ.get("GOVREPORT_RUN_RESULT"):  # for bench/single_report.py: the timings of each phase
         Path(os.environ["GOVREPORT_RUN_RESULT"]).write_text(
@@ -36,6 +39,8 @@ def cmd_batch(args) -> int:
     from govreport_kit.batch.progress import default_observer, summary
     from govreport_kit.batch.run import run_batch
 
+    require_paths(args.params_dir, "参数目录")
+    require_paths(args.outputs, "--outputs", "--outputs")
     if args.workers is not None and args.workers < 1:
         raise ParamsError("--workers 至少为 1", where=Location(key="--workers"))
     res = run_batch(
@@ -58,6 +63,7 @@ def cmd_batch(args) -> int:
 def cmd_new(args) -> int:
     from govreport_kit.authoring.new import new_agency_year
 
+    require_paths(args.params_dir, "--params-dir", "--params-dir")
     made = new_agency_year(args.code, args.year, args.name, args.params_dir)
     for note in made.notes:
         sys.stdout.write(note + "\n")

@@ -300,3 +300,18 @@ def cells_from_dict(tables: dict[str, Any]) -> Iterator[tuple[str, str, str, Any
                 ):
                     x = Decimal(str(x))
                 yield table, row, col, x
+
+
+#: Characters a name must not hold: line breaks, tabs and other controls, bidirectional overrides
+#: (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F), private-use characters (U+E000–U+F8FF).
+_BAD_NAME_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ue000-\uf8ff]")
+_BAD_NAME_WHAT = {"\n": "换行", "\r": "回车", "\t": "制表符（Tab）"}
+
+
+def name_problem(name: str) -> str | None:
+    """None for a name that is one line of visible text, else what it holds (Chinese)."""
+    m = _BAD_NAME_CHARS.search(name)
+    if m is None:
+        return None
+    ch = m.group(0)
+    return _BAD_NAME_WHAT.get(ch) or f"不可见的控制字符 U+{ord(ch):04X}"

@@ -68,3 +68,31 @@ def packaged_notebook(name: str) -> Path:
 def sample_params() -> Path:
     """The built-in sample's params file in the current project."""
     return params_dir() / SAMPLE_AGENCY / f"{SAMPLE_YEAR}.yaml"
+
+
+def job_output_dir(outputs_root: str | os.PathLike | None, agency_code: str, year: int) -> Path:
+    """``<outputs_root>/<agency_code>/<year>``, refusing anything that resolves outside the root.
+
+    The one check shared by the report runner and the batch record writer: the agency code and
+    year are validated, symlinks are resolved, and a folder that leads out of the outputs root
+    (``outputs/<code>`` a link to ``/etc``) is refused naming that folder.
+    """
+    from govreport_kit.core.editions import year_problem
+    from govreport_kit.core.errors import InputError, Location, ParamsError
+    from govreport_kit.core.model import require_agency_code
+
+    require_agency_code(agency_code, Location(key="agency.code"))
+    problem = year_problem(year)
+    if problem:
+        raise ParamsError(problem, where=Location(key="year"))
+    root = Path(outputs_root or outputs_dir()).resolve()
+    given = root / agency_code / str(year)
+    out = given.resolve()
+    if not out.is_relative_to(root) or out == root:
+        link = next((q for q in (root / agency_code, given) if q.is_symlink()), given)
+        raise InputError(
+            f"输出文件夹 {link} 指向输出根目录 {root} 之外（{out}），不会写入",
+            Location(file=str(link)),
+            "请删除这个链接，或换一个输出根目录（--outputs）",
+        )
+    return out

@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core import limits
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.core.model import Agency, InputNote, require_agency_code
 from govreport_kit.inputs.longform import PLACEHOLDER_CODE, PLACEHOLDER_NAME
@@ -99,9 +100,17 @@ def reconcile_identity(
     sheet_year = None
     if raw_year is not None:
         try:
-            sheet_year = int(str(raw_year).strip().removesuffix("年").removesuffix(".0"))
+            year_text = str(raw_year).strip().removesuffix("年").removesuffix(".0")
+            sheet_year = int(year_text) if len(year_text) <= 6 else None
         except ValueError:
-            raise InputError(f"报告年度“{raw_year}”不是年份", year_where, "请填四位数字，例如 2023") from None
+            sheet_year = None
+        if sheet_year is None or fmt.year_problem(sheet_year):
+            lo, hi = fmt.YEAR_RANGE
+            raise InputError(
+                f"报告年度“{limits.excerpt(str(raw_year), 20)}”不是 {lo}–{hi} 之间的年份",
+                year_where,
+                "请填四位数字，例如 2023",
+            )
     if agency is not None and code_in_sheet and code_in_sheet != agency.code:
         raise InputError(
             f"工作簿的机构代码“{code_in_sheet}”与参数文件的“{agency.code}”不一致",
@@ -128,3 +137,17 @@ def reconcile_identity(
             raise InputError("工作簿的“机构信息”缺少报告年度", year_where, "请填写四位数字的年度，例如 2023")
         year = sheet_year
     return agency, year
+
+
+# ------------------------------------------------------------------------------- params hints
+#: What to write into each agency field, as a YAML comment beside an empty key (``govreport new``).
+AGENCY_HINTS = {
+    "region": "请填写，例如 云南省昆明市西山区",
+    "address": "请填写（正文开头的联系方式用到），例如 昆明市西山区秀苑路188号",
+    "postcode": '请填写 6 位数字，加引号，例如 "650118"',
+    "phone": "请填写（正文开头的联系方式用到），例如 0871-68226567",
+    "email": "请填写（正文开头的联系方式用到），例如 office@example.gov.cn",
+    "website": "可不填，例如 https://www.example.gov.cn",
+}
+#: Where agency details may be typed, and which place wins (see merge_agency above).
+AGENCY_PRECEDENCE_NOTE = f"也可填在工作簿“{fmt.AGENCY_SHEET}”表；两处都填时以本文件为准"

@@ -16,10 +16,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core import limits
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.core.model import BLANK, NOT_APPLICABLE, InputNote
 
 MAX_DECIMALS = 6
+_TOO_LARGE = 10**limits.NUMBER_DIGITS.value
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 _GROUPED_RE = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
 _DEC_RE = re.compile(r"^[+-]?([0-9]+\.[0-9]*|\.[0-9]+)$")
@@ -63,23 +65,10 @@ def parse_cell(
     if isinstance(raw, (_dt.date, _dt.time, _dt.timedelta)):
         raise bad(f"单元格是日期或时间“{raw}”，不是数字（可能被 Excel 自动转换了，请把单元格格式设为“数值”）")
     if isinstance(raw, str):
-        text = unicodedata.normalize("NFKC", raw).strip()
-        if not text:
-            return None, BLANK
-        if text in fmt.NOT_APPLICABLE_MARKS or raw.strip() in fmt.NOT_APPLICABLE_MARKS:
-            return None, NOT_APPLICABLE
-        if _GROUPED_RE.match(text):
-            text = text.replace(",", "")
-        unit = _WITH_UNIT_RE.match(text) if notes is not None else None
-        if unit and (unit.group(2) in AMOUNT_UNITS) == decimal:
-            text = unit.group(1).replace(",", "") if _GROUPED_RE.match(unit.group(1)) else unit.group(1)
-        if _INT_RE.match(text):
-            raw = int(text)
-        elif _DEC_RE.match(text):
-            raw = Decimal(text)
-        else:
-            raise bad(f"“{shown}”不是数字")
-        if unit and (unit.group(2) in AMOUNT_UNITS) == decimal:
+        raw, state, with_unit = _parse_text(raw, decimal, notes is not None, bad)
+        if state is not None:
+            return None, state
+        if with_unit and notes is not None:
             notes.append(_unit_note(shown, raw, table, row, column, where, label))
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
@@ -87,6 +76,8 @@ def parse_cell(
         raw = Decimal(repr(raw))
     if not isinstance(raw, (int, Decimal)):
         raise bad(f"“{shown}”不是数字")
+    if abs(raw) >= _TOO_LARGE:
+        raise bad(f"数字 {limits.excerpt(str(shown), 24)} 太大，超过{limits.NUMBER_DIGITS.describe()}")
     if raw < 0 and not signed:
         raise bad(f"{'金额' if decimal else '件数'}不能为负数（填的是 {shown}）")
     if decimal:
@@ -96,6 +87,33 @@ def parse_cell(
             raise bad(f"件数必须是整数（填的是 {shown}）")
         raw = int(raw)
     return raw, None
+
+
+def _parse_text(raw: str, decimal: bool, units: bool, bad) -> tuple[Any, str | None, bool]:
+    """(number, None, typed with its unit) or (None, BLANK / NOT_APPLICABLE, False) for a text cell.
+
+    ``units``: a number followed by the cell's unit (“12件”, “103.5万元”) is read as the number.
+    """
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        return None, BLANK, False
+    if text in fmt.NOT_APPLICABLE_MARKS or raw.strip() in fmt.NOT_APPLICABLE_MARKS:
+        return None, NOT_APPLICABLE, False
+    if len(text) > 4 * limits.NUMBER_DIGITS.value:  # before any regex or int(): 5,000 digits stay cheap
+        raise bad(
+            f"“{limits.excerpt(text, 20)}”有 {len(text):,} 个字符，不是合理的数字（{limits.NUMBER_DIGITS.describe()}）"
+        )
+    if _GROUPED_RE.match(text):
+        text = text.replace(",", "")
+    unit = _WITH_UNIT_RE.match(text) if units else None
+    with_unit = bool(unit and (unit.group(2) in AMOUNT_UNITS) == decimal)
+    if unit and with_unit:
+        text = unit.group(1).replace(",", "") if _GROUPED_RE.match(unit.group(1)) else unit.group(1)
+    if _INT_RE.match(text):
+        return int(text), None, with_unit
+    if _DEC_RE.match(text):
+        return Decimal(text), None, with_unit
+    raise bad(f"“{raw}”不是数字")
 
 
 def _unit_note(shown: str, value: Any, table: str, row: str, column: str, where: Location, label: str) -> InputNote:

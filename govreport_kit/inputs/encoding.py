@@ -81,21 +81,15 @@ def _fail(data: bytes, name: str) -> DecodedText:
     )
 
 
-def read_decoded(path: str | os.PathLike) -> DecodedText:
-    """Read and decode a text file; :class:`InputError` when it is missing, empty or undecodable."""
-    p = Path(path)
-    name = display_path(p)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("文件不存在", Location(file=name), "请检查路径和文件名") from None
-    except IsADirectoryError:
-        raise InputError("这是一个文件夹，不是文件", Location(file=name)) from None
-    except OSError as e:
-        raise InputError(f"无法读取文件（{e.strerror}）", Location(file=name)) from None
-    return decode_bytes(data, name)
+def read_decoded(path: str | os.PathLike, kind: str = "text") -> DecodedText:
+    """Read and decode a text file; :class:`InputError` when it is missing, not a regular file,
+    larger than the limit for ``kind`` (see :mod:`govreport_kit.core.limits`), empty or undecodable."""
+    from govreport_kit.core.files import read_input
+
+    name = display_path(path)
+    return decode_bytes(read_input(path, kind, name), name)
 
 
-def read_text(path: str | os.PathLike) -> str:
+def read_text(path: str | os.PathLike, kind: str = "text") -> str:
     """The text of a file in UTF-8, UTF-8 with BOM, GBK or GB18030 (BOM removed)."""
-    return read_decoded(path).text
+    return read_decoded(path, kind).text

@@ -27,6 +27,7 @@ from govreport_kit.core import format as fmt
 from govreport_kit.core.files import atomic_write
 from govreport_kit.core.model import Agency
 from govreport_kit.inputs.template import FIXED_TIME, FONT_NAME, workbook_bytes
+from govreport_kit.inputs.xlsx import set_text  # the one helper: text never becomes a formula
 
 CHOICES_SHEET = "选项"
 VALIDATED_ROWS = 5000  # rows below the header that carry the validations
@@ -53,12 +54,6 @@ def choices() -> dict[str, list[str]]:
         "outcome": [fmt.ledger_outcome_choice(r) for r in fmt.T3_OUTCOME_ROWS],
         "extended": [fmt.LEDGER_YES, fmt.LEDGER_NO],
     }
-
-
-def set_text(cell, text: str) -> None:
-    """Write ``text`` as a string cell: “=cmd|…” stays text, never becomes a formula."""
-    cell.value = text
-    cell.data_type = "s"
 
 
 def build_ledger_workbook(agency: Agency, year: int, rows: Iterable[Mapping[str, Any]] = ()) -> Workbook:

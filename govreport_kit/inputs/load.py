@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core import limits
 from govreport_kit.core.errors import InputError, Location, ParamsError
 from govreport_kit.core.files import sha256_file
 from govreport_kit.core.model import Agency, AgencyYear
@@ -91,9 +92,14 @@ def load_agency_year(params_path: str | os.PathLike | Params) -> AgencyYear:
     if params.narrative is not None:
         from govreport_kit.inputs.narrative import split_parts_located
 
-        model.narrative, model.narrative_origin = split_parts_located(
-            read_text(params.narrative), display_path(params.narrative)
-        )
+        text = read_text(params.narrative, "narrative")
+        if len(text) > limits.NARRATIVE_CHARS.value:
+            raise InputError(
+                f"正文有 {len(text):,} 个字符，超过{limits.NARRATIVE_CHARS.describe()}",
+                Location(file=display_path(params.narrative)),
+                "请确认选对了正文文件",
+            )
+        model.narrative, model.narrative_origin = split_parts_located(text, display_path(params.narrative))
     model.options = {**dict(params.report), **model.options}
     model.title = params.report.get("title") or None
     model.inputs = input_hashes(params)
@@ -182,7 +188,7 @@ def load_history(params: Params, years: int = 4) -> dict[int, AgencyYear]:
 def _is_params_file(path: Path) -> bool:
     """A .yaml with a top-level ``agency`` key is a params file; otherwise a YAML data file."""
     try:
-        data = strict_yaml.load(read_text(path)).data
+        data = strict_yaml.load(read_text(path, "params")).data
     except strict_yaml.YamlProblem:
         return True  # let load_params report the problem with its own message
     return not (isinstance(data, dict) and "agency" not in data and any(k.startswith("table") for k in data))

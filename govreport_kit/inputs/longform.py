@@ -50,6 +50,7 @@ from typing import Any
 import pandas as pd
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core import limits
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.core.files import atomic_write
 from govreport_kit.core.model import NOT_APPLICABLE, Agency, AgencyYear, from_cells, require_agency_code
@@ -187,20 +188,34 @@ def _agency_year(
 
 
 # ------------------------------------------------------------------------------------------ CSV
+def _unclosed_quote(lines: list[str], at: int, name: str) -> InputError:
+    """The refusal for a quote left open on line ``at`` (it swallowed the lines after it)."""
+    shown = limits.excerpt(lines[at - 1] if 0 < at <= len(lines) else "")
+    return InputError(
+        f"CSV 格式错误：这一行的英文双引号没有配对（“{shown}”）",
+        Location(file=name, line=at),
+        "请补上配对的引号，或删除多余的引号",
+    )
+
+
 def read_longform_csv(
     path: str | os.PathLike, agency: Agency | None = None, year: int | None = None, form: str | None = "2021"
 ) -> AgencyYear:
     """Read a long-form CSV; ``agency``/``year`` (from params) take precedence over ``meta`` rows."""
     p = Path(path)
     name = display_path(p)
-    text = read_text(p)
+    text = read_text(p, "csv")
     reader = csv.reader(io.StringIO(text, newline=""))
     header_seen = False
     records: list[Record] = []
     meta: dict[str, tuple[Any, Location]] = {}
+    lines, start = text.splitlines(), 1  # start: the line the current record starts on
     try:
         for fields in reader:
-            line = reader.line_num
+            line = start
+            start = reader.line_num + 1
+            if any("\n" in f or "\r" in f for f in fields):  # a quote left open swallowed the lines after it
+                raise _unclosed_quote(lines, line, name)
             if not any(f.strip() for f in fields):
                 continue
             where = Location(file=name, line=line)
@@ -237,7 +252,9 @@ def read_longform_csv(
                 continue
             records.append((table, row, column, value, Location(file=name, line=line, row=row, column=column)))
     except csv.Error as e:
-        raise InputError(f"CSV 格式错误：{e}", Location(file=name, line=reader.line_num), "检查引号是否成对") from None
+        if "quot" in str(e) or "end of data" in str(e):
+            raise _unclosed_quote(lines, start, name) from None
+        raise InputError(f"CSV 格式错误：{e}", Location(file=name, line=start), "检查引号是否成对") from None
     if not header_seen:
         raise InputError("文件中只有空行", Location(file=name), "第一行应为表头 table,row,column,value")
     return build_model(records, meta, name, agency=agency, year=year, form=form, source_stem=p.stem)
@@ -260,11 +277,16 @@ def longform_rows(model: AgencyYear) -> list[list[str]]:
     return rows
 
 
-def write_longform_csv(path: str | os.PathLike, model: AgencyYear) -> Path:
-    """Write ``model`` as UTF-8 long-form CSV with a BOM (so that Excel opens it correctly)."""
+def longform_bytes(model: AgencyYear) -> bytes:
+    """``model`` as UTF-8 long-form CSV with a BOM (so that Excel opens it correctly)."""
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(longform_rows(model))
-    return atomic_write(path, buf.getvalue().encode("utf-8-sig"))
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def write_longform_csv(path: str | os.PathLike, model: AgencyYear) -> Path:
+    """Write ``model`` as UTF-8 long-form CSV with a BOM (so that Excel opens it correctly)."""
+    return atomic_write(path, longform_bytes(model))
 
 
 # ----------------------------------------------------------------------------------------- YAML
@@ -275,7 +297,7 @@ def read_yaml_data(
     p = Path(path)
     name = display_path(p)
     try:
-        doc = strict_yaml.load(read_text(p))
+        doc = strict_yaml.load(read_text(p, "data_yaml"))
     except strict_yaml.YamlProblem as e:
         raise InputError(e.what, Location(file=name, line=e.line, key=e.key), e.fix) from None
     data = doc.data

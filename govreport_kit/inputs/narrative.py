@@ -293,6 +293,18 @@ def fill(
     return TOKEN_RE.sub(replace, text)
 
 
+def token_problem(m: re.Match, values: dict[str, str]) -> bool:
+    """Cheaply: would ``fill`` refuse this token?"""
+    if m.group(0) == "\\{{":
+        return False
+    if m.group(1) is None:
+        return True
+    name = _canonical(m.group(1))
+    if name not in values or not (name.startswith("pct(") or NAME_RE.fullmatch(name)):
+        return True
+    return values[name] == "" and name.startswith("agency.")
+
+
 def placeholder_problems(
     text: str,
     model,
@@ -301,11 +313,18 @@ def placeholder_problems(
     file: str | None = None,
     first_line: int = 1,
     values: dict[str, str] | None = None,
+    limit: int | None = None,
 ) -> list[PlaceholderError]:
-    """Every unknown or malformed placeholder of ``text`` (``fill`` stops at the first one)."""
+    """Every unknown or malformed placeholder of ``text`` (``fill`` stops at the first one);
+    at most ``limit`` of them (each costs a “did you mean” search): count the rest with
+    :func:`count_placeholder_problems`."""
     values = placeholder_values(model) if values is None else values
     problems = []
     for m in TOKEN_RE.finditer(text):
+        if limit is not None and len(problems) >= limit:
+            break
+        if not token_problem(m, values):
+            continue
         try:
             fill(
                 m.group(0),
@@ -318,6 +337,11 @@ def placeholder_problems(
         except PlaceholderError as e:
             problems.append(e)
     return problems
+
+
+def count_placeholder_problems(text: str, values: dict[str, str]) -> int:
+    """How many tokens of ``text`` ``fill`` would refuse (no messages built: linear and cheap)."""
+    return sum(1 for m in TOKEN_RE.finditer(text) if token_problem(m, values))
 
 
 def fill_narrative(markdown: str, model, file: str | None = None) -> dict[str, str]:

@@ -28,7 +28,8 @@ Schema (every key not listed is an error; ``*`` = required)::
       to: [bgs@example.gov.cn]   #   a list of e-mail addresses (validated)
       cc: []
 
-Paths are relative to the params file (absolute paths work; URLs do not). The YAML is read by
+Paths are relative to the params file (absolute paths work; URLs do not). They must stay inside
+the project after resolving symlinks, unless ``govreport.yaml`` allows more (:mod:`govreport_kit.inputs.confine`). The YAML is read by
 :mod:`govreport_kit.inputs.strict_yaml`: no tags, no implicit conversions (quote ``"0101"``, ``"no"``).
 When the file is named ``<year>.yaml`` it must live in a folder named after the agency code.
 The agency code is validated before anything else is done with it.
@@ -46,8 +47,10 @@ from typing import Any
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import GovReportError, Location, ParamsError
-from govreport_kit.core.model import AGENCY_CODE_HINT, Agency, agency_code_problem
+from govreport_kit.core.model import AGENCY_CODE_HINT, Agency, agency_code_problem, name_problem
 from govreport_kit.inputs import strict_yaml
+from govreport_kit.inputs.agency import AGENCY_HINTS, AGENCY_PRECEDENCE_NOTE
+from govreport_kit.inputs.confine import confine
 from govreport_kit.inputs.encoding import display_path, read_text
 
 DATA_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
@@ -148,7 +151,7 @@ def load_params(path: str | os.PathLike) -> Params:
     if p.suffix.lower() not in (".yaml", ".yml"):
         raise ParamsError("参数文件必须是 .yaml 文件", Location(file=name))
     try:
-        text = read_text(p)
+        text = read_text(p, "params")
     except GovReportError as e:
         raise ParamsError(e.what, e.where, e.fix) from None
     try:
@@ -192,6 +195,10 @@ def validate_params(data: Any, file: str | None = None, lines: Mapping[str, int]
         fail(f"电子邮箱“{email}”缺少 @", "agency.email")
     if not out["agency"]["name"].strip():
         fail("机构名称为空", "agency.name")
+    for key, value in out["agency"].items():  # one line of visible text: no line breaks, bidi overrides
+        bad = name_problem(value) if isinstance(value, str) else None
+        if bad:
+            fail(f"agency.{key} 含有{bad}", f"agency.{key}", "只写一行可见的文字")
     report = {**REPORT_DEFAULTS, **out.get("report", {})}
     out["report"] = report
     return out
@@ -274,6 +281,14 @@ def _check_value(value: Any, spec: Spec, path: str, fail) -> Any:
     return value
 
 
+def _sibling_previous(p: Path, year: int, name: str) -> Path | None:
+    """``<year-1>.yaml`` beside the params file, when it exists (and stays inside the project)."""
+    sibling = p.parent / f"{year - 1}{p.suffix}"
+    if not sibling.is_file():
+        return None
+    return confine(sibling, p, "previous", sibling.name, name, None)
+
+
 def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) -> Params:
     code, year = raw["agency"]["code"], raw["year"]
 
@@ -301,6 +316,7 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
             fail(f"{kind}“{raw[key]}”的类型不支持", key, f"可用的扩展名：{', '.join(suffixes)}{extra}")
         if target == p:
             fail(f"{kind}不能是参数文件本身", key)
+        confine(target, p, key, raw[key], name, strict_yaml.key_line(lines, key))
         if not target.is_file():
             fail(
                 f"{kind}不存在：{display_path(target)}",
@@ -317,8 +333,7 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
     if "previous" in raw:
         previous = local("previous", PREVIOUS_SUFFIXES, "上一年度文件") if raw["previous"] else None
     else:
-        sibling = p.parent / f"{year - 1}{p.suffix}"
-        previous = sibling if sibling.is_file() else None
+        previous = _sibling_previous(p, year, name)
     agency = Agency(**{k: v or "" for k, v in raw["agency"].items()})
     return Params(
         path=p,
@@ -336,17 +351,6 @@ def _resolve(p: Path, name: str, raw: dict[str, Any], lines: Mapping[str, int]) 
 
 
 # ------------------------------------------------------------------------------------- writing
-#: What to write into each agency field, as a YAML comment beside an empty key (``govreport new``).
-AGENCY_HINTS = {
-    "region": "请填写，例如 云南省昆明市西山区",
-    "address": "请填写（正文开头的联系方式用到），例如 昆明市西山区秀苑路188号",
-    "postcode": '请填写 6 位数字，加引号，例如 "650118"',
-    "phone": "请填写（正文开头的联系方式用到），例如 0871-68226567",
-    "email": "请填写（正文开头的联系方式用到），例如 office@example.gov.cn",
-    "website": "可不填，例如 https://www.example.gov.cn",
-}
-#: Where agency details may be typed, and which place wins (see govreport_kit.inputs.agency).
-AGENCY_PRECEDENCE_NOTE = f"也可填在工作簿“{fmt.AGENCY_SHEET}”表；两处都填时以本文件为准"
 
 
 def dump_params(params: Params | Mapping[str, Any], *, every_agency_key: bool = False) -> str:

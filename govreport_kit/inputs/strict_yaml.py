@@ -29,6 +29,8 @@ import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from govreport_kit.core import limits
+
 INT_RE = re.compile(r"^-?(0|[1-9][0-9]*)$")
 DECIMAL_RE = re.compile(r"^-?(0|[1-9][0-9]*)\.[0-9]+$")
 BOOLS = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
@@ -82,6 +84,13 @@ class _ComposeOnly(yaml.SafeLoader):
                     key,
                     "删除标签，只写普通的文字或数字（文字可加引号）",
                 )
+        if len(self._paths) > limits.YAML_DEPTH.value:  # before Python's recursion limit, with a message
+            raise YamlProblem(
+                f"嵌套层数太多，超过{limits.YAML_DEPTH.describe()}",
+                line,
+                key,
+                "参数文件和数据文件只有两三层缩进；请检查文件内容",
+            )
         self._paths.append(path)
         try:
             return super().compose_node(parent, index)
@@ -177,6 +186,13 @@ def _scalar(node: ScalarNode, path: str) -> Any:
     text = node.value
     if node.style is not None:  # quoted or block scalar: always a string
         return text
+    if len(text) > 4 * limits.NUMBER_DIGITS.value and (INT_RE.match(text) or DECIMAL_RE.match(text)):
+        raise YamlProblem(
+            f"数字有 {len(text):,} 位，超过{limits.NUMBER_DIGITS.describe()}",
+            node.start_mark.line + 1,
+            path or None,
+            "请检查这个值",
+        )
     if INT_RE.match(text):
         return int(text)
     if DECIMAL_RE.match(text):

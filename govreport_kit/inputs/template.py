@@ -35,6 +35,7 @@ from govreport_kit.core import format as fmt
 from govreport_kit.core.files import atomic_write
 from govreport_kit.core.grid import place_spans
 from govreport_kit.core.model import Agency, AgencyYear
+from govreport_kit.inputs.xlsx import set_text
 
 FONT_NAME = "宋体"
 FIXED_TIME = _dt.datetime(2021, 1, 1)
@@ -131,7 +132,8 @@ def _write_labels(ws, labels: list[Placed]) -> None:
         for dr in range(p.rowspan):
             for dc in range(p.colspan):
                 ws.cell(p.row + dr, p.col + dc).border = _BORDER
-        c = ws.cell(p.row, p.col, p.text)
+        c = ws.cell(p.row, p.col)
+        set_text(c, p.text)
         title = p.row == 1
         c.font = Font(name=FONT_NAME, size=14 if title else 11, bold=title or p.rowspan > 1 or p.colspan > 1)
         vertical = p.rowspan > 2 and p.colspan == 1  # table 三's row-group labels read top to bottom
@@ -192,7 +194,11 @@ def _write_table(wb: Workbook, table: str, model: AgencyYear | None, form: str) 
         decimal = fmt.is_decimal_cell(table, row, col, form)
         signed = table == "table2" and col in fmt.spec(form).t2_signed_columns
         if model is not None:
-            cell.value = _cell_value(model, table, row, col)
+            value = _cell_value(model, table, row, col)
+            if isinstance(value, str):
+                set_text(cell, value)
+            else:
+                cell.value = value
         cell.protection = Protection(locked=False)
         cell.font = _font()
         cell.fill = _INPUT_FILL
@@ -267,7 +273,12 @@ def _write_agency(wb: Workbook, agency: Agency, year: int) -> None:
     ws.title = fmt.AGENCY_SHEET
     rows = [(label, getattr(agency, code) or None) for code, label in fmt.AGENCY_FIELDS] + [(fmt.YEAR_LABEL, year)]
     for i, (label, value) in enumerate(rows, 1):
-        a, b = ws.cell(i, 1, label), ws.cell(i, 2, value)
+        a, b = ws.cell(i, 1), ws.cell(i, 2)
+        set_text(a, label)
+        if isinstance(value, int):
+            b.value = value
+        else:
+            set_text(b, value)  # names and addresses may come from a published page or the command line
         a.font, a.fill, a.border = _font(True), _LABEL_FILL, _BORDER
         b.font, b.border, b.protection = _font(), _BORDER, Protection(locked=False)
         if label != fmt.YEAR_LABEL:

@@ -13,162 +13,26 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import InputError, Location
 from govreport_kit.core.model import Agency, AgencyYear
-from govreport_kit.core.normalize import label_key
 from govreport_kit.inputs import selfcheck
 from govreport_kit.inputs.agency import merge_agency, reconcile_identity, sheet_origin
 from govreport_kit.inputs.cellvalue import parse_cell
 from govreport_kit.inputs.encoding import display_path
-
-TYPO_CUTOFF = 0.6
-#: Labels are compared by their :func:`govreport_kit.core.normalize.label_key`.
-norm = label_key
-
-
-@dataclass
-class Sheet:
-    """The non-empty cells of a worksheet, with where to point messages."""
-
-    file: str
-    name: str
-    values: dict[tuple[int, int], Any]
-    merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # anchor -> (last row, col)
-    used: set[tuple[int, int]] = field(default_factory=set)  # cells recognised as labels or values
-
-    @classmethod
-    def of(cls, ws, file: str) -> Sheet:
-        values = {}
-        for row in ws.iter_rows():
-            for c in row:
-                v = c.value
-                if v is None or (isinstance(v, str) and not v.strip()):
-                    continue
-                values[(c.row, c.column)] = v
-        merged = {(m.min_row, m.min_col): (m.max_row, m.max_col) for m in ws.merged_cells.ranges}
-        return cls(file, ws.title, values, merged)
-
-    def where(self, r: int | None = None, c: int | None = None, **kw) -> Location:
-        cell = f"{get_column_letter(c)}{r}" if r and c else None
-        return Location(file=self.file, sheet=self.name, cell=cell, **kw)
-
-    def ref(self, r: int, c: int) -> str:
-        return f"{self.name}!{get_column_letter(c)}{r}"
-
-    def texts(self) -> dict[tuple[int, int], str]:
-        return {k: norm(v) for k, v in self.values.items() if isinstance(v, str)}
-
-    def find(self, label: str, rows: range | None = None, cols: range | None = None) -> list[tuple[int, int]]:
-        key = norm(label)
-        return sorted(
-            k
-            for k, t in self.texts().items()
-            if t == key and (rows is None or k[0] in rows) and (cols is None or k[1] in cols)
-        )
-
-
-def nearest(text: str, labels: list[str]) -> tuple[str | None, float]:
-    best, score = None, 0.0
-    for label in labels:
-        s = difflib.SequenceMatcher(None, norm(text), norm(label)).ratio()
-        if s > score:
-            best, score = label, s
-    return best, score
-
-
-def typo_error(sheet: Sheet, pos: tuple[int, int], text: str, label: str, kind: str) -> InputError:
-    return InputError(
-        f"标签“{text}”不是正式表格中的{kind}",
-        sheet.where(*pos),
-        f"最接近的正式标签是“{label}”，请改为“{label}”（或用 govreport template 生成的模板重新填写）",
-    )
-
-
-def locate_label(
-    sheet: Sheet,
-    label: str,
-    kind: str,
-    candidates: dict[tuple[int, int], str],
-    rows: range | None = None,
-    cols: range | None = None,
-    missing_fix: str = "",
-) -> tuple[int, int]:
-    """Position of ``label``; a typo'd candidate or its absence is an InputError."""
-    hits = sheet.find(label, rows, cols)
-    if len(hits) > 1:
-        refs = "、".join(sheet.ref(*h) for h in hits)
-        raise InputError(f"{kind}“{label}”出现了 {len(hits)} 次（{refs}）", sheet.where(*hits[1]), "请删除重复的行或列")
-    if hits:
-        sheet.used.add(hits[0])
-        return hits[0]
-    scored = [
-        (nearest(t, [label])[1], pos, t)
-        for pos, t in candidates.items()
-        if (rows is None or pos[0] in rows) and (cols is None or pos[1] in cols)
-    ]
-    scored = [s for s in scored if s[0] >= TYPO_CUTOFF]
-    if scored:
-        _, pos, _ = max(scored)
-        raise typo_error(sheet, pos, str(sheet.values[pos]), label, kind)
-    raise InputError(
-        f"缺少{kind}“{label}”",
-        sheet.where(),
-        missing_fix or "请不要删除模板中的行或列；可用 govreport template 重新生成模板",
-    )
-
-
-def check_leftovers(
-    sheet: Sheet,
-    known: list[str],
-    value_cells: set[tuple[int, int]],
-    label_cols: int,
-    header_rows: int,
-    checks: list[str] = (),
-) -> None:
-    """Every non-empty cell must be a known label or a value cell; name the first that is not.
-
-    ``checks``: the labels of the template's self-check cells (应为 / 核对); the rows and columns
-    they head are ignored, whatever the spreadsheet computed there.
-    """
-    from govreport_kit.inputs.selfcheck import check_area
-
-    known_norm = {norm(k) for k in [*known, *checks]}
-    skip_rows, skip_cols = check_area(sheet.texts(), {norm(k) for k in checks}, header_rows, sheet.merged)
-    for pos in sorted(sheet.values):
-        if pos in sheet.used or pos in value_cells:
-            continue
-        if pos[0] in skip_rows or pos[1] in skip_cols:
-            continue
-        v = sheet.values[pos]
-        text = norm(v) if isinstance(v, str) else None
-        if text is not None and text in known_norm:
-            continue
-        if text is not None:
-            label, score = nearest(v, known)
-            if label and score >= TYPO_CUTOFF:
-                raise typo_error(sheet, pos, v, label, "标签")
-        r, c = pos
-        value_rows = {vr for vr, _ in value_cells}
-        value_cols = {vc for _, vc in value_cells}
-        if isinstance(v, str) and c <= label_cols and r > header_rows:
-            what = f"多出一行“{v}”：正式表格没有这一行"
-        elif isinstance(v, str) and r <= header_rows:
-            what = f"多出一列“{v}”：正式表格没有这一列"
-        elif r in value_rows and c not in value_cols:
-            what = f"多出一列：这里有“{v}”，但它上方没有正式的列标题"
-        elif c in value_cols and r not in value_rows:
-            what = f"多出一行：这里有“{v}”，但这一行没有正式的行标签"
-        else:
-            what = f"表格外有多余的内容“{v}”"
-        raise InputError(what, sheet.where(*pos), "请删除它，或移到另一个工作表；表格的行和列不能增删")
+from govreport_kit.inputs.sheet import (  # noqa: F401 - TYPO_CUTOFF, nearest, norm: this module's API too
+    TYPO_CUTOFF,
+    Sheet,
+    check_leftovers,
+    locate_label,
+    nearest,
+    norm,
+    typo_error,
+)
+from govreport_kit.inputs.xlsx import open_workbook
 
 
 # ---------------------------------------------------------------------------------- the tables
@@ -323,16 +187,7 @@ def detect_format(t2: Sheet | None, t3: Sheet | None) -> tuple[str, str]:
 
 # ---------------------------------------------------------------------------------- the workbook
 def _open(path: Path, name: str, data_only: bool):
-    try:
-        return load_workbook(path, data_only=data_only)
-    except FileNotFoundError:
-        raise InputError("文件不存在", Location(file=name), "请检查路径和文件名") from None
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds (zip, XML, key, value) for a broken file
-        raise InputError(
-            f"不是有效的 Excel .xlsx 文件（{type(e).__name__}）",
-            Location(file=name),
-            "请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”；旧版 .xls 和加密文件不能读取",
-        ) from None
+    return open_workbook(path, name, data_only=data_only)
 
 
 def read_workbook(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from govreport_kit.inputs.xlsx import FORMULA_TRIGGERS as FORMULA_START
+from govreport_kit.inputs.xlsx import set_text
 
 
 def guard_csv(value: Any) -> Any:
@@ -15,10 +16,11 @@ def guard_csv(value: Any) -> Any:
 
 
 def set_text_or_number(cell, value: Any) -> None:
-    """Numbers stay numbers; every string is stored as a string (openpyxl would make '=…' a formula)."""
-    cell.value = value
+    """Numbers stay numbers; every string is stored as text (``inputs.xlsx.set_text``, the one helper)."""
     if isinstance(value, str):
-        cell.data_type = "s"
+        set_text(cell, value)
+    else:
+        cell.value = value
 
 
 def stable_xlsx_bytes(wb) -> bytes:

@@ -56,3 +56,8 @@ def tables_text(model) -> str:
         for t in fmt.TABLE_CODES:
             out += ["", fmt.TABLE_TITLES[t], table_frame(model, t).to_string()]
     return "\n".join(out) + "\n"
+
+
+def tables(model) -> dict:
+    """Every table of the report as a DataFrame, keyed by its official title (``二、主动公开政府信息情况`` …)."""
+    return {fmt.TABLE_TITLES[t]: table_frame(model, t) for t in fmt.TABLE_CODES}

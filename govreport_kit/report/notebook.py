@@ -1,8 +1,13 @@
 """What ``notebooks/report.ipynb`` calls: load, check, show each part, and write the end marker.
 
-Each ``show_*`` function displays one HTML fragment built by :mod:`govreport_kit.report.render` as a
-``text/html``-only output (no ``text/plain`` fallback, so nothing such as a memory address can
-leak into the report). Outside IPython they return the HTML instead.
+Each ``show_*`` function displays one HTML fragment built by :mod:`govreport_kit.report.render`
+in two forms and no ``text/plain`` fallback (so nothing such as a memory address can leak into
+the report): :data:`FRAGMENT_MIME`, the fragment itself, which the nbconvert template puts in the
+report; and ``text/html``, the same with the report's styles inlined (JupyterLab and VS Code show
+no ``<style>`` from outputs) and, for tables, the table as a DataFrame under a collapsed
+``<details>``. Outside IPython they return the fragment instead. In the Lab,
+:func:`~govreport_kit.report.lab.use_chinese_errors` shows bad input as one Chinese line and
+:func:`~govreport_kit.report.lab.export_html` writes what ``govreport run`` writes.
 
 The notebook ends with :func:`finish`, which displays the *end marker*: an output of mimetype
 :data:`MARKER_MIME` whose data carries the title, ``<meta>`` tags, footer and finding counts.
@@ -28,8 +33,11 @@ from govreport_kit.core.errors import Location, ParamsError, RunError
 from govreport_kit.core.paths import params_dir, project_root
 from govreport_kit.core.versions import package_versions
 from govreport_kit.report import render
+from govreport_kit.report.frames import table_frame, tables
+from govreport_kit.report.lab import export_html, use_chinese_errors
 
 MARKER_MIME = "application/vnd.govreport.report+json"
+FRAGMENT_MIME = "application/vnd.govreport.fragment+html"
 
 
 class ReportRefused(RunError):
@@ -51,9 +59,14 @@ def params_file(agency_code: str, year: int, params_path: str = "") -> Path:
 
 
 def load(agency_code: str, year: int, params_path: str = ""):
-    """Load the agency-year named by the notebook's parameters (an :class:`AgencyYear`)."""
+    """Load the agency-year named by the notebook's parameters (an :class:`AgencyYear`).
+
+    First, in IPython, bad input from here on is shown as one Chinese line instead of a
+    traceback (:func:`~govreport_kit.report.lab.use_chinese_errors`; the cell still fails).
+    """
     from govreport_kit.inputs.load import load_agency_year
 
+    use_chinese_errors()
     path = params_file(agency_code, year, params_path)
     if not path.is_file():
         raise ParamsError(
@@ -159,8 +172,11 @@ def refuse_unpublishable(findings: Iterable[Finding], audience: str) -> None:
 # Showing the parts
 
 
-def show(html: str) -> str | None:
-    """Display ``html`` as a text/html-only output; outside IPython, return it."""
+def show(html: str, extra: str = "") -> str | None:
+    """Display the report fragment ``html`` (see the module docstring); outside IPython, return it.
+
+    ``extra``: HTML shown in the notebook after the styled fragment, never in the report.
+    """
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -168,7 +184,9 @@ def show(html: str) -> str | None:
         return str(html)
     if get_ipython() is None:
         return str(html)
-    display({"text/html": str(html)}, raw=True)
+    from govreport_kit.report.style import inline_styles
+
+    display({"text/html": inline_styles(html) + str(extra), FRAGMENT_MIME: str(html)}, raw=True)
     return None
 
 
@@ -189,17 +207,16 @@ def narrative_text(model, part: str, *, tolerant: bool = False) -> str:
 
     origin = getattr(model, "narrative_origin", {}).get(part)
     where = {"file": origin.file, "first_line": origin.line or 1} if origin else {}
-    values = placeholder_values(model)
+    # values are data: escaped so that a name cannot forge a heading or markup in the prose
+    values = {k: render.md_text(v) for k, v in placeholder_values(model).items()}
     if not tolerant:
         return fill(raw, model, part=part, values=values, **where)
-    from govreport_kit.core.errors import PlaceholderError
-    from govreport_kit.inputs.narrative import TOKEN_RE
+    from govreport_kit.inputs.narrative import TOKEN_RE, token_problem
 
-    def one(m):
-        try:
-            return fill(m.group(0), model, part=part, values=values)
-        except PlaceholderError:
-            return render.UNFILLED_START + m.group(0) + render.UNFILLED_END
+    def one(m):  # a bad token is shown as typed; no "did you mean" search here (the findings have it)
+        if token_problem(m, values):
+            return render.unfilled_token(m.group(0))
+        return fill(m.group(0), model, part=part, values=values)
 
     return TOKEN_RE.sub(one, render.strip_unfilled_marks(raw))
 
@@ -228,7 +245,12 @@ def show_part(model, part: str, audience: str = fmt.REVIEW):
 
 def show_table(model, table: str, findings: Iterable[Finding] = (), audience: str = fmt.REVIEW):
     """Table 二, 三 or 四 in the official layout; cells with findings highlighted in review."""
-    return show(render.table_section_html(model, table, findings if audience == fmt.REVIEW else ()))
+    frame = table_frame(model, table).to_html(na_rep="", border=1)
+    extra = Markup(
+        '<details class="govreport-frame"><summary>表格数据（DataFrame：<code>report.table_frame(model, '
+        '"{}")</code>）</summary>{}</details>'
+    ).format(table, Markup(frame))
+    return show(render.table_section_html(model, table, findings if audience == fmt.REVIEW else ()), extra)
 
 
 def show_appendix(model, audience: str = "review"):
@@ -296,8 +318,11 @@ def marker(model, findings: Iterable[Finding], **parameters: Any) -> dict[str, A
         "title": model.report_title,
         **_count_fields(fs),
         "meta_html": str(render.meta_html(info)),
-        "footer_html": str(render.footer_html(info)),
+        # The publish copy's visible page has no technical footer: hashes, versions and parameters
+        # stay in the <meta> tags and in findings.json.
+        "footer_html": "" if parameters.get("audience") == "publish" else str(render.footer_html(info)),
         "findings": [f.to_dict() for f in sort_findings(fs)],
+        "provenance": info,
         "tables": model.tables_to_dict(),  # what the report was made of, for roll-ups of many reports
         "inputs": dict(sorted(model.inputs.items())),
     }
@@ -342,4 +367,9 @@ __all__ = [
     "finish",
     "marker",
     "has_errors",
+    "table_frame",
+    "tables",
+    "use_chinese_errors",
+    "export_html",
+    "FRAGMENT_MIME",
 ]

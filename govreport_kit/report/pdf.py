@@ -30,42 +30,42 @@ import re
 PDF_FILE = "report.pdf"
 FONT_STACK = '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
 
-PRINT_CSS = """
-@page {
+PRINT_CSS = f"""
+@page {{
   size: A4;
   margin: 20mm 15mm 22mm 25mm;  /* top right bottom left: the left one is the binding margin */
-  @bottom-center {
+  @bottom-center {{
     content: "第 " counter(page) " 页 共 " counter(pages) " 页";
-    font-family: %(font)s; font-size: 9pt; color: #333;
-  }
-}
-html { font-family: %(font)s; }
-body { font-family: %(font)s; font-size: 10.5pt; line-height: 1.6; margin: 0; }
-main { max-width: none; margin: 0; padding: 0; }
-h1 { font-size: 16pt; margin: 0 0 10pt; }
-h2 { font-size: 12pt; margin: 12pt 0 5pt; break-after: avoid; }
-h3, h4, h5, h6 { break-after: avoid; }
-p { orphans: 2; widows: 2; }
-a { color: inherit; text-decoration: none; }
-thead { display: table-header-group; }
-tr, th, td { break-inside: avoid; }
-table.form { font-size: 8pt; line-height: 1.3; width: 100%%; margin: 4pt 0 8pt; }
-table.form th, table.form td { padding: 1.5pt 2pt; }
-table.form th.group {
+    font-family: {FONT_STACK}; font-size: 9pt; color: #333;
+  }}
+}}
+html {{ font-family: {FONT_STACK}; }}
+body {{ font-family: {FONT_STACK}; font-size: 10.5pt; line-height: 1.6; margin: 0; }}
+main {{ max-width: none; margin: 0; padding: 0; }}
+h1 {{ font-size: 16pt; margin: 0 0 10pt; }}
+h2 {{ font-size: 12pt; margin: 12pt 0 5pt; break-after: avoid; }}
+h3, h4, h5, h6 {{ break-after: avoid; }}
+p {{ orphans: 2; widows: 2; }}
+a {{ color: inherit; text-decoration: none; }}
+thead {{ display: table-header-group; }}
+tr, th, td {{ break-inside: avoid; }}
+table.form {{ font-size: 8pt; line-height: 1.3; width: 100%; margin: 4pt 0 8pt; }}
+table.form th, table.form td {{ padding: 1.5pt 2pt; }}
+table.form th.group {{
   writing-mode: horizontal-tb; white-space: normal; word-break: break-all; line-break: anywhere;
   width: 1em; min-width: 1em; max-width: 1em; letter-spacing: 0; text-align: center; line-height: 1.15;
   padding: 1pt 1.5pt;
-}
-table.t3 th.label { white-space: nowrap; font-size: 7.5pt; }
-table.form thead tr th, table.form thead tr + tr th { white-space: normal; }
-table.form.t3 td.v { width: auto; min-width: 2.6em; }
-td.flag-error, td.flag-warning { outline: none; }
-td.flag-error { border: 1.5pt solid #c62828; }
-td.flag-warning { border: 1.5pt solid #b26a00; }
-.figure img { max-width: 100%%; }
-.findings { break-inside: avoid-page; }
-footer.provenance { font-size: 7pt; }
-""" % {"font": FONT_STACK}  # noqa: UP031 (CSS is full of braces)
+}}
+table.t3 th.label {{ white-space: nowrap; font-size: 7.5pt; }}
+table.form thead tr th, table.form thead tr + tr th {{ white-space: normal; }}
+table.form.t3 td.v {{ width: auto; min-width: 2.6em; }}
+td.flag-error, td.flag-warning {{ outline: none; }}
+td.flag-error {{ border: 1.5pt solid #c62828; }}
+td.flag-warning {{ border: 1.5pt solid #b26a00; }}
+.figure img {{ max-width: 100%; }}
+.findings {{ break-inside: avoid-page; }}
+footer.provenance {{ font-size: 7pt; }}
+"""
 
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 

@@ -15,6 +15,7 @@ here touches files, kernels or the clock, so the same inputs give the same bytes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +28,7 @@ from markupsafe import Markup, escape
 from govreport_kit.checks.findings import SEVERITY_ORDER, Finding, count_by_severity, sort_findings
 from govreport_kit.checks.wording import place_text
 from govreport_kit.core import format as fmt
+from govreport_kit.core.limits import FINDINGS_SHOWN
 from govreport_kit.core.model import NOT_APPLICABLE
 from govreport_kit.report import layout
 
@@ -281,6 +283,33 @@ def strip_unfilled_marks(text: str) -> str:
     return text.replace(UNFILLED_START, "").replace(UNFILLED_END, "")
 
 
+def unfilled_token(raw: str) -> str:
+    """A placeholder that could not be filled, as Markdown-inert text (hex digits between the marks).
+
+    :func:`markdown_html` turns it back into the literal placeholder, HTML-escaped, so that
+    ``{{ __import__('os') }}`` is shown as typed, never read as Markdown (``__import__`` bold).
+    """
+    return UNFILLED_START + raw.encode("utf-8").hex() + UNFILLED_END
+
+
+_UNFILLED_RE = re.compile(UNFILLED_START + "([0-9a-f]*)" + UNFILLED_END)
+
+
+def _show_unfilled(m: re.Match) -> str:
+    raw = bytes.fromhex(m.group(1)).decode("utf-8", "replace")
+    return f'<mark class="unfilled" title="未能填入的占位符">{escape(raw)}</mark>'
+
+
+_LINE_BREAKS = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def md_text(text: str) -> str:
+    """Data (a name, an address, a placeholder's value) as Markdown that reads as exactly that text:
+    on one line (a line break could start a heading such as ``# 二、…``), Markdown punctuation
+    escaped, and our own private marks (U+E000, U+E001) removed."""
+    return _md_escape(_LINE_BREAKS.sub(" ", strip_unfilled_marks(str(text))))
+
+
 def markdown_html(text: str, heading_base: int = 3) -> Markup:
     """Narrative Markdown as sanitised HTML.
 
@@ -303,9 +332,7 @@ def markdown_html(text: str, heading_base: int = 3) -> Markup:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    clean = clean.replace(UNFILLED_START, '<mark class="unfilled" title="未能填入的占位符">').replace(
-        UNFILLED_END, "</mark>"
-    )
+    clean = strip_unfilled_marks(_UNFILLED_RE.sub(_show_unfilled, clean))
     return Markup(clean.strip())
 
 
@@ -332,7 +359,7 @@ def default_preamble(model) -> str:
         f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）编制。本年度报告中所列数据统计期限为"
         f"{_cn_date(start)}至{_cn_date(end)}。如对本年度报告有疑问，请与{a.name}联系"
     )
-    return _md_escape(text + (f"（{contact}）。" if contact else "。"))
+    return md_text(text + (f"（{contact}）。" if contact else "。"))
 
 
 def _cn_date(iso: str) -> str:
@@ -359,7 +386,7 @@ def findings_html(findings: Iterable[Finding]) -> Markup:
     counts = count_by_severity(fs)
     summary = "，".join(f"{fmt.SEVERITY_LABELS[s]} {n} 项" for s, n in counts.items())
     items = []
-    for i, f in enumerate(fs, 1):
+    for i, f in enumerate(fs[: FINDINGS_SHOWN.value], 1):
         target = finding_target(f)
         where = place_text(f, source=False)
         place = Markup('<a href="#{}">{}</a>').format(target, where or "查看") if target else Markup("{}").format(where)
@@ -381,6 +408,12 @@ def findings_html(findings: Iterable[Finding]) -> Markup:
                 Markup("：") if place else Markup(""),
                 f.message,
                 extra,
+            )
+        )
+    if len(fs) > FINDINGS_SHOWN.value:
+        items.append(
+            Markup('<li class="finding more">另有 {} 项未显示（{}；全部问题见 findings.json）</li>').format(
+                len(fs) - FINDINGS_SHOWN.value, FINDINGS_SHOWN.describe()
             )
         )
     body = (

@@ -10,6 +10,7 @@ are pinned by tests/running/test_papermill_contract.py and the upper bound in py
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from pathlib import Path
@@ -143,7 +144,7 @@ def execute_notebook(
             progress_bar=False,
             km=km,
             deadline=deadline,
-            start_timeout=min(START_TIMEOUT, timeout or START_TIMEOUT),
+            start_timeout=max(1, math.ceil(min(START_TIMEOUT, timeout or START_TIMEOUT))),
             on_ready=on_ready,
         )
     except DeadKernelError as e:

@@ -20,7 +20,6 @@ log. ``fork``: a template that cannot start is a kernel-start failure. ``spawn``
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -35,8 +34,8 @@ from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
-ENV_VAR = "GOVREPORT_KERNEL_START"
-MODES = ("auto", "fork", "spawn")
+from govreport_kit.running.kernelstart import ENV_VAR, MODES, resolve_mode, supported  # noqa: F401 (re-exported)
+
 PROVISIONER_NAME = "govreport-fork"
 PROVISIONER_REF = "govreport_kit.running.forkserver:ForkProvisioner"
 START_TIMEOUT = 120.0  # seconds for the template to import everything (a busy 2-core machine)
@@ -47,20 +46,6 @@ log = logging.getLogger("govreport_kit.kernels")
 
 class ForkServerError(RuntimeError):
     """The template could not be started or stopped answering."""
-
-
-def resolve_mode(explicit: str | None = None, default: str = "auto") -> str:
-    """``explicit`` (an option) wins, then ``GOVREPORT_KERNEL_START``, then ``default``."""
-    for value in (explicit, os.environ.get(ENV_VAR), default):
-        if value:
-            value = value.strip().lower()
-            if value in MODES:
-                return value
-    return default
-
-
-def supported() -> bool:
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(socket, "send_fds")
 
 
 # ------------------------------------------------------------------------------------ the client
@@ -91,8 +76,10 @@ class _ForkedChild:
         return self.returncode
 
     def kill(self) -> None:
-        with contextlib.suppress(OSError):
+        try:
             os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 class ForkServer:
@@ -112,7 +99,7 @@ class ForkServer:
             raise ForkServerError(str(e.code)) from None
         self = cls.__new__(cls)
         self.proc, self.sock, self.lock, self.pid = _ForkedChild(pid), sock, threading.Lock(), pid
-        self.log = tempfile.TemporaryFile(prefix="govreport-forktemplate-")  # noqa: SIM115 (lives as long as the server); its output goes to the worker's stderr
+        self.log = tempfile.TemporaryFile(prefix="govreport-forktemplate-")  # noqa: SIM115 - kept open for the template's life
         self.sock.settimeout(REQUEST_TIMEOUT)
         return self
 
@@ -120,7 +107,7 @@ class ForkServer:
         if not supported():
             raise ForkServerError("只支持 Linux")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.log = tempfile.TemporaryFile(prefix="govreport-forktemplate-")  # noqa: SIM115 (lives as long as the server)
+        self.log = tempfile.TemporaryFile(prefix="govreport-forktemplate-")  # noqa: SIM115 - kept open for the template's life
         env = dict(os.environ)
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
@@ -200,8 +187,10 @@ class ForkServer:
 
     def close(self) -> None:
         """End of file for the template: it kills its kernels and exits."""
-        with contextlib.suppress(OSError):
+        try:
             self.sock.close()
+        except OSError:
+            pass
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:

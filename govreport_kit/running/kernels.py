@@ -12,6 +12,8 @@ same modules the notebook's first cell imports, and binds no name in the user na
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -54,8 +56,12 @@ def start_kernel(
     kernel_name: str = KERNEL_NAME,
     start: str | None = None,
     default_start: str = "spawn",
+    project: str | Path | None = None,
 ):
     """Launch a kernel and return its ``jupyter_client.KernelManager`` without waiting for it.
+
+    The kernel gets ``GOVREPORT_PROJECT`` set to ``project`` (default: this process's project
+    root), so it finds the same ``params/`` and ``outputs/`` whatever its working directory.
 
     IPC transport (Unix sockets) where available: no TCP port to race for between parallel
     kernels, and no plain-TCP warning. The kernel's stdout/stderr go to a temporary file kept
@@ -80,15 +86,42 @@ def start_kernel(
         if spec is not None:
             km._kernel_spec = spec  # selects the fork provisioner; the rest is a normal KernelManager
             km.govreport_start = "fork"
+    folder = _kernel_folder(transport)
+    km.connection_file = str(folder / "kernel.json")
     if transport == "ipc":
-        # IPC socket files live beside the connection file, in a private temporary folder.
-        km.ip = str(Path(tempfile.mkdtemp(prefix="govreport-kernel-")) / "kernel")
+        km.ip = str(folder / "kernel")
     log = tempfile.TemporaryFile(prefix="govreport-kernel-")  # noqa: SIM115 - lives as long as the kernel (closed by dispose_kernel)
     km.govreport_log = log
+    from govreport_kit.core import paths
+
+    env = {**os.environ, paths.PROJECT_ENV: str(Path(project) if project else paths.project_root())}
     km.start_kernel(
-        extra_arguments=kernel_arguments(prewarm), cwd=str(cwd) if cwd else None, stdout=log, stderr=subprocess.STDOUT
+        extra_arguments=kernel_arguments(prewarm),
+        cwd=str(cwd) if cwd else None,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     return km
+
+
+#: Longest IPC socket path used (Linux allows 107 bytes in ``sun_path``; macOS 103).
+IPC_PATH_MAX = 100
+
+
+def _kernel_folder(transport: str) -> Path:
+    """A private folder for the connection file and the IPC socket files, inside the run's scratch
+    folder (which a later run removes if this process is killed before it can)."""
+    import tempfile
+
+    from govreport_kit.running import scratch
+
+    folder = Path(scratch.mkdtemp("govreport-kernel-"))
+    if transport == "ipc" and len(str(folder / "kernel-NNNNN")) > IPC_PATH_MAX:
+        # a Unix socket path holds at most ~107 bytes: with a long TMPDIR, a short folder instead
+        folder.rmdir()
+        folder = Path(tempfile.mkdtemp(prefix="govreport-kernel-", dir="/tmp" if Path("/tmp").is_dir() else None))
+    return folder
 
 
 def kill_kernel(km) -> None:
@@ -111,12 +144,9 @@ def dispose_kernel(km) -> None:
         km.cleanup_resources()
     except Exception:
         pass
-    if km.transport == "ipc":
-        folder = Path(km.ip).parent
-        if folder.name.startswith("govreport-kernel-"):
-            for f in folder.glob("*"):
-                f.unlink(missing_ok=True)
-            folder.rmdir() if not any(folder.iterdir()) else None
+    folder = Path(km.connection_file).parent
+    if folder.name.startswith("govreport-kernel-"):
+        shutil.rmtree(folder, ignore_errors=True)
     log = getattr(km, "govreport_log", None)
     if log is not None:
         log.close()

@@ -9,7 +9,7 @@ phases, timed in :attr:`RunResult.timings`:
    the report module on the other core while this process goes on.
 3. ``check``: load the data and run every check here, so the kernel needs no pandera; the
    findings go to the notebook as the plain-JSON parameter ``precomputed``.
-4. ``execute``: papermill parameterizes ``notebooks/report.ipynb`` and runs it with its nbclient
+4. ``execute``: papermill parameterizes the report notebook (:func:`paths.report_notebook`) and runs it with its nbclient
    engine on that kernel, which is killed as soon as the notebook ends.
 5. ``export``: a reused ``HTMLExporter`` with the package's ``govreport`` template, after
    normalising what varies between runs (cell ids, timestamps, durations).
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -134,6 +135,12 @@ class _Run:
         from govreport_kit.running import kernels
 
         self.params_file = (Path(params_path) if params_path else paths.sample_params()).absolute()
+        if self.params_file.is_dir():
+            raise ParamsError(
+                "给出的是一个文件夹，不是参数文件",
+                where=Location(file=str(self.params_file)),
+                fix="请给出其中的参数文件，例如 params/<机构代码>/<年度>.yaml；整个文件夹请用 govreport batch",
+            )
         if not self.params_file.is_file():
             raise ParamsError(
                 "找不到参数文件",
@@ -142,7 +149,7 @@ class _Run:
             )
         self.notebook = Path(notebook).absolute() if notebook else paths.report_notebook()
         if self.km is None:
-            self.km = kernels.start_kernel(cwd=self.notebook.parent, prewarm="checks" if check_in_kernel else True)
+            self.km = kernels.start_kernel(cwd=paths.project_root(), prewarm="checks" if check_in_kernel else True)
         self.t.lap("kernel_start")
 
     def identify(self, outputs_root) -> None:
@@ -152,6 +159,7 @@ class _Run:
         self.res.audience = self.res.audience or default_audience
         self.out_dir = output_dir(outputs_root, code, year)
         self.res.output_dir = str(self.out_dir)
+        check_output_dir(self.out_dir)
         self.t.lap("validate")
 
     def check_here(self) -> bool:
@@ -253,17 +261,36 @@ class _Run:
 
 
 def output_dir(outputs_root: str | Path | None, agency_code: str, year: int) -> Path:
-    """``<outputs_root>/<agency_code>/<year>``, refusing anything that resolves outside the root."""
-    from govreport_kit.core.model import require_agency_code
+    """``<outputs_root>/<agency_code>/<year>``, refusing anything that resolves outside the root
+    (:func:`govreport_kit.core.paths.job_output_dir`, shared with the batch record writer)."""
+    return paths.job_output_dir(outputs_root, agency_code, year)
 
-    require_agency_code(agency_code, Location(key="agency.code"))
-    if fmt.year_problem(year):
-        raise ParamsError(fmt.year_problem(year), where=Location(key="year"))
-    root = Path(outputs_root or paths.outputs_dir()).resolve()
-    out = (root / agency_code / str(year)).resolve()
-    if not out.is_relative_to(root) or out == root:
-        raise ParamsError(f"输出目录 {out} 不在输出根目录 {root} 之内", where=Location(key="agency.code"))
-    return out
+
+def check_output_dir(out_dir: Path) -> None:
+    """Create ``out_dir`` and prove it writable now, before a kernel executes anything."""
+    from govreport_kit.core.errors import InputError
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in (*OUTPUT_FILES.values(), FAILED_NOTEBOOK):
+            if (out_dir / name).is_dir():
+                raise InputError(
+                    f"输出位置被占用：{name} 是一个文件夹", Location(file=str(out_dir / name)), "请删除或移走它"
+                )
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(
+            "输出位置被占用：这里已有一个同名文件，不是文件夹",
+            Location(file=str(out_dir)),
+            "请删除或移走这个文件，或用 --outputs 换一个输出根目录",
+        ) from None
+    except OSError as e:
+        raise InputError(
+            f"输出文件夹不能写入（{e.strerror}）",
+            Location(file=str(out_dir)),
+            "请检查文件夹的权限和磁盘空间，或用 --outputs 换一个输出根目录",
+        ) from None
 
 
 def findings_json(
@@ -273,7 +300,7 @@ def findings_json(
     what the report was made from: its tables (canonical codes) and its input files' SHA-256."""
     counts = count_by_severity(findings)
     doc = {"agency_code": agency_code, "year": int(year), "audience": audience, "counts": counts, "findings": findings}
-    for key in ("agency_name", "tables", "inputs"):
+    for key in ("agency_name", "tables", "inputs", "provenance"):
         if marker and key in marker:
             doc[key] = marker[key]
     return json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n"

@@ -7,7 +7,6 @@ import zipfile
 
 import docx
 import pytest
-from _documents_support import nonzero_model, same_cells
 
 from govreport_kit import cli
 from govreport_kit.audit import audit_paths
@@ -71,7 +70,7 @@ def _audit(path):
     return res
 
 
-def test_merged_cells_as_word_writes_them(sample_model, tmp_path):
+def test_merged_cells_as_word_writes_them(same_cells, sample_model, tmp_path):
     m = sample_model()
     path = tmp_path / "merged.docx"
     word_report(path, m)
@@ -100,7 +99,7 @@ def test_merged_cell_read_once_at_its_place(grid, sample_model, tmp_path):
 
 
 @pytest.mark.parametrize("edge", ["right", "left"])
-def test_extra_empty_column_dropped(sample_model, tmp_path, edge):
+def test_extra_empty_column_dropped(nonzero_model, same_cells, sample_model, tmp_path, edge):
     m = nonzero_model(sample_model().agency, 2023, seed=3)
     path = tmp_path / f"extra_{edge}.docx"
     word_report(path, m, extra_column=edge)
@@ -109,7 +108,7 @@ def test_extra_empty_column_dropped(sample_model, tmp_path, edge):
     assert not res.unreadable
 
 
-def test_table_drawn_with_tabs(sample_model, tmp_path):
+def test_table_drawn_with_tabs(nonzero_model, same_cells, sample_model, tmp_path):
     m = nonzero_model(sample_model().agency, 2023, seed=4)
     path = tmp_path / "tabs.docx"
     word_report(path, m, tabs_for_table2=True)
@@ -120,7 +119,7 @@ def test_table_drawn_with_tabs(sample_model, tmp_path):
     assert not res.unreadable
 
 
-def test_blank_zero_and_not_applicable_kept_apart(sample_model, tmp_path):
+def test_blank_zero_and_not_applicable_kept_apart(same_cells, sample_model, tmp_path):
     m = sample_model()
     m.set("table3", "granted", "research", None)
     m.set("table4", "litigation_direct", "pending", None, state=NOT_APPLICABLE)

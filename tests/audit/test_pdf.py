@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pdfplumber
 import pytest
-from _documents_support import html_to_pdf, image_only_pdf, nonzero_model, report_html, same_cells
 
 from govreport_kit import cli
 from govreport_kit.audit import audit_paths
@@ -28,10 +27,16 @@ LONG_OVERVIEW = "\n\n".join(
 )
 
 
-def _pdf(tmp_path, model, name="report.pdf", **kw):
-    path = tmp_path / name
-    path.write_bytes(html_to_pdf(report_html(model, **kw)))
-    return path
+@pytest.fixture
+def make_pdf(html_to_pdf, report_html):
+    """``make_pdf(folder, model, name="report.pdf", **report_html_options)``: our report printed to a PDF file."""
+
+    def make(folder, model, name="report.pdf", **kw):
+        path = folder / name
+        path.write_bytes(html_to_pdf(report_html(model, **kw)))
+        return path
+
+    return make
 
 
 def _raw_pages(path):
@@ -39,9 +44,9 @@ def _raw_pages(path):
         return [p.extract_text() or "" for p in doc.pages]
 
 
-def test_our_own_pdf_reads_back_cell_by_cell(sample_model, tmp_path):
+def test_our_own_pdf_reads_back_cell_by_cell(make_pdf, same_cells, sample_model, tmp_path):
     m = sample_model()
-    path = _pdf(tmp_path, m)
+    path = make_pdf(tmp_path, m)
     res = audit_paths([path])[0]
     assert (res.kind, res.agency, res.year, res.format) == ("pdf", m.agency.name, 2023, "2021")
     assert res.title == m.report_title
@@ -52,8 +57,8 @@ def test_our_own_pdf_reads_back_cell_by_cell(sample_model, tmp_path):
 
 
 @pytest.mark.parametrize("footer", ["page_of", "dashes", "slash"])
-def test_page_headers_footers_and_numbers_dropped(sample_model, tmp_path, footer):
-    path = _pdf(tmp_path, sample_model(), header="西山区人民政府门户网站", footer=footer)
+def test_page_headers_footers_and_numbers_dropped(make_pdf, sample_model, tmp_path, footer):
+    path = make_pdf(tmp_path, sample_model(), header="西山区人民政府门户网站", footer=footer)
     raw = _raw_pages(path)
     assert len(raw) >= 2 and all("西山区人民政府门户网站" in p for p in raw)  # the fixture has them
     text = read_pdf(path).text
@@ -62,10 +67,10 @@ def test_page_headers_footers_and_numbers_dropped(sample_model, tmp_path, footer
 
 
 @pytest.mark.parametrize("index", range(2))
-def test_table3_split_over_two_pages_is_joined(tmp_path, index):
+def test_table3_split_over_two_pages_is_joined(make_pdf, nonzero_model, same_cells, tmp_path, index):
     agency = synth_agency_years(2, seed=11)[index].agency
     m = nonzero_model(agency, 2024, seed=20 + index)
-    path = _pdf(tmp_path, m, narrative={"overview": LONG_OVERVIEW})
+    path = make_pdf(tmp_path, m, narrative={"overview": LONG_OVERVIEW})
     raw = _raw_pages(path)
     pages_with_t3 = [i for i, p in enumerate(raw) if "申请人情况" in p]
     assert len(pages_with_t3) == 2 and pages_with_t3[1] == pages_with_t3[0] + 1  # split, header repeated
@@ -79,7 +84,7 @@ def test_table3_split_over_two_pages_is_joined(tmp_path, index):
     assert not res.unreadable
 
 
-def test_look_alike_radicals_mapped_back(sample_model, tmp_path):
+def test_look_alike_radicals_mapped_back(html_to_pdf, report_html, same_cells, sample_model, tmp_path):
     m = sample_model()
     html = report_html(m)
     head, body = html.split("<body>", 1)
@@ -96,7 +101,7 @@ def test_look_alike_radicals_mapped_back(sample_model, tmp_path):
     assert not res.unreadable
 
 
-def test_table_without_lines_read_by_position(sample_model, tmp_path):
+def test_table_without_lines_read_by_position(html_to_pdf, report_html, same_cells, sample_model, tmp_path):
     """No ruling lines: cells are told apart by the gaps between words on each line."""
     m = sample_model()
     html = report_html(m).replace("</style>", "th, td { border: none !important }</style>")
@@ -114,7 +119,7 @@ def test_table_without_lines_read_by_position(sample_model, tmp_path):
     assert all(u.kind in ("ambiguous_row", "unknown_label") for u in res.unreadable)
 
 
-def test_scan_without_text_layer_is_unreadable(tmp_path, capsys):
+def test_scan_without_text_layer_is_unreadable(image_only_pdf, tmp_path, capsys):
     path = tmp_path / "scan.pdf"
     path.write_bytes(image_only_pdf())
     res = audit_paths([path])[0]
@@ -125,8 +130,8 @@ def test_scan_without_text_layer_is_unreadable(tmp_path, capsys):
     assert "OCR" in capsys.readouterr().out
 
 
-def test_broken_encrypted_and_oversized_pdfs(sample_model, tmp_path, monkeypatch):
-    good = _pdf(tmp_path, sample_model())
+def test_broken_encrypted_and_oversized_pdfs(make_pdf, sample_model, tmp_path, monkeypatch):
+    good = make_pdf(tmp_path, sample_model())
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(good.read_bytes()[:300])
     junk = tmp_path / "junk.pdf"
@@ -142,11 +147,11 @@ def test_broken_encrypted_and_oversized_pdfs(sample_model, tmp_path, monkeypatch
     assert "过大" in res.unreadable[0].message
 
 
-def test_folder_with_pdf_and_import(sample_model, tmp_path):
+def test_folder_with_pdf_and_import(make_pdf, sample_model, tmp_path):
     m = sample_model()
     folder = tmp_path / "reports"
     folder.mkdir()
-    _pdf(folder, m, "2023.pdf")
+    make_pdf(folder, m, "2023.pdf")
     (folder / "README.txt").write_text("说明文件", encoding="utf-8")
     results = audit_paths([folder])
     assert [r.kind for r in results] == ["pdf"]

@@ -17,9 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "govreport_kit"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 #: Imports that belong to an extra (imported only when that feature is used), module -> extra.
-EXTRA_IMPORTS = {"distributed": "dask", "dask": "dask"}
-#: Imports tried and done without when absent (``try: import … except ImportError``), module -> why.
-OPTIONAL_IMPORTS = {"keyring": "mail/config.py: the SMTP password from the system keyring, when one is installed"}
+EXTRA_IMPORTS = {"distributed": "dask", "dask": "dask", "keyring": "keyring"}
 
 
 def _name(requirement: str) -> str:
@@ -48,7 +46,7 @@ def test_every_third_party_import_is_declared():
     dists = packages_distributions()
     missing = {}
     for module, where in _imports().items():
-        if module in sys.stdlib_module_names or module == "govreport_kit" or module in OPTIONAL_IMPORTS:
+        if module in sys.stdlib_module_names or module == "govreport_kit":
             continue
         declared = extras[EXTRA_IMPORTS[module]] if module in EXTRA_IMPORTS else runtime
         candidates = {d.lower().replace("_", "-") for d in dists.get(module, [module])}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from _ledger_support import independent_count, ledger_csv, synth_ledger, write_project
 
 from govreport_kit.checks.rules import check
 from govreport_kit.core import format as fmt
@@ -20,7 +19,7 @@ TABLE_RULES = {"R-T3-BAL", "R-T3-COL", "R-T3-ROW", "R-X-CARRY", "R-LEDGER", "R-L
 
 
 @pytest.fixture(scope="module")
-def three_years(tmp_path_factory):
+def three_years(synth_ledger, write_project, tmp_path_factory):
     root = tmp_path_factory.mktemp("ledger3")
     rows = synth_ledger()
     paths = {y: write_project(root, y, rows, ledger_name="ledger.csv") for y in YEARS}
@@ -37,7 +36,7 @@ def test_fixture_is_a_few_hundred_applications_over_three_years(three_years):
 
 
 @pytest.mark.parametrize("year", YEARS)
-def test_table3_equals_independent_count_and_identities_hold(three_years, year):
+def test_table3_equals_independent_count_and_identities_hold(independent_count, three_years, year):
     rows, paths = three_years
     params = load_params(paths[year])
     model = load_agency_year(params)
@@ -67,7 +66,7 @@ def test_xlsx_ledger_gives_the_same_table_as_csv(three_years, tmp_path):
     assert derive_table3(read_ledger(xlsx), 2024) == derive_table3(csv_ledger, 2024)
 
 
-def test_gbk_csv_ledger_is_read(tmp_path):
+def test_gbk_csv_ledger_is_read(ledger_csv, synth_ledger, tmp_path):
     rows = synth_ledger(n=40, seed=3)
     (tmp_path / "gbk.csv").write_bytes(ledger_csv(rows, "gbk"))
     ledger = read_ledger(tmp_path / "gbk.csv")

@@ -5,27 +5,36 @@ from __future__ import annotations
 import json
 
 import pytest
-from _ledger_support import HEADER, independent_count, synth_ledger, write_project
 from openpyxl import load_workbook
 
 from govreport_kit.core import format as fmt
 
-GOOD = "\n".join(
-    [
-        ",".join(HEADER),
-        "Y-1,2024-01-05,自然人,网络,,,2024-01-20,（一）予以公开,,",
-        "Y-2,2024-03-01,商业企业,邮寄,,是,2024-04-20,（三）1.属于国家秘密,,",
-    ]
-)
 
-
-def _check_json(run_cli, tmp_path, bad_line: str):
-    path = write_project(
-        tmp_path, 2024, None, ledger_bytes=(GOOD + "\n" + bad_line + "\n").encode("utf-8"), previous=False
+@pytest.fixture
+def GOOD(LEDGER_HEADER) -> str:
+    """A ledger CSV (without the last newline) of two good applications."""
+    return "\n".join(
+        [
+            ",".join(LEDGER_HEADER),
+            "Y-1,2024-01-05,自然人,网络,,,2024-01-20,（一）予以公开,,",
+            "Y-2,2024-03-01,商业企业,邮寄,,是,2024-04-20,（三）1.属于国家秘密,,",
+        ]
     )
-    res = run_cli("check", "--json", str(path))
-    assert "Traceback" not in res.stderr
-    return res, [f for f in json.loads(res.stdout) if f["rule"] == "R-LEDGER-ROW"]
+
+
+@pytest.fixture
+def check_json(run_cli, write_project, GOOD):
+    """``check_json(tmp_path, bad_line)``: `check --json` on GOOD plus the line; (result, R-LEDGER-ROW findings)."""
+
+    def check(tmp_path, bad_line: str):
+        path = write_project(
+            tmp_path, 2024, None, ledger_bytes=(GOOD + "\n" + bad_line + "\n").encode("utf-8"), previous=False
+        )
+        res = run_cli("check", "--json", str(path))
+        assert "Traceback" not in res.stderr
+        return res, [f for f in json.loads(res.stdout) if f["rule"] == "R-LEDGER-ROW"]
+
+    return check
 
 
 BAD_ROWS = [
@@ -65,8 +74,8 @@ BAD_ROWS = [
         "not_a_date",
     ],
 )
-def test_each_bad_row_is_a_finding_naming_row_id_and_fix(run_cli, tmp_path, line, cell, words):
-    res, found = _check_json(run_cli, tmp_path, line)
+def test_each_bad_row_is_a_finding_naming_row_id_and_fix(check_json, tmp_path, line, cell, words):
+    res, found = check_json(tmp_path, line)
     assert res.returncode == 1, res.stderr
     at = [f for f in found if f["source"]["cell"] == cell]
     assert at, found
@@ -77,13 +86,15 @@ def test_each_bad_row_is_a_finding_naming_row_id_and_fix(run_cli, tmp_path, line
     assert at[0]["source"]["sheet"] == "台账" and at[0]["source"]["file"].endswith("2024-ledger.csv")
 
 
-def test_a_good_ledger_passes(run_cli, tmp_path):
+def test_a_good_ledger_passes(GOOD, run_cli, write_project, tmp_path):
     path = write_project(tmp_path, 2024, None, ledger_bytes=(GOOD + "\n").encode(), previous=False)
     res = run_cli("check", str(path))
     assert res.returncode == 0, res.stdout + res.stderr
 
 
-def test_hand_table_differing_from_the_ledger_gives_exactly_those_cells(run_cli, tmp_path):
+def test_hand_table_differing_from_the_ledger_gives_exactly_those_cells(
+    run_cli, independent_count, synth_ledger, write_project, tmp_path
+):
     rows = synth_ledger(n=200, years=(2023, 2024), seed=5)
     hand = {(r, c): independent_count(rows, 2024).get((r, c), 0) for r, c in fmt.cells("table3")}
     changed = {
@@ -115,7 +126,7 @@ def test_hand_table_differing_from_the_ledger_gives_exactly_those_cells(run_cli,
     ],
     ids=["missing_columns", "misspelt_header", "empty"],
 )
-def test_a_wholly_bad_ledger_exits_2(run_cli, tmp_path, content, words):
+def test_a_wholly_bad_ledger_exits_2(run_cli, write_project, tmp_path, content, words):
     path = write_project(tmp_path, 2024, None, ledger_bytes=content.encode("utf-8"), previous=False)
     res = run_cli("check", str(path))
     assert res.returncode == 2, res.stdout + res.stderr
@@ -124,7 +135,7 @@ def test_a_wholly_bad_ledger_exits_2(run_cli, tmp_path, content, words):
         assert w in res.stderr, res.stderr
 
 
-def test_a_broken_xlsx_ledger_exits_2(run_cli, tmp_path):
+def test_a_broken_xlsx_ledger_exits_2(run_cli, write_project, tmp_path):
     path = write_project(
         tmp_path, 2024, None, ledger_bytes=b"PK\x03\x04 not really a zip", ledger_name="l.xlsx", previous=False
     )
@@ -153,7 +164,7 @@ def test_template_ledger_has_dropdowns_dates_and_frozen_header(run_cli, snapshot
     assert (tmp_path / "b.xlsx").read_bytes() == out.read_bytes()  # deterministic
 
 
-def test_new_year_carries_open_applications_into_its_ledger(run_cli, tmp_path):
+def test_new_year_carries_open_applications_into_its_ledger(run_cli, synth_ledger, write_project, tmp_path):
     rows = synth_ledger(n=120, years=(2023, 2024), seed=9)
     rows[0]["note"] = "=cmd|' /C calc'!A0"
     rows[0]["closed"], rows[0]["outcome"], rows[0]["received"] = None, "", rows[0]["received"].replace(year=2024)

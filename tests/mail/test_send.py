@@ -21,15 +21,13 @@ from govreport_kit.cli import main
 from govreport_kit.mail.outbox import read_ledger
 from govreport_kit.mail.run import mail_reports
 
-from ._smtp import AGENCIES, Server, make_project, self_signed
-
 pytest.importorskip("aiosmtpd")
 pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory, write_agency):
-    root = make_project(tmp_path_factory.mktemp("mailproj"), write_agency)
+def rendered(make_project, tmp_path_factory):
+    root = make_project(tmp_path_factory.mktemp("mailproj"))
     import os
 
     old = os.environ.get("GOVREPORT_PROJECT")
@@ -82,8 +80,8 @@ def attachments(msg) -> dict[str, bytes]:
     return out
 
 
-def test_batch_delivered_with_every_attachment_intact(project):
-    with Server() as srv:
+def test_batch_delivered_with_every_attachment_intact(smtp_server, AGENCIES, project):
+    with smtp_server() as srv:
         run = mail_reports(smtp=srv.address)
     assert run.exit_code == 0, run.summary()
     msgs = srv.handler.messages()
@@ -117,8 +115,8 @@ def test_batch_delivered_with_every_attachment_intact(project):
     assert all(r.reply.startswith("250") and r.message_id in {m["Message-ID"] for m in msgs} for r in records.values())
 
 
-def test_rerun_sends_nothing_and_changed_input_sends_one_new_message(project, capsys):
-    with Server() as srv:
+def test_rerun_sends_nothing_and_changed_input_sends_one_new_message(smtp_server, project, capsys):
+    with smtp_server() as srv:
         assert main(["mail", "--smtp", srv.address]) == 0
         first = capsys.readouterr()
         assert len(srv.handler.received) == 3
@@ -143,8 +141,8 @@ def test_rerun_sends_nothing_and_changed_input_sends_one_new_message(project, ca
     assert len(ledger(project)) == 4
 
 
-def test_refused_recipient_and_size_refusal_are_recorded_while_the_rest_go_through(project, capsys):
-    with Server() as srv:
+def test_refused_recipient_and_size_refusal_are_recorded_while_the_rest_go_through(smtp_server, project, capsys):
+    with smtp_server() as srv:
         srv.handler.refuse_rcpt["boss@wuhua.example.cn"] = "550 5.1.1 <boss@wuhua.example.cn>: user unknown"
         srv.handler.refuse_data["review@panlong.example.cn"] = "552 5.3.4 Message size exceeds fixed limit"
         code = main(["mail", "--smtp", srv.address])
@@ -165,8 +163,8 @@ def test_refused_recipient_and_size_refusal_are_recorded_while_the_rest_go_throu
     assert "被拒收件人 1 个" in out.out and "失败 1 封" in out.out
 
 
-def test_temporary_failure_is_retried(project, capsys):
-    with Server() as srv:
+def test_temporary_failure_is_retried(smtp_server, project, capsys):
+    with smtp_server() as srv:
         srv.handler.temporary = ["451 4.3.0 Try again later"]
         assert main(["mail", "--smtp", srv.address, str(project / "params" / "xishan-edu")]) == 0
         err = capsys.readouterr().err
@@ -176,9 +174,7 @@ def test_temporary_failure_is_retried(project, capsys):
     assert "第 1 次尝试失败" in err and "451" in err
 
 
-def test_server_down_exits_1_with_the_outbox_intact(project, capsys):
-    from ._smtp import free_port
-
+def test_server_down_exits_1_with_the_outbox_intact(smtp_server, free_port, project, capsys):
     port = free_port()  # nothing listens there
     assert main(["mail", "--smtp", f"127.0.0.1:{port}"]) == 1
     out = capsys.readouterr()
@@ -189,19 +185,19 @@ def test_server_down_exits_1_with_the_outbox_intact(project, capsys):
     assert "连接失败" in out.err and "失败 3 封" in out.out
     before = {f: f.read_bytes() for f in files}
     # the server comes up: the same messages (same files, same ids) go out
-    with Server() as srv:
+    with smtp_server() as srv:
         assert main(["mail", "--smtp", srv.address]) == 0
     assert len(srv.handler.received) == 3
     assert {f: f.read_bytes() for f in outbox_files(project)} == before
 
 
-def test_interrupted_send_is_reported_not_resent(project, capsys):
+def test_interrupted_send_is_reported_not_resent(smtp_server, project, capsys):
     assert main(["mail", "--dry-run", str(project / "params" / "xishan-edu")]) == 0
     path = project / "outputs" / "outbox" / "ledger.jsonl"
     rec = json.loads(path.read_text(encoding="utf-8"))
     rec["status"] = "sending"  # as left by a run killed during the SMTP transaction
     path.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
-    with Server() as srv:
+    with smtp_server() as srv:
         assert main(["mail", "--smtp", srv.address, str(project / "params" / "xishan-edu")]) == 1
         out = capsys.readouterr()
         assert srv.handler.received == []
@@ -218,21 +214,21 @@ def test_dry_run_writes_the_outbox_and_sends_nothing(project, capsys):
     assert {r.status for r in ledger(project).values()} == {"written"}
 
 
-def test_over_the_size_limit_is_refused_before_connecting(project, capsys):
+def test_over_the_size_limit_is_refused_before_connecting(smtp_server, project, capsys):
     (project / "params" / "mail.yaml").write_text(
         (project / "params" / "mail.yaml").read_text(encoding="utf-8") + "max_bytes: 100000\n", encoding="utf-8"
     )
-    with Server() as srv:
+    with smtp_server() as srv:
         assert main(["mail", "--smtp", srv.address, str(project / "params" / "xishan-edu")]) == 1
     err = capsys.readouterr().err
     assert srv.handler.data_commands == 0 and "attach: [pdf]" in err and "max_bytes" in err
 
 
-def test_starttls_with_a_self_signed_certificate_the_test_trusts(project, tmp_path):
+def test_starttls_with_a_self_signed_certificate_the_test_trusts(smtp_server, self_signed, project, tmp_path):
     cert, key = self_signed(tmp_path)
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(cert, key)
-    with Server(tls_context=ctx) as srv:
+    with smtp_server(tls_context=ctx) as srv:
         cfg = project / "params" / "mail.yaml"
         text = (
             cfg.read_text(encoding="utf-8").replace("port: 25", f"port: {srv.port}").replace("retries: 3", "retries: 1")
@@ -248,13 +244,13 @@ def test_starttls_with_a_self_signed_certificate_the_test_trusts(project, tmp_pa
 
 
 @pytest.mark.browser
-def test_received_html_body_is_laid_out_without_style_elements(project):
+def test_received_html_body_is_laid_out_without_style_elements(smtp_server, project):
     """What Gmail shows in the views that drop <style>: the body from the server, <style> removed."""
     sync_api = pytest.importorskip("playwright.sync_api")
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         pytest.skip("Debian's chromium is not installed")
-    with Server() as srv:
+    with smtp_server() as srv:
         assert mail_reports([str(project / "params" / "xishan-edu")], smtp=srv.address).exit_code == 0
     (msg,) = srv.handler.messages()
     body = msg.get_body(("html",)).get_content()

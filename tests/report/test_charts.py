@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from _ledger_support import synth_ledger, write_project
 
 from govreport_kit.report import charts, notebook
 from govreport_kit.report.notebook import load
@@ -25,7 +24,7 @@ T4 = {
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def project(synth_ledger, write_project, tmp_path_factory):
     root = tmp_path_factory.mktemp("charts")
     rows = synth_ledger()
     for y in (2022, 2023, 2024):

@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from _documents_support import libreoffice_pdf, nonzero_model, pdf_pages_png, same_cells
 from lxml import etree
 
 from govreport_kit import cli
@@ -59,7 +58,7 @@ def _the_sample():
     return load_agency_year(paths.sample_params())
 
 
-def test_round_trip_sample(tmp_path):
+def test_round_trip_sample(same_cells, tmp_path):
     m = _the_sample()
     res = _read_back(_write(tmp_path, m))
     assert res.agency == m.agency.name and res.year == m.year and res.format == "2021"
@@ -71,7 +70,7 @@ def test_round_trip_sample(tmp_path):
 
 
 @pytest.mark.parametrize("index", range(3))
-def test_round_trip_synthetic_every_cell_non_zero(tmp_path, index):
+def test_round_trip_synthetic_every_cell_non_zero(nonzero_model, same_cells, tmp_path, index):
     agency = synth_agency_years(3, seed=7)[index].agency
     m = nonzero_model(agency, 2024, seed=index)
     assert all(v not in (0, None) for *_, v in m.iter_cells())
@@ -91,7 +90,7 @@ def _parts(markdown: str) -> dict[str, str]:
     return split_parts(markdown)
 
 
-def test_round_trip_blank_and_not_applicable_cells(sample_model, tmp_path):
+def test_round_trip_blank_and_not_applicable_cells(same_cells, sample_model, tmp_path):
     m = sample_model()
     m.set("table3", "granted", "research", None)  # blank
     m.set("table4", "review", "pending", None, state=NOT_APPLICABLE)
@@ -99,7 +98,7 @@ def test_round_trip_blank_and_not_applicable_cells(sample_model, tmp_path):
     assert same_cells(res.model, m) == []
 
 
-def test_round_trip_2019_format(tmp_path):
+def test_round_trip_2019_format(same_cells, tmp_path):
     from audit._synth import make_cells  # the audit tests' consistent 2019 tables
 
     cells = make_cells(seed=5, form="2019", big=True)
@@ -149,7 +148,7 @@ def test_layout_of_the_form_in_the_xml(sample_model):
     assert alt[FONTS["body"][0]] == FONTS["body"][1][0]
 
 
-def test_untrusted_text_stays_text(sample_model, tmp_path):
+def test_untrusted_text_stays_text(same_cells, sample_model, tmp_path):
     m = sample_model(name="<w:p>测试局\x07&amp;")
     m.narrative = {"overview": "正文 <script>alert(1)</script> **加粗** {{ table3.new.total }}件\x0b"}
     path = _write(tmp_path, m)
@@ -172,7 +171,7 @@ def test_govreport_check_on_the_docx(sample_model, tmp_path, capsys):
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None, reason="LibreOffice/poppler")
-def test_libreoffice_opens_it_as_the_form(tmp_path):
+def test_libreoffice_opens_it_as_the_form(libreoffice_pdf, pdf_pages_png, same_cells, tmp_path):
     """LibreOffice lays the document out (screenshots under tests/output/), and its PDF reads back."""
     out = OUTPUT / "test_docx_libreoffice"
     shutil.rmtree(out, ignore_errors=True)
@@ -196,7 +195,7 @@ def test_libreoffice_opens_it_as_the_form(tmp_path):
 
 
 @pytest.mark.kernel
-def test_govreport_run_docx_writes_it_beside_the_html(tmp_path, capsys):
+def test_govreport_run_docx_writes_it_beside_the_html(same_cells, tmp_path, capsys):
     """``govreport run --docx``: report.docx with the other outputs; it reads back as the model."""
     assert cli.main(["run", "--docx", "--outputs", str(tmp_path)]) == 0
     printed = capsys.readouterr().out.split()

@@ -251,6 +251,6 @@ def test_findings_about_unknown_rows_link_to_their_table():
 
 
 def test_unfilled_marks_become_highlights_and_cannot_be_forged():
-    html = render.markdown_html(f"a {render.UNFILLED_START}{{{{ x }}}}{render.UNFILLED_END} <b>b</b>")
+    html = render.markdown_html(f"a {render.unfilled_token('{{ x }}')} <b>b</b>")
     assert '<mark class="unfilled" title="未能填入的占位符">{{ x }}</mark>' in html and "&lt;b&gt;" in html
     assert render.strip_unfilled_marks(f"{render.UNFILLED_START}x{render.UNFILLED_END}") == "x"

@@ -12,6 +12,7 @@ import pytest
 from govreport_kit import cli
 from govreport_kit.core import paths
 from govreport_kit.core.errors import ParamsError
+from govreport_kit.report.notebook import FRAGMENT_MIME
 from govreport_kit.running import kernels
 from govreport_kit.running.runner import FAILED_NOTEBOOK, output_dir, run_report
 
@@ -121,8 +122,10 @@ def test_notebook_runs_standalone_with_its_defaults(tmp_path):
     marker = nb.cells[-1].outputs[-1]
     assert marker["data"]["application/vnd.govreport.report+json"]["status"] == "complete"
     html_outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "text/html" in o.get("data", {})]
-    assert len(html_outputs) == 9  # title, findings, 一, 二, 三, 四, 五, 六, appendix (charts)
-    assert all(set(o["data"]) == {"text/html"} for o in html_outputs)  # no text/plain fallbacks
+    assert len(html_outputs) == 9  # title, findings, 一, 二, 三, 四, 五, 六, the appendix
+    # no text/plain fallbacks: the report fragment, and the same with inline styles for the Lab
+    assert all(set(o["data"]) == {"text/html", FRAGMENT_MIME} for o in html_outputs)
+    assert all('style="' in o["data"]["text/html"] for o in html_outputs)
     committed = json.loads(paths.report_notebook().read_text(encoding="utf-8"))
     assert all(
         not c.get("outputs") and c.get("execution_count") is None

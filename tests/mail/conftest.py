@@ -1,6 +1,7 @@
-"""A real SMTP server on loopback (aiosmtpd) whose replies the tests script, and a mail project.
+"""Fixtures for the mail tests: a real SMTP server on loopback (aiosmtpd) whose replies the tests
+script, a self-signed certificate, and a mail project.
 
-:class:`Recorder` keeps every message the server accepted (envelope and bytes) and can refuse a
+``smtp_server(tls_context=None)`` is the :class:`Server` context manager; its :class:`Recorder` keeps every message the server accepted (envelope and bytes) and can refuse a
 recipient (``refuse_rcpt``: address -> reply), refuse the DATA of a message for a recipient
 (``refuse_data``: address -> reply, e.g. 552) or answer the next DATA commands with temporary
 failures (``temporary``: a list of replies used up one per DATA).
@@ -8,6 +9,7 @@ failures (``temporary``: a list of replies used up one per DATA).
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import ssl
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 
 
-def free_port() -> int:
+def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -60,7 +62,7 @@ class Server:
         from aiosmtpd.controller import Controller
 
         self.handler = Recorder()
-        self.port = free_port()
+        self.port = _free_port()
         kw = {"tls_context": tls_context, "require_starttls": True} if tls_context else {}
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kw)
 
@@ -76,7 +78,7 @@ class Server:
         return f"127.0.0.1:{self.port}"
 
 
-def self_signed(folder: Path) -> tuple[Path, Path]:
+def _self_signed(folder: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1/localhost made with openssl: (cert, key)."""
     if not shutil.which("openssl"):
         pytest.skip("openssl is not installed")
@@ -106,7 +108,7 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-AGENCIES = {  # code -> (name, recipients, cc)
+_AGENCIES = {  # code -> (name, recipients, cc)
     "xishan-edu": ("昆明市西山区教育体育局", ["review@xishan.example.cn"], ["office@region.example.cn"]),
     "wuhua-edu": ("昆明市五华区教育体育局", ["review@wuhua.example.cn", "boss@wuhua.example.cn"], []),
     "panlong-hr": ("昆明市盘龙区人力资源和社会保障局", ["review@panlong.example.cn"], []),
@@ -121,16 +123,42 @@ timeout: 10
 """
 
 
-def make_project(root: Path, write_agency) -> Path:
-    """A project with three agency-years (the sample's data, different names and recipients).
+@pytest.fixture(scope="session")
+def free_port():
+    """``free_port()``: a loopback TCP port nothing listens on (yet)."""
+    return _free_port
 
-    ``write_agency``: the conftest fixture of that name.
-    """
-    import json
 
-    for code, (name, to, cc) in AGENCIES.items():
-        params = write_agency(root, code, name=name)
-        text = params.read_text(encoding="utf-8").partition("\nmail:")[0].rstrip("\n")  # the sample's own recipients go
-        params.write_text(text + f"\nmail:\n  to: {json.dumps(to)}\n  cc: {json.dumps(cc)}\n", encoding="utf-8")
-    (root / "params" / "mail.yaml").write_text(MAIL_YAML, encoding="utf-8")
-    return root
+@pytest.fixture(scope="session")
+def smtp_server():
+    """``smtp_server(tls_context=None)``: a :class:`Server` to use as a context manager (``srv.handler``,
+    ``srv.address``, ``srv.port``)."""
+    return Server
+
+
+@pytest.fixture(scope="session")
+def self_signed():
+    """``self_signed(folder)``: a self-signed certificate for 127.0.0.1/localhost made with openssl: (cert, key)."""
+    return _self_signed
+
+
+@pytest.fixture(scope="session")
+def AGENCIES() -> dict[str, tuple[str, list[str], list[str]]]:
+    """The mail project's agencies: code -> (name, recipients, cc)."""
+    return _AGENCIES
+
+
+@pytest.fixture(scope="session")
+def make_project(write_agency):
+    """``make_project(root)``: a project with three agency-years (the sample's data, different names and
+    recipients) and params/mail.yaml."""
+
+    def make(root: Path) -> Path:
+        for code, (name, to, cc) in _AGENCIES.items():
+            params = write_agency(root, code, name=name)
+            text = params.read_text(encoding="utf-8").partition("\nmail:")[0].rstrip("\n")  # the sample's own go
+            params.write_text(text + f"\nmail:\n  to: {json.dumps(to)}\n  cc: {json.dumps(cc)}\n", encoding="utf-8")
+        (root / "params" / "mail.yaml").write_text(MAIL_YAML, encoding="utf-8")
+        return root
+
+    return make

@@ -1,0 +1,105 @@
+"""Text we write into a workbook is never a formula: ``template``, ``new`` and ``import`` through the CLI.
+
+Each written workbook is checked twice: its XML holds no ``<f>`` element (no formula at all), and
+LibreOffice (headless, fresh profile) converts the 机构信息 sheet to CSV showing the literal text.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from govreport_kit.inputs.xlsx import FORMULA_TRIGGERS, set_text
+
+DDE = "=cmd|' /C calc'!A0"
+HYPERLINK = '=HYPERLINK("http://evil","点击")'
+
+
+def assert_no_formula(xlsx: Path) -> None:
+    with zipfile.ZipFile(xlsx) as z:
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                xml = z.read(name).decode("utf-8")
+                assert "<f>" not in xml and "<f " not in xml, (name, xml[:500])
+
+
+def libreoffice_agency_sheet(xlsx: Path, tmp_path: Path) -> list[list[str]]:
+    """The first sheet (机构信息) as LibreOffice reads it, converted to CSV."""
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out = tmp_path / "lo-out"
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(out),
+            str(xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    with open(out / (xlsx.stem + ".csv"), encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def test_template_name_that_looks_like_a_formula_is_stored_and_shown_as_text(tmp_path, cli):
+    proc = cli("template", "--agency", "evil-a", "--year", "2023", "--name", HYPERLINK, "--out", "t.xlsx", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    xlsx = tmp_path / "t.xlsx"
+    assert_no_formula(xlsx)
+    cell = load_workbook(xlsx)["机构信息"]["B1"]
+    assert cell.value == HYPERLINK and cell.data_type == "s" and cell.quotePrefix
+    rows = libreoffice_agency_sheet(xlsx, tmp_path)
+    assert rows[0][1] == HYPERLINK
+
+
+def test_new_name_that_looks_like_a_formula_is_stored_as_text(tmp_path, cli):
+    proc = cli("new", "evil-b", "--year", "2023", "--name", "@SUM(1+1)*cmd", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    xlsx = tmp_path / "params" / "evil-b" / "2023.xlsx"
+    assert_no_formula(xlsx)
+    assert libreoffice_agency_sheet(xlsx, tmp_path)[0][1] == "@SUM(1+1)*cmd"
+
+
+def test_import_of_a_page_with_a_dde_address_writes_the_address_as_text(tmp_path, CORPUS, cli):
+    page = (CORPUS / "pingtan-2022.txt").read_text(encoding="utf-8")
+    page = page.replace("地址：平潭综合实验区金井湾商务营运中心7号楼14层", f"地址：{DDE}")
+    assert DDE in page
+    src = tmp_path / "page.txt"
+    src.write_text(page, encoding="utf-8")
+    proc = cli("import", str(src), "--agency", "pingtan", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    xlsx = tmp_path / "params" / "pingtan" / "2022.xlsx"
+    assert_no_formula(xlsx)
+    ws = load_workbook(xlsx)["机构信息"]
+    addresses = [c.value for c in ws["B"] if isinstance(c.value, str) and c.value.startswith("=")]
+    assert addresses == [DDE]
+    rows = libreoffice_agency_sheet(xlsx, tmp_path)
+    assert [r[1] for r in rows if len(r) > 1 and r[1].startswith("=")] == [DDE]
+    # and the project reads it back as the same text
+    assert cli("check", "params/pingtan/2022.yaml", cwd=tmp_path).returncode in (0, 1)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1", "plain", "中文"])
+def test_set_text_stores_every_trigger_as_a_string(text, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    set_text(wb.active["A1"], text)
+    wb.save(tmp_path / "x.xlsx")
+    assert_no_formula(tmp_path / "x.xlsx")
+    cell = load_workbook(tmp_path / "x.xlsx").active["A1"]
+    assert cell.value == text and cell.data_type == "s"
+    assert bool(cell.quotePrefix) == text.startswith(FORMULA_TRIGGERS)
