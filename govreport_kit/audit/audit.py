@@ -12,22 +12,19 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from govreport_kit.audit import scope
+from govreport_kit.audit.cells import table_cells
 from govreport_kit.audit.detect import OLDER, Meta, Outline, detect_format, detect_meta, find_outline, split_reports
 from govreport_kit.audit.html import parse_html
 from govreport_kit.audit.prose import Values, t2_facts
 from govreport_kit.audit.prose_rules import check_narrative
-from govreport_kit.audit.resolve import listed_candidates, resolve_table
+from govreport_kit.audit.resolve import resolve_table
 from govreport_kit.audit.result import (
-    AMBIGUOUS_ROW,
     MISSING_META,
-    MISSING_ROW,
     MISSING_TABLE,
-    NOT_A_NUMBER,
     TRUNCATED,
     UNKNOWN_LABEL,
     UNREADABLE_FILE,
@@ -39,7 +36,7 @@ from govreport_kit.audit.text import read_text_source
 from govreport_kit.checks.findings import Finding, sort_findings
 from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import GovReportError
-from govreport_kit.core.model import NOT_APPLICABLE, Agency, AgencyYear, from_cells
+from govreport_kit.core.model import Agency, AgencyYear, from_cells
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht"}
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".csv"}
@@ -205,104 +202,6 @@ def _stock(prev: AuditResult | None) -> dict[str, Any]:
     return out
 
 
-def _cells(p: Parsed, res: AuditResult) -> tuple[list[tuple[str, str, str, Any]], dict]:
-    cells, states = [], {}
-    for table in fmt.TABLE_CODES:
-        tr = p.reads.get(table)
-        for r, c in fmt.cells(table, p.form):
-            res.unread_cells.add((table, r, c))
-        if tr is None:
-            continue
-        lost = [rr for rr in tr.rows if rr.truncated and rr.found is None and table != "table4"]
-        if lost:
-            where = "表头处" if len(lost) == len(tr.rows) else f"“{lost[0].spec.label}”行之前"
-            res.unreadable.append(
-                Unreadable(
-                    TRUNCATED,
-                    f"报告在{NAMES[table]}{where}中断，{NAMES[table]}缺少{len(lost)}行（自“{lost[0].spec.label}”起）",
-                    table,
-                    lost[0].spec.code,
-                )
-            )
-        for rr in tr.rows:
-            if rr.found is None and not rr.truncated and table != "table4":
-                res.unreadable.append(
-                    Unreadable(
-                        MISSING_ROW,
-                        f"{NAMES[table]}没有找到“{rr.spec.label}”行",
-                        table,
-                        rr.spec.code,
-                        nearest=rr.spec.label,
-                    )
-                )
-            elif rr.truncated:
-                if rr.found is not None or table == "table4":
-                    res.unreadable.append(
-                        Unreadable(TRUNCATED, f"{NAMES[table]}“{rr.spec.label}”：{rr.problem}", table, rr.spec.code)
-                    )
-            elif rr.values is None:
-                res.unreadable.append(
-                    Unreadable(
-                        AMBIGUOUS_ROW,
-                        f"{NAMES[table]}“{rr.spec.label}”：{rr.problem}；这些单元格留空，请对照原文填写",
-                        table,
-                        rr.spec.code,
-                        candidates=listed_candidates(rr),
-                        found=rr.found,
-                    )
-                )
-            if rr.found is not None and not rr.exact:
-                res.unreadable.append(
-                    Unreadable(
-                        UNKNOWN_LABEL,
-                        f"{NAMES[table]}中的“{rr.found}”不是官方行名，按最接近的“{rr.spec.label}”读取",
-                        table,
-                        rr.spec.code,
-                        nearest=rr.spec.label,
-                        found=rr.found,
-                    )
-                )
-            if rr.values is None and not rr.partial:
-                continue
-            given = (
-                list(zip(rr.spec.columns, rr.values))
-                if rr.values is not None
-                else [(rr.spec.columns[i], cell) for i, cell in rr.partial]
-            )
-            for col, (value, state, _unit) in given:
-                t, row, column = (table, *col.split(".")) if table == "table4" else (table, rr.spec.code, col)
-                if isinstance(value, Decimal) and not fmt.is_decimal_cell(t, row, column, p.form):
-                    if value != value.to_integral_value() and t != "table2":
-                        res.unreadable.append(
-                            Unreadable(
-                                NOT_A_NUMBER,
-                                f"{fmt.cell_label(t, row, column, p.form)}为小数 {value}，件数应为整数；该格留空",
-                                t,
-                                row,
-                            )
-                        )
-                        continue
-                    value = int(value) if value == value.to_integral_value() else value
-                res.unread_cells.discard((t, row, column))
-                cells.append((t, row, column, value))
-                if value is None and state == NOT_APPLICABLE:
-                    states[(t, row, column)] = NOT_APPLICABLE
-        fuzzy = [rr.found for rr in tr.rows if rr.found is not None and not rr.exact]
-        for frag, nearest, _ratio in tr.label_issues:
-            if any(frag in f for f in fuzzy):
-                continue
-            res.unreadable.append(
-                Unreadable(
-                    UNKNOWN_LABEL,
-                    f"{NAMES[table]}中的“{frag}”不是官方用语，最接近的是“{nearest}”",
-                    table,
-                    nearest=nearest,
-                    found=frag,
-                )
-            )
-    return cells, states
-
-
 #: Use the plain-Python twin of ``checks.check`` (identical findings, ~100× faster; see fastcheck).
 FAST_CHECKS = True
 
@@ -349,7 +248,7 @@ def finalize(p: Parsed, previous: AuditResult | None = None) -> AuditResult:
     prev_stock = _stock(previous)
     for tr in p.reads.values():
         resolve_table(tr, facts, prev_stock)
-    cells, states = _cells(p, res)
+    cells, states = table_cells(p.reads, p.form, res)
     agency = Agency(name=p.meta.agency or "", code=agency_code(p.meta.agency))
     model = from_cells(
         agency,

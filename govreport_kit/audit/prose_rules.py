@@ -41,86 +41,15 @@ def _check_t3(quotes: list[Quote], v: Values) -> list[Finding]:
     new, carried = v.t3_row("new"), v.t3_row("carried")
     total, forward = v.t3_row("total"), v.t3_row("carried_forward")
     received = None if new is None or carried is None else new + carried
+    figures = {"new": new, "carried": carried, "total": total, "carried_forward": forward, "received": received}
     handled_quote = None
     subs: dict[str, int] = {}
     for q in quotes:
         k = q.kind
-        if k == "new" and new is not None and q.value != new:
-            out.append(
-                make_finding(
-                    "R-N-T3",
-                    f"正文“{_short(q.text)}”称新收申请{q.value}件，表三“本年新收”总计为{new}件",
-                    "table3",
-                    "new",
-                    "total",
-                    new,
-                    q.value,
-                )
-            )
-        elif k == "received" and new is not None and q.value not in {new, received}:
-            out.append(
-                make_finding(
-                    "R-N-T3",
-                    f"正文“{_short(q.text)}”称收到申请{q.value}件，表三本年新收{new}件（含上年结转共{received}件）",
-                    "table3",
-                    "new",
-                    "total",
-                    new,
-                    q.value,
-                )
-            )
-        elif k == "handled" and total is not None and q.value not in {total, new, received}:
-            out.append(
-                make_finding(
-                    "R-N-T3",
-                    f"正文“{_short(q.text)}”称办理/答复申请{q.value}件，表三“（七）总计”为{total}件",
-                    "table3",
-                    "total",
-                    "total",
-                    total,
-                    q.value,
-                )
-            )
-        elif k == "carried" and carried is not None and q.value != carried:
-            out.append(
-                make_finding(
-                    "R-N-T3",
-                    f"正文“{_short(q.text)}”称上年结转{q.value}件，表三为{carried}件",
-                    "table3",
-                    "carried",
-                    "total",
-                    carried,
-                    q.value,
-                )
-            )
-        elif k == "carried_forward" and forward is not None and q.value != forward:
-            out.append(
-                make_finding(
-                    "R-N-T3",
-                    f"正文“{_short(q.text)}”称结转下年度{q.value}件，表三为{forward}件",
-                    "table3",
-                    "carried_forward",
-                    "total",
-                    forward,
-                    q.value,
-                )
-            )
+        if k in _TOTAL_QUOTES:
+            out.extend(_total_quote(q, figures))
         elif k.startswith("applicant:"):
-            col = k.split(":", 1)[1]
-            a, b = v.t3_row("new", col), v.t3_row("carried", col)
-            if a is not None and b is not None and q.value not in {a, a + b}:
-                label = fmt.column_label("table3", col)
-                out.append(
-                    make_finding(
-                        "R-N-T3",
-                        f"正文“{_short(q.text)}”称{label}申请{q.value}件，表三本年新收{label}为{a}件",
-                        "table3",
-                        "new",
-                        col,
-                        a,
-                        q.value,
-                    )
-                )
+            out.extend(_applicant_quote(q, v))
         elif k.startswith("sub:"):
             code = k.split(":", 1)[1]
             if k == "sub:disclosed" or code not in subs:
@@ -128,23 +57,49 @@ def _check_t3(quotes: list[Quote], v: Values) -> list[Finding]:
             out.extend(_check_sub(q, code, v, total))
         if k == "handled":
             handled_quote = q.value
-    five = {"denied", "unable", "not_processed", "other"}
-    if five <= subs.keys() and ("disclosed" in subs or {"granted", "partial"} <= subs.keys()):
-        quoted = sum(subs[c] for c in five) + subs.get("disclosed", subs.get("granted", 0) + subs.get("partial", 0))
-        target = handled_quote if handled_quote is not None else total
-        if target is not None and quoted != target:
-            out.append(
-                make_finding(
-                    "R-N-SUB",
-                    f"正文引用的各类办理结果合计{quoted}件，与办理总数{target}件不符",
-                    "table3",
-                    "total",
-                    "total",
-                    target,
-                    quoted,
-                )
-            )
+    out.extend(_sum_of_subs(subs, handled_quote if handled_quote is not None else total))
     return out
+
+
+#: kind -> (table 三 row the quote is about, the figures it may equal, wording of the finding)
+_TOTAL_QUOTES = {
+    "new": ("new", ("new",), "称新收申请{q}件，表三“本年新收”总计为{new}件"),
+    "received": ("new", ("new", "received"), "称收到申请{q}件，表三本年新收{new}件（含上年结转共{received}件）"),
+    "handled": ("total", ("total", "new", "received"), "称办理/答复申请{q}件，表三“（七）总计”为{total}件"),
+    "carried": ("carried", ("carried",), "称上年结转{q}件，表三为{carried}件"),
+    "carried_forward": ("carried_forward", ("carried_forward",), "称结转下年度{q}件，表三为{carried_forward}件"),
+}
+
+
+def _total_quote(q: Quote, figures: dict[str, int | None]) -> list[Finding]:
+    row, allowed, wording = _TOTAL_QUOTES[q.kind]
+    have = figures[row]
+    if have is None or q.value in {figures[a] for a in allowed}:
+        return []
+    text = f"正文“{_short(q.text)}”" + wording.format(q=q.value, **{k: v for k, v in figures.items()})
+    return [make_finding("R-N-T3", text, "table3", row, "total", have, q.value)]
+
+
+def _applicant_quote(q: Quote, v: Values) -> list[Finding]:
+    col = q.kind.split(":", 1)[1]
+    a, b = v.t3_row("new", col), v.t3_row("carried", col)
+    if a is None or b is None or q.value in {a, a + b}:
+        return []
+    label = fmt.column_label("table3", col)
+    text = f"正文“{_short(q.text)}”称{label}申请{q.value}件，表三本年新收{label}为{a}件"
+    return [make_finding("R-N-T3", text, "table3", "new", col, a, q.value)]
+
+
+def _sum_of_subs(subs: dict[str, int], target: int | None) -> list[Finding]:
+    """R-N-SUB when the prose quotes every kind of outcome and they do not add up to the total."""
+    five = {"denied", "unable", "not_processed", "other"}
+    if not (five <= subs.keys() and ("disclosed" in subs or {"granted", "partial"} <= subs.keys())):
+        return []
+    quoted = sum(subs[c] for c in five) + subs.get("disclosed", subs.get("granted", 0) + subs.get("partial", 0))
+    if target is None or quoted == target:
+        return []
+    text = f"正文引用的各类办理结果合计{quoted}件，与办理总数{target}件不符"
+    return [make_finding("R-N-SUB", text, "table3", "total", "total", target, quoted)]
 
 
 def _check_sub(q: Quote, code: str, v: Values, total) -> list[Finding]:

@@ -69,14 +69,6 @@ COLUMNS: tuple[Column, ...] = (
 _GRID = "10em 14em 5em 8em 5em 5em 7em minmax(12em, 1fr)"
 
 
-def _ranks(results: Sequence[JobResult], value: Callable[[JobResult], Any]) -> list[int]:
-    order = sorted(range(len(results)), key=lambda i: (value(results[i]), results[i].agency, results[i].year))
-    ranks = [0] * len(results)
-    for rank, i in enumerate(order, start=1):
-        ranks[i] = rank
-    return ranks
-
-
 def totals(results: Sequence[JobResult]) -> dict[str, int]:
     t = {"jobs": len(results), **{status: 0 for status in STATUSES}, "errors": 0, "warnings": 0}
     for r in results:
@@ -88,21 +80,15 @@ def totals(results: Sequence[JobResult]) -> dict[str, int]:
 
 def render_index(results: Sequence[JobResult], title: str = "政府信息公开工作年度报告：批量运行结果") -> str:
     """The index page as a string (pure): ``report/templates/pages/batch_index.html.j2``."""
-    from govreport_kit.report.pages import render_page
+    from govreport_kit.report.pages import render_page, sort_context
 
-    ranks = {key: _ranks(results, value) for key, _, value, _ in COLUMNS}
-    sorts = [
-        {"id": f"sort-{key}-{d}", "key": key, "sign": sign}
-        for key, *_ in COLUMNS
-        for d, sign in (("asc", ""), ("desc", "-1 * "))
-    ]
+    # ties sort by agency and year, as the rows are listed
+    ordered = sorted(range(len(results)), key=lambda i: (results[i].agency, results[i].year))
+    tie = {i: n for n, i in enumerate(ordered)}
+    keyed = [(r, tie[i]) for i, r in enumerate(results)]
+    sorts, styles = sort_context(keyed, [(key, lambda x, v=value: (v(x[0]), x[1])) for key, _, value, _ in COLUMNS])
     rows = [
-        {
-            "status": r.status,
-            "style": ";".join(f"--k-{key}:{ranks[key][i]}" for key, *_ in COLUMNS),
-            "cells": [cell(r) for *_, cell in COLUMNS],
-            "files": _files_cell(r),
-        }
+        {"status": r.status, "style": styles[i], "cells": [cell(r) for *_, cell in COLUMNS], "files": _files_cell(r)}
         for i, r in enumerate(results)
     ]
     seconds = f"{sum(r.seconds for r in results if r.status != SKIPPED):.1f}"

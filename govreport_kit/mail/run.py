@@ -170,29 +170,35 @@ def _one(
     path = box.eml_path(item.agency_code, item.year, item.audience, made.content_hash)
     box.write_eml(path, made.eml)
     data = path.read_bytes()  # the bytes in the outbox are the bytes sent
-    rel = path.relative_to(box.root).as_posix()
     known = box.read().get(made.message_id)
-    rec = known or Record(
-        made.message_id,
-        item.agency_code,
-        item.year,
-        item.audience,
-        list(item.to),
-        list(item.cc),
-        made.subject,
-        made.content_hash,
-        rel,
-        len(data),
-        WRITTEN,
-        errors=item.counts.get("error", 0),
-        warnings=item.counts.get("warning", 0),
-    )
+    rec = known or _record(item, made, path.relative_to(box.root).as_posix(), len(data))
     out = Outcome(str(params_file), DRY, "", item.agency_code, item.year, str(path), rec)
+    stop = _before_sending(out, known, box, config, label, len(data), dry_run=dry_run, resend=resend)
+    if stop is not None:
+        return stop
+    rec.status, rec.reply, rec.refused = SENDING, "", {}
+    box.update(rec)
+    return _send(out, item, data, box, config, password, label, path, sleep, progress)
+
+
+def _record(item, made, rel: str, size: int) -> Record:
+    """The ledger record of a message just written to the outbox (status ``written``)."""
+    counts = item.counts
+    return Record(
+        made.message_id, item.agency_code, item.year, item.audience, list(item.to), list(item.cc), made.subject,
+        made.content_hash, rel, size, WRITTEN, errors=counts.get("error", 0), warnings=counts.get("warning", 0),
+    )  # fmt: skip
+
+
+def _before_sending(out: Outcome, known: Record | None, box: Outbox, config: MailConfig, label: str, size: int, *,
+                    dry_run: bool, resend: bool) -> Outcome | None:  # fmt: skip
+    """The outcome when this message must not be sent now (dry run, already sent, interrupted, too big)."""
+    rec = out.record
     if dry_run:
         if known is None:
             box.update(rec)
-        big = f"；注意：{_too_big(len(data), config)}" if len(data) > config.max_bytes else ""
-        out.message = f"{label}：已写入发件箱 {path}{big}"
+        big = f"；注意：{_too_big(size, config)}" if size > config.max_bytes else ""
+        out.message = f"{label}：已写入发件箱 {out.eml}{big}"
         return out
     if known and known.status == SENT and not resend:
         out.outcome, out.message = SKIPPED, f"{label}：此前已发送（{known.time}，{known.reply}），跳过"
@@ -204,38 +210,31 @@ def _one(
             "请向收件人核实，需要时用 --resend 重发"
         )
         return out
-    if len(data) > config.max_bytes:
-        rec.status, rec.reply = FAILED, _too_big(len(data), config)
+    if size > config.max_bytes:
+        rec.status, rec.reply = FAILED, _too_big(size, config)
         box.update(rec)
         out.outcome, out.message = FAIL, f"{label}：未发送，{rec.reply}"
         return out
-    rec.status, rec.reply, rec.refused = SENDING, "", {}
-    box.update(rec)
+    return None
+
+
+def _send(out: Outcome, item, data: bytes, box: Outbox, config: MailConfig, password, label: str, path, sleep,
+          progress) -> Outcome:  # fmt: skip
+    """Deliver over SMTP and record the server's answer."""
     from govreport_kit.mail.send import deliver
 
-    d = deliver(
-        config,
-        config.sender_address,
-        list(item.to) + list(item.cc),
-        data,
-        password=password,
-        sleep=sleep,
-        on_retry=lambda n, why: progress(f"{label}：第 {n} 次尝试失败（{why}），稍后重试"),
-    )
-    rec.status, rec.reply, rec.refused, rec.attempts = (
-        (SENT if d.ok else FAILED),
-        d.reply,
-        d.refused,
-        rec.attempts + d.attempts,
-    )
+    rec = out.record
+    rcpt = list(item.to) + list(item.cc)
+    d = deliver(config, config.sender_address, rcpt, data, password=password, sleep=sleep,
+                on_retry=lambda n, why: progress(f"{label}：第 {n} 次尝试失败（{why}），稍后重试"))  # fmt: skip
+    rec.status, rec.reply, rec.refused = (SENT if d.ok else FAILED), d.reply, d.refused
+    rec.attempts += d.attempts
     box.update(rec)
     if d.ok and d.refused:
-        out.outcome = PARTIAL
-        out.message = f"{label}：已发送（{d.reply}），但以下收件人被拒：" + "；".join(
-            f"{k}（{v}）" for k, v in d.refused.items()
-        )
+        refused = "；".join(f"{k}（{v}）" for k, v in d.refused.items())
+        out.outcome, out.message = PARTIAL, f"{label}：已发送（{d.reply}），但以下收件人被拒：{refused}"
     elif d.ok:
-        out.outcome, out.message = DONE, f"{label}：已发送给 {', '.join(list(item.to) + list(item.cc))}（{d.reply}）"
+        out.outcome, out.message = DONE, f"{label}：已发送给 {', '.join(rcpt)}（{d.reply}）"
     else:
         kind = f"重试 {d.attempts} 次后仍失败" if d.temporary else "被拒绝，不再重试"
         out.outcome, out.message = FAIL, f"{label}：发送失败，{kind}：{d.reply}。邮件保留在发件箱 {path}"

@@ -16,7 +16,6 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,6 @@ from govreport_kit.office.members import (
     read_member,
 )
 from govreport_kit.office.regions import Regions
-from govreport_kit.report.sortable import SortColumn, render_sortable_page
 
 STATUS_SCHEMA = "govreport-status/1"
 
@@ -245,39 +243,49 @@ def to_xlsx(rows: Sequence[StatusRow], title: str) -> bytes:
     return stable_xlsx_bytes(wb)
 
 
+_STATUS_COLUMNS = (  # (key, header, sort value)
+    ("agency", "机构代码", lambda r: r.agency),
+    ("name", "机构名称", lambda r: r.name),
+    ("region", "所属地区", lambda r: r.region_name),
+    ("state", "状态", lambda r: STATE_ORDER[r.state]),
+    ("errors", "错误", lambda r: r.errors),
+    ("warnings", "警告", lambda r: r.warnings),
+    ("changed", "最后变更", lambda r: r.changed or 0),
+    ("detail", "说明", lambda r: r.detail),
+)
+_STATUS_GRID = "11em 14em 8em 6em 4em 4em 10em minmax(12em, 1fr)"
+
+
 def render_status_page(rows: Sequence[StatusRow], title: str, notes: Sequence[str] = ()) -> str:
-    def state_cell(r: StatusRow) -> str:
-        return f'<span class="st st-{escape(r.state)}">{escape(r.label)}</span>'
+    """``status.html`` (pure): ``report/templates/pages/status.html.j2``, every value escaped by Jinja."""
+    from govreport_kit import __version__
+    from govreport_kit.report.pages import render_page, sort_context
 
-    def report_cell(r: StatusRow) -> str:
-        return f'<a href="{escape(r.report, quote=True)}">报告</a>' if r.report else ""
-
-    cols = (
-        SortColumn("agency", "机构代码", lambda r: r.agency, lambda r: f"<code>{escape(r.agency)}</code>", "11em"),
-        SortColumn("name", "机构名称", lambda r: r.name, lambda r: escape(r.name), "14em"),
-        SortColumn("region", "所属地区", lambda r: r.region_name, lambda r: escape(r.region_name), "8em"),
-        SortColumn("state", "状态", lambda r: STATE_ORDER[r.state], state_cell, "6em"),
-        SortColumn("errors", "错误", lambda r: r.errors, lambda r: str(r.errors), "4em"),
-        SortColumn("warnings", "警告", lambda r: r.warnings, lambda r: str(r.warnings), "4em"),
-        SortColumn("changed", "最后变更", lambda r: r.changed or 0, lambda r: escape(iso_day(r.changed)), "10em"),
-        SortColumn(
-            "detail", "说明", lambda r: r.detail, lambda r: escape(r.detail) + " " + report_cell(r), "minmax(12em, 1fr)"
-        ),
-    )
-    c = counts(rows)
-    summary = f"<span>共 {len(rows)} 个机构</span>" + "".join(
-        f'<span class="st-{s}">{escape(STATE_LABELS[s])} {n}</span>' for s, n in c.items()
-    )
-    css = (
-        "\n.st-errors, .st-returned { color: #c62828; font-weight: bold; } .st-ok, .st-sent { color: #1a7f37; }"
-        "\n.st-blank, .st-warnings { color: #b35900; font-weight: bold; } .st-missing { color: #666; }\n"
-    )
-    note_html = "".join(f"<li>{escape(n)}</li>" for n in notes)
-    return render_sortable_page(
-        title,
-        cols,
-        rows,
-        summary_html=summary,
-        extra_css=css,
-        before_table_html=f'<ul class="notes">{note_html}</ul>' if notes else "",
+    sorts, styles = sort_context(rows, [(key, value) for key, _, value in _STATUS_COLUMNS])
+    view = [
+        {
+            "agency": r.agency,
+            "name": r.name,
+            "region": r.region_name,
+            "state": r.state,
+            "label": r.label,
+            "errors": r.errors,
+            "warnings": r.warnings,
+            "changed": iso_day(r.changed),
+            "detail": r.detail,
+            "report": r.report,
+            "style": styles[i],
+        }
+        for i, r in enumerate(rows)
+    ]
+    return render_page(
+        "status.html.j2",
+        title=title,
+        version=__version__,
+        grid=_STATUS_GRID,
+        sorts=sorts,
+        headers=[(key, header) for key, header, _ in _STATUS_COLUMNS],
+        rows=view,
+        notes=list(notes),
+        counts=[(s, STATE_LABELS[s], n) for s, n in counts(rows).items()],
     )

@@ -8,6 +8,7 @@ environment autoescapes every value; HTML built by :mod:`govreport_kit.report.re
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -32,3 +33,21 @@ def environment() -> jinja2.Environment:
 def render_page(name: str, **context: Any) -> str:
     """``pages/<name>`` rendered with ``context`` (and ``font_stack``)."""
     return environment().get_template(f"pages/{name}").render(font_stack=FONT_STACK, **context)
+
+
+def sort_context(items: Sequence[Any], keys: Sequence[tuple[str, Callable[[Any], Any]]]) -> tuple[list, list[str]]:
+    """For ``shared/sortable.j2``: the sort anchors, and each item's ``--k-<key>: rank`` style.
+
+    ``keys``: (key, value used for sorting); ties keep the items' order. Ranks start at 1.
+    """
+    sorts = [
+        {"id": f"sort-{key}-{d}", "key": key, "sign": sign}
+        for key, _ in keys
+        for d, sign in (("asc", ""), ("desc", "-1 * "))
+    ]
+    ranks = {}
+    for key, value in keys:
+        order = sorted(range(len(items)), key=lambda i, value=value: (value(items[i]), i))
+        ranks[key] = {i: rank for rank, i in enumerate(order, start=1)}
+    styles = [";".join(f"--k-{key}:{ranks[key][i]}" for key, _ in keys) for i in range(len(items))]
+    return sorts, styles

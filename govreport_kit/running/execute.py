@@ -130,12 +130,21 @@ def execute_notebook(
     if timer is not None:
         timer.lap("prepare")
     deadline = time.monotonic() + timeout if timeout else None
-    failure: Failure | None = None
 
     def on_ready(**_):  # the kernel answered: the wait for it ends, the cells start
         if timer is not None:
             timer.lap("kernel_wait")
 
+    failure = _run_cells(nb, km, deadline, timeout, on_ready)
+    if timer is not None:
+        timer.lap("execute")
+    failure = _cell_failure(nb, failure)
+    normalise(nb)
+    return nb, failure
+
+
+def _run_cells(nb, km, deadline: float | None, timeout: float | None, on_ready) -> Failure | None:
+    """Execute every cell on ``km``; the failure of the kernel itself (death, timeout, no start), if any."""
     try:
         ReportEngine.execute_notebook(
             nb,
@@ -148,35 +157,29 @@ def execute_notebook(
             on_ready=on_ready,
         )
     except DeadKernelError as e:
-        failure = ("dead_kernel", f"内核意外退出，报告未完成：{e}{_kernel_said(km)}", True)
+        return ("dead_kernel", f"内核意外退出，报告未完成：{e}{_kernel_said(km)}", True)
     except TimeoutError:
-        failure = (
-            "timeout",
-            f"报告执行超时（超过 {timeout:g} 秒），未完成" if timeout else "报告执行超时，未完成",
-            True,
-        )
+        return ("timeout", f"报告执行超时（超过 {timeout:g} 秒），未完成" if timeout else "报告执行超时，未完成", True)
     except RuntimeError as e:  # the kernel died or never answered before the first cell
         if deadline is not None and time.monotonic() >= deadline:
-            failure = ("timeout", f"报告执行超时（超过 {timeout:g} 秒，内核未及时就绪），未完成", True)
-        else:
-            failure = ("kernel_start", f"内核启动失败：{e}{_kernel_said(km)}", True)
-    if timer is not None:
-        timer.lap("execute")
+            return ("timeout", f"报告执行超时（超过 {timeout:g} 秒，内核未及时就绪），未完成", True)
+        return ("kernel_start", f"内核启动失败：{e}{_kernel_said(km)}", True)
+    return None
+
+
+def _cell_failure(nb, failure: Failure | None) -> Failure | None:
+    """A failed cell (papermill's banner marks it), else ``failure`` with a banner of our own on top."""
     try:
         raise_for_execution_errors(nb, None)
     except PapermillExecutionError as e:
         # Bad input found by the kernel (it loads the data itself) is reported as such: exit 2.
         reason = "input" if e.ename in INPUT_ERRORS else "cell"
-        failure = failure or (reason, cell_error_message(nb, e), False)
-    else:
-        if failure is not None:  # no cell error to point at: say on top why the notebook stops
-            banner = nbformat.v4.new_markdown_cell(
-                f'<span style="color:red;font-size:2em">报告未完成：{failure[1]}</span>'
-            )
-            banner.metadata["tags"] = ["govreport-failure"]
-            nb.cells.insert(0, banner)
-    normalise(nb)
-    return nb, failure
+        return failure or (reason, cell_error_message(nb, e), False)
+    if failure is not None:  # no cell error to point at: say on top why the notebook stops
+        banner = nbformat.v4.new_markdown_cell(f'<span style="color:red;font-size:2em">报告未完成：{failure[1]}</span>')
+        banner.metadata["tags"] = ["govreport-failure"]
+        nb.cells.insert(0, banner)
+    return failure
 
 
 def _kernel_said(km) -> str:

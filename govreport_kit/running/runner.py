@@ -96,16 +96,7 @@ def run_report(
     run = _Run(RunResult(FAILED, audience=audience), _Timer(), kernel, docx, pdf)
     run.on_executed = on_executed
     try:
-        if audience not in (*fmt.AUDIENCES, None):
-            raise ParamsError(f"audience 只能是 review 或 publish，而不是“{audience}”", where=Location(key="audience"))
-        if check_in_kernel is None:
-            check_in_kernel = kernel is None and audience != fmt.PUBLISH
-        run.start(params_path, notebook, check_in_kernel)
-        run.identify(outputs_root)
-        check_in_kernel = check_in_kernel and run.res.audience == fmt.REVIEW  # publish: refused before execution
-        if not check_in_kernel and run.check_here():
-            return run.res  # a publish run refused
-        run.execute(timeout)
+        run.phases(params_path, audience, outputs_root, timeout, notebook, check_in_kernel)
     except GovReportError as e:
         run.res.reason = INPUT if e.exit_code == 2 else "run"
         run.res.message = e.message
@@ -129,6 +120,19 @@ class _Run:
         self.model = None  # loaded here when the checks run here (reused for report.docx)
         self.precomputed = ""
         self.on_executed = None  # called once the kernel is killed, before the export
+
+    def phases(self, params_path, audience, outputs_root, timeout, notebook, check_in_kernel) -> None:
+        """Validate, identify, check (here or in the kernel), execute, export and write."""
+        if audience not in (*fmt.AUDIENCES, None):
+            raise ParamsError(f"audience 只能是 review 或 publish，而不是“{audience}”", where=Location(key="audience"))
+        if check_in_kernel is None:
+            check_in_kernel = self.km is None and audience != fmt.PUBLISH
+        self.start(params_path, notebook, check_in_kernel)
+        self.identify(outputs_root)
+        check_in_kernel = check_in_kernel and self.res.audience == fmt.REVIEW  # publish: refused before execution
+        if not check_in_kernel and self.check_here():
+            return  # a publish run refused
+        self.execute(timeout)
 
     def start(self, params_path, notebook, check_in_kernel: bool) -> None:
         """Find the params file and the notebook; start the kernel unless one was handed in."""
