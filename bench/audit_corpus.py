@@ -189,7 +189,7 @@ def _expected_model(exp: dict):
 def document_rows(expected: dict, seconds: float, workdir: Path) -> dict:
     """Word and PDF renderings of every expected report, audited back: cells and files per second."""
     from govreport_kit.report.docx import report_docx
-    from govreport_kit.report.render import default_preamble
+    from govreport_kit.report.prose import default_preamble
 
     writers = {"docx": lambda m: report_docx(m, {"preamble": default_preamble(m)})}
     try:

@@ -437,12 +437,12 @@ def _report_html(
     narrative: dict | None = None,
 ) -> str:
     """A whole report page from the renderer: title, preamble, parts 一 … 六 with tables 二 … 四."""
-    from govreport_kit.report import render
+    from govreport_kit.report import prose, render
 
     narrative = narrative or {}
     parts = [
-        str(render.title_html(model)),
-        str(render.part_html("preamble", narrative.get("preamble") or render.default_preamble(model))),
+        str(prose.title_html(model)),
+        str(prose.part_html("preamble", narrative.get("preamble") or prose.default_preamble(model))),
     ]
     for p in fmt.PARTS[1:]:
         if p.code in fmt.TABLE_CODES:
@@ -450,7 +450,7 @@ def _report_html(
                 parts.append(before_table3)
             parts.append(str(render.table_section_html(model, p.code)))
         else:
-            parts.append(str(render.part_html(p.code, narrative.get(p.code, "本部分内容从略。"))))
+            parts.append(str(prose.part_html(p.code, narrative.get(p.code, "本部分内容从略。"))))
     css = DOC_CSS.replace("HEADER", header).replace("FOOTER", DOC_FOOTERS[footer])
     head = f'<html lang="zh-CN"><head><meta charset="utf-8"><style>{css}</style></head>'
     return head + f"<body>{''.join(parts)}</body></html>"

@@ -17,25 +17,27 @@ One job's failure never stops the others. Progress is reported to observers
 
 from __future__ import annotations
 
-import math
 import os
-import re
-import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from govreport_kit.batch import fingerprint as batch_inputs
 from govreport_kit.batch import store as batch_store
 from govreport_kit.batch.jobs import FAILED, FINDINGS, OK, SKIPPED, STATUSES, Job, JobResult
+from govreport_kit.batch.plan import (
+    Discovery,
+    check_outputs_root,
+    discover,
+    discover_some,
+    plan,
+    validate_timeout,
+)
 from govreport_kit.core import format as fmt
-from govreport_kit.core import limits
 from govreport_kit.core.errors import GovReportError, InputError, Location, ParamsError
-from govreport_kit.core.model import agency_code_problem
 
 __all__ = [
     "Job",
@@ -52,19 +54,6 @@ __all__ = [
     "SKIPPED",
     "STATUSES",
 ]
-
-YEAR_FILE_RE = re.compile(r"^(\d{4})\.yaml$")
-#: Seconds a report may take when no timeout is given: a report takes about a second, so a job
-#: still running after ten minutes is hung, and must not hold its worker for the rest of the batch.
-DEFAULT_TIMEOUT = float(limits.REPORT_SECONDS.value)
-#: The largest --timeout accepted (a day): beyond it a number is a typo, and timers overflow.
-MAX_TIMEOUT = 86400.0
-
-
-@dataclass
-class Discovery:
-    jobs: list[Job]
-    problems: list[str] = field(default_factory=list)  # Chinese lines: names that were not used
 
 
 @dataclass
@@ -91,70 +80,6 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
-
-
-# ------------------------------------------------------------------------------------ discovery
-def discover(params_dir: str | os.PathLike) -> Discovery:
-    """Every ``<params_dir>/<agency>/<year>.yaml``, sorted by agency then year.
-
-    Hidden entries and files at the top level are ignored silently; an agency folder whose name is
-    not a valid code, or a YAML file whose name is not a year, is listed in ``problems``.
-    """
-    root = Path(params_dir).resolve()
-    if not root.is_dir():
-        raise ParamsError(f"参数目录不存在：{root}", fix="请指定包含 <机构代码>/<年度>.yaml 的文件夹")
-    jobs, problems = [], []
-    for d in sorted(root.iterdir()):
-        if d.name.startswith(".") or not d.is_dir():
-            continue
-        why = agency_code_problem(d.name)
-        if why:
-            if any(d.glob("*.yaml")):
-                problems.append(f"已忽略文件夹 {d.name}：{why}")
-            continue
-        for f in sorted(d.iterdir()):
-            if f.name.startswith(".") or not f.is_file() or f.suffix.lower() not in (".yaml", ".yml"):
-                continue
-            m = YEAR_FILE_RE.match(f.name)
-            if not m or fmt.year_problem(int(m.group(1))):
-                problems.append(f"已忽略 {d.name}/{f.name}：参数文件应命名为 <年度>.yaml，例如 2023.yaml")
-                continue
-            jobs.append(Job(agency=d.name, year=int(m.group(1)), params_path=str(f)))
-    return Discovery(jobs, problems)
-
-
-# ------------------------------------------------------------------------------------ planning
-def plan(
-    jobs: Sequence[Job],
-    outputs_root: str,
-    *,
-    changed_only: bool,
-    audience: str,
-    timeout: float | None,
-    notebook: str | None,
-    docx: bool = False,
-    pdf: bool = False,
-) -> tuple[list[Job], list[JobResult]]:
-    """Fingerprint every job; return (jobs to run, results of the jobs skipped as unchanged)."""
-    to_run, skipped = [], []
-    common = batch_inputs.common_inputs(notebook)
-    for job in jobs:
-        job = replace(
-            job, outputs_root=outputs_root, audience=audience, timeout=timeout, notebook=notebook, docx=docx, pdf=pdf
-        )
-        inputs, name = batch_inputs.job_inputs(job.params_path, common)
-        # without --docx / --pdf: fingerprints as before
-        options = {"audience": audience, **({"docx": True} if docx else {}), **({"pdf": True} if pdf else {})}
-        job = replace(job, inputs=inputs, name=name, fingerprint=batch_inputs.fingerprint(inputs, **options))
-        if changed_only:
-            last = batch_store.read_record(outputs_root, job.agency, job.year)
-            if batch_inputs.unchanged(last, job.fingerprint) and batch_store.has_report(
-                outputs_root, job.agency, job.year
-            ):
-                skipped.append(JobResult.skipped_from(job, last))
-                continue
-        to_run.append(job)
-    return to_run, skipped
 
 
 # ------------------------------------------------------------------------------------ executors
@@ -272,43 +197,6 @@ def _run_dask(jobs: list[Job], scheduler: str, job_fn: JobFn | None, on_result: 
     return workers
 
 
-# ------------------------------------------------------------------------------------ the run
-def validate_timeout(timeout: Any) -> float:
-    """Seconds per report: a positive, finite number (int or float); None means the default."""
-    if timeout is None:
-        return DEFAULT_TIMEOUT
-    if (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, (int, float))
-        or not math.isfinite(timeout)
-        or not 0 < timeout <= MAX_TIMEOUT
-    ):
-        raise ParamsError(
-            f"--timeout 应为 0 到 {MAX_TIMEOUT:g} 之间的正数（秒），而不是“{timeout}”",
-            Location(key="--timeout"),
-            f"例如 --timeout 120 或 --timeout 30.5；不写则为 {DEFAULT_TIMEOUT:g} 秒",
-        )
-    return float(timeout)
-
-
-def check_outputs_root(root: Path) -> None:
-    """The outputs root is a folder we can write into, checked before any job runs."""
-    try:
-        if root.exists() and not root.is_dir():
-            raise InputError(
-                "输出根目录是一个文件，不是文件夹", Location(file=str(root)), "请用 --outputs 指定一个文件夹"
-            )
-        root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=root):
-            pass
-    except OSError as e:
-        raise InputError(
-            f"输出根目录不能写入（{e.strerror}）",
-            Location(file=str(root)),
-            "请检查文件夹的权限和磁盘空间，或用 --outputs 换一个文件夹",
-        ) from None
-
-
 def run_batch(
     params_dir: str | os.PathLike | None = None,
     *,
@@ -328,32 +216,41 @@ def run_batch(
 ) -> BatchResult:
     """Run every report under ``params_dir``; see the module docstring. Never raises for a job.
 
-    ``timeout``: seconds per report (default :data:`DEFAULT_TIMEOUT`).
+    ``timeout``: seconds per report (default :data:`govreport_kit.batch.plan.DEFAULT_TIMEOUT`).
     ``notebook`` replaces the report notebook (e.g. the test notebook with injected faults);
     ``pdf``: also write each ``report.pdf`` (part of the fingerprint, so ``changed_only`` re-runs a report that has none).
     ``job_fn`` replaces the worker function (tests only; it must be picklable for the pool).
     ``kernel_start``: ``fork``, ``spawn`` or ``auto`` (see :mod:`govreport_kit.running.forkserver`);
     None: ``GOVREPORT_KERNEL_START`` in the workers' environment, else ``auto``.
     """
-    from govreport_kit.core import paths
-
     t0 = time.perf_counter()
-    params_dir = Path(params_dir) if params_dir else paths.params_dir()
-    root = batch_store.normalise_root(outputs_root if outputs_root is not None else paths.outputs_dir())
-    nb = str(Path(notebook).resolve()) if notebook else None
-    timeout = validate_timeout(timeout)
-    found = _discover_some(params_dir)
-    if not batch_store.is_url(root):
-        check_outputs_root(Path(root))
-    to_run, skipped = plan(
-        found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb, docx=docx, pdf=pdf
+    params_dir, root, found, to_run, skipped = _prepare(
+        params_dir, outputs_root, changed_only, audience, timeout, notebook, docx, pdf, kernel_start
     )
-    if kernel_start:
-        to_run = [replace(j, kernel_start=kernel_start) for j in to_run]
     observers = list(observers)
     for o in observers:
         o.batch_started(total=len(found.jobs), to_run=len(to_run), problems=found.problems)
 
+    results, started = _execute(to_run, skipped, root, observers, scheduler, workers, job_fn, kernel_start)
+    order = {(j.agency, j.year): i for i, j in enumerate(found.jobs)}
+    results.sort(key=lambda r: order.get((r.agency, r.year), 0))
+    out = BatchResult(
+        results,
+        found.problems,
+        time.perf_counter() - t0,
+        workers_started=started,
+        kernels_started=sum(r.kernels_started for r in results),
+    )
+    if write_index:
+        out.index_path, out.manifest_path = _write_index(root, results, params_dir)
+    out.seconds = time.perf_counter() - t0
+    for o in observers:
+        o.batch_finished(out)
+    return out
+
+
+def _execute(to_run, skipped, root, observers, scheduler, workers, job_fn, kernel_start) -> tuple[list[JobResult], int]:
+    """Run the jobs, recording each as it finishes; (results in finishing order, workers started)."""
     results: list[JobResult] = []
 
     def on_result(r: JobResult) -> None:
@@ -373,34 +270,27 @@ def run_batch(
             started = _run_local(
                 to_run, min(workers or default_workers(), len(to_run)), job_fn, on_result, kernel_start
             )
-    order = {(j.agency, j.year): i for i, j in enumerate(found.jobs)}
-    results.sort(key=lambda r: order.get((r.agency, r.year), 0))
-    out = BatchResult(
-        results,
-        found.problems,
-        time.perf_counter() - t0,
-        workers_started=started,
-        kernels_started=sum(r.kernels_started for r in results),
+    return results, started
+
+
+def _prepare(params_dir, outputs_root, changed_only, audience, timeout, notebook, docx, pdf, kernel_start):
+    """Arguments checked, jobs found and planned: (params dir, outputs root, discovery, to run, skipped)."""
+    from govreport_kit.core import paths
+
+    params_dir = Path(params_dir) if params_dir else paths.params_dir()
+    root = batch_store.normalise_root(outputs_root if outputs_root is not None else paths.outputs_dir())
+    nb = str(Path(notebook).resolve()) if notebook else None
+    timeout = validate_timeout(timeout)
+    found = discover_some(params_dir)
+    if not batch_store.is_url(root):
+        check_outputs_root(Path(root))
+    to_run, skipped = plan(
+        found.jobs, root, changed_only=changed_only, audience=audience, timeout=timeout, notebook=nb, docx=docx, pdf=pdf
     )
-    if write_index:
-        out.index_path, out.manifest_path = _write_index(root, results, params_dir)
-    out.seconds = time.perf_counter() - t0
-    for o in observers:
-        o.batch_finished(out)
-    return out
+    if kernel_start:
+        to_run = [replace(j, kernel_start=kernel_start) for j in to_run]
 
-
-def _discover_some(params_dir: Path) -> Discovery:
-    """:func:`discover`, refusing a folder with no params file before the outputs are touched."""
-    found = discover(params_dir)
-    if not found.jobs:  # e.g. an agency folder given instead of params/: keep the outputs as they are
-        extra = "；" + "；".join(found.problems) if found.problems else ""
-        raise ParamsError(
-            f"在 {params_dir} 中没有找到任何参数文件（<机构代码>/<年度>.yaml）{extra}",
-            Location(file=str(params_dir)),
-            "batch 需要参数目录（一般是 params/），不是某个机构的文件夹；输出文件夹没有改动",
-        )
-    return found
+    return params_dir, root, found, to_run, skipped
 
 
 def _write_record(root: str, r: JobResult) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from govreport_kit.report.render import UNFILLED_END, UNFILLED_START
+from govreport_kit.report.prose import UNFILLED_END, UNFILLED_START
 
 #: East Asian fonts: (name in the document, alternatives in order). The first name is what a
 #: Windows machine with Office has; the chain goes on to macOS (ST*) and Linux (Noto CJK).
@@ -99,7 +99,7 @@ def part_heading(doc, text: str) -> None:
 def markdown_to_docx(doc, text: str) -> None:
     """Narrative Markdown as paragraphs: headings as 楷体 sub-heads, lists and quotes as plain
     paragraphs, **bold** kept; raw HTML stays text (the same parser as the HTML report)."""
-    from govreport_kit.report.render import _MD
+    from govreport_kit.report.prose import _MD
 
     tokens = _MD.parse(text or "")
     role, bold, item = "body", False, []

@@ -32,7 +32,7 @@ from govreport_kit.core import format as fmt
 from govreport_kit.core.errors import Location, ParamsError, RunError
 from govreport_kit.core.paths import params_dir, project_root
 from govreport_kit.core.versions import package_versions
-from govreport_kit.report import render
+from govreport_kit.report import prose, render
 from govreport_kit.report.frames import table_frame, tables
 from govreport_kit.report.lab import export_html, use_chinese_errors
 
@@ -194,13 +194,13 @@ def narrative_text(model, part: str, *, tolerant: bool = False) -> str:
     """The Markdown of a prose part with its placeholders filled from the tables.
 
     An unknown placeholder raises :class:`PlaceholderError` (naming file and line), unless
-    ``tolerant``: then it stays in the text between :data:`render.UNFILLED_START` and
-    :data:`render.UNFILLED_END`, which the rendered page highlights (review reports, whose
+    ``tolerant``: then it stays in the text between :data:`prose.UNFILLED_START` and
+    :data:`prose.UNFILLED_END`, which the rendered page highlights (review reports, whose
     findings list the R-PLACEHOLDER error).
     """
     raw = model.narrative.get(part, "") or ""
     if part == "preamble" and not raw.strip():
-        return render.default_preamble(model)
+        return prose.default_preamble(model)
     if not raw.strip():
         return ""
     from govreport_kit.inputs.narrative import fill, placeholder_values
@@ -208,23 +208,23 @@ def narrative_text(model, part: str, *, tolerant: bool = False) -> str:
     origin = getattr(model, "narrative_origin", {}).get(part)
     where = {"file": origin.file, "first_line": origin.line or 1} if origin else {}
     # values are data: escaped so that a name cannot forge a heading or markup in the prose
-    values = {k: render.md_text(v) for k, v in placeholder_values(model).items()}
+    values = {k: prose.md_text(v) for k, v in placeholder_values(model).items()}
     if not tolerant:
         return fill(raw, model, part=part, values=values, **where)
     from govreport_kit.inputs.narrative import TOKEN_RE, token_problem
 
     def one(m):  # a bad token is shown as typed; no "did you mean" search here (the findings have it)
         if token_problem(m, values):
-            return render.unfilled_token(m.group(0))
+            return prose.unfilled_token(m.group(0))
         return fill(m.group(0), model, part=part, values=values)
 
-    return TOKEN_RE.sub(one, render.strip_unfilled_marks(raw))
+    return TOKEN_RE.sub(one, prose.strip_unfilled_marks(raw))
 
 
 def show_title(model, audience: str = fmt.REVIEW):
     """The title and the preamble (legal basis, statistics period, contact)."""
     preamble = narrative_text(model, "preamble", tolerant=audience == fmt.REVIEW)
-    return show(render.title_html(model) + render.part_html("preamble", preamble))
+    return show(prose.title_html(model) + prose.part_html("preamble", preamble))
 
 
 def show_findings(findings: Iterable[Finding], audience: str = fmt.REVIEW):
@@ -240,7 +240,7 @@ def show_part(model, part: str, audience: str = fmt.REVIEW):
     In review, an unknown placeholder is shown highlighted (the findings list it); in publish
     it is an error.
     """
-    return show(render.part_html(part, narrative_text(model, part, tolerant=audience == fmt.REVIEW)))
+    return show(prose.part_html(part, narrative_text(model, part, tolerant=audience == fmt.REVIEW)))
 
 
 def show_table(model, table: str, findings: Iterable[Finding] = (), audience: str = fmt.REVIEW):

@@ -15,7 +15,8 @@ from govreport_kit.audit.docx import read_docx
 from govreport_kit.core import format as fmt
 from govreport_kit.core.model import NOT_APPLICABLE
 from govreport_kit.report import layout
-from govreport_kit.report.render import default_preamble, format_value
+from govreport_kit.report.prose import default_preamble
+from govreport_kit.report.render import format_value
 
 
 def _value(model, cell) -> str:

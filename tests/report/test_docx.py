@@ -17,7 +17,7 @@ from govreport_kit.core import format as fmt
 from govreport_kit.core.model import NOT_APPLICABLE, Agency, from_cells
 from govreport_kit.report import layout
 from govreport_kit.report.docx import FONT_NOTE, FONTS, VERTICAL_TEXT, document_for, report_docx
-from govreport_kit.report.render import default_preamble
+from govreport_kit.report.prose import default_preamble
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OUTPUT = Path(__file__).resolve().parents[1] / "output"

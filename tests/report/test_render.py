@@ -7,7 +7,7 @@ import pytest
 from govreport_kit.checks.findings import Finding
 from govreport_kit.core import format as fmt
 from govreport_kit.core.model import NOT_APPLICABLE
-from govreport_kit.report import render
+from govreport_kit.report import prose, render
 
 
 @pytest.fixture(scope="module")
@@ -143,12 +143,12 @@ INJECTION = "<script>alert(1)</script> <img src=x onerror=alert(1)> [点我](jav
 
 def test_untrusted_text_stays_text(parse, sample_model):
     m = sample_model(name="<script>alert(1)</script><img src=x onerror=alert(1)>局")
-    title = render.title_html(m)
+    title = prose.title_html(m)
     assert "<script" not in title and "<img" not in title and "&lt;script&gt;" in title
     fs = [Finding("R-META", "error", "<img src=x onerror=alert(1)>", "table3", "new", "total")]
     assert "<img" not in render.findings_html(fs) + render.table3_html(m, fs)
-    prose = render.part_html("overview", INJECTION + "\n\n[官网](https://example.org) <a href='javascript:x'>a</a>")
-    doc = parse(prose)
+    part = prose.part_html("overview", INJECTION + "\n\n[官网](https://example.org) <a href='javascript:x'>a</a>")
+    doc = parse(part)
     assert not doc.xpath("//script | //img | //*[@onerror]")
     assert [a.get("href") for a in doc.xpath("//a")] == ["https://example.org"]
     assert "<script>alert(1)</script>" in doc.text_content()
@@ -157,14 +157,14 @@ def test_untrusted_text_stays_text(parse, sample_model):
 
 def test_preamble_from_agency_details_escapes_markdown(parse, sample_model):
     m = sample_model(name="某局*[x](javascript:y)*")
-    html = render.part_html("preamble", render.default_preamble(m))
+    html = prose.part_html("preamble", prose.default_preamble(m))
     doc = parse(html)
     assert "2023年1月1日至2023年12月31日" in doc.text_content()
     assert "某局*[x](javascript:y)*" in doc.text_content() and not doc.xpath("//a | //em")
 
 
 def test_markdown_headings_are_shifted_below_part_headings():
-    html = render.markdown_html("# 主要问题\n\n正文\n\n## 细节")
+    html = prose.markdown_html("# 主要问题\n\n正文\n\n## 细节")
     assert "<h3>主要问题</h3>" in html and "<h4>细节</h4>" in html
 
 
@@ -251,6 +251,6 @@ def test_findings_about_unknown_rows_link_to_their_table():
 
 
 def test_unfilled_marks_become_highlights_and_cannot_be_forged():
-    html = render.markdown_html(f"a {render.unfilled_token('{{ x }}')} <b>b</b>")
+    html = prose.markdown_html(f"a {prose.unfilled_token('{{ x }}')} <b>b</b>")
     assert '<mark class="unfilled" title="未能填入的占位符">{{ x }}</mark>' in html and "&lt;b&gt;" in html
-    assert render.strip_unfilled_marks(f"{render.UNFILLED_START}x{render.UNFILLED_END}") == "x"
+    assert prose.strip_unfilled_marks(f"{prose.UNFILLED_START}x{prose.UNFILLED_END}") == "x"
