@@ -1,7 +1,7 @@
 """Text we write into a workbook is never a formula: ``template``, ``new`` and ``import`` through the CLI.
 
-Each written workbook is checked twice: its XML holds no ``<f>`` element (no formula at all), and
-LibreOffice (headless, fresh profile) converts the 机构信息 sheet to CSV showing the literal text.
+Each written workbook is checked twice: it holds no formula except the template's own 应为 / 核对
+self-check cells (each one exactly the formula designed for its place), and LibreOffice (headless, fresh profile) converts the 机构信息 sheet to CSV showing the literal text.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,15 +21,31 @@ HYPERLINK = '=HYPERLINK("http://evil","点击")'
 
 
 def assert_no_formula(xlsx: Path) -> None:
-    with zipfile.ZipFile(xlsx) as z:
-        for name in z.namelist():
-            if name.endswith(".xml"):
-                xml = z.read(name).decode("utf-8")
-                assert "<f>" not in xml and "<f " not in xml, (name, xml[:500])
+    """No formula but the template's own 应为 / 核对 self-check cells, each exactly as designed."""
+    from openpyxl.utils import get_column_letter
+
+    from govreport_kit.inputs.selfcheck import check_layout
+
+    ours = {}
+    for table, sheet in (("table3", "表三"), ("table4", "表四")):
+        checks, _ = check_layout(table)
+        for c in checks:
+            for (r, col), formula in ((c.expected_at, c.formula), (c.status_at, c.status_formula)):
+                ours[(sheet, f"{get_column_letter(col)}{r}")] = formula
+    wb = load_workbook(xlsx)
+    found = {
+        (ws.title, cell.coordinate): cell.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    }
+    assert not found or found == ours, {k: v for k, v in found.items() if ours.get(k) != v}
+    assert not any(sheet == "机构信息" for sheet, _ in found)
 
 
 def libreoffice_agency_sheet(xlsx: Path, tmp_path: Path) -> list[list[str]]:
-    """The first sheet (机构信息) as LibreOffice reads it, converted to CSV."""
+    """The 机构信息 sheet as LibreOffice reads it, converted to CSV (filter token 12 picks the sheet)."""
     if not shutil.which("soffice"):
         pytest.skip("LibreOffice (soffice) is not installed")
     out = tmp_path / "lo-out"
@@ -41,7 +56,8 @@ def libreoffice_agency_sheet(xlsx: Path, tmp_path: Path) -> list[list[str]]:
             f"-env:UserInstallation=file://{profile}",
             "--headless",
             "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,"
+            + str(load_workbook(xlsx, read_only=True).sheetnames.index("机构信息") + 1),
             "--outdir",
             str(out),
             str(xlsx),
@@ -50,7 +66,7 @@ def libreoffice_agency_sheet(xlsx: Path, tmp_path: Path) -> list[list[str]]:
         capture_output=True,
         timeout=120,
     )
-    with open(out / (xlsx.stem + ".csv"), encoding="utf-8") as f:
+    with open(out / f"{xlsx.stem}-机构信息.csv", encoding="utf-8") as f:
         return list(csv.reader(f))
 
 
