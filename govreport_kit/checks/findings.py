@@ -149,8 +149,8 @@ def form_order_key(f: Finding) -> tuple:
     section = _PART_INDEX.get(part, len(_PART_INDEX) + 1)
     if f.rule in RULE_PARTS or part not in fmt.TABLE_CODES:
         line = f.source.line if f.source else None
-        at = f"{line:09d}" if line else "~"  # by line in the source; a summary without a line last
-        return (section, 0, _AGENCY_INDEX.get((f.source.key or "") if f.source else "", 0), at, rule, f.message)
+        by_line = f"{line:09d}" if line else "~"  # by line in the source; a summary without a line last
+        return (section, 0, _AGENCY_INDEX.get((f.source.key or "") if f.source else "", 0), by_line, rule, f.message)
     positions = _cell_positions(part, f.form)
     if f.row is None:
         return (
