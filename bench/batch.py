@@ -4,7 +4,7 @@ Generates N synthetic agencies (default 40) in a temporary folder and times, on 
 
 (a) the plain loop: ``papermill`` CLI then ``jupyter nbconvert --to html --no-input`` per report,
     sequential (with ``--naive-sample K``: on the first K reports, extrapolated, and said so);
-(b) ``govreport batch --workers 1``;
+(b) ``govreport batch --workers 1`` (skipped with ``--no-serial``);
 (c) ``govreport batch`` with every core (kernels forked from each worker's template process,
     see docs/batch.md; ``auto``: normal kernels if the template cannot start);
 (d) ``govreport batch --changed-only`` again, nothing changed;
@@ -17,7 +17,7 @@ that sum is "per worker" (a child caught between fork and exec is not counted tw
 costs, since forked kernels share the template's pages) is summed the same way. For (c) the
 PSS per worker early in the run (second quarter of the reports, after start-up) and late (last quarter) is
 printed, and the time the first and the second half of the reports took: with many reports
-(``bench/batch.py 1000 --naive-sample 10``) equal halves mean time linear in N, equal PSS flat
+(``bench/batch.py 1000 --naive-sample 10 --no-serial``) equal halves mean time linear in N, equal PSS flat
 memory. The last line is one JSON object.
 """
 
@@ -187,6 +187,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=2023)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     ap.add_argument("--spawn", action="store_true", help="also time (c) with normal kernels (--kernel-start spawn)")
+    ap.add_argument("--no-serial", action="store_true", help="skip (b), e.g. for the 1,000-report scaling run")
     args = ap.parse_args(argv)
     from govreport_kit.authoring import synth
     from govreport_kit.batch.run import default_workers
@@ -207,13 +208,15 @@ def main(argv=None) -> int:
         print(f"(a) papermill + nbconvert 逐份：{naive_per:.2f} 秒/份{note}，{60 / naive_per:.1f} 份/分钟")
 
         gov = str(BIN / "govreport")
-        t_serial, rc_b, mem_b = run_timed(
-            [gov, "batch", str(params), "--outputs", str(tmp / "out1"), "--workers", "1"], True
-        )
-        print(
-            f"(b) govreport batch --workers 1：{t_serial:.1f} 秒，{t_serial / n:.2f} 秒/份，{60 * n / t_serial:.1f} 份/分钟"
-            f"（退出码 {rc_b}）"
-        )
+        t_serial, mem_b = None, None
+        if not args.no_serial:
+            t_serial, rc_b, mem_b = run_timed(
+                [gov, "batch", str(params), "--outputs", str(tmp / "out1"), "--workers", "1"], True
+            )
+            print(
+                f"(b) govreport batch --workers 1：{t_serial:.1f} 秒，{t_serial / n:.2f} 秒/份，"
+                f"{60 * n / t_serial:.1f} 份/分钟（退出码 {rc_b}）"
+            )
         t_par, rc_c, mem_c = run_timed([gov, "batch", str(params), "--outputs", str(tmp / "out2")], True, tmp / "out2")
         print(
             f"(c) govreport batch（{cores} 个工作进程）：{t_par:.1f} 秒，{t_par / n:.2f} 秒/份，"
@@ -238,19 +241,21 @@ def main(argv=None) -> int:
                 f"(e)/(c) = {t_spawn / t_par:.1f}"
             )
 
-        peak_rss = max(mem_b.peak_rss, mem_c.peak_rss) / 2**20
-        peak_pss = max(mem_b.peak_pss, mem_c.peak_pss) / 2**20
-        print(f"比值 (a)/(b) = {naive_per / (t_serial / n):.1f}，(a)/(c) = {naive_per / (t_par / n):.1f}")
+        mems = [m for m in (mem_b, mem_c) if m is not None]
+        peak_rss = max(m.peak_rss for m in mems) / 2**20
+        peak_pss = max(m.peak_pss for m in mems) / 2**20
+        serial = f"(a)/(b) = {naive_per / (t_serial / n):.1f}，" if t_serial else ""
+        print(f"比值 {serial}(a)/(c) = {naive_per / (t_par / n):.1f}")
         print(f"每个工作进程（含其内核）的内存峰值：RSS {peak_rss:.0f} MB，PSS {peak_pss:.0f} MB")
         result = {
             "n": n,
             "naive_s_per_report": round(naive_per, 3),
             "naive_sampled_reports": k,
-            "serial_s_per_report": round(t_serial / n, 3),
+            "serial_s_per_report": round(t_serial / n, 3) if t_serial else None,
             "parallel_s_per_report": round(t_par / n, 3),
             "parallel_workers": cores,
             "unchanged_rerun_s": round(t_rerun, 3),
-            "ratio_naive_over_serial": round(naive_per / (t_serial / n), 2),
+            "ratio_naive_over_serial": round(naive_per / (t_serial / n), 2) if t_serial else None,
             "ratio_naive_over_parallel": round(naive_per / (t_par / n), 2),
             "peak_mb_per_worker": round(peak_rss, 1),
             "peak_pss_mb_per_worker": round(peak_pss, 1),
