@@ -33,3 +33,39 @@ def test_readme_workflow_is_chinese_first():
     prose = [line for line in numbered.splitlines() if line and not line.startswith(("```", "govreport", "make", "#"))]
     chinese = [line for line in prose if re.search(r"[\u4e00-\u9fff]", line)]
     assert len(chinese) >= 0.9 * len(prose), [line for line in prose if line not in chinese]
+
+
+PATH_IN_DOC = re.compile(r"`((?:govreport_kit|tests|bench|tools|docs|notebooks|requirements)/[\w./-]*)")
+
+
+def test_every_repository_path_named_in_the_docs_exists():
+    missing = []
+    for doc in DOCS:
+        for path in PATH_IN_DOC.findall(doc.read_text(encoding="utf-8")):
+            if not (REPO / path.rstrip("/.")).exists():
+                missing.append(f"{doc.name}: {path}")
+    assert not missing, missing
+
+
+def test_readme_layout_table_lists_every_package():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `govreport_kit/(\w+)/` \|", text, flags=re.M))
+    packages = {p.name for p in (REPO / "govreport_kit").iterdir() if (p / "__init__.py").is_file()}
+    assert listed == packages, (sorted(packages - listed), sorted(listed - packages))
+
+
+DOTTED = re.compile(
+    r"`(?:govreport_kit\.)?((?:core|inputs|checks|report|running|batch|audit|authoring|office|mail|cli)\.\w+)\.(\w+)"
+)
+
+
+def test_every_function_named_in_the_docs_is_where_they_say():
+    import importlib
+
+    wrong = []
+    for doc in DOCS:
+        for module, name in DOTTED.findall(doc.read_text(encoding="utf-8")):
+            if (REPO / "govreport_kit" / (module.replace(".", "/") + ".py")).is_file():
+                if not hasattr(importlib.import_module(f"govreport_kit.{module}"), name):
+                    wrong.append(f"{doc.name}: {module}.{name}")
+    assert not wrong, wrong
