@@ -275,7 +275,7 @@ def _build_exporter():
         from govreport_kit.core.paths import TEMPLATES_DIR
 
         # extra_template_paths: the template includes shared/style.css.j2 (shared with the index and audit pages).
-        _EXPORTER = HTMLExporter(
+        _EXPORTER = _report_exporter_class(HTMLExporter)(
             template_name="govreport",
             extra_template_basedirs=[str(TEMPLATES_DIR)],
             extra_template_paths=[str(TEMPLATES_DIR)],
@@ -284,6 +284,34 @@ def _build_exporter():
             exclude_output_prompt=True,
         )
     return _EXPORTER
+
+
+def _report_exporter_class(html_exporter: type) -> type:
+    """``HTMLExporter`` without its BeautifulSoup pass over the finished page.
+
+    That pass only gives ``<img>`` without ``alt`` a placeholder text and JupyterLab's cell and
+    output wrappers a ``tabindex``; the govreport template writes none of them, so all it did was
+    parse and re-serialise every page (about 50 ms of a report's export). The rest is nbconvert's
+    own method, step for step. ``tests/running/test_papermill_contract.py`` asserts that the
+    page equals the stock exporter's once both go through BeautifulSoup.
+    """
+    from nbconvert.exporters.html import Highlight2HTML, WidgetsDataTypeFilter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class ReportHTMLExporter(html_exporter):  # type: ignore[misc, valid-type]
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportHTMLExporter
 
 
 def warm_exporter_in_background() -> threading.Thread:

@@ -93,4 +93,4 @@ def test_non_editable_install_runs_in_a_folder_holding_only_params(tmp_path):
     assert sorted(p.name for p in project.iterdir()) == ["outputs", "params"]
     assert not (installed / "outputs").exists() and not (installed.parent / "outputs").exists()
     # The kernel ran the installed copy too (the generator <meta> is written in the kernel).
-    assert '<meta content="govreport_kit 0.0.0+installed" name="generator"/>' in html.read_text(encoding="utf-8")
+    assert '<meta name="generator" content="govreport_kit 0.0.0+installed">' in html.read_text(encoding="utf-8")

@@ -93,6 +93,6 @@ def test_run_with_project_option_writes_into_that_project(tmp_path):
     html = project / "outputs" / "xishan-edu" / "2023" / "report.html"
     assert r.stdout.strip() == str(html) and html.is_file()
     assert not (elsewhere / "outputs").exists()
-    assert '<meta content="params/xishan-edu/2023.yaml" name="govreport:param:params_path"/>' in html.read_text(
+    assert '<meta name="govreport:param:params_path" content="params/xishan-edu/2023.yaml">' in html.read_text(
         encoding="utf-8"
     )

@@ -235,9 +235,9 @@ def test_template_emits_only_html_outputs_and_embedded_images():
     html = execute.export_html(nbformat.from_dict(nb))
     for secret in ("SECRET", "0x7f", "In&nbsp;[", "<script", "http", "print("):
         assert secret not in html, secret
-    assert '<p id="shown">可见</p>' in html and f"data:image/png;base64,{png}" in html
+    assert "<p id='shown'>可见</p>" in html and f"data:image/png;base64,{png}" in html
     assert "<title>&lt;b&gt;某局&lt;/b&gt;</title>" in html
-    assert '<meta content="y" name="x"/>' in html and '<footer id="prov">脚注</footer>' in html
+    assert '<meta name="x" content="y">' in html and '<footer id="prov">脚注</footer>' in html
     assert html.index("可见") < html.index("脚注") < html.index("</html>")
 
 

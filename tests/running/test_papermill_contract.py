@@ -59,3 +59,31 @@ def test_inspect_notebook_reads_the_parameters_cell(tmp_path):
     path = tmp_path / "p.ipynb"
     nbformat.write(nb, str(path))
     assert set(inspect_notebook(str(path))) == {"agency_code", "year"}
+
+
+def test_our_exporter_equals_nbconvert_s_but_for_its_reserialisation(sample_run):
+    """The exporter skips nbconvert's BeautifulSoup pass (see execute._report_exporter_class):
+    on the sample's executed notebook, our page and the stock HTMLExporter's are the same document."""
+    from pathlib import Path
+
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from govreport_kit.core.paths import TEMPLATES_DIR
+    from govreport_kit.report import render
+    from govreport_kit.running import execute
+
+    res = sample_run()
+    nb = nbformat.read(Path(res.output_dir) / "report.ipynb", as_version=4)
+    ours = execute.export_html(nb)
+    stock, _ = HTMLExporter(
+        template_name="govreport",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        extra_template_paths=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    ).from_notebook_node(nb, resources={"font_stack": render.FONT_STACK})
+    assert type(execute.exporter()).__mro__[1] is HTMLExporter
+    assert ours != stock  # the pass really is skipped ...
+    assert str(BeautifulSoup(ours, features="html.parser")) == stock  # ... and did nothing else
