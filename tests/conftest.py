@@ -16,6 +16,7 @@ import io
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -171,16 +172,22 @@ def _snapshot(folder: Path) -> dict[str, tuple[str, int]]:
     return out
 
 
-def _run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+def _run_cli(
+    *args: str, cwd: Path = ROOT, timeout: float = 120, env: dict | None = None, **kw
+) -> subprocess.CompletedProcess:
+    """``python -m govreport_kit.cli ARGS`` of this checkout in ``cwd`` (the project is found from there)."""
+    full_env = {k: v for k, v in os.environ.items() if k != "GOVREPORT_PROJECT"}
+    full_env.update({"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT), **(env or {})})
     return subprocess.run(
         [sys.executable, "-m", "govreport_kit.cli", *args],
         cwd=cwd,
-        env=env,
+        env=full_env,
         capture_output=True,
         text=True,
         encoding="utf-8",
-        timeout=120,
+        errors="replace",
+        timeout=timeout,
+        **kw,
     )
 
 
@@ -192,7 +199,8 @@ def snapshot():
 
 @pytest.fixture(scope="session")
 def run_cli():
-    """``run_cli(*args, cwd=ROOT)``: ``python -m govreport_kit.cli`` in a subprocess (text, UTF-8)."""
+    """``run_cli(*args, cwd=ROOT, timeout=120, env=None, **subprocess_kw)``: ``python -m govreport_kit.cli``
+    in a subprocess (text, UTF-8)."""
     return _run_cli
 
 
@@ -529,31 +537,69 @@ def _same_cells(got, want) -> list[str]:
     return diffs
 
 
-def _libreoffice_pdf(docx_path, out_dir):
-    """``soffice --headless --convert-to pdf`` with a fresh profile; the PDF's path."""
+def _soffice_convert(src, out_dir, to: str, *, flags=(), timeout: int = 180):
+    """``soffice --headless --convert-to TO`` into ``out_dir`` with a fresh profile; the finished process.
+
+    Skips the test when LibreOffice is not installed."""
+    import shutil
     import subprocess
     import tempfile
     from pathlib import Path
 
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="govreport-lo-") as profile:
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out_dir),
-                str(docx_path),
-            ],
-            check=True,
+        return subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", *flags, "--convert-to", to]
+            + ["--outdir", str(out_dir), str(src)],
             capture_output=True,
-            timeout=180,
+            text=True,
+            timeout=timeout,
         )
-    return out_dir / (Path(docx_path).stem + ".pdf")
+
+
+@pytest.fixture(scope="session")
+def soffice_convert():
+    """``soffice_convert(src, out_dir, to, *, flags=(), timeout=180)``: see :func:`_soffice_convert`."""
+    return _soffice_convert
+
+
+def _libreoffice_pdf(docx_path, out_dir):
+    """``soffice --headless --convert-to pdf`` with a fresh profile; the PDF's path."""
+    from pathlib import Path
+
+    res = _soffice_convert(docx_path, out_dir, "pdf")
+    if res.returncode:
+        raise subprocess.CalledProcessError(res.returncode, res.args, res.stdout, res.stderr)
+    return Path(out_dir) / (Path(docx_path).stem + ".pdf")
+
+
+#: Debian's Chromium for the browser tests, with nothing that would reach the network by itself.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+
+@pytest.fixture(scope="session")
+def launch_chromium():
+    """``launch_chromium(playwright)``: a headless Chromium browser; skips when Chromium is not installed."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+
+    def launch(playwright):
+        return playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS), headless=True)
+
+    return launch
 
 
 def _pdf_pages_png(pdf_path, prefix, dpi: int = 80) -> list:

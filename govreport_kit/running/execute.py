@@ -274,16 +274,23 @@ def _build_exporter():
 
         from govreport_kit.core.paths import TEMPLATES_DIR
 
-        # extra_template_paths: the template includes shared/style.css.j2 (shared with the index and audit pages).
-        _EXPORTER = _report_exporter_class(HTMLExporter)(
-            template_name="govreport",
-            extra_template_basedirs=[str(TEMPLATES_DIR)],
-            extra_template_paths=[str(TEMPLATES_DIR)],
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-        )
+        _EXPORTER = _report_exporter_class(HTMLExporter)(**exporter_options(TEMPLATES_DIR))
     return _EXPORTER
+
+
+def exporter_options(templates_dir) -> dict[str, Any]:
+    """How the report's ``HTMLExporter`` is configured: the package's ``govreport`` template, no code.
+
+    ``extra_template_paths``: the template includes shared/style.css.j2 (shared with the index and audit pages).
+    """
+    return {
+        "template_name": "govreport",
+        "extra_template_basedirs": [str(templates_dir)],
+        "extra_template_paths": [str(templates_dir)],
+        "exclude_input": True,
+        "exclude_input_prompt": True,
+        "exclude_output_prompt": True,
+    }
 
 
 def _report_exporter_class(html_exporter: type) -> type:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -134,19 +133,14 @@ def test_manifest_and_index_are_written_atomically_with_canonical_json(tmp_path)
 
 
 @pytest.mark.browser
-def test_a_real_browser_reorders_rows_when_a_sort_link_is_followed(tmp_path):
+def test_a_real_browser_reorders_rows_when_a_sort_link_is_followed(tmp_path, launch_chromium):
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed")
     page_file = tmp_path / "index.html"
     page_file.write_text(index_page.render_index(_results()), encoding="utf-8")
     order_js = """() => [...document.querySelectorAll('table.jobs tbody tr')]
         .map(r => [r.getBoundingClientRect().top, r.cells[0].innerText]).sort((a, b) => a[0] - b[0]).map(x => x[1])"""
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(pw)
         try:
             page = browser.new_page()
             requests = []

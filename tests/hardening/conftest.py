@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import resource
 import shutil
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -41,26 +39,6 @@ def _limit_memory(limit: int):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     return apply
-
-
-def _cli(
-    *args: str, cwd: Path, timeout: float = 60, memory: int | None = None, env: dict | None = None, **kw
-) -> subprocess.CompletedProcess:
-    """``python -m govreport_kit.cli ARGS`` in ``cwd`` (the project is found from there)."""
-    full_env = {k: v for k, v in os.environ.items() if k != "GOVREPORT_PROJECT"}
-    full_env.update({"PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(_ROOT), **(env or {})})  # this checkout's package
-    return subprocess.run(
-        [sys.executable, "-m", "govreport_kit.cli", *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=timeout,
-        preexec_fn=_limit_memory(memory) if memory else None,
-        **kw,
-    )
 
 
 def _snapshot(*folders: Path) -> dict[str, tuple[str, int]]:
@@ -149,9 +127,13 @@ def make_project():
 
 
 @pytest.fixture(scope="session")
-def cli():
+def cli(run_cli):
     """``cli(*args, cwd=, timeout=60, memory=None, env=None)``: the CLI of this checkout in a subprocess."""
-    return _cli
+
+    def run(*args: str, cwd: Path, timeout: float = 60, memory: int | None = None, **kw):
+        return run_cli(*args, cwd=cwd, timeout=timeout, preexec_fn=_limit_memory(memory) if memory else None, **kw)
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,6 @@ self-check cells (each one exactly the formula designed for its place), and Libr
 from __future__ import annotations
 
 import csv
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -44,52 +42,44 @@ def assert_no_formula(xlsx: Path) -> None:
     assert not any(sheet == "机构信息" for sheet, _ in found)
 
 
-def libreoffice_agency_sheet(xlsx: Path, tmp_path: Path) -> list[list[str]]:
-    """The 机构信息 sheet as LibreOffice reads it, converted to CSV (filter token 12 picks the sheet)."""
-    if not shutil.which("soffice"):
-        pytest.skip("LibreOffice (soffice) is not installed")
-    out = tmp_path / "lo-out"
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,"
-            + str(load_workbook(xlsx, read_only=True).sheetnames.index("机构信息") + 1),
-            "--outdir",
-            str(out),
-            str(xlsx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    with open(out / f"{xlsx.stem}-机构信息.csv", encoding="utf-8") as f:
-        return list(csv.reader(f))
+@pytest.fixture
+def libreoffice_agency_sheet(soffice_convert, tmp_path):
+    """``libreoffice_agency_sheet(xlsx)``: the 机构信息 sheet as LibreOffice reads it, as CSV rows
+    (filter token 12 picks the sheet)."""
+
+    def read(xlsx: Path) -> list[list[str]]:
+        sheet = load_workbook(xlsx, read_only=True).sheetnames.index("机构信息") + 1
+        csv_filter = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{sheet}"
+        res = soffice_convert(xlsx, tmp_path / "lo-out", csv_filter, timeout=120)
+        assert res.returncode == 0, res.stderr
+        with open(tmp_path / "lo-out" / f"{xlsx.stem}-机构信息.csv", encoding="utf-8") as f:
+            return list(csv.reader(f))
+
+    return read
 
 
-def test_template_name_that_looks_like_a_formula_is_stored_and_shown_as_text(tmp_path, cli):
+def test_template_name_that_looks_like_a_formula_is_stored_and_shown_as_text(tmp_path, cli, libreoffice_agency_sheet):
     proc = cli("template", "--agency", "evil-a", "--year", "2023", "--name", HYPERLINK, "--out", "t.xlsx", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     xlsx = tmp_path / "t.xlsx"
     assert_no_formula(xlsx)
     cell = load_workbook(xlsx)["机构信息"]["B1"]
     assert cell.value == HYPERLINK and cell.data_type == "s" and cell.quotePrefix
-    rows = libreoffice_agency_sheet(xlsx, tmp_path)
+    rows = libreoffice_agency_sheet(xlsx)
     assert rows[0][1] == HYPERLINK
 
 
-def test_new_name_that_looks_like_a_formula_is_stored_as_text(tmp_path, cli):
+def test_new_name_that_looks_like_a_formula_is_stored_as_text(tmp_path, cli, libreoffice_agency_sheet):
     proc = cli("new", "evil-b", "--year", "2023", "--name", "@SUM(1+1)*cmd", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     xlsx = tmp_path / "params" / "evil-b" / "2023.xlsx"
     assert_no_formula(xlsx)
-    assert libreoffice_agency_sheet(xlsx, tmp_path)[0][1] == "@SUM(1+1)*cmd"
+    assert libreoffice_agency_sheet(xlsx)[0][1] == "@SUM(1+1)*cmd"
 
 
-def test_import_of_a_page_with_a_dde_address_writes_the_address_as_text(tmp_path, CORPUS, cli):
+def test_import_of_a_page_with_a_dde_address_writes_the_address_as_text(
+    tmp_path, CORPUS, cli, libreoffice_agency_sheet
+):
     page = (CORPUS / "pingtan-2022.txt").read_text(encoding="utf-8")
     page = page.replace("地址：平潭综合实验区金井湾商务营运中心7号楼14层", f"地址：{DDE}")
     assert DDE in page
@@ -102,7 +92,7 @@ def test_import_of_a_page_with_a_dde_address_writes_the_address_as_text(tmp_path
     ws = load_workbook(xlsx)["机构信息"]
     addresses = [c.value for c in ws["B"] if isinstance(c.value, str) and c.value.startswith("=")]
     assert addresses == [DDE]
-    rows = libreoffice_agency_sheet(xlsx, tmp_path)
+    rows = libreoffice_agency_sheet(xlsx)
     assert [r[1] for r in rows if len(r) > 1 and r[1].startswith("=")] == [DDE]
     # and the project reads it back as the same text
     assert cli("check", "params/pingtan/2022.yaml", cwd=tmp_path).returncode in (0, 1)

@@ -4,8 +4,6 @@ LibreOffice and compared with `govreport check`; every bad cell at once; â€œ12ä»
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -47,36 +45,16 @@ def test_template_has_instructions_and_a_locked_check_pair_per_identity_and_stay
     assert sorted(f["table"] for f in findings if f["rule"] == "R-EMPTY") == sorted(fmt.TABLE_CODES)
 
 
-def _recalculate(src: Path, tmp_path: Path) -> Path:
+def _recalculate(soffice_convert, src: Path, tmp_path: Path) -> Path:
     """The workbook as LibreOffice saves it after recalculating (fresh profile, headless)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    profile, out = tmp_path / "lo-profile", tmp_path / "lo-out"
-    out.mkdir()
-    res = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--calc",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(src),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    res = soffice_convert(src, tmp_path / "lo-out", "xlsx", flags=("--calc",), timeout=300)
     assert res.returncode == 0, res.stderr
-    return out / src.name
+    return tmp_path / "lo-out" / src.name
 
 
 @pytest.mark.slow
 def test_libreoffice_recalculated_check_cells_agree_with_govreport_check(
-    SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path
+    SHEETS, edit_workbook, run_cli, value_cell, varied_model, tmp_path, soffice_convert
 ):
     model = varied_model()
     good = write_workbook(tmp_path / "good.xlsx", model)
@@ -89,7 +67,7 @@ def test_libreoffice_recalculated_check_cells_agree_with_govreport_check(
     bad = edit_workbook(
         bad, tmp_path / "broken.xlsx", SHEETS.t4, **{value_cell("table4", "litigation_direct", "total"): 4}
     )
-    done = _recalculate(bad, tmp_path)
+    done = _recalculate(soffice_convert, bad, tmp_path)
     wb = load_workbook(done, data_only=True)
     failing, expected = set(), {}
     for table in ("table3", "table4"):

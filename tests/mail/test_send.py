@@ -244,12 +244,9 @@ def test_starttls_with_a_self_signed_certificate_the_test_trusts(smtp_server, se
 
 
 @pytest.mark.browser
-def test_received_html_body_is_laid_out_without_style_elements(smtp_server, project):
+def test_received_html_body_is_laid_out_without_style_elements(smtp_server, project, launch_chromium):
     """What Gmail shows in the views that drop <style>: the body from the server, <style> removed."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.skip("Debian's chromium is not installed")
     with smtp_server() as srv:
         assert mail_reports([str(project / "params" / "xishan-edu")], smtp=srv.address).exit_code == 0
     (msg,) = srv.handler.messages()
@@ -259,16 +256,8 @@ def test_received_html_body_is_laid_out_without_style_elements(smtp_server, proj
     out.mkdir(parents=True, exist_ok=True)
     page_file = out / "body.html"
     page_file.write_text(stripped, encoding="utf-8")
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=args, headless=True)
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 800, "height": 900}, locale="zh-CN")
             requests = []

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,20 +9,6 @@ import pytest
 from govreport_kit.authoring.synth_region import write_region
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _run(cwd: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT)}
-    env.pop("GOVREPORT_PROJECT", None)
-    return subprocess.run(
-        [sys.executable, "-m", "govreport_kit.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -48,5 +31,6 @@ def region(region_template, tmp_path):
 
 
 @pytest.fixture
-def cli():
-    return _run
+def cli(run_cli):
+    """``cli(cwd, *args, timeout=300)``: the CLI of this checkout in a subprocess."""
+    return lambda cwd, *args, timeout=300: run_cli(*args, cwd=cwd, timeout=timeout)

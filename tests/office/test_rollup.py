@@ -219,7 +219,7 @@ def test_rollup_from_an_audit_keeps_unread_cells_unknown(region, cli, tmp_path):
 
 
 @pytest.mark.browser
-def test_rollup_html_in_the_browser_with_charts_and_links_to_member_reports(region, cli):
+def test_rollup_html_in_the_browser_with_charts_and_links_to_member_reports(region, cli, launch_chromium):
     from playwright.sync_api import sync_playwright
 
     project, plan = region
@@ -237,17 +237,7 @@ def test_rollup_html_in_the_browser_with_charts_and_links_to_member_reports(regi
     out = Path(__file__).resolve().parents[1] / "output" / "office-rollup"
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         requests = []
         page.on("request", lambda r: requests.append(r.url))

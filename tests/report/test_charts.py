@@ -119,7 +119,7 @@ def test_check_does_not_import_matplotlib(project):
 
 @pytest.mark.browser
 @pytest.mark.kernel
-def test_charts_in_chromium_and_byte_identical_runs(project, tmp_path):
+def test_charts_in_chromium_and_byte_identical_runs(project, tmp_path, launch_chromium):
     sync_api = pytest.importorskip("playwright.sync_api")
     from govreport_kit.running.runner import run_report
 
@@ -132,11 +132,7 @@ def test_charts_in_chromium_and_byte_identical_runs(project, tmp_path):
     out = OUTPUT / "test_charts_in_chromium"
     out.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        b = launch_chromium(p)
         page = b.new_context(viewport={"width": 1100, "height": 900}, locale="zh-CN").new_page()
         refused = []
         page.route(

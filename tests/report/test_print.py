@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -20,16 +19,6 @@ from govreport_kit.running.runner import run_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
 
 
@@ -41,12 +30,10 @@ def publish_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page():
+def page(launch_chromium):
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch_chromium(p)
         context = browser.new_context(locale="zh-CN")
         pg = context.new_page()
         pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())

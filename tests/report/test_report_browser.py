@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,27 +11,15 @@ from govreport_kit.running.runner import run_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
 CJK_FAMILIES = ("CJK", "YaHei", "PingFang", "Hiragino", "Source Han", "WenQuanYi")
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(launch_chromium):
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = launch_chromium(p)
         yield b
         b.close()
 

@@ -76,14 +76,9 @@ def test_our_exporter_equals_nbconvert_s_but_for_its_reserialisation(sample_run)
     res = sample_run()
     nb = nbformat.read(Path(res.output_dir) / "report.ipynb", as_version=4)
     ours = execute.export_html(nb)
-    stock, _ = HTMLExporter(
-        template_name="govreport",
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        extra_template_paths=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    ).from_notebook_node(nb, resources={"font_stack": render.FONT_STACK})
+    stock, _ = HTMLExporter(**execute.exporter_options(TEMPLATES_DIR)).from_notebook_node(
+        nb, resources={"font_stack": render.FONT_STACK}
+    )
     assert type(execute.exporter()).__mro__[1] is HTMLExporter
     assert ours != stock  # the pass really is skipped ...
     assert str(BeautifulSoup(ours, features="html.parser")) == stock  # ... and did nothing else
