@@ -15,8 +15,8 @@ from pathlib import Path
 from govreport_kit.audit.result import AuditResult
 from govreport_kit.authoring.folder import agency_year_files, params_dict, write_agency_year
 from govreport_kit.core import format as fmt
+from govreport_kit.core.agency import Agency
 from govreport_kit.core.errors import InputError, Location, ParamsError
-from govreport_kit.core.model import Agency
 
 CONTACT_PATTERNS = {
     "address": r"(?:联系)?地址\s*[:：]\s*([^,，;；。)）]{4,60})",

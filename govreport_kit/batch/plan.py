@@ -19,8 +19,8 @@ from govreport_kit.batch import store as batch_store
 from govreport_kit.batch.jobs import Job, JobResult
 from govreport_kit.core import format as fmt
 from govreport_kit.core import limits
+from govreport_kit.core.agency import agency_code_problem
 from govreport_kit.core.errors import InputError, Location, ParamsError
-from govreport_kit.core.model import agency_code_problem
 
 YEAR_FILE_RE = re.compile(r"^(\d{4})\.yaml$")
 #: Seconds a report may take when no timeout is given: a report takes about a second, so a job

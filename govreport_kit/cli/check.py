@@ -35,9 +35,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_template(args) -> int:
+    from govreport_kit.core.agency import Agency, require_agency_code
     from govreport_kit.core.errors import InputError
     from govreport_kit.core.format import year_problem
-    from govreport_kit.core.model import Agency, require_agency_code
     from govreport_kit.inputs.template import write_template
 
     require_paths(args.out, "--out", "--out")

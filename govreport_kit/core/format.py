@@ -472,6 +472,9 @@ INSTRUCTIONS_SHEET = "说明"
 CHECK_EXPECTED_LABEL = "应为"
 CHECK_STATUS_LABEL = "核对"
 CHECK_OK_TEXT = "相符"
+#: The two states of a cell without a number (the model's ``states``): left empty, or marked not
+#: applicable with one of :data:`NOT_APPLICABLE_MARKS`. Both count as 0 in the checks.
+BLANK, NOT_APPLICABLE = "blank", "na"
 #: Cell texts meaning “not applicable” (format-2021.md §6), with full-width and dash variants.
 NOT_APPLICABLE_MARKS = frozenset({"/", "-", "—", "／", "－", "–", "―", "——", "\\"})
 

@@ -77,9 +77,9 @@ def job_output_dir(outputs_root: str | os.PathLike | None, agency_code: str, yea
     year are validated, symlinks are resolved, and a folder that leads out of the outputs root
     (``outputs/<code>`` a link to ``/etc``) is refused naming that folder.
     """
+    from govreport_kit.core.agency import require_agency_code
     from govreport_kit.core.editions import year_problem
     from govreport_kit.core.errors import InputError, Location, ParamsError
-    from govreport_kit.core.model import require_agency_code
 
     require_agency_code(agency_code, Location(key="agency.code"))
     problem = year_problem(year)

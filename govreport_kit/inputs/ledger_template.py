@@ -24,8 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core.agency import Agency
 from govreport_kit.core.files import atomic_write
-from govreport_kit.core.model import Agency
 from govreport_kit.inputs.template import FIXED_TIME, FONT_NAME, workbook_bytes
 from govreport_kit.inputs.xlsx import set_text  # the one helper: text never becomes a formula
 

@@ -176,31 +176,33 @@ def placeholder_values(model) -> dict[str, str]:
         v[f"agency.{f}"] = str(getattr(model.agency, f, "") or "")
     start, end = model.statistics_period
     v["period.start"], v["period.end"] = _date(start), _date(end)
+    # one dict per table, not one pandas ``.at`` per cell (thousands per report otherwise)
+    t2 = model.table2["value"].to_dict()
     for r, c in fmt.cells("table2", form):
-        v[f"table2.{r}.{c}"] = _text(model.get("table2", r, c))
+        v[f"table2.{r}.{c}"] = _text(t2[(r, c)])
         if c == "value":
             v[f"table2.{r}"] = v[f"table2.{r}.{c}"]
-    t3 = model.table3
+    t3 = model.table3.to_dict()  # {column: {row: value}}
     rows = [r.code for r in fmt.table_rows("table3", form)]
     outcomes = fmt.spec(form).t3_outcome_rows
     for c in fmt.T3_COLUMNS:
         col = c.code
-        nums: dict[str, Any] = {r: t3.at[r, col] for r in rows}
+        nums: dict[str, Any] = {r: t3[col][r] for r in rows}
         for code, (_, members) in fmt.T3_SUBTOTALS.items():
             present = [m for m in members if m in rows]
             if present and code not in nums:  # 2019: the row “other” is its own subtotal
-                nums[code] = sum((_num(t3.at[m, col]) or 0) for m in present)
+                nums[code] = sum((_num(t3[col][m]) or 0) for m in present)
         for r, n in nums.items():
             v[f"table3.{r}.{col}"] = _text(n)
             if r in outcomes or r == "total" or r in fmt.T3_SUBTOTALS:
                 v[f"pct(table3.{r}.{col})"] = _pct(n, nums["total"])
-    t4 = model.table4
+    t4 = model.table4.to_dict()
     for g in fmt.T4_GROUPS:
         for c in fmt.T4_RESULTS:
-            v[f"table4.{g.code}.{c.code}"] = _text(t4.at[g.code, c.code])
+            v[f"table4.{g.code}.{c.code}"] = _text(t4[c.code][g.code])
     for code, (_, groups) in fmt.T4_SUBTOTALS.items():
         for c in fmt.T4_RESULTS:
-            v[f"table4.{code}.{c.code}"] = _text(sum((_num(t4.at[g, c.code]) or 0) for g in groups))
+            v[f"table4.{code}.{c.code}"] = _text(sum((_num(t4[c.code][g]) or 0) for g in groups))
     v.update(ledger_values(model))
     history = getattr(model, "history", None) or {}
     last = history.get(model.year - 1)

@@ -46,10 +46,9 @@ from pathlib import Path
 from typing import Any
 
 from govreport_kit.core import format as fmt
+from govreport_kit.core.agency import AGENCY_CODE_HINT, Agency, agency_code_problem, name_problem
 from govreport_kit.core.errors import GovReportError, Location, ParamsError
-from govreport_kit.core.model import AGENCY_CODE_HINT, Agency, agency_code_problem, name_problem
 from govreport_kit.inputs import strict_yaml
-from govreport_kit.inputs.agency import AGENCY_HINTS, AGENCY_PRECEDENCE_NOTE
 from govreport_kit.inputs.confine import confine
 from govreport_kit.inputs.encoding import display_path, read_text
 
@@ -359,6 +358,8 @@ def dump_params(params: Params | Mapping[str, Any], *, every_agency_key: bool = 
     ``every_agency_key``: also write the empty agency fields, each with a comment saying what to
     fill (what ``govreport new`` writes, so that the analyst sees every detail the narrative needs).
     """
+    from govreport_kit.inputs.agency import AGENCY_HINTS, AGENCY_PRECEDENCE_NOTE  # imports pandas: only here
+
     raw = params.raw if isinstance(params, Params) else validate_params(_copy(dict(params)))
     lines: list[str] = []
     for key in SCHEMA:

@@ -24,8 +24,8 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govreport_kit.core.agency import agency_code_problem
 from govreport_kit.core.errors import Location, ParamsError
-from govreport_kit.core.model import agency_code_problem
 from govreport_kit.inputs import strict_yaml
 from govreport_kit.inputs.encoding import display_path, read_text
 

@@ -52,7 +52,7 @@ def params_file(agency_code: str, year: int, params_path: str = "") -> Path:
     """The parameters file: ``params_path`` if given, else ``params/<agency_code>/<year>.yaml``."""
     if params_path:
         return Path(params_path).expanduser().absolute()
-    from govreport_kit.core.model import require_agency_code
+    from govreport_kit.core.agency import require_agency_code
 
     require_agency_code(agency_code, Location(key="agency_code"))
     return params_dir() / agency_code / f"{int(year)}.yaml"

@@ -26,7 +26,6 @@ from govreport_kit.checks.findings import SEVERITY_ORDER, Finding, count_by_seve
 from govreport_kit.checks.wording import place_text
 from govreport_kit.core import format as fmt
 from govreport_kit.core.limits import FINDINGS_SHOWN
-from govreport_kit.core.model import NOT_APPLICABLE
 from govreport_kit.report import layout
 
 #: Chinese fonts found on Windows, macOS and Linux, no web fonts; SC named so Noto picks Simplified shapes.
@@ -94,7 +93,7 @@ def finding_target(f: Finding) -> str | None:
 def format_value(value: Any, state: str | None = None) -> str:
     """Text of a cell: “” when blank, “/” when not applicable, exact digits otherwise."""
     if value is None or _is_na(value):
-        return "/" if state == NOT_APPLICABLE else ""
+        return "/" if state == fmt.NOT_APPLICABLE else ""
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, float) and value.is_integer():
