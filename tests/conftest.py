@@ -850,3 +850,17 @@ def write_project():
     """``write_project(root, year, ledger_rows, *, code=…, table3=…, ledger_name=…, ledger_bytes=…,
     previous=True, table4=…, report="")``: params/<code>/<year>.yaml with a long-form data file and a ledger."""
     return _write_project
+
+
+@pytest.fixture(scope="session")
+def modules_imported_by():
+    """``modules_imported_by(code, names)``: which of ``names`` a fresh interpreter has imported
+    after running ``code`` (which must succeed), sorted."""
+
+    def run(code: str, names: tuple[str, ...]) -> list[str]:
+        probe = f"\nimport sys\nprint(sorted(m for m in {tuple(names)!r} if m in sys.modules))\n"
+        out = subprocess.run([sys.executable, "-c", code + probe], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout.strip().splitlines()[-1].replace("'", '"'))
+
+    return run
