@@ -41,14 +41,17 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
 
-_CMDLINES: dict[int, list[str]] = {}
+_CMDLINES: dict[psutil.Process, list[str]] = {}
 
 
 def _cmdline(p: psutil.Process) -> list[str]:
-    """A process's command line, read once per pid (reading /proc at every sample cost CPU)."""
-    if p.pid not in _CMDLINES:
-        _CMDLINES[p.pid] = p.cmdline()
-    return _CMDLINES[p.pid]
+    """A process's command line, read once per process (reading /proc at every sample cost CPU).
+
+    Keyed by the ``Process`` itself, which psutil compares by pid and start time: a pid reused
+    by a later process is a new key."""
+    if p not in _CMDLINES:
+        _CMDLINES[p] = p.cmdline()
+    return _CMDLINES[p]
 
 
 def _tree_by_worker(cli: psutil.Process) -> dict[int, list[psutil.Process]]:
@@ -136,14 +139,14 @@ class MemorySampler(threading.Thread):
 
     def trend(self, n: int, total: float) -> dict[str, float | None]:
         """PSS per worker in the second and last quarter of the reports (the first holds the workers'
-        start-up, still importing); seconds for each half of the reports."""
+        start-up, still importing); seconds for each half of the reports, the second ending at
+        ``total``, the run's own wall time (the last sample may come up to 0.5 s before its end)."""
 
         def mean_pss(lo: float, hi: float) -> float | None:
             vals = [p for _, d, p in self.series if lo * n <= d < hi * n]
             return round(sum(vals) / len(vals) / 2**20, 1) if vals else None
 
         half = next((t for t, d, _ in self.series if d >= n / 2), None)
-        # ``total``: the run's own wall time (the last sample may come up to 0.5 s before its end)
         return {
             "pss_mb_second_quarter": mean_pss(0.25, 0.5),
             "pss_mb_last_quarter": mean_pss(0.75, 1.01),

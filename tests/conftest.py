@@ -858,9 +858,9 @@ def modules_imported_by():
     after running ``code`` (which must succeed), sorted."""
 
     def run(code: str, names: tuple[str, ...]) -> list[str]:
-        probe = f"\nimport sys\nprint(sorted(m for m in {tuple(names)!r} if m in sys.modules))\n"
+        probe = f"\nimport json, sys\nprint(json.dumps(sorted(m for m in {tuple(names)!r} if m in sys.modules)))\n"
         out = subprocess.run([sys.executable, "-c", code + probe], capture_output=True, text=True, timeout=120)
         assert out.returncode == 0, out.stderr
-        return json.loads(out.stdout.strip().splitlines()[-1].replace("'", '"'))
+        return json.loads(out.stdout.strip().splitlines()[-1])
 
     return run

@@ -123,9 +123,10 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height), dpi=72)
 
 
-def _svg(fig, key: str) -> str:
-    """The figure as an inline ``<svg>`` element, deterministic, ids prefixed with ``key``."""
-    text = _draw_tight(fig, key)
+def _svg(plot, key: str) -> str:
+    """The chart of a :class:`~govreport_kit.report.plot.Plot` as an inline ``<svg>`` element,
+    deterministic, ids prefixed with ``key``."""
+    text = _draw_tight(plot.fig, key, plot.FRAME)
     text = text[text.index("<svg") :]
     # Inline SVG in HTML needs no namespaces, and the page names no URL at all (it is offline):
     # drop the xmlns declarations and the RDF metadata, use SVG 2's plain ``href``.
@@ -137,8 +138,9 @@ def _svg(fig, key: str) -> str:
     return re.sub(r"\n\s*", "\n", text).strip() + "\n"
 
 
-def _draw_tight(fig, key: str) -> str:
-    """The SVG of ``fig`` cropped to its tight bounding box, like ``savefig(bbox_inches="tight")``.
+def _draw_tight(fig, key: str, frame: tuple[float, float, float, float]) -> str:
+    """The SVG of ``fig`` cropped to its tight bounding box and ``frame`` (figure fractions x0, y0,
+    x1, y1), as ``savefig(bbox_inches="tight")`` crops a figure with an Axes in that box.
 
     savefig lays the figure out twice for that (a draw to measure, then the real one); here the
     figure is drawn once, measured with the same renderer (whose text sizes are cached), and the
@@ -156,11 +158,8 @@ def _draw_tight(fig, key: str) -> str:
         svg = RendererSVG(width * 72, height * 72, buf, image_dpi=72, metadata={"Date": None, "Creator": None})
         renderer = MixedModeRenderer(fig, width, height, 72, svg)
         fig.draw(renderer)
-        box = fig.get_tightbbox(renderer)
-        frame = getattr(fig, "govreport_frame", None)  # the plotting box, which an Axes would count in
-        if frame is not None:
-            box = Bbox.union([box, Bbox.from_extents(*(f * d for f, d in zip(frame, (width, height) * 2)))])
-        box = box.padded(matplotlib.rcParams["savefig.pad_inches"])
+        inches = Bbox.from_extents(*(f * d for f, d in zip(frame, (width, height) * 2)))
+        box = Bbox.union([fig.get_tightbbox(renderer), inches]).padded(matplotlib.rcParams["savefig.pad_inches"])
         renderer.finalize()
     x, y, w, h = box.x0 * 72, (height - box.y1) * 72, box.width * 72, box.height * 72
     size = f'width="{w:.2f}pt" height="{h:.2f}pt" viewBox="{x:.2f} {y:.2f} {w:.2f} {h:.2f}"'
@@ -175,17 +174,17 @@ def hbar_chart(key: str, title: str, items: list[tuple[str, float]], unit: str =
 
     Drawn without an ``Axes`` (:mod:`govreport_kit.report.plot`) where ``barh`` would draw it.
     """
-    from govreport_kit.report.plot import Plot, padded
+    from govreport_kit.report.plot import TICK_PAD, Plot, padded
 
     n = len(items)
     plot = Plot(_figure(6.4, 0.42 * n + 0.6), (0, max([v for _, v in items] + [1]) * 1.18), padded(-0.4, n - 0.6))
     for i, (label, v) in enumerate(items):  # the first item on top
         y = n - 1 - i
         plot.bar(0, v, y - 0.4, y + 0.4, COLORS[0])
-        plot.text(0, y, label, dx=-3.5, ha="right", va="center_baseline")  # a tick label
+        plot.text(0, y, label, dx=-TICK_PAD, ha="right", va="center_baseline")  # a tick label
         plot.text(v, y, f"{v:g}{unit}", dx=3, ha="left", va="center", fontsize=10)  # bar_label, padding 3
     plot.spines("left")
-    return Chart(key, title, _svg(plot.fig, key))
+    return Chart(key, title, _svg(plot, key))
 
 
 def outcome_chart(model) -> Chart | None:
@@ -207,9 +206,8 @@ def applicant_chart(model) -> Chart | None:
 def trend_chart(model) -> Chart | None:
     """Bars of 本年新收 per year (left axis), the line of the disclosed share in % (right axis)."""
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
 
-    from govreport_kit.report.plot import Plot, padded
+    from govreport_kit.report.plot import Plot, bar_key, padded
 
     points = trend_points(model)
     if len(points) < 2:
@@ -219,7 +217,7 @@ def trend_chart(model) -> Chart | None:
     for x, n in enumerate(counts):
         plot.bar(x - 0.25, x + 0.25, 0, n, COLORS[1])
         plot.text(x, n, f"{n}件", dy=2, ha="center", va="bottom", fontsize=10)  # bar_label, padding 2
-    handles: list = [Rectangle((0, 0), 1, 1, facecolor=COLORS[1], edgecolor="none", lw=0)]
+    handles: list = [bar_key(COLORS[1])]
     labels = ["本年新收申请（件）"]
     known = [(x, s) for x, (_, _, s) in enumerate(points) if s is not None]
     if known:
@@ -235,20 +233,19 @@ def trend_chart(model) -> Chart | None:
     plot.yticks(share_lim, "right")
     plot.xticks(range(len(points)), [f"{y}年" for y, _, _ in points])
     plot.legend(handles, labels, "upper left", (0, 1.16), fontsize=9, frameon=False, ncols=2)
-    return Chart("trend", f"{points[0][0]}—{points[-1][0]}年新收申请及予以公开、部分公开占比", _svg(plot.fig, "trend"))
+    return Chart("trend", f"{points[0][0]}—{points[-1][0]}年新收申请及予以公开、部分公开占比", _svg(plot, "trend"))
 
 
 def review_chart(model) -> Chart | None:
     """Grouped bars: for 行政复议 and the two kinds of 行政诉讼, the count of each result."""
-    from matplotlib.patches import Rectangle
-
-    from govreport_kit.report.plot import Plot, padded
+    from govreport_kit.report.plot import Plot, bar_key, padded
 
     groups, results = review_counts(model)
     if not any(sum(v) for _, v in results):
         return None
     k, width = len(results), 0.8 / len(results)
-    half = (k - 1) / 2 * width + width * 0.95 / 2  # from a group's centre to its outermost bar's edge
+    bar_half = width * 0.95 / 2  # bars a little narrower than their slot
+    half = (k - 1) / 2 * width + bar_half  # from a group's centre to its outermost bar's edge
     ylim = (0, max(max(v) for _, v in results) * 1.3 + 0.5)
     plot = Plot(_figure(6.4, 2.8), padded(-half, len(groups) - 1 + half), ylim)
     handles = []
@@ -256,16 +253,16 @@ def review_chart(model) -> Chart | None:
         color = COLORS[i % len(COLORS)]
         for g, v in enumerate(values):
             x = g + (i - (k - 1) / 2) * width
-            plot.bar(x - width * 0.95 / 2, x + width * 0.95 / 2, 0, v, color)
+            plot.bar(x - bar_half, x + bar_half, 0, v, color)
             if v:
                 plot.text(x, v, str(v), dy=2, ha="center", va="bottom", fontsize=9)  # bar_label, padding 2
-        handles.append(Rectangle((0, 0), 1, 1, facecolor=color, edgecolor="none", lw=0))
+        handles.append(bar_key(color))
     plot.spines("bottom")
     plot.xticks(range(len(groups)), groups)
     plot.legend(handles, [label for label, _ in results], "upper right", (1, 1), fontsize=9, frameon=False, ncols=2)
     total = _n(model, "table4", "review", "total")
     lit = sum(_n(model, "table4", g, "total") for g in fmt.T4_SUBTOTALS["litigation"][1])
-    return Chart("reviews", f"行政复议{total}件、行政诉讼{lit}件的结果", _svg(plot.fig, "reviews"))
+    return Chart("reviews", f"行政复议{total}件、行政诉讼{lit}件的结果", _svg(plot, "reviews"))
 
 
 @contextmanager

@@ -43,12 +43,13 @@ def padded(lo: float, hi: float) -> tuple[float, float]:
 class Plot:
     """A figure with one plotting box and the data limits ``xlim`` × ``ylim`` mapped onto it."""
 
+    #: The plotting box as figure fractions (x0, y0, x1, y1): an Axes' tight box includes all of
+    #: it, so the crop (``charts._draw_tight``) does too.
+    FRAME = (BOX[0], BOX[2], BOX[1], BOX[3])
+
     def __init__(self, fig, xlim: tuple[float, float], ylim: tuple[float, float]):
         self.fig, self.xlim, self.ylim = fig, xlim, ylim
         self._offsets: dict[tuple[float, float], Any] = {}
-        left, right, bottom, top = BOX
-        # an Axes' tight box includes its whole plotting box: the cropping reads this (x0, y0, x1, y1)
-        fig.govreport_frame = (left, bottom, right, top)
 
     def fx(self, x: float) -> float:
         left, right, _, _ = BOX
@@ -67,8 +68,7 @@ class Plot:
 
     def bar(self, x0: float, x1: float, y0: float, y1: float, color: str) -> Rectangle:
         fx0, fy0 = self.fx(x0), self.fy(y0)
-        patch = Rectangle((fx0, fy0), self.fx(x1) - fx0, self.fy(y1) - fy0, facecolor=color, edgecolor="none", lw=0)
-        return self.fig.add_artist(patch)
+        return self.fig.add_artist(bar_key(color, (fx0, fy0), self.fx(x1) - fx0, self.fy(y1) - fy0))
 
     def text(self, x: float, y: float, s: str, dx: float = 0, dy: float = 0, **kw):
         """``s`` at data point (x, y) moved by (dx, dy) points; ``kw``: alignment, size, colour."""
@@ -113,6 +113,11 @@ class Plot:
         )
         self.fig.legends.append(legend)
         return legend
+
+
+def bar_key(color: str, xy: tuple[float, float] = (0, 0), width: float = 1, height: float = 1) -> Rectangle:
+    """A bar as ``bar``/``barh`` draw it (no edge); with the defaults, its key in a legend."""
+    return Rectangle(xy, width, height, facecolor=color, edgecolor="none", lw=0)
 
 
 def auto_ticks(lim: tuple[float, float], length_pt: float, fontsize: float = 10) -> list[float]:
